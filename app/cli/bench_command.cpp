@@ -1,0 +1,103 @@
+#include "cli_common.h"
+#include "commands.h"
+
+#include "kernels/kernels.h"
+#include "model/synthetic_model.h"
+#include "trace/attention_trace.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QThread>
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
+namespace attnscope::cli {
+namespace {
+
+// Multiply-adds x 2 of one forward pass: projections, feed-forward and the two attention products.
+double forwardFlops(const core::ModelConfig& c, int n) {
+    const double H = c.hidden, I = c.intermediate;
+    const double perLayer = 2.0 * n * (4.0 * H * H + 2.0 * H * I) + 2.0 * 2.0 * double(n) * n * H;
+    return perLayer * c.layers;
+}
+
+// Peak resident set size of this process (VmHWM), in MiB.
+double peakRssMiB() {
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly)) return 0;
+    for (const QByteArray& line : status.readAll().split('\n'))
+        if (line.startsWith("VmHWM:")) return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+    return 0;
+}
+
+}  // namespace
+
+int runBench(const QStringList& args) {
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("synthetic"), QStringLiteral("Random weights with a real architecture's shapes: bert-base or gpt2."),
+                      QStringLiteral("ARCH")});
+    parser.addOption({QStringLiteral("seq"), QStringLiteral("Tokens per input (default 128)."), QStringLiteral("N")});
+    parser.addOption({QStringLiteral("threads"), QStringLiteral("BLAS threads (default: all cores)."), QStringLiteral("T")});
+    parser.addOption({QStringLiteral("reps"), QStringLiteral("Timed repetitions after one warm-up (default 10)."), QStringLiteral("R")});
+    parser.addOption({QStringLiteral("no-trace"), QStringLiteral("Do not record the attention trace.")});
+    if (int status = parseCommand(parser, args, QStringLiteral("Times the forward pass and prints one JSON line: "
+                                                               "{\"model\", \"seq\", \"threads\", \"ms_median\", \"ms_min\", \"gflops\"}."));
+        status >= 0)
+        return status;
+    QString error;
+    const int seq = intOption(parser, QStringLiteral("seq"), 128, 1, 1 << 16, &error);
+    const int threads = intOption(parser, QStringLiteral("threads"), QThread::idealThreadCount(), 1, 256, &error);
+    const int reps = intOption(parser, QStringLiteral("reps"), 10, 1, 100000, &error);
+    if (!error.isEmpty()) return usageError(error);
+    const bool haveModel = parser.isSet(QStringLiteral("model")), haveSynth = parser.isSet(QStringLiteral("synthetic"));
+    if (haveModel == haveSynth) return usageError(QStringLiteral("give exactly one of --model DIR or --synthetic ARCH"));
+
+    std::shared_ptr<const core::Model> model;
+    QString name;
+    if (haveModel) {
+        auto loaded = loadModelOption(parser);
+        if (!loaded) return fail(loaded.error());
+        model = loaded->model;
+        name = loaded->config().name;
+    } else {
+        auto synth = core::makeSyntheticModel(parser.value(QStringLiteral("synthetic")));
+        if (!synth) return fail(synth.error());
+        model = std::move(synth).value();
+        name = QStringLiteral("synthetic-") + parser.value(QStringLiteral("synthetic"));
+    }
+    const core::ModelConfig& c = model->config();
+    if (seq > c.maxTokens())
+        return usageError(QStringLiteral("--seq %1 exceeds the model's limit of %2 tokens").arg(seq).arg(c.maxTokens()));
+    core::kernels::setThreads(threads);
+
+    std::mt19937 rng(42);
+    std::uniform_int_distribution<int> pick(0, c.vocabSize - 1);
+    std::vector<int> ids(static_cast<size_t>(seq));
+    for (int& id : ids) id = pick(rng);
+    const bool trace = !parser.isSet(QStringLiteral("no-trace"));
+
+    std::vector<double> ms;
+    for (int r = 0; r <= reps; ++r) {
+        core::TraceRecorder recorder;
+        QElapsedTimer timer;
+        timer.start();
+        auto out = model->forward(ids, {}, trace ? &recorder : nullptr);
+        if (!out) return fail(out.error());
+        std::shared_ptr<const core::AttentionTrace> kept = recorder.take();
+        const double elapsed = double(timer.nsecsElapsed()) / 1e6;
+        if (r > 0) ms.push_back(elapsed);  // the first run warms caches and page-ins
+    }
+    std::sort(ms.begin(), ms.end());
+    const double median = ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
+    const double gflops = forwardFlops(c, seq) / (median * 1e6);
+    std::printf("{\"model\": \"%s\", \"seq\": %d, \"threads\": %d, \"ms_median\": %.3f, \"ms_min\": %.3f, \"gflops\": %.1f}\n",
+                name.toUtf8().constData(), seq, threads, median, ms.front(), gflops);
+    std::fprintf(stderr, "attnscope-cli bench: %s, %d tokens, %d threads, trace %s, peak RSS %.0f MiB\n",
+                 name.toUtf8().constData(), seq, threads, trace ? "on" : "off", peakRssMiB());
+    return kExitOk;
+}
+
+}  // namespace attnscope::cli

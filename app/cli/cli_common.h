@@ -1,0 +1,49 @@
+#pragma once
+
+#include "model/model_loader.h"
+#include "util/result.h"
+
+#include <QCommandLineParser>
+#include <QIODevice>
+#include <QSaveFile>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+
+namespace attnscope::cli {
+
+enum ExitCode { kExitOk = 0, kExitInternal = 1, kExitBadInput = 2 };
+
+// One line on stderr ("attnscope-cli: <what>") and the exit status for the error.
+int fail(const core::Error& error);
+int usageError(const QString& message);
+
+// Parses a subcommand's arguments (args[0] = "attnscope-cli <cmd>"). Returns -1 to go on,
+// or an exit status: 0 after printing --help, 2 for unknown options or stray arguments.
+int parseCommand(QCommandLineParser& parser, const QStringList& args, const QString& description);
+
+// A positive integer option, or the fallback when absent; sets `ok` false with a message.
+int intOption(const QCommandLineParser& parser, const QString& name, int fallback, int min, int max, QString* error);
+
+// The --model folder (required for now), loaded.
+core::Result<core::LoadedModel> loadModelOption(const QCommandLineParser& parser);
+// --text, present and not empty.
+core::Result<QString> textOption(const QCommandLineParser& parser);
+
+// Where a command writes: a file (through QSaveFile: written to a temporary, renamed on commit, so
+// a failure never leaves a partial file) or stdout.
+class Output {
+public:
+    core::Status open(const QString& path);  // empty path: stdout
+    QIODevice* device() { return m_device; }
+    core::Status commit();
+
+private:
+    std::unique_ptr<QSaveFile> m_file;
+    std::unique_ptr<QIODevice> m_stdout;
+    QIODevice* m_device = nullptr;
+    QString m_path;
+};
+
+}  // namespace attnscope::cli

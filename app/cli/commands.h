@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QStringList>
+
+// attnscope-cli subcommands. Each takes its arguments (args[0] = "attnscope-cli <name>") and
+// returns the exit status: 0 success, 2 bad usage or input, 1 internal error.
+namespace attnscope::cli {
+
+int runTokenize(const QStringList& args);
+int runAttention(const QStringList& args);
+int runPredict(const QStringList& args);
+int runBench(const QStringList& args);
+
+}  // namespace attnscope::cli

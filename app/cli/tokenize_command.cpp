@@ -1,0 +1,46 @@
+#include "cli_common.h"
+#include "commands.h"
+
+#include "io/json_writer.h"
+#include "tokenize/tokenizer_loader.h"
+
+namespace attnscope::cli {
+
+int runTokenize(const QStringList& args) {
+    QCommandLineParser parser;
+    parser.addOption({QStringLiteral("model"), QStringLiteral("Model folder (tokenizer files are enough)."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("text"), QStringLiteral("The text to tokenize."), QStringLiteral("TEXT")});
+    if (int status = parseCommand(parser, args, QStringLiteral("Prints {\"tokens\", \"ids\", \"offsets\"} as JSON; offsets are "
+                                                               "[begin, end) in characters (code points) of the text."));
+        status >= 0)
+        return status;
+    if (!parser.isSet(QStringLiteral("model"))) return usageError(QStringLiteral("--model DIR is required"));
+    auto text = textOption(parser);
+    if (!text) return fail(text.error());
+    auto tokenizer = core::loadTokenizer(parser.value(QStringLiteral("model")));
+    if (!tokenizer) return fail(tokenizer.error());
+    auto enc = (*tokenizer)->encode(*text);
+    if (!enc) return fail(enc.error());
+
+    Output out;
+    if (core::Status s = out.open(QString()); !s) return fail(s.error());
+    core::JsonWriter json(out.device());
+    json.beginObject();
+    json.key(QStringLiteral("tokens"));
+    json.beginArray();
+    for (const QString& t : enc->tokens) json.value(t);
+    json.endArray();
+    json.key(QStringLiteral("ids"));
+    json.ints(enc->ids);
+    json.key(QStringLiteral("offsets"));
+    json.beginArray();
+    for (const auto& [b, e] : enc->offsets) json.ints({b, e});
+    json.endArray();
+    json.endObject();
+    json.endLine();
+    if (!json.flush()) return fail(core::internalError(QStringLiteral("cannot write the output")));
+    if (core::Status s = out.commit(); !s) return fail(s.error());
+    return kExitOk;
+}
+
+}  // namespace attnscope::cli

@@ -1,0 +1,176 @@
+#include "io/checkpoint.h"
+
+#include "io/half_float.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+
+#include <cstring>
+
+namespace attnscope::core {
+namespace {
+
+const QString kSingleFile = QStringLiteral("model.safetensors");
+const QString kIndexFile = QStringLiteral("model.safetensors.index.json");
+
+bool isPlainFileName(const QString& name) {
+    return !name.isEmpty() && !name.contains(QLatin1Char('/')) && !name.contains(QLatin1Char('\\')) &&
+           !name.contains(QStringLiteral("..")) && name != QLatin1String(".");
+}
+
+void widen(const TensorInfo& info, const uchar* src, float* dst, int64_t n) {
+    switch (info.dtype) {
+        case DType::F32:
+            std::memcpy(dst, src, size_t(n) * sizeof(float));
+            break;
+        case DType::F16:
+            for (int64_t i = 0; i < n; ++i) dst[i] = halfToFloat(uint16_t(src[2 * i] | (src[2 * i + 1] << 8)));
+            break;
+        case DType::BF16:
+            for (int64_t i = 0; i < n; ++i) dst[i] = bf16ToFloat(uint16_t(src[2 * i] | (src[2 * i + 1] << 8)));
+            break;
+        case DType::F64:
+            for (int64_t i = 0; i < n; ++i) {
+                double d;
+                std::memcpy(&d, src + 8 * i, 8);
+                dst[i] = float(d);
+            }
+            break;
+        default:
+            break;
+    }
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Checkpoint>> Checkpoint::openFile(const QString& path) {
+    std::shared_ptr<Checkpoint> ckpt(new Checkpoint);
+    if (Status s = ckpt->addFile(path); !s) return s.error();
+    return ckpt;
+}
+
+std::shared_ptr<Checkpoint> Checkpoint::synthetic(uint32_t seed) {
+    std::shared_ptr<Checkpoint> ckpt(new Checkpoint);
+    ckpt->m_synthetic = true;
+    ckpt->m_seed = seed;
+    return ckpt;
+}
+
+Result<std::shared_ptr<Checkpoint>> Checkpoint::open(const QString& folder) {
+    const QDir dir(folder);
+    if (QFileInfo::exists(dir.filePath(kSingleFile))) return openFile(dir.filePath(kSingleFile));
+    if (!QFileInfo::exists(dir.filePath(kIndexFile)))
+        return inputError(QStringLiteral("%1: no %2 or %3 (AttnScope reads safetensors checkpoints)")
+                              .arg(folder, kSingleFile, kIndexFile));
+
+    QFile indexFile(dir.filePath(kIndexFile));
+    if (!indexFile.open(QIODevice::ReadOnly))
+        return inputError(QStringLiteral("%1: cannot open (%2)").arg(kIndexFile, indexFile.errorString()));
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(indexFile.readAll(), &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        return inputError(QStringLiteral("%1: not a JSON object (%2)").arg(kIndexFile, err.errorString()));
+    const QJsonValue mapValue = doc.object().value(QStringLiteral("weight_map"));
+    if (!mapValue.isObject())
+        return inputError(QStringLiteral("%1: 'weight_map' is missing or not an object").arg(kIndexFile));
+    const QJsonObject weightMap = mapValue.toObject();
+
+    QStringList shards;
+    for (auto it = weightMap.begin(); it != weightMap.end(); ++it) {
+        const QString shard = it.value().toString();
+        if (!it.value().isString() || !isPlainFileName(shard))
+            return inputError(QStringLiteral("%1: shard name '%2' for tensor '%3' is not a plain file "
+                                             "name in the model folder")
+                                  .arg(kIndexFile, it.value().toVariant().toString(), it.key()));
+        if (!shards.contains(shard)) shards << shard;
+    }
+    std::shared_ptr<Checkpoint> ckpt(new Checkpoint);
+    for (const QString& shard : shards)
+        if (Status s = ckpt->addFile(dir.filePath(shard)); !s) return s.error();
+    for (auto it = weightMap.begin(); it != weightMap.end(); ++it) {
+        const auto where = ckpt->m_where.constFind(it.key());
+        if (where == ckpt->m_where.constEnd())
+            return inputError(QStringLiteral("%1: tensor '%2' is listed in shard '%3' but not found there")
+                                  .arg(kIndexFile, it.key(), it.value().toString()));
+    }
+    return ckpt;
+}
+
+Status Checkpoint::addFile(const QString& path) {
+    auto file = SafetensorsFile::open(path);
+    if (!file) return file.error();
+    const int index = int(m_files.size());
+    for (const TensorInfo& t : (*file)->tensors()) {
+        if (m_where.contains(t.name))
+            return inputError(QStringLiteral("tensor '%1' appears in more than one shard (%2)")
+                                  .arg(t.name, QFileInfo(path).fileName()));
+        m_where.insert(t.name, index);
+    }
+    m_fileBytes += uint64_t(QFileInfo(path).size());
+    m_files.push_back(std::move(file).value());
+    return {};
+}
+
+const TensorInfo* Checkpoint::info(const QString& name) const {
+    const auto it = m_where.constFind(name);
+    return it == m_where.constEnd() ? nullptr : m_files[size_t(*it)]->find(name);
+}
+
+QStringList Checkpoint::names() const { return m_synthetic ? m_cache.keys() : m_where.keys(); }
+
+QString Checkpoint::storageDType() const {
+    if (m_synthetic) return QStringLiteral("synthetic F32");
+    QSet<QString> kinds;
+    for (const auto& f : m_files)
+        for (const auto& t : f->tensors()) kinds.insert(dtypeName(t.dtype));
+    QStringList list(kinds.begin(), kinds.end());
+    list.sort();
+    return list.join(QLatin1Char('+'));
+}
+
+Result<Weight> Checkpoint::get(const QString& name, const Shape& expected) {
+    if (const auto cached = m_cache.constFind(name); cached != m_cache.constEnd()) return *cached;
+    if (m_synthetic) {
+        const int64_t n = shapeElements(expected);
+        m_owned.emplace_back(new float[size_t(std::max<int64_t>(n, 1))]);
+        float* data = m_owned.back().get();
+        uint32_t state = (m_seed ^ uint32_t(qHash(name)) ^ 0x9e3779b9u) | 1u;
+        for (int64_t i = 0; i < n; ++i) {  // xorshift32
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            data[i] = (float(state) / 4294967296.0f - 0.5f) * 0.1f;
+        }
+        m_cache.insert(name, Weight{data, expected});
+        return m_cache.value(name);
+    }
+    const TensorInfo* t = info(name);
+    if (!t)
+        return inputError(QStringLiteral("missing tensor '%1' (expected shape %2)")
+                              .arg(name, shapeToString(expected)));
+    if (t->shape != expected)
+        return inputError(QStringLiteral("tensor '%1': expected shape %2, found %3")
+                              .arg(name, shapeToString(expected), shapeToString(t->shape)));
+    if (t->dtype != DType::F32 && t->dtype != DType::F16 && t->dtype != DType::BF16 &&
+        t->dtype != DType::F64)
+        return inputError(QStringLiteral("tensor '%1': dtype %2 is not a floating-point type")
+                              .arg(name, dtypeName(t->dtype)));
+
+    const uchar* src = m_files[size_t(m_where.value(name))]->bytes(*t);
+    const int64_t n = shapeElements(t->shape);
+    Weight w{nullptr, t->shape};
+    if (t->dtype == DType::F32 && reinterpret_cast<uintptr_t>(src) % alignof(float) == 0) {
+        w.data = reinterpret_cast<const float*>(src);  // in place: no copy
+    } else {
+        m_owned.emplace_back(new float[size_t(std::max<int64_t>(n, 1))]);
+        widen(*t, src, m_owned.back().get(), n);
+        w.data = m_owned.back().get();
+    }
+    m_cache.insert(name, w);
+    return w;
+}
+
+}  // namespace attnscope::core

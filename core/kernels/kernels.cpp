@@ -1,0 +1,102 @@
+#include "kernels/kernels.h"
+
+#include <Eigen/Core>
+#include <unsupported/Eigen/SpecialFunctions>
+#include <cblas.h>
+
+#include <QThread>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace attnscope::core::kernels {
+namespace {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using ArrayMap = Eigen::Map<Eigen::ArrayXf>;
+
+}  // namespace
+
+void gemmABt(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+}
+
+void gemmAB(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+}
+
+void linear(const Linear& layer, const float* x, int n, float* y) {
+    if (layer.inByOut)
+        gemmAB(n, layer.out, layer.in, x, layer.in, layer.w, layer.ldw, y, layer.out);
+    else
+        gemmABt(n, layer.out, layer.in, x, layer.in, layer.w, layer.ldw, y, layer.out);
+    if (!layer.b) return;
+    Eigen::Map<RowMatrix> out(y, n, layer.out);
+    const Eigen::Map<const Eigen::RowVectorXf> bias(layer.b, layer.out);
+    out.rowwise() += bias;
+}
+
+void addInPlace(float* x, const float* y, int64_t count) {
+    ArrayMap(x, count) += Eigen::Map<const Eigen::ArrayXf>(y, count);
+}
+
+void layerNorm(const float* x, int n, int d, const float* gamma, const float* beta, float eps, float* out) {
+    const Eigen::Map<const Eigen::ArrayXf> g(gamma, d), b(beta, d);
+    for (int i = 0; i < n; ++i) {
+        const Eigen::Map<const Eigen::ArrayXf> row(x + int64_t(i) * d, d);
+        const float mean = row.mean();
+        const float var = (row - mean).square().mean();  // biased, as torch.nn.LayerNorm
+        const float inv = 1.0f / std::sqrt(var + eps);
+        Eigen::Map<Eigen::ArrayXf>(out + int64_t(i) * d, d) = (row - mean) * inv * g + b;
+    }
+}
+
+void activate(Activation act, float* x, int64_t count) {
+    ArrayMap a(x, count);
+    switch (act) {
+        case Activation::GeluErf:  // 0.5 x (1 + erf(x / sqrt 2))
+            a = 0.5f * a * (1.0f + (a * float(M_SQRT1_2)).erf());
+            break;
+        case Activation::GeluTanh:  // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+            a = 0.5f * a * (1.0f + (0.7978845608028654f * (a + 0.044715f * a.cube())).tanh());
+            break;
+        case Activation::Relu:
+            a = a.max(0.0f);
+            break;
+    }
+}
+
+void scaledMaskedSoftmax(const float* raw, int n, float sqrtDHead, bool causal, float* scores,
+                         float* probs) {
+    const float negInf = -std::numeric_limits<float>::infinity();
+    for (int i = 0; i < n; ++i) {
+        const int visible = causal ? i + 1 : n;  // keys a query may see
+        const Eigen::Map<const Eigen::ArrayXf> r(raw + int64_t(i) * n, visible);
+        Eigen::Map<Eigen::ArrayXf> p(probs + int64_t(i) * n, n);
+        p.head(visible) = r / sqrtDHead;  // divide, as the reference implementations do
+        if (scores) {
+            Eigen::Map<Eigen::ArrayXf> s(scores + int64_t(i) * n, n);
+            s.head(visible) = p.head(visible);
+            s.tail(n - visible).setConstant(negInf);
+        }
+        const float mx = p.head(visible).maxCoeff();
+        p.head(visible) = (p.head(visible) - mx).exp();
+        p.head(visible) /= p.head(visible).sum();
+        p.tail(n - visible).setZero();
+    }
+}
+
+void softmax(float* x, int64_t count) {
+    ArrayMap a(x, count);
+    a = (a - a.maxCoeff()).exp();
+    a /= a.sum();
+}
+
+void setThreads(int n) {
+    openblas_set_num_threads(n > 0 ? n : QThread::idealThreadCount());
+}
+
+int threads() { return openblas_get_num_threads(); }
+
+}  // namespace attnscope::core::kernels

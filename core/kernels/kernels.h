@@ -1,0 +1,49 @@
+#pragma once
+
+#include <cstdint>
+
+// Tiny kernels of the forward pass. All matrices are row-major float32; n = tokens.
+namespace attnscope::core::kernels {
+
+// A dense layer's weights as stored in the checkpoint, used in place.
+struct Linear {
+    const float* w = nullptr;  // nn.Linear: (out, in); Conv1D (GPT-2): (in, ldw) sliced to out columns
+    const float* b = nullptr;  // (out) or null
+    int in = 0;
+    int out = 0;
+    int ldw = 0;              // row stride of w in floats
+    bool inByOut = false;     // true for Conv1D storage (y = x W + b), false for nn.Linear (y = x W^T + b)
+};
+
+// y (n, out) = x (n, in) . W + b
+void linear(const Linear& layer, const float* x, int n, float* y);
+
+// x (n, d) += y (n, d)
+void addInPlace(float* x, const float* y, int64_t count);
+
+// out (n, d) = LayerNorm(x) * gamma + beta, per row; out may equal x.
+void layerNorm(const float* x, int n, int d, const float* gamma, const float* beta, float eps, float* out);
+
+enum class Activation { GeluErf, GeluTanh, Relu };
+// In place over count elements.
+void activate(Activation act, float* x, int64_t count);
+
+// One head's attention from its raw scores.
+// raw (n, n) = q.k; scores (n, n) = raw / sqrt(dHead), -inf where masked (j > i when causal);
+// probs (n, n) = softmax over each row. scores may be null (not kept).
+void scaledMaskedSoftmax(const float* raw, int n, float sqrtDHead, bool causal, float* scores,
+                         float* probs);
+
+// Softmax of a vector in place (predictions); returns nothing, sums to 1.
+void softmax(float* x, int64_t count);
+
+// C (m, n) = alpha * A (m, k) . B^T (B is (n, k)) with leading dimensions (sgemm wrapper).
+void gemmABt(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc);
+// C (m, n) = A (m, k) . B (k, n)
+void gemmAB(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc);
+
+// BLAS threads (0 = all cores).
+void setThreads(int threads);
+int threads();
+
+}  // namespace attnscope::core::kernels

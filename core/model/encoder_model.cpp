@@ -1,0 +1,180 @@
+#include "model/encoder_model.h"
+
+#include <cstring>
+
+namespace attnscope::core {
+namespace {
+
+QString layerName(const ModelConfig& c, int i) {
+    return c.family == Family::DistilBert ? QStringLiteral("transformer.layer.%1.").arg(i)
+                                          : QStringLiteral("encoder.layer.%1.").arg(i);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Model>> EncoderModel::load(const ModelConfig& config, std::shared_ptr<Checkpoint> ckpt) {
+    std::shared_ptr<EncoderModel> model(new EncoderModel(config, std::move(ckpt)));
+    if (Status s = model->loadWeights(); !s) return s.error();
+    return std::shared_ptr<Model>(model);
+}
+
+Status EncoderModel::loadWeights() {
+    const ModelConfig& c = m_config;
+    const int H = c.hidden, I = c.intermediate;
+    const QString own = c.family == Family::Bert      ? QStringLiteral("bert.")
+                        : c.family == Family::Roberta ? QStringLiteral("roberta.")
+                                                      : QStringLiteral("distilbert.");
+    const QString probe = QStringLiteral("embeddings.word_embeddings.weight");
+    const auto prefix = detectPrefix(*m_checkpoint, {own, QString()}, probe);
+    if (!prefix)
+        return inputError(QStringLiteral("missing tensor '%1%2' (expected shape [%3, %4]); is this a %5 "
+                                         "checkpoint?")
+                              .arg(own, probe)
+                              .arg(c.vocabSize)
+                              .arg(H)
+                              .arg(c.modelType));
+    WeightLoader w(m_checkpoint, *prefix);
+    m_wordEmb = w.tensor(probe, {c.vocabSize, H});
+    m_posEmb = w.tensor(QStringLiteral("embeddings.position_embeddings.weight"), {c.maxPositions, H});
+    if (c.family != Family::DistilBert && c.typeVocabSize > 0)
+        m_typeEmb = w.tensor(QStringLiteral("embeddings.token_type_embeddings.weight"), {c.typeVocabSize, H});
+    m_embNorm = w.layerNorm(QStringLiteral("embeddings.LayerNorm"), H);
+    countParameters(uint64_t(c.vocabSize + c.maxPositions + c.typeVocabSize + 2) * uint64_t(H));
+
+    for (int i = 0; i < c.layers; ++i) {
+        const QString p = layerName(c, i);
+        Layer l;
+        if (c.family == Family::DistilBert) {
+            l.attn.q = w.linear(p + QStringLiteral("attention.q_lin"), H, H);
+            l.attn.k = w.linear(p + QStringLiteral("attention.k_lin"), H, H);
+            l.attn.v = w.linear(p + QStringLiteral("attention.v_lin"), H, H);
+            l.attn.out = w.linear(p + QStringLiteral("attention.out_lin"), H, H);
+            l.attnNorm = w.layerNorm(p + QStringLiteral("sa_layer_norm"), H);
+            l.ffnIn = w.linear(p + QStringLiteral("ffn.lin1"), I, H);
+            l.ffnOut = w.linear(p + QStringLiteral("ffn.lin2"), H, I);
+            l.outNorm = w.layerNorm(p + QStringLiteral("output_layer_norm"), H);
+        } else {
+            l.attn.q = w.linear(p + QStringLiteral("attention.self.query"), H, H);
+            l.attn.k = w.linear(p + QStringLiteral("attention.self.key"), H, H);
+            l.attn.v = w.linear(p + QStringLiteral("attention.self.value"), H, H);
+            l.attn.out = w.linear(p + QStringLiteral("attention.output.dense"), H, H);
+            l.attnNorm = w.layerNorm(p + QStringLiteral("attention.output.LayerNorm"), H);
+            l.ffnIn = w.linear(p + QStringLiteral("intermediate.dense"), I, H);
+            l.ffnOut = w.linear(p + QStringLiteral("output.dense"), H, I);
+            l.outNorm = w.layerNorm(p + QStringLiteral("output.LayerNorm"), H);
+        }
+        m_layers.push_back(l);
+        countParameters(uint64_t(4) * (H * H + H) + uint64_t(2) * H * I + I + H + 4 * H);
+    }
+    if (!w.ok()) return w.error();
+    WeightLoader head(m_checkpoint, QString());
+    loadHead(head);
+    return {};
+}
+
+// The masked-LM head, when the checkpoint has one (BertForMaskedLM, RobertaForMaskedLM,
+// DistilBertForMaskedLM). Its decoder is tied to the word embeddings unless stored.
+void EncoderModel::loadHead(WeightLoader& w) {
+    const ModelConfig& c = m_config;
+    const int H = c.hidden, V = c.vocabSize;
+    QString dense, norm, decoder, bias, bias2;
+    LmHead head;
+    head.activation = c.activation;
+    if (c.family == Family::Bert) {
+        dense = QStringLiteral("cls.predictions.transform.dense");
+        norm = QStringLiteral("cls.predictions.transform.LayerNorm");
+        decoder = QStringLiteral("cls.predictions.decoder.weight");
+        bias = QStringLiteral("cls.predictions.bias");
+        bias2 = QStringLiteral("cls.predictions.decoder.bias");
+    } else if (c.family == Family::Roberta) {
+        dense = QStringLiteral("lm_head.dense");
+        norm = QStringLiteral("lm_head.layer_norm");
+        decoder = QStringLiteral("lm_head.decoder.weight");
+        bias = QStringLiteral("lm_head.bias");
+        bias2 = QStringLiteral("lm_head.decoder.bias");
+        head.activation = kernels::Activation::GeluErf;  // RobertaLMHead always uses gelu
+    } else {
+        dense = QStringLiteral("vocab_transform");
+        norm = QStringLiteral("vocab_layer_norm");
+        decoder = QStringLiteral("vocab_projector.weight");
+        bias = QStringLiteral("vocab_projector.bias");
+    }
+    if (!w.has(dense + QStringLiteral(".weight"))) return;  // no head: predictions unavailable
+    head.transform = w.linear(dense, H, H);
+    head.norm = w.layerNorm(norm, H);
+    head.decoder = w.has(decoder) ? w.tensor(decoder, {V, H}) : m_wordEmb;
+    if (w.has(bias)) head.bias = w.tensor(bias, {V});
+    else if (!bias2.isEmpty() && w.has(bias2)) head.bias = w.tensor(bias2, {V});
+    if (w.ok()) m_head = head;
+}
+
+void EncoderModel::embed(const std::vector<int>& ids, const std::vector<int>& typeIds, float* x) const {
+    const int H = m_config.hidden;
+    // RoBERTa numbers positions from padding_idx + 1.
+    const int firstPos = m_config.family == Family::Roberta ? m_config.padTokenId + 1 : 0;
+    for (size_t i = 0; i < ids.size(); ++i) {
+        float* row = x + i * size_t(H);  // (H)
+        std::memcpy(row, m_wordEmb + size_t(ids[i]) * size_t(H), sizeof(float) * size_t(H));
+        kernels::addInPlace(row, m_posEmb + size_t(firstPos + int(i)) * size_t(H), H);
+        if (m_typeEmb) {
+            const int t = typeIds.empty() ? 0 : typeIds[i];
+            kernels::addInPlace(row, m_typeEmb + size_t(t) * size_t(H), H);
+        }
+    }
+    kernels::layerNorm(x, int(ids.size()), H, m_embNorm.gamma, m_embNorm.beta, m_config.layerNormEps, x);
+}
+
+Result<ForwardOutput> EncoderModel::forward(const std::vector<int>& ids, const std::vector<int>& typeIds,
+                                            TraceSink* sink, const std::atomic<bool>* cancel) const {
+    if (Status s = checkInput(ids, typeIds); !s) return s.error();
+    const ModelConfig& c = m_config;
+    const int n = int(ids.size()), H = c.hidden;
+    const ForwardShape shape{n, c.layers, c.heads, c.headDim(), H, false};
+    if (sink) sink->begin(shape);
+
+    std::vector<float> x(size_t(n) * size_t(H));                 // (n, H) running hidden state
+    std::vector<float> attnIn(x.size());                          // (n, H) copy of the layer input
+    std::vector<float> ffn(size_t(n) * size_t(c.intermediate));   // (n, I)
+    std::vector<float> ffnOut(x.size());                          // (n, H)
+    embed(ids, typeIds, x.data());
+    if (sink) sink->hiddenState(0, x.data());
+
+    AttentionBlock attention(shape, sink);
+    for (int l = 0; l < c.layers; ++l) {
+        if (cancel && cancel->load()) return inputError(QStringLiteral("cancelled"));
+        const Layer& L = m_layers[size_t(l)];
+        attnIn = x;
+        LayerTensors t;
+        t.input = attnIn.data();
+        attention.run(l, L.attn, attnIn.data(), &t);
+        // x = LN(x + attn(x))
+        kernels::addInPlace(x.data(), t.attnOutput, int64_t(x.size()));
+        kernels::layerNorm(x.data(), n, H, L.attnNorm.gamma, L.attnNorm.beta, c.layerNormEps, x.data());
+        // x = LN(x + W2 act(W1 x))
+        kernels::linear(L.ffnIn, x.data(), n, ffn.data());
+        kernels::activate(c.activation, ffn.data(), int64_t(ffn.size()));
+        kernels::linear(L.ffnOut, ffn.data(), n, ffnOut.data());
+        kernels::addInPlace(x.data(), ffnOut.data(), int64_t(x.size()));
+        kernels::layerNorm(x.data(), n, H, L.outNorm.gamma, L.outNorm.beta, c.layerNormEps, x.data());
+        t.output = x.data();
+        if (sink) {
+            sink->layer(t);
+            sink->hiddenState(l + 1, x.data());
+        }
+    }
+    return ForwardOutput{n, H, std::move(x)};
+}
+
+std::vector<float> EncoderModel::lmLogits(const ForwardOutput& out, int position) const {
+    const int H = m_config.hidden, V = m_config.vocabSize;
+    std::vector<float> h(static_cast<size_t>(H));  // (H)
+    kernels::linear(m_head.transform, out.finalHidden.data() + size_t(position) * size_t(H), 1, h.data());
+    kernels::activate(m_head.activation, h.data(), H);
+    kernels::layerNorm(h.data(), 1, H, m_head.norm.gamma, m_head.norm.beta, m_config.layerNormEps, h.data());
+    std::vector<float> logits(static_cast<size_t>(V));  // (V) = decoder (V, H) . h
+    kernels::Linear decoder{m_head.decoder, m_head.bias, H, V, H, false};
+    kernels::linear(decoder, h.data(), 1, logits.data());
+    return logits;
+}
+
+}  // namespace attnscope::core

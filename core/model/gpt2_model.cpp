@@ -1,0 +1,107 @@
+#include "model/gpt2_model.h"
+
+#include <cstring>
+
+namespace attnscope::core {
+
+Result<std::shared_ptr<Model>> Gpt2Model::load(const ModelConfig& config, std::shared_ptr<Checkpoint> ckpt) {
+    std::shared_ptr<Gpt2Model> model(new Gpt2Model(config, std::move(ckpt)));
+    if (Status s = model->loadWeights(); !s) return s.error();
+    return std::shared_ptr<Model>(model);
+}
+
+Status Gpt2Model::loadWeights() {
+    const ModelConfig& c = m_config;
+    const int H = c.hidden, I = c.intermediate;
+    const auto prefix = detectPrefix(*m_checkpoint, {QString(), QStringLiteral("transformer.")},
+                                     QStringLiteral("wte.weight"));
+    if (!prefix)
+        return inputError(QStringLiteral("missing tensor 'wte.weight' (expected shape [%1, %2]); is this a "
+                                         "gpt2 checkpoint?")
+                              .arg(c.vocabSize)
+                              .arg(H));
+    WeightLoader w(m_checkpoint, *prefix);
+    m_wte = w.tensor(QStringLiteral("wte.weight"), {c.vocabSize, H});
+    m_wpe = w.tensor(QStringLiteral("wpe.weight"), {c.maxPositions, H});
+    countParameters(uint64_t(c.vocabSize + c.maxPositions + 2) * uint64_t(H));
+    for (int i = 0; i < c.layers; ++i) {
+        const QString p = QStringLiteral("h.%1.").arg(i);
+        Block b;
+        b.ln1 = w.layerNorm(p + QStringLiteral("ln_1"), H);
+        const QString cAttn = p + QStringLiteral("attn.c_attn");
+        b.attn.q = w.conv1d(cAttn, H, 3 * H, 0, H);
+        b.attn.k = w.conv1d(cAttn, H, 3 * H, H, H);
+        b.attn.v = w.conv1d(cAttn, H, 3 * H, 2 * H, H);
+        b.attn.out = w.conv1d(p + QStringLiteral("attn.c_proj"), H, H, 0, H);
+        b.ln2 = w.layerNorm(p + QStringLiteral("ln_2"), H);
+        b.fc = w.conv1d(p + QStringLiteral("mlp.c_fc"), H, I, 0, I);
+        b.proj = w.conv1d(p + QStringLiteral("mlp.c_proj"), I, H, 0, H);
+        m_blocks.push_back(b);
+        countParameters(uint64_t(4) * H * H + 4 * H + uint64_t(2) * H * I + I + H + 4 * H);
+    }
+    m_lnF = w.layerNorm(QStringLiteral("ln_f"), H);
+    WeightLoader top(m_checkpoint, QString());
+    m_lmHead = top.has(QStringLiteral("lm_head.weight")) ? top.tensor(QStringLiteral("lm_head.weight"), {c.vocabSize, H})
+                                                         : m_wte;
+    if (!w.ok()) return w.error();
+    if (!top.ok()) return top.error();
+    return {};
+}
+
+Result<ForwardOutput> Gpt2Model::forward(const std::vector<int>& ids, const std::vector<int>& typeIds,
+                                         TraceSink* sink, const std::atomic<bool>* cancel) const {
+    if (Status s = checkInput(ids, typeIds); !s) return s.error();
+    const ModelConfig& c = m_config;
+    const int n = int(ids.size()), H = c.hidden;
+    const ForwardShape shape{n, c.layers, c.heads, c.headDim(), H, true};
+    if (sink) sink->begin(shape);
+
+    std::vector<float> x(size_t(n) * size_t(H));               // (n, H) residual stream
+    std::vector<float> a(x.size());                             // (n, H) normalised input
+    std::vector<float> mlp(size_t(n) * size_t(c.intermediate));  // (n, I)
+    std::vector<float> mlpOut(x.size());                        // (n, H)
+    for (int i = 0; i < n; ++i) {
+        float* row = x.data() + size_t(i) * size_t(H);
+        std::memcpy(row, m_wte + size_t(ids[size_t(i)]) * size_t(H), sizeof(float) * size_t(H));
+        kernels::addInPlace(row, m_wpe + size_t(i) * size_t(H), H);
+    }
+    if (sink) sink->hiddenState(0, x.data());
+
+    AttentionBlock attention(shape, sink);
+    std::vector<float> blockIn;
+    for (int l = 0; l < c.layers; ++l) {
+        if (cancel && cancel->load()) return inputError(QStringLiteral("cancelled"));
+        const Block& B = m_blocks[size_t(l)];
+        if (sink) blockIn = x;
+        // x += attn(ln_1(x))
+        kernels::layerNorm(x.data(), n, H, B.ln1.gamma, B.ln1.beta, c.layerNormEps, a.data());
+        LayerTensors t;
+        t.input = sink ? blockIn.data() : x.data();
+        attention.run(l, B.attn, a.data(), &t);
+        kernels::addInPlace(x.data(), t.attnOutput, int64_t(x.size()));
+        // x += proj(act(fc(ln_2(x))))
+        kernels::layerNorm(x.data(), n, H, B.ln2.gamma, B.ln2.beta, c.layerNormEps, a.data());
+        kernels::linear(B.fc, a.data(), n, mlp.data());
+        kernels::activate(c.activation, mlp.data(), int64_t(mlp.size()));
+        kernels::linear(B.proj, mlp.data(), n, mlpOut.data());
+        kernels::addInPlace(x.data(), mlpOut.data(), int64_t(x.size()));
+        t.output = x.data();
+        if (sink) {
+            sink->layer(t);
+            if (l + 1 < c.layers) sink->hiddenState(l + 1, x.data());
+        }
+    }
+    kernels::layerNorm(x.data(), n, H, m_lnF.gamma, m_lnF.beta, c.layerNormEps, x.data());
+    if (sink) sink->hiddenState(c.layers, x.data());  // as Hugging Face: the last one is after ln_f
+    return ForwardOutput{n, H, std::move(x)};
+}
+
+std::vector<float> Gpt2Model::lmLogits(const ForwardOutput& out, int position) const {
+    const int H = m_config.hidden, V = m_config.vocabSize;
+    std::vector<float> logits(static_cast<size_t>(V));  // (V) = wte (V, H) . h
+    kernels::Linear head{m_lmHead, nullptr, H, V, H, false};
+    kernels::linear(head, out.finalHidden.data() + size_t(position) * size_t(H), 1, logits.data());
+    return logits;
+}
+
+}  // namespace attnscope::core

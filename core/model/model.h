@@ -1,0 +1,59 @@
+#pragma once
+
+#include "io/checkpoint.h"
+#include "model/model_config.h"
+#include "trace/trace_sink.h"
+#include "util/result.h"
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace attnscope::core {
+
+// What a forward pass returns besides what it reports to the TraceSink.
+struct ForwardOutput {
+    int tokens = 0;
+    int hidden = 0;
+    std::vector<float> finalHidden;  // (n, H): last layer output (encoders) or after ln_f (GPT-2)
+};
+
+struct TokenScore {
+    int id = 0;
+    float probability = 0;
+};
+
+// A transformer checkpoint ready to run. forward() is const and thread-safe: all scratch memory
+// belongs to the call.
+class Model {
+public:
+    virtual ~Model() = default;
+
+    const ModelConfig& config() const { return m_config; }
+    const Checkpoint& checkpoint() const { return *m_checkpoint; }
+    uint64_t parameterCount() const { return m_parameters; }
+
+    // ids (n) in [0, vocab), n in [1, maxTokens]; typeIds (n) or empty for all zeros.
+    // Checks `cancel` between layers and returns an error if it was set.
+    virtual Result<ForwardOutput> forward(const std::vector<int>& ids, const std::vector<int>& typeIds,
+                                          TraceSink* sink, const std::atomic<bool>* cancel = nullptr) const = 0;
+
+    // Whether the checkpoint has a language-model head (masked-token or next-token).
+    virtual bool hasLmHead() const = 0;
+    // Vocabulary logits (vocab) at one position of a forward pass.
+    virtual std::vector<float> lmLogits(const ForwardOutput& out, int position) const = 0;
+    // The k most probable tokens at a position (softmax over the vocabulary).
+    std::vector<TokenScore> topK(const ForwardOutput& out, int position, int k) const;
+
+protected:
+    Model(ModelConfig config, std::shared_ptr<Checkpoint> checkpoint)
+        : m_config(std::move(config)), m_checkpoint(std::move(checkpoint)) {}
+    Status checkInput(const std::vector<int>& ids, const std::vector<int>& typeIds) const;
+    void countParameters(uint64_t n) { m_parameters += n; }
+
+    ModelConfig m_config;
+    std::shared_ptr<Checkpoint> m_checkpoint;
+    uint64_t m_parameters = 0;
+};
+
+}  // namespace attnscope::core

@@ -1,0 +1,209 @@
+#include "model/model_config.h"
+
+#include "util/json_file.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+
+#include <cmath>
+
+namespace attnscope::core {
+namespace {
+
+// Reads typed keys from config.json and remembers the first problem.
+class ConfigReader {
+public:
+    explicit ConfigReader(const QJsonObject& json) : m_json(json) {}
+
+    int required(const char* key) { return readInt(key, 0, true); }
+    int optional(const char* key, int fallback) { return readInt(key, fallback, false); }
+
+    double number(const char* key, double fallback) {
+        const QJsonValue v = m_json.value(QLatin1String(key));
+        if (v.isUndefined() || v.isNull()) return fallback;
+        if (!v.isDouble()) {
+            fail(QStringLiteral("'%1' should be a number, found %2").arg(QLatin1String(key), typeName(v)));
+            return fallback;
+        }
+        return v.toDouble();
+    }
+
+    QString string(const char* key, const QString& fallback) {
+        const QJsonValue v = m_json.value(QLatin1String(key));
+        if (v.isUndefined() || v.isNull()) return fallback;
+        if (!v.isString()) {
+            fail(QStringLiteral("'%1' should be a string, found %2").arg(QLatin1String(key), typeName(v)));
+            return fallback;
+        }
+        return v.toString();
+    }
+
+    bool boolean(const char* key, bool fallback) {
+        const QJsonValue v = m_json.value(QLatin1String(key));
+        if (v.isUndefined() || v.isNull()) return fallback;
+        if (!v.isBool()) {
+            fail(QStringLiteral("'%1' should be true or false, found %2").arg(QLatin1String(key), typeName(v)));
+            return fallback;
+        }
+        return v.toBool();
+    }
+
+    void fail(const QString& message) {
+        if (m_error.isEmpty()) m_error = message;
+    }
+    const QString& error() const { return m_error; }
+
+    static QString typeName(const QJsonValue& v) {
+        switch (v.type()) {
+            case QJsonValue::Bool: return QStringLiteral("a boolean");
+            case QJsonValue::Double: return QStringLiteral("a number");
+            case QJsonValue::String: return QStringLiteral("a string");
+            case QJsonValue::Array: return QStringLiteral("an array");
+            case QJsonValue::Object: return QStringLiteral("an object");
+            default: return QStringLiteral("null");
+        }
+    }
+
+private:
+    int readInt(const char* key, int fallback, bool isRequired) {
+        const QJsonValue v = m_json.value(QLatin1String(key));
+        if (v.isUndefined() || v.isNull()) {
+            if (isRequired) fail(QStringLiteral("missing key '%1'").arg(QLatin1String(key)));
+            return fallback;
+        }
+        const double d = v.toDouble(-1);
+        if (!v.isDouble() || std::floor(d) != d || d < 0 || d > 1e9) {
+            fail(QStringLiteral("'%1' should be a non-negative integer, found %2")
+                     .arg(QLatin1String(key), v.isDouble() ? QString::number(d) : typeName(v)));
+            return fallback;
+        }
+        return int(d);
+    }
+
+    const QJsonObject& m_json;
+    QString m_error;
+};
+
+std::optional<kernels::Activation> activationFromName(const QString& name) {
+    if (name == QLatin1String("gelu")) return kernels::Activation::GeluErf;
+    if (name == QLatin1String("gelu_new") || name == QLatin1String("gelu_pytorch_tanh") ||
+        name == QLatin1String("gelu_fast"))
+        return kernels::Activation::GeluTanh;
+    if (name == QLatin1String("relu")) return kernels::Activation::Relu;
+    return std::nullopt;
+}
+
+void readBertFamily(ConfigReader& r, ModelConfig& c) {
+    c.hidden = r.required("hidden_size");
+    c.layers = r.required("num_hidden_layers");
+    c.heads = r.required("num_attention_heads");
+    c.intermediate = r.required("intermediate_size");
+    c.vocabSize = r.required("vocab_size");
+    const bool roberta = c.family == Family::Roberta;
+    c.maxPositions = r.optional("max_position_embeddings", roberta ? 514 : 512);
+    c.typeVocabSize = r.optional("type_vocab_size", roberta ? 1 : 2);
+    c.padTokenId = r.optional("pad_token_id", roberta ? 1 : 0);
+    c.layerNormEps = float(r.number("layer_norm_eps", 1e-12));
+    const QString act = r.string("hidden_act", QStringLiteral("gelu"));
+    if (auto a = activationFromName(act)) c.activation = *a;
+    else r.fail(QStringLiteral("hidden_act '%1' is not supported (gelu, gelu_new, relu)").arg(act));
+}
+
+void readDistilBert(ConfigReader& r, ModelConfig& c) {
+    c.hidden = r.required("dim");
+    c.layers = r.required("n_layers");
+    c.heads = r.required("n_heads");
+    c.intermediate = r.required("hidden_dim");
+    c.vocabSize = r.required("vocab_size");
+    c.maxPositions = r.optional("max_position_embeddings", 512);
+    c.padTokenId = r.optional("pad_token_id", 0);
+    c.layerNormEps = 1e-12f;  // fixed in the reference implementation
+    const QString act = r.string("activation", QStringLiteral("gelu"));
+    if (auto a = activationFromName(act)) c.activation = *a;
+    else r.fail(QStringLiteral("activation '%1' is not supported (gelu, relu)").arg(act));
+}
+
+void readGpt2(ConfigReader& r, ModelConfig& c) {
+    c.hidden = r.required("n_embd");
+    c.layers = r.required("n_layer");
+    c.heads = r.required("n_head");
+    c.vocabSize = r.required("vocab_size");
+    c.maxPositions = r.optional("n_positions", 1024);
+    c.intermediate = r.optional("n_inner", 4 * c.hidden);
+    c.layerNormEps = float(r.number("layer_norm_epsilon", 1e-5));
+    c.causal = true;
+    const QString act = r.string("activation_function", QStringLiteral("gelu_new"));
+    if (auto a = activationFromName(act)) c.activation = *a;
+    else r.fail(QStringLiteral("activation_function '%1' is not supported (gelu_new, gelu, relu)").arg(act));
+    if (r.boolean("scale_attn_by_inverse_layer_idx", false))
+        r.fail(QStringLiteral("scale_attn_by_inverse_layer_idx is not supported"));
+}
+
+}  // namespace
+
+int ModelConfig::maxTokens() const {
+    return family == Family::Roberta ? std::max(0, maxPositions - padTokenId - 1) : maxPositions;
+}
+
+QStringList supportedModelTypes() {
+    return {QStringLiteral("bert"), QStringLiteral("roberta"), QStringLiteral("distilbert"),
+            QStringLiteral("gpt2")};
+}
+
+Result<ModelConfig> parseModelConfig(const QJsonObject& json) {
+    ConfigReader r(json);
+    ModelConfig c;
+    const QJsonValue type = json.value(QStringLiteral("model_type"));
+    if (!type.isString())
+        return inputError(type.isUndefined()
+                              ? QStringLiteral("config.json: missing key 'model_type'")
+                              : QStringLiteral("config.json: 'model_type' should be a string"));
+    c.modelType = type.toString();
+    if (c.modelType == QLatin1String("bert")) {
+        c.family = Family::Bert;
+        readBertFamily(r, c);
+    } else if (c.modelType == QLatin1String("roberta")) {
+        c.family = Family::Roberta;
+        readBertFamily(r, c);
+    } else if (c.modelType == QLatin1String("distilbert")) {
+        c.family = Family::DistilBert;
+        readDistilBert(r, c);
+    } else if (c.modelType == QLatin1String("gpt2")) {
+        c.family = Family::Gpt2;
+        readGpt2(r, c);
+    } else {
+        return inputError(QStringLiteral("config.json: model_type '%1' is not supported (supported: %2)")
+                              .arg(c.modelType, supportedModelTypes().join(QStringLiteral(", "))));
+    }
+    c.name = r.string("_name_or_path", QString());
+    if (!r.error().isEmpty()) return inputError(QStringLiteral("config.json: ") + r.error());
+    if (c.hidden <= 0 || c.layers <= 0 || c.heads <= 0 || c.vocabSize <= 0 || c.intermediate <= 0)
+        return inputError(QStringLiteral("config.json: sizes must be positive"));
+    if (c.hidden % c.heads != 0)
+        return inputError(QStringLiteral("config.json: hidden size %1 is not divisible by %2 heads")
+                              .arg(c.hidden)
+                              .arg(c.heads));
+    if (!(c.layerNormEps > 0)) return inputError(QStringLiteral("config.json: layer norm epsilon must be positive"));
+
+    const QJsonValue coref = json.value(QStringLiteral("attnscope_coreference_head"));
+    if (coref.isArray() && coref.toArray().size() == 2) {
+        const int layer = coref.toArray().at(0).toInt(-1), head = coref.toArray().at(1).toInt(-1);
+        if (layer >= 0 && layer < c.layers && head >= 0 && head < c.heads) c.coreferenceHead = {{layer, head}};
+    }
+    return c;
+}
+
+Result<ModelConfig> loadModelConfig(const QString& folder) {
+    const QString path = QDir(folder).filePath(QStringLiteral("config.json"));
+    if (!QFileInfo::exists(path))
+        return inputError(QStringLiteral("%1: no config.json (not a Hugging Face model folder)").arg(folder));
+    auto json = readJsonObject(path);
+    if (!json) return json.error();
+    auto config = parseModelConfig(*json);
+    if (config && (config->name.isEmpty() || config->name.startsWith(QLatin1Char('/'))))
+        config->name = QFileInfo(QDir(folder).absolutePath()).fileName();
+    return config;
+}
+
+}  // namespace attnscope::core

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "kernels/kernels.h"
+#include "util/result.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+#include <utility>
+
+namespace attnscope::core {
+
+enum class Family { Bert, Roberta, DistilBert, Gpt2 };
+
+// The architecture facts AttnScope needs from a Hugging Face config.json, normalised across
+// families (each family names its keys differently).
+struct ModelConfig {
+    QString modelType;  // as written in config.json
+    Family family = Family::Bert;
+    int hidden = 0;
+    int layers = 0;
+    int heads = 0;
+    int intermediate = 0;
+    int vocabSize = 0;
+    int maxPositions = 0;  // rows of the position embedding table
+    int typeVocabSize = 0;  // 0 when the family has no token types
+    int padTokenId = 0;
+    float layerNormEps = 1e-12f;
+    kernels::Activation activation = kernels::Activation::GeluErf;
+    bool causal = false;
+    // Written by AttnScope's trainer: the head that resolves pronouns.
+    std::optional<std::pair<int, int>> coreferenceHead;
+    QString name;  // _name_or_path, or the folder name
+
+    int headDim() const { return heads > 0 ? hidden / heads : 0; }
+    // Longest input in tokens (RoBERTa's positions start after the padding index).
+    int maxTokens() const;
+    bool isEncoder() const { return !causal; }
+};
+
+QStringList supportedModelTypes();
+Result<ModelConfig> parseModelConfig(const QJsonObject& json);
+Result<ModelConfig> loadModelConfig(const QString& folder);
+
+}  // namespace attnscope::core

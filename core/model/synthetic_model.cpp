@@ -1,0 +1,32 @@
+#include "model/synthetic_model.h"
+
+#include "model/model_loader.h"
+
+#include <QJsonObject>
+
+namespace attnscope::core {
+
+QStringList syntheticArchitectures() { return {QStringLiteral("bert-base"), QStringLiteral("gpt2")}; }
+
+Result<std::shared_ptr<Model>> makeSyntheticModel(const QString& architecture, uint32_t seed) {
+    QJsonObject json;
+    if (architecture == QLatin1String("bert-base")) {
+        json = QJsonObject{{"model_type", "bert"},          {"hidden_size", 768},
+                           {"num_hidden_layers", 12},       {"num_attention_heads", 12},
+                           {"intermediate_size", 3072},     {"vocab_size", 30522},
+                           {"max_position_embeddings", 512}, {"type_vocab_size", 2},
+                           {"_name_or_path", "synthetic bert-base"}};
+    } else if (architecture == QLatin1String("gpt2")) {
+        json = QJsonObject{{"model_type", "gpt2"}, {"n_embd", 768},       {"n_layer", 12},
+                           {"n_head", 12},         {"vocab_size", 50257}, {"n_positions", 1024},
+                           {"_name_or_path", "synthetic gpt2"}};
+    } else {
+        return inputError(QStringLiteral("unknown synthetic architecture '%1' (available: %2)")
+                              .arg(architecture, syntheticArchitectures().join(QStringLiteral(", "))));
+    }
+    auto config = parseModelConfig(json);
+    if (!config) return config.error();
+    return buildModel(*config, Checkpoint::synthetic(seed));
+}
+
+}  // namespace attnscope::core

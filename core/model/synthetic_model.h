@@ -1,0 +1,14 @@
+#pragma once
+
+#include "model/model.h"
+
+#include <QStringList>
+
+namespace attnscope::core {
+
+// Real architectures with random weights, for benchmarks: "bert-base" (12 x 12, hidden 768,
+// vocab 30522) and "gpt2" (124M: 12 x 12, hidden 768, vocab 50257).
+QStringList syntheticArchitectures();
+Result<std::shared_ptr<Model>> makeSyntheticModel(const QString& architecture, uint32_t seed = 1);
+
+}  // namespace attnscope::core

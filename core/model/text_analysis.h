@@ -1,0 +1,27 @@
+#pragma once
+
+#include "model/model_loader.h"
+#include "trace/attention_trace.h"
+
+#include <atomic>
+
+namespace attnscope::core {
+
+struct AnalysisOptions {
+    bool truncate = false;  // keep the first tokens that fit instead of failing
+    bool record = true;     // record the AttentionTrace
+};
+
+// One input run through a model: its tokens, the forward output and (optionally) the trace.
+struct TextAnalysis {
+    Encoding encoding;
+    ForwardOutput output;
+    std::shared_ptr<const AttentionTrace> trace;
+    bool truncated = false;
+};
+
+// Tokenizes text, checks it fits the model, runs the forward pass and records the trace.
+Result<TextAnalysis> analyzeText(const LoadedModel& loaded, const QString& text, const AnalysisOptions& options,
+                                 const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace attnscope::core

@@ -1,0 +1,53 @@
+#include "model/weight_loader.h"
+
+namespace attnscope::core {
+
+const float* WeightLoader::tensor(const QString& name, const Shape& shape) {
+    if (!ok()) return nullptr;
+    auto w = m_ckpt->get(m_prefix + name, shape);
+    if (!w) {
+        m_error = w.error();
+        return nullptr;
+    }
+    return w->data;
+}
+
+kernels::Linear WeightLoader::linear(const QString& base, int out, int in, bool withBias) {
+    kernels::Linear l;
+    l.in = in;
+    l.out = out;
+    l.ldw = in;
+    l.w = tensor(base + QStringLiteral(".weight"), {out, in});
+    if (withBias) l.b = tensor(base + QStringLiteral(".bias"), {out});
+    return l;
+}
+
+kernels::Linear WeightLoader::conv1d(const QString& base, int in, int out, int first, int count) {
+    kernels::Linear l;
+    l.in = in;
+    l.out = count;
+    l.ldw = out;
+    l.inByOut = true;
+    const float* w = tensor(base + QStringLiteral(".weight"), {in, out});
+    const float* b = tensor(base + QStringLiteral(".bias"), {out});
+    if (w) l.w = w + first;
+    if (b) l.b = b + first;
+    return l;
+}
+
+NormWeights WeightLoader::layerNorm(const QString& base, int d) {
+    const bool old = !has(base + QStringLiteral(".weight")) && has(base + QStringLiteral(".gamma"));
+    NormWeights n;
+    n.gamma = tensor(base + (old ? QStringLiteral(".gamma") : QStringLiteral(".weight")), {d});
+    n.beta = tensor(base + (old ? QStringLiteral(".beta") : QStringLiteral(".bias")), {d});
+    return n;
+}
+
+std::optional<QString> detectPrefix(const Checkpoint& checkpoint, const QStringList& prefixes,
+                                    const QString& probe) {
+    for (const QString& p : prefixes)
+        if (checkpoint.has(p + probe)) return p;
+    return std::nullopt;
+}
+
+}  // namespace attnscope::core

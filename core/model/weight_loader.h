@@ -1,0 +1,47 @@
+#pragma once
+
+#include "io/checkpoint.h"
+#include "kernels/kernels.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace attnscope::core {
+
+struct NormWeights {
+    const float* gamma = nullptr;  // (d)
+    const float* beta = nullptr;   // (d)
+};
+
+// Fetches a model's weights by name under a prefix ("bert.", "transformer.", ...) and keeps the
+// first error, so a model's loading code reads as a flat list of tensors.
+class WeightLoader {
+public:
+    WeightLoader(std::shared_ptr<Checkpoint> checkpoint, QString prefix)
+        : m_ckpt(std::move(checkpoint)), m_prefix(std::move(prefix)) {}
+
+    bool has(const QString& name) const { return m_ckpt->has(m_prefix + name); }
+    const float* tensor(const QString& name, const Shape& shape);
+    // nn.Linear: base.weight (out, in), base.bias (out).
+    kernels::Linear linear(const QString& base, int out, int in, bool withBias = true);
+    // GPT-2 Conv1D: base.weight (in, out), base.bias (out); columns [first, first + count) only.
+    kernels::Linear conv1d(const QString& base, int in, int out, int first, int count);
+    // LayerNorm: base.weight/bias, or the older base.gamma/beta.
+    NormWeights layerNorm(const QString& base, int d);
+
+    bool ok() const { return m_error.message.isEmpty(); }
+    const Error& error() const { return m_error; }
+    const QString& prefix() const { return m_prefix; }
+
+private:
+    std::shared_ptr<Checkpoint> m_ckpt;
+    QString m_prefix;
+    Error m_error;
+};
+
+// The first of the prefixes under which `probe` exists, or null when none does.
+std::optional<QString> detectPrefix(const Checkpoint& checkpoint, const QStringList& prefixes,
+                                    const QString& probe);
+
+}  // namespace attnscope::core

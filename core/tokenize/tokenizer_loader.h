@@ -1,0 +1,21 @@
+#pragma once
+
+#include "tokenize/tokenizer.h"
+#include "util/result.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <memory>
+
+namespace attnscope::core {
+
+// Loads the tokenizer of a Hugging Face folder: tokenizer.json when present, else vocab.txt
+// (WordPiece, with tokenizer_config.json) or vocab.json + merges.txt (byte-level BPE). The folder
+// may hold only tokenizer files; config.json's model_type, when there, picks RoBERTa's template.
+Result<std::shared_ptr<const Tokenizer>> loadTokenizer(const QString& folder);
+
+// tokenizer.json's content (exposed for tests).
+Result<std::shared_ptr<const Tokenizer>> parseTokenizerJson(const QJsonObject& json);
+
+}  // namespace attnscope::core

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <QString>
+
+#include <string>
+
+// Character classes with the exact definitions the reference tokenizers use.
+namespace attnscope::core::unicode {
+
+// BERT: space, \t, \n, \r or category Zs.
+bool isBertWhitespace(char32_t c);
+// BERT: category Cc or Cf, except \t \n \r.
+bool isBertControl(char32_t c);
+// BERT: ASCII 33-47, 58-64, 91-96, 123-126, or any category P*.
+bool isBertPunctuation(char32_t c);
+// CJK Unified Ideographs blocks that BERT surrounds with spaces.
+bool isCjkIdeograph(char32_t c);
+// Unicode White_Space (what \s matches in the byte-level BPE pattern).
+bool isSpace(char32_t c);
+bool isLetter(char32_t c);  // \p{L}
+bool isNumber(char32_t c);  // \p{N}
+
+// Python's str.lower() of one character (may expand, e.g. U+0130 -> "i\u0307").
+std::u32string toLower(char32_t c);
+// NFD of one character with the combining marks (category Mn) removed.
+std::u32string stripAccents(char32_t c);
+
+std::u32string toUtf32(const QString& s);
+QString fromUtf32(const std::u32string& s);
+
+}  // namespace attnscope::core::unicode

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "trace/trace_sink.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+namespace attnscope::core {
+
+// Everything one forward pass computed for one input, recorded by TraceRecorder. Immutable once
+// built; share it as std::shared_ptr<const AttentionTrace>.
+//
+// Shapes (n tokens, L layers, h heads, d head size, H = h d hidden size):
+//   hidden(i)              (n, H)     i in [0, L]: 0 = embedding output, i = after layer i
+//   q(l), k(l), v(l)       (n, H)     head j = columns [j d, (j + 1) d)
+//   rawScores(l, j)        (n, n)     q_a . k_b
+//   scores(l, j)           (n, n)     rawScores / sqrt(d), -inf where masked (causal models)
+//   probs(l, j)            (n, n)     softmax of each row of scores; rows sum to 1
+//   context(l)             (n, H)     head j = columns [j d, (j + 1) d): sum_b probs_ab v_b
+//   attnOutput(l)          (n, H)     context W_o + b_o
+// All row-major float32.
+class AttentionTrace {
+public:
+    struct Layer {
+        std::vector<float> attnInput, q, k, v, context, attnOutput;  // (n, H)
+        std::vector<float> rawScores, scores, probs;                        // (h, n, n)
+    };
+
+    const ForwardShape& shape() const { return m_shape; }
+    int tokens() const { return m_shape.tokens; }
+    int layers() const { return m_shape.layers; }
+    int heads() const { return m_shape.heads; }
+    int headDim() const { return m_shape.headDim; }
+    int hidden() const { return m_shape.hidden; }
+
+    const float* hiddenState(int index) const { return m_hidden[size_t(index)].data(); }
+    // The hidden state entering layer l is hiddenState(l).
+    const float* q(int layer) const { return m_layers[size_t(layer)].q.data(); }
+    const float* k(int layer) const { return m_layers[size_t(layer)].k.data(); }
+    const float* v(int layer) const { return m_layers[size_t(layer)].v.data(); }
+    const float* context(int layer) const { return m_layers[size_t(layer)].context.data(); }
+    const float* attnInput(int layer) const { return m_layers[size_t(layer)].attnInput.data(); }
+    const float* attnOutput(int layer) const { return m_layers[size_t(layer)].attnOutput.data(); }
+    const float* rawScores(int layer, int head) const { return headBlock(m_layers[size_t(layer)].rawScores, head); }
+    const float* scores(int layer, int head) const { return headBlock(m_layers[size_t(layer)].scores, head); }
+    const float* probs(int layer, int head) const { return headBlock(m_layers[size_t(layer)].probs, head); }
+    // One entry of probs(layer, head): query row a, key column b.
+    float prob(int layer, int head, int a, int b) const { return probs(layer, head)[int64_t(a) * tokens() + b]; }
+
+    bool hasScores() const { return !m_layers.empty() && !m_layers[0].scores.empty(); }
+    bool hasHidden() const { return int(m_hidden.size()) == layers() + 1; }
+    size_t bytes() const;
+
+private:
+    friend class TraceRecorder;
+    const float* headBlock(const std::vector<float>& all, int head) const {
+        return all.data() + int64_t(head) * tokens() * tokens();
+    }
+
+    ForwardShape m_shape;
+    std::vector<Layer> m_layers;
+    std::vector<std::vector<float>> m_hidden;
+};
+
+// A TraceSink that records everything into an AttentionTrace, writing the model's attention
+// buffers directly into the trace's memory.
+class TraceRecorder : public TraceSink {
+public:
+    void begin(const ForwardShape& shape) override;
+    float* buffer(int layer, TraceBuffer which) override;
+    void hiddenState(int index, const float* hidden) override;
+    void layer(const LayerTensors& tensors) override;
+
+    // Hands over the finished trace; the recorder is empty afterwards.
+    std::shared_ptr<const AttentionTrace> take();
+
+private:
+    std::shared_ptr<AttentionTrace> m_trace;
+};
+
+}  // namespace attnscope::core

@@ -1,0 +1,49 @@
+#pragma once
+
+namespace attnscope::core {
+
+// Shapes of one forward pass; n = tokens, H = hidden size, h = heads, d = head size (H = h d).
+struct ForwardShape {
+    int tokens = 0;
+    int layers = 0;
+    int heads = 0;
+    int headDim = 0;
+    int hidden = 0;
+    bool causal = false;
+};
+
+// What one attention layer computed. Pointers are valid only during the callback.
+// Head j of q, k, v and context is columns [j d, (j + 1) d) of the (n, H) matrix.
+struct LayerTensors {
+    int layer = 0;
+    const float* input = nullptr;      // (n, H)    hidden state entering the layer
+    const float* attnInput = nullptr;  // (n, H)    what the projections read (after ln_1 for pre-LN)
+    const float* q = nullptr;          // (n, H)    x W_q + b_q
+    const float* k = nullptr;          // (n, H)
+    const float* v = nullptr;          // (n, H)
+    const float* rawScores = nullptr;  // (h, n, n) q_i . k_j
+    const float* scores = nullptr;     // (h, n, n) raw / sqrt(d), -inf where masked; null if not kept
+    const float* probs = nullptr;      // (h, n, n) softmax over each row
+    const float* context = nullptr;    // (n, H)    sum_j p_ij v_j, heads side by side
+    const float* attnOutput = nullptr; // (n, H)    context W_o + b_o (before the residual)
+    const float* output = nullptr;     // (n, H)    hidden state leaving the layer
+};
+
+// The parts of a layer a recording sink can hold in its own memory, so nothing is copied.
+enum class TraceBuffer { Q, K, V, RawScores, Scores, Probs, Context };
+
+// Receives what a forward pass computes (like llama.cpp's eval callback). Every method is optional.
+class TraceSink {
+public:
+    virtual ~TraceSink() = default;
+    virtual void begin(const ForwardShape& /*shape*/) {}
+    // Storage for a layer's buffer ((n, H) or (h, n, n) floats) or null to let the model use scratch.
+    virtual float* buffer(int /*layer*/, TraceBuffer /*which*/) { return nullptr; }
+    // hidden (n, H): index 0 = embeddings, i = after layer i (GPT-2: index L is after ln_f).
+    virtual void hiddenState(int /*index*/, const float* /*hidden*/) {}
+    virtual void layer(const LayerTensors& /*tensors*/) {}
+    // Whether scaled+masked scores are wanted (else the model skips writing them).
+    virtual bool wantsScores() const { return true; }
+};
+
+}  // namespace attnscope::core
