@@ -1,8 +1,13 @@
 #include "trace/attention_trace.h"
 
-#include <cstring>
+#include <algorithm>
 
 namespace attnscope::core {
+
+float* AttentionTrace::Buffer::assign(const float* from, size_t n) {
+    std::copy_n(from, n, resize(n));
+    return m_data.get();
+}
 
 size_t AttentionTrace::bytes() const {
     size_t total = 0;
@@ -26,10 +31,7 @@ float* TraceRecorder::buffer(int layer, TraceBuffer which) {
     const size_t rows = size_t(s.tokens) * size_t(s.hidden);
     const size_t squares = size_t(s.heads) * size_t(s.tokens) * size_t(s.tokens);
     AttentionTrace::Layer& l = m_trace->m_layers[size_t(layer)];
-    auto grab = [](std::vector<float>& v, size_t n) {
-        v.resize(n);
-        return v.data();
-    };
+    auto grab = [](AttentionTrace::Buffer& b, size_t n) { return b.resize(n); };
     switch (which) {
         case TraceBuffer::Q: return grab(l.q, rows);
         case TraceBuffer::K: return grab(l.k, rows);
@@ -44,14 +46,14 @@ float* TraceRecorder::buffer(int layer, TraceBuffer which) {
 
 void TraceRecorder::hiddenState(int index, const float* hidden) {
     const size_t n = size_t(m_trace->m_shape.tokens) * size_t(m_trace->m_shape.hidden);
-    m_trace->m_hidden[size_t(index)].assign(hidden, hidden + n);
+    m_trace->m_hidden[size_t(index)].assign(hidden, n);
 }
 
 void TraceRecorder::layer(const LayerTensors& t) {
     const size_t n = size_t(m_trace->m_shape.tokens) * size_t(m_trace->m_shape.hidden);
     AttentionTrace::Layer& l = m_trace->m_layers[size_t(t.layer)];
-    l.attnInput.assign(t.attnInput, t.attnInput + n);
-    l.attnOutput.assign(t.attnOutput, t.attnOutput + n);
+    l.attnInput.assign(t.attnInput, n);
+    l.attnOutput.assign(t.attnOutput, n);
     // q, k, v, context and the score blocks were written in place through buffer().
 }
 

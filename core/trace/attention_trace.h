@@ -1,10 +1,12 @@
 #pragma once
 
+#include "trace/float_pool.h"
 #include "trace/trace_sink.h"
 
 #include <QString>
 #include <QStringList>
 
+#include <cstddef>
 #include <memory>
 #include <vector>
 
@@ -24,9 +26,27 @@ namespace attnscope::core {
 // All row-major float32.
 class AttentionTrace {
 public:
+    // Floats the forward pass writes straight into; not zero-filled (every element is written).
+    class Buffer {
+    public:
+        float* resize(size_t n) {
+            if (n != m_size) m_data = FloatPool::acquire(n);
+            m_size = n;
+            return m_data.get();
+        }
+        float* assign(const float* from, size_t n);
+        const float* data() const { return m_data.get(); }
+        size_t size() const { return m_size; }
+        bool empty() const { return m_size == 0; }
+
+    private:
+        FloatPool::Block m_data;
+        size_t m_size = 0;
+    };
+
     struct Layer {
-        std::vector<float> attnInput, q, k, v, context, attnOutput;  // (n, H)
-        std::vector<float> rawScores, scores, probs;                        // (h, n, n)
+        Buffer attnInput, q, k, v, context, attnOutput;  // (n, H)
+        Buffer rawScores, scores, probs;                 // (h, n, n)
     };
 
     const ForwardShape& shape() const { return m_shape; }
@@ -56,13 +76,13 @@ public:
 
 private:
     friend class TraceRecorder;
-    const float* headBlock(const std::vector<float>& all, int head) const {
+    const float* headBlock(const Buffer& all, int head) const {
         return all.data() + int64_t(head) * tokens() * tokens();
     }
 
     ForwardShape m_shape;
     std::vector<Layer> m_layers;
-    std::vector<std::vector<float>> m_hidden;
+    std::vector<Buffer> m_hidden;
 };
 
 // A TraceSink that records everything into an AttentionTrace, writing the model's attention
