@@ -40,8 +40,8 @@ void printUsage(FILE* to) {
 int main(int argc, char** argv) {
     // Arguments must be UTF-8; Qt would silently replace bad bytes.
     for (int i = 1; i < argc; ++i) {
-        QStringDecoder utf8(QStringDecoder::Utf8);
-        (void)utf8.decode(QByteArrayView(argv[i], qsizetype(std::strlen(argv[i]))));
+        QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);  // a cut sequence is an error too
+        const QString decoded = utf8.decode(QByteArrayView(argv[i], qsizetype(std::strlen(argv[i]))));
         if (utf8.hasError()) {
             std::fprintf(stderr, "attnscope-cli: argument %d is not valid UTF-8\n", i);
             return attnscope::cli::kExitBadInput;

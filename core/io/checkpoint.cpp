@@ -132,7 +132,12 @@ QString Checkpoint::storageDType() const {
 }
 
 Result<Weight> Checkpoint::get(const QString& name, const Shape& expected) {
-    if (const auto cached = m_cache.constFind(name); cached != m_cache.constEnd()) return *cached;
+    if (const auto cached = m_cache.constFind(name); cached != m_cache.constEnd()) {
+        if (cached->shape != expected)
+            return inputError(QStringLiteral("tensor '%1': expected shape %2, found %3")
+                                  .arg(name, shapeToString(expected), shapeToString(cached->shape)));
+        return *cached;
+    }
     if (m_synthetic) {
         const int64_t n = shapeElements(expected);
         m_owned.emplace_back(new float[size_t(std::max<int64_t>(n, 1))]);

@@ -124,7 +124,7 @@ Status checkLayout(const std::vector<TensorInfo>& tensors, uint64_t bufferBytes)
 
 Result<SafetensorsHeader> SafetensorsFile::parseHeader(const QByteArray& json, uint64_t bufferBytes) {
     QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    (void)utf8.decode(json);
+    const QString decoded = utf8.decode(json);  // decode() is lazy: converting runs it
     if (utf8.hasError()) return inputError(QStringLiteral("header is not valid UTF-8"));
     if (json.isEmpty() || json[0] != '{')
         return inputError(QStringLiteral("header does not start with '{'"));

@@ -1,0 +1,200 @@
+// attnscope-cli end to end: the JSON/NPY contract, exit statuses, one-line errors, no partial files.
+#include "test_paths.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+using attnscope::test::cliPath;
+using attnscope::test::modelFixture;
+
+namespace {
+
+struct Run {
+    int status = -1;
+    QByteArray out, err;
+};
+
+Run run(const QStringList& args) {
+    QProcess p;
+    p.start(cliPath(), args);
+    p.waitForFinished(120000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+QJsonObject json(const QByteArray& bytes) { return QJsonDocument::fromJson(bytes).object(); }
+
+const QString kBertText = QStringLiteral("The [MASK] didn't cross the road because it was playing.");
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void tokenize();
+    void attentionJson();
+    void attentionNpy();
+    void predict_data();
+    void predict();
+    void bench();
+    void helpForEveryCommand_data();
+    void helpForEveryCommand();
+    void badInput_data();
+    void badInput();
+    void invalidUtf8();
+
+private:
+    QTemporaryDir m_dir;
+};
+
+void TestCli::tokenize() {
+    const Run r = run({"tokenize", "--model", modelFixture("bert"), "--text", kBertText});
+    QCOMPARE(r.status, 0);
+    const QJsonObject o = json(r.out);
+    QCOMPARE(o.value("tokens").toArray().size(), 16);
+    QCOMPARE(o.value("ids").toArray().at(2).toInt(), 4);  // [MASK]
+    QCOMPARE(o.value("offsets").toArray().at(2).toArray(), (QJsonArray{4, 10}));
+    QVERIFY(r.err.isEmpty());
+}
+
+void TestCli::attentionJson() {
+    const QString out = m_dir.filePath("att.json");
+    const Run r = run({"attention", "--model", modelFixture("gpt2"), "--text", "The animal didn't cross the road.",
+                       "--include", "hidden,qkv,scores", "--out", out});
+    QCOMPARE(r.status, 0);
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject o = json(f.readAll());
+    QCOMPARE(o.value("model_type").toString(), QStringLiteral("gpt2"));
+    const int n = o.value("ids").toArray().size();
+    QCOMPARE(o.value("num_layers").toInt(), 2);
+    QCOMPARE(o.value("num_heads").toInt(), 4);
+    const QJsonArray att = o.value("attentions").toArray();
+    QCOMPARE(att.size(), 2);
+    QCOMPARE(att[0].toArray().size(), 4);
+    QCOMPARE(att[0].toArray()[0].toArray().size(), n);
+    QCOMPARE(att[1].toArray()[3].toArray()[0].toArray().at(0).toDouble(), 1.0);  // causal: token 0 sees itself only
+    QCOMPARE(o.value("hidden_states").toArray().size(), 3);
+    QCOMPARE(o.value("hidden_states").toArray()[0].toArray()[0].toArray().size(), 32);
+    QCOMPARE(o.value("q").toArray()[1].toArray()[2].toArray()[0].toArray().size(), 8);
+    QCOMPARE(o.value("scores").toArray()[0].toArray()[0].toArray()[0].toArray().size(), n);
+}
+
+void TestCli::attentionNpy() {
+    const QString out = m_dir.filePath("att.npy");
+    const Run r = run({"attention", "--model", modelFixture("bert"), "--text", kBertText, "--format", "npy", "--out", out});
+    QCOMPARE(r.status, 0);
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    QVERIFY(bytes.startsWith("\x93NUMPY\x01\x00"));
+    const int headerLen = uchar(bytes[8]) | (uchar(bytes[9]) << 8);
+    QCOMPARE((10 + headerLen) % 64, 0);
+    QVERIFY(bytes.mid(10, headerLen).contains("'shape': (2, 4, 16, 16)"));
+    QCOMPARE(bytes.size(), 10 + headerLen + 2 * 4 * 16 * 16 * 4);
+}
+
+void TestCli::predict_data() {
+    QTest::addColumn<QString>("fixture");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<int>("position");
+    QTest::newRow("bert masked") << "bert" << kBertText << "masked-token" << 2;
+    QTest::newRow("roberta <mask>") << "roberta" << "The <mask> didn't cross the road because it was tired." << "masked-token" << 2;
+    QTest::newRow("gpt2 next token") << "gpt2" << "The animal didn't cross the road because it was tired." << "next-token" << 15;
+}
+
+void TestCli::predict() {
+    QFETCH(QString, fixture);
+    QFETCH(QString, text);
+    QFETCH(QString, kind);
+    QFETCH(int, position);
+    const Run r = run({"predict", "--model", modelFixture(fixture), "--text", text, "--top", "3"});
+    QCOMPARE(r.status, 0);
+    const QJsonObject o = json(r.out);
+    QCOMPARE(o.value("kind").toString(), kind);
+    const QJsonObject p = o.value("predictions").toArray().at(0).toObject();
+    QCOMPARE(p.value("position").toInt(), position);
+    const QJsonArray top = p.value("top").toArray();
+    QCOMPARE(top.size(), 3);
+    QVERIFY(top[0].toObject().value("probability").toDouble() >= top[1].toObject().value("probability").toDouble());
+    // The reference's first choice (tests/fixtures/models/*/expected.json).
+    QFile e(modelFixture(fixture) + "/expected.json");
+    QVERIFY(e.open(QIODevice::ReadOnly));
+    QCOMPARE(top[0].toObject().value("id").toInt(), json(e.readAll()).value("top_ids").toArray().at(0).toInt());
+}
+
+void TestCli::bench() {
+    const Run r = run({"bench", "--model", modelFixture("bert"), "--seq", "8", "--reps", "2", "--threads", "1"});
+    QCOMPARE(r.status, 0);
+    const QJsonObject o = json(r.out);
+    for (const char* key : {"model", "seq", "threads", "ms_median", "ms_min", "gflops"}) QVERIFY2(o.contains(key), key);
+    QCOMPARE(o.value("seq").toInt(), 8);
+    QCOMPARE(o.value("threads").toInt(), 1);
+    QVERIFY(o.value("ms_min").toDouble() > 0);
+    QVERIFY(o.value("ms_min").toDouble() <= o.value("ms_median").toDouble());
+}
+
+void TestCli::helpForEveryCommand_data() {
+    QTest::addColumn<QString>("command");
+    for (const char* c : {"tokenize", "attention", "predict", "bench"}) QTest::newRow(c) << c;
+}
+
+void TestCli::helpForEveryCommand() {
+    QFETCH(QString, command);
+    const Run r = run({command, "--help"});
+    QCOMPARE(r.status, 0);
+    QVERIFY(r.out.contains("--"));
+}
+
+void TestCli::badInput_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    const QString bert = modelFixture("bert");
+    const QString out = m_dir.filePath("never-written.json");
+    QTest::newRow("unknown command") << QStringList{"explain"} << "unknown command 'explain'";
+    QTest::newRow("unknown option") << QStringList{"attention", "--modle", bert} << "Unknown option 'modle'";
+    QTest::newRow("no such folder") << QStringList{"attention", "--model", "/nonexistent/model", "--text", "hi", "--out", out}
+                                    << "no such folder";
+    QTest::newRow("folder without a model") << QStringList{"attention", "--model", m_dir.path(), "--text", "hi", "--out", out}
+                                            << "no config.json";
+    QTest::newRow("empty text") << QStringList{"attention", "--model", bert, "--text", "", "--out", out} << "--text is empty";
+    QTest::newRow("text too long") << QStringList{"attention", "--model", bert, "--text", QString("the cat ").repeated(40), "--out", out}
+                                   << "accepts at most 64";
+    QTest::newRow("bad --include") << QStringList{"attention", "--model", bert, "--text", "hi", "--include", "everything"}
+                                   << "unknown part 'everything'";
+    QTest::newRow("bad --format") << QStringList{"attention", "--model", bert, "--text", "hi", "--format", "csv"} << "--format must be";
+    QTest::newRow("no mask to predict") << QStringList{"predict", "--model", bert, "--text", "the cat sat"} << "no [MASK] token";
+    QTest::newRow("no LM head") << QStringList{"predict", "--model", modelFixture("bert-gamma-beta"), "--text", "the [MASK]"}
+                                << "no language-model head";
+    QTest::newRow("bench needs a model") << QStringList{"bench", "--seq", "8"} << "exactly one of --model";
+    QTest::newRow("bench seq too long") << QStringList{"bench", "--model", bert, "--seq", "100"} << "exceeds the model's limit of 64";
+    QTest::newRow("bad --top") << QStringList{"predict", "--model", bert, "--text", "[MASK]", "--top", "0"} << "--top must be";
+}
+
+void TestCli::badInput() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const Run r = run(args);
+    QCOMPARE(r.status, 2);
+    QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
+    QCOMPARE(r.err.count('\n'), 1);  // one line
+    QVERIFY(r.out.isEmpty());
+    QVERIFY(!QFile::exists(m_dir.filePath("never-written.json")));
+}
+
+void TestCli::invalidUtf8() {
+    QProcess p;
+    p.start("/bin/sh", {"-c", "exec \"$0\" tokenize --model \"$1\" --text \"$(printf 'caf\\351')\"", cliPath(), modelFixture("bert")});
+    QVERIFY(p.waitForFinished(60000));
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY(p.readAllStandardError().contains("not valid UTF-8"));
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
