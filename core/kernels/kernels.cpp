@@ -27,14 +27,16 @@ void gemmAB(int m, int n, int k, const float* a, int lda, const float* b, int ld
 }
 
 void linear(const Linear& layer, const float* x, int n, float* y) {
-    if (layer.inByOut)
-        gemmAB(n, layer.out, layer.in, x, layer.in, layer.w, layer.ldw, y, layer.out);
-    else
-        gemmABt(n, layer.out, layer.in, x, layer.in, layer.w, layer.ldw, y, layer.out);
-    if (!layer.b) return;
-    Eigen::Map<RowMatrix> out(y, n, layer.out);
-    const Eigen::Map<const Eigen::RowVectorXf> bias(layer.b, layer.out);
-    out.rowwise() += bias;
+    // With a bias, y starts as the bias in every row and sgemm accumulates into it (beta = 1):
+    // one pass over y instead of sgemm's beta pass plus a bias pass.
+    float beta = 0.0f;
+    if (layer.b) {
+        Eigen::Map<RowMatrix> out(y, n, layer.out);
+        out.rowwise() = Eigen::Map<const Eigen::RowVectorXf>(layer.b, layer.out);
+        beta = 1.0f;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, layer.inByOut ? CblasNoTrans : CblasTrans, n, layer.out, layer.in, 1.0f, x,
+                layer.in, layer.w, layer.ldw, beta, y, layer.out);
 }
 
 void addInPlace(float* x, const float* y, int64_t count) {
