@@ -1,0 +1,81 @@
+#include "export/figure_export.h"
+
+#include <QFileInfo>
+#include <QImage>
+#include <QPageSize>
+#include <QPdfWriter>
+#include <QSaveFile>
+#include <QSvgGenerator>
+
+#include <cmath>
+
+namespace attnscope::ui {
+
+std::optional<FigureFormat> figureFormatFromPath(const QString& path) {
+    const QString ext = QFileInfo(path).suffix().toLower();
+    if (ext == QLatin1String("png")) return FigureFormat::Png;
+    if (ext == QLatin1String("svg")) return FigureFormat::Svg;
+    if (ext == QLatin1String("pdf")) return FigureFormat::Pdf;
+    return std::nullopt;
+}
+
+core::Status exportFigure(const QString& path, FigureFormat format, const FigureOptions& o, const FigurePainter& paint) {
+    if (o.size.width() < 1 || o.size.height() < 1 || o.dpi < 10 || o.dpi > 2400)
+        return core::inputError(QStringLiteral("figure size or DPI out of range"));
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return core::inputError(QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()));
+    const QRectF rect(QPointF(0, 0), o.size);
+    bool ok = true;
+    switch (format) {
+        case FigureFormat::Png: {
+            const QSize pixels(int(std::ceil(o.size.width() * o.dpi / 72.0)), int(std::ceil(o.size.height() * o.dpi / 72.0)));
+            if (qint64(pixels.width()) * pixels.height() > 400'000'000LL)
+                return core::inputError(QStringLiteral("a %1 x %2 pixel image is too large; lower the DPI").arg(pixels.width()).arg(pixels.height()));
+            QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
+            image.fill(o.transparent ? QColor(Qt::transparent) : o.background);
+            image.setDotsPerMeterX(int(std::lround(o.dpi / 0.0254)));
+            image.setDotsPerMeterY(int(std::lround(o.dpi / 0.0254)));
+            QPainter painter(&image);
+            painter.setRenderHint(QPainter::Antialiasing);
+            painter.setRenderHint(QPainter::TextAntialiasing);
+            painter.scale(o.dpi / 72.0, o.dpi / 72.0);
+            paint(painter, rect);
+            painter.end();
+            ok = image.save(&file, "PNG");
+            break;
+        }
+        case FigureFormat::Svg: {
+            QSvgGenerator svg;
+            svg.setOutputDevice(&file);
+            svg.setSize(o.size.toSize());
+            svg.setViewBox(rect);
+            svg.setTitle(o.title);
+            svg.setDescription(QStringLiteral("AttnScope figure"));
+            QPainter painter(&svg);
+            if (!o.transparent) painter.fillRect(rect, o.background);
+            paint(painter, rect);
+            ok = painter.end();
+            break;
+        }
+        case FigureFormat::Pdf: {
+            QPdfWriter pdf(&file);
+            pdf.setTitle(o.title);
+            pdf.setCreator(QStringLiteral("AttnScope"));
+            pdf.setPageSize(QPageSize(o.size, QPageSize::Point, QString(), QPageSize::ExactMatch));
+            pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+            pdf.setResolution(72 * 4);
+            QPainter painter(&pdf);
+            painter.scale(4, 4);  // points
+            if (!o.transparent) painter.fillRect(rect, o.background);
+            paint(painter, rect);
+            ok = painter.end();
+            break;
+        }
+    }
+    if (!ok) return core::internalError(QStringLiteral("%1: could not render the figure").arg(path));
+    if (!file.commit()) return core::inputError(QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()));
+    return {};
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,28 @@
+#include "render/attention_matrix.h"
+
+namespace attnscope::ui {
+
+AttentionMatrix selectMatrix(const core::AttentionTrace& trace, int layer, HeadMode mode, int head) {
+    AttentionMatrix m;
+    m.n = trace.tokens();
+    if (mode == HeadMode::Single) {
+        m.data = trace.probs(layer, head);
+        return m;
+    }
+    const size_t count = size_t(m.n) * size_t(m.n);
+    m.owned.assign(count, 0.0f);
+    for (int h = 0; h < trace.heads(); ++h) {
+        const float* p = trace.probs(layer, h);
+        for (size_t i = 0; i < count; ++i) m.owned[i] += p[i];
+    }
+    for (float& v : m.owned) v /= float(trace.heads());
+    m.data = m.owned.data();
+    return m;
+}
+
+QString matrixTitle(int layer, HeadMode mode, int head, int heads) {
+    if (mode == HeadMode::Single) return QStringLiteral("Layer %1 · Head %2").arg(layer + 1).arg(head + 1);
+    return QStringLiteral("Layer %1 · mean of %2 heads").arg(layer + 1).arg(heads);
+}
+
+}  // namespace attnscope::ui

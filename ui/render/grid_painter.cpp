@@ -1,0 +1,105 @@
+#include "render/grid_painter.h"
+
+#include "render/heatmap_painter.h"
+
+#include <QFontMetricsF>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnscope::ui {
+
+GridLayout gridLayout(const QRectF& rect, int layers, int heads, const QFont& font) {
+    const QFontMetricsF fm(font);
+    GridLayout g;
+    g.layers = layers;
+    g.heads = heads;
+    g.labelW = fm.horizontalAdvance(QStringLiteral("L00")) + 8;
+    g.labelH = fm.height() + 4;
+    const double w = rect.width() - g.labelW, h = rect.height() - g.labelH;
+    // gap = cell / 8
+    const double byW = heads > 0 ? w / (heads + (heads - 1) / 8.0) : 0;
+    const double byH = layers > 0 ? h / (layers + (layers - 1) / 8.0) : 0;
+    g.cell = std::max(0.0, std::min(byW, byH));
+    g.gap = g.cell / 8;
+    const double gridW = heads * g.cell + (heads - 1) * g.gap, gridH = layers * g.cell + (layers - 1) * g.gap;
+    g.area = QRectF(rect.left() + g.labelW + (w - gridW) / 2, rect.top() + g.labelH, gridW, gridH);
+    return g;
+}
+
+std::optional<QPoint> gridCellAt(const GridLayout& g, const QPointF& p) {
+    if (g.cell <= 0 || !g.area.contains(p)) return std::nullopt;
+    const int head = int((p.x() - g.area.left()) / (g.cell + g.gap));
+    const int layer = int((p.y() - g.area.top()) / (g.cell + g.gap));
+    if (head < 0 || head >= g.heads || layer < 0 || layer >= g.layers) return std::nullopt;
+    if (!g.thumbnail(layer, head).contains(p)) return std::nullopt;  // in a gap
+    return QPoint(head, layer);
+}
+
+QImage attentionImage(const float* probs, int n, const Colormap& map, bool logScale, bool causal) {
+    QImage image(n, n, QImage::Format_RGB32);
+    for (int r = 0; r < n; ++r) {
+        auto* line = reinterpret_cast<QRgb*>(image.scanLine(r));
+        for (int c = 0; c < n; ++c)
+            line[c] = causal && c > r ? qRgb(226, 226, 226) : map.rgb(heatmapScale(probs[r * n + c], logScale));
+    }
+    return image;
+}
+
+std::vector<QImage> allThumbnails(const core::AttentionTrace& trace, const Colormap& map, bool logScale) {
+    std::vector<QImage> images;
+    images.reserve(size_t(trace.layers() * trace.heads()));
+    for (int l = 0; l < trace.layers(); ++l)
+        for (int h = 0; h < trace.heads(); ++h)
+            images.push_back(attentionImage(trace.probs(l, h), trace.tokens(), map, logScale, trace.shape().causal));
+    return images;
+}
+
+void paintGrid(QPainter& painter, const QRectF& rect, const GridSpec& s) {
+    if (!s.trace) return;
+    const core::AttentionTrace& t = *s.trace;
+    const GridLayout g = gridLayout(rect, t.layers(), t.heads(), s.font);
+    if (g.cell <= 0) return;
+    painter.setFont(s.font);
+    painter.setPen(s.textColor);
+    for (int h = 0; h < t.heads(); ++h)
+        painter.drawText(QRectF(g.thumbnail(0, h).left(), rect.top(), g.cell, g.labelH), Qt::AlignCenter,
+                         QStringLiteral("H%1").arg(h + 1));
+    for (int l = 0; l < t.layers(); ++l)
+        painter.drawText(QRectF(g.area.left() - g.labelW, g.thumbnail(l, 0).top(), g.labelW - 6, g.cell),
+                         Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("L%1").arg(l + 1));
+    const int n = t.tokens();
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+    for (int l = 0; l < t.layers(); ++l) {
+        for (int h = 0; h < t.heads(); ++h) {
+            const QRectF cell = g.thumbnail(l, h);
+            if (s.vectorCells) {
+                const double c = cell.width() / n;
+                painter.setPen(Qt::NoPen);
+                for (int r = 0; r < n; ++r)
+                    for (int k = 0; k < n; ++k) {
+                        const QColor color = t.shape().causal && k > r ? QColor(226, 226, 226)
+                                                                        : s.colormap.color(heatmapScale(t.prob(l, h, r, k), s.logScale));
+                        painter.fillRect(QRectF(cell.left() + k * c, cell.top() + r * c, c + 0.2, c + 0.2), color);
+                    }
+            } else if (s.thumbnails && s.thumbnails->size() == size_t(t.layers() * t.heads())) {
+                painter.drawImage(cell, (*s.thumbnails)[size_t(l * t.heads() + h)]);
+            } else {
+                painter.drawImage(cell, attentionImage(t.probs(l, h), n, s.colormap, s.logScale, t.shape().causal));
+            }
+            if (s.focus >= 0 && s.focus < n) {
+                painter.setPen(QPen(QColor(230, 60, 40), 1));
+                painter.setBrush(Qt::NoBrush);
+                painter.drawRect(QRectF(cell.left(), cell.top() + s.focus * cell.height() / n, cell.width(), cell.height() / n));
+            }
+        }
+    }
+    if (s.selectedLayer >= 0 && s.selectedHead >= 0 && s.selectedLayer < t.layers() && s.selectedHead < t.heads()) {
+        const double w = std::clamp(g.gap * 0.3, 1.5, 3.0);
+        painter.setPen(QPen(QColor(230, 60, 40), w));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawRect(g.thumbnail(s.selectedLayer, s.selectedHead).adjusted(-w, -w, w, w));
+    }
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "render/colormap.h"
+#include "trace/attention_trace.h"
+
+#include <QFont>
+#include <QImage>
+#include <QPainter>
+#include <QPoint>
+#include <QRectF>
+
+#include <optional>
+#include <vector>
+
+namespace attnscope::ui {
+
+// The model view: every layer (rows) x head (columns) as a small heatmap.
+struct GridSpec {
+    const core::AttentionTrace* trace = nullptr;
+    Colormap colormap;
+    bool logScale = false;
+    int selectedLayer = -1, selectedHead = -1;
+    int focus = -1;  // token whose row is outlined in every thumbnail
+    QFont font;
+    QColor textColor = Qt::black;
+    bool vectorCells = false;
+    const std::vector<QImage>* thumbnails = nullptr;  // layer * heads + head, cached by the view
+};
+
+struct GridLayout {
+    QRectF area;   // the thumbnails
+    double cell = 0;   // thumbnail side
+    double gap = 0;
+    double labelW = 0, labelH = 0;
+    int layers = 0, heads = 0;
+    QRectF thumbnail(int layer, int head) const {
+        return QRectF(area.left() + head * (cell + gap), area.top() + layer * (cell + gap), cell, cell);
+    }
+};
+
+GridLayout gridLayout(const QRectF& rect, int layers, int heads, const QFont& font);
+// (layer, head) under a point: QPoint(head, layer).
+std::optional<QPoint> gridCellAt(const GridLayout& layout, const QPointF& point);
+// One head's probabilities as an (n, n) image (masked cells light grey in causal models).
+QImage attentionImage(const float* probs, int n, const Colormap& map, bool logScale, bool causal);
+std::vector<QImage> allThumbnails(const core::AttentionTrace& trace, const Colormap& map, bool logScale);
+void paintGrid(QPainter& painter, const QRectF& rect, const GridSpec& spec);
+
+}  // namespace attnscope::ui

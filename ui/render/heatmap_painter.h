@@ -1,0 +1,47 @@
+#pragma once
+
+#include "render/colormap.h"
+
+#include <QFont>
+#include <QPainter>
+#include <QPoint>
+#include <QRectF>
+#include <QStringList>
+
+#include <optional>
+
+namespace attnscope::ui {
+
+// What a heatmap shows: an (n, n) matrix, rows = queries, columns = keys, values in [0, 1].
+struct HeatmapSpec {
+    const float* values = nullptr;  // (n, n)
+    int n = 0;
+    QStringList labels;             // n token labels
+    Colormap colormap;
+    bool logScale = false;          // 1e-4 .. 1 on a log axis
+    bool causal = false;            // cells right of the diagonal are masked: drawn as neutral
+    int focus = -1;                 // token whose row and column are outlined
+    QString title;
+    QFont font;
+    QColor textColor = Qt::black;
+    bool vectorCells = false;       // one rectangle per cell (SVG/PDF) instead of one image
+};
+
+// Geometry in the painter's logical coordinates.
+struct HeatmapLayout {
+    QRectF matrix;     // the n x n cells
+    QRectF colorbar;
+    QRectF titleRect;
+    double cell = 0;
+    int labelStep = 1;  // every labelStep-th label is drawn (labels thin out at small cells)
+    double labelWidth = 0;
+};
+
+HeatmapLayout heatmapLayout(const QRectF& rect, const HeatmapSpec& spec);
+// (row, column) of the cell under a point, if any.
+std::optional<QPoint> heatmapCellAt(const HeatmapLayout& layout, int n, const QPointF& point);
+// Value -> colour-map position (linear, or log10 over 1e-4 .. 1).
+float heatmapScale(float value, bool logScale);
+void paintHeatmap(QPainter& painter, const QRectF& rect, const HeatmapSpec& spec);
+
+}  // namespace attnscope::ui

@@ -1,0 +1,104 @@
+#include "render/links_painter.h"
+
+#include <QFontMetricsF>
+#include <QPainterPath>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnscope::ui {
+namespace {
+const QColor kFocus(230, 60, 40);
+}
+
+// Labels grow with the room there is (up to 1.6x), so a short sentence reads on a projector.
+QFont linksFont(const QRectF& rect, const LinksSpec& s) {
+    QFont f = s.font;
+    if (s.n <= 0) return f;
+    const double room = rect.height() / (s.n + 2);
+    const double scale = std::clamp(room / (QFontMetricsF(f).height() * 1.7), 1.0, 1.6);
+    if (f.pointSizeF() > 0) f.setPointSizeF(f.pointSizeF() * scale);
+    else f.setPixelSize(int(f.pixelSize() * scale));
+    return f;
+}
+
+LinksLayout linksLayout(const QRectF& rect, const LinksSpec& s) {
+    const QFontMetricsF fm(linksFont(rect, s));
+    LinksLayout l;
+    double widest = 0;
+    for (const QString& t : s.labels) widest = std::max(widest, fm.horizontalAdvance(t));
+    const double labelW = std::min(widest, fm.averageCharWidth() * 16) + 12;
+    const double titleH = s.title.isEmpty() ? 0 : fm.height() * 1.6;
+    l.titleRect = QRectF(rect.left(), rect.top(), rect.width(), titleH);
+    const double avail = rect.height() - titleH;
+    l.rowHeight = s.n > 0 ? std::min(fm.height() * 1.7, avail / s.n) : 0;
+    l.top = rect.top() + titleH + (avail - l.rowHeight * s.n) / 2;
+    const double gap = std::max(60.0, std::min(rect.width() - 2 * labelW, rect.width() * 0.5));
+    const double x0 = rect.left() + (rect.width() - (2 * labelW + gap)) / 2;
+    l.left = QRectF(x0, l.top, labelW, l.rowHeight * s.n);
+    l.right = QRectF(x0 + labelW + gap, l.top, labelW, l.rowHeight * s.n);
+    return l;
+}
+
+std::optional<LinkHit> linksTokenAt(const LinksLayout& l, int n, const QPointF& p) {
+    if (n <= 0 || l.rowHeight <= 0) return std::nullopt;
+    const int row = int(std::floor((p.y() - l.top) / l.rowHeight));
+    if (row < 0 || row >= n) return std::nullopt;
+    if (p.x() >= l.left.left() && p.x() <= l.left.right()) return LinkHit{LinkSide::Query, row};
+    if (p.x() >= l.right.left() && p.x() <= l.right.right()) return LinkHit{LinkSide::Key, row};
+    return std::nullopt;
+}
+
+void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
+    if (s.n <= 0) return;
+    const LinksLayout l = linksLayout(rect, s);
+    const QFont font = linksFont(rect, s);
+    const QFontMetricsF fm(font);
+    if (!s.title.isEmpty()) {
+        QFont title = font;
+        title.setBold(true);
+        painter.setFont(title);
+        painter.setPen(s.textColor);
+        painter.drawText(l.titleRect, Qt::AlignHCenter | Qt::AlignTop, s.title);
+    }
+    auto y = [&](int i) { return l.top + (i + 0.5) * l.rowHeight; };
+    const double xa = l.left.right() + 2, xb = l.right.left() - 2;
+
+    // Lines: with several heads drawn at once each one's opacity is lowered so overlaps add up.
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    const double width = std::clamp(l.rowHeight * 0.18, 1.0, 3.0);
+    for (size_t h = 0; h < s.heads.size(); ++h) {
+        const float* a = s.heads[h];
+        for (int i = 0; i < s.n; ++i) {
+            if (s.focus >= 0 && !s.focusIsKey && i != s.focus) continue;
+            for (int j = 0; j < s.n; ++j) {
+                if (s.focus >= 0 && s.focusIsKey && j != s.focus) continue;
+                const float w = a[i * s.n + j];
+                if (w <= 0 || w < s.threshold) continue;
+                QColor c = s.colors[h];
+                c.setAlphaF(std::clamp(double(w), 0.0, 1.0) * (s.heads.size() > 1 ? 0.8 : 1.0));
+                painter.setPen(QPen(c, width, Qt::SolidLine, Qt::RoundCap));
+                painter.drawLine(QPointF(xa, y(i)), QPointF(xb, y(j)));
+            }
+        }
+    }
+    painter.restore();
+
+    QFont bold = font;
+    bold.setBold(true);
+    for (int i = 0; i < s.n && i < s.labels.size(); ++i) {
+        const bool leftFocus = s.focus == i && !s.focusIsKey, rightFocus = s.focus == i && s.focusIsKey;
+        const QString text = fm.elidedText(s.labels[i], Qt::ElideRight, l.left.width() - 8);
+        painter.setFont(leftFocus ? bold : font);
+        painter.setPen(leftFocus ? kFocus : s.textColor);
+        painter.drawText(QRectF(l.left.left(), y(i) - l.rowHeight / 2, l.left.width() - 6, l.rowHeight),
+                         Qt::AlignRight | Qt::AlignVCenter, text);
+        painter.setFont(rightFocus ? bold : font);
+        painter.setPen(rightFocus ? kFocus : s.textColor);
+        painter.drawText(QRectF(l.right.left() + 6, y(i) - l.rowHeight / 2, l.right.width() - 6, l.rowHeight),
+                         Qt::AlignLeft | Qt::AlignVCenter, text);
+    }
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QColor>
+#include <QFont>
+#include <QPainter>
+#include <QRectF>
+#include <QStringList>
+
+#include <optional>
+#include <vector>
+
+namespace attnscope::ui {
+
+// The head view: queries on the left, keys on the right, one line per pair whose opacity is the
+// attention weight; one colour per head.
+struct LinksSpec {
+    int n = 0;
+    QStringList labels;
+    std::vector<const float*> heads;  // each (n, n)
+    std::vector<QColor> colors;       // one per entry of heads
+    float threshold = 0;              // weights below are not drawn
+    int focus = -1;                   // token singled out
+    bool focusIsKey = false;          // focus on the right column (incoming) instead of the left
+    bool causal = false;
+    QFont font;
+    QColor textColor = Qt::black;
+    QString title;
+};
+
+struct LinksLayout {
+    QRectF titleRect;
+    QRectF left, right;  // label columns
+    double rowHeight = 0;
+    double top = 0;      // y of row 0's top
+};
+
+enum class LinkSide { Query, Key };
+struct LinkHit {
+    LinkSide side;
+    int token;
+};
+
+LinksLayout linksLayout(const QRectF& rect, const LinksSpec& spec);
+std::optional<LinkHit> linksTokenAt(const LinksLayout& layout, int n, const QPointF& point);
+void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& spec);
+
+}  // namespace attnscope::ui

@@ -1,0 +1,144 @@
+#include "session/analysis_session.h"
+
+#include "model/text_analysis.h"
+
+#include <QElapsedTimer>
+
+namespace attnscope::ui {
+
+core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, const QString& text, bool truncate,
+                                            quint64 generation, const std::atomic<bool>* cancel) {
+    QElapsedTimer timer;
+    timer.start();
+    core::AnalysisOptions options;
+    options.truncate = truncate;
+    auto analysis = core::analyzeText(model, text, options, cancel);
+    if (!analysis) return analysis.error();
+    auto result = std::make_shared<AnalysisResult>();
+    result->generation = generation;
+    result->text = text;
+    result->encoding = std::move(analysis->encoding);
+    result->trace = analysis->trace;
+    result->causal = model.config().causal;
+    result->truncated = analysis->truncated;
+    const core::Tokenizer& tok = *model.tokenizer;
+    for (int i = 0; i < result->encoding.size(); ++i) {
+        const int id = result->encoding.ids[size_t(i)];
+        QString label = result->encoding.special[size_t(i)] ? tok.token(id) : tok.display(id);
+        if (tok.preTokenizer() == core::Tokenizer::PreTokenizer::ByteLevel && label.size() > 1) label = label.trimmed();
+        if (label.trimmed().isEmpty()) label = label.contains(QLatin1Char('\n')) ? QStringLiteral("\\n") : QStringLiteral("␣");
+        result->labels << label;
+    }
+    if (model.model->hasLmHead()) {
+        std::vector<int> positions;
+        if (result->causal) {
+            positions.push_back(result->encoding.size() - 1);
+        } else {
+            for (int i = 0; i < result->encoding.size(); ++i)
+                if (result->encoding.ids[size_t(i)] == tok.maskId()) positions.push_back(i);
+        }
+        for (int p : positions) {
+            PositionPredictions pp;
+            pp.position = p;
+            pp.top = model.model->topK(analysis->output, p, AnalysisSession::kTopK);
+            for (const auto& s : pp.top) pp.texts << tok.display(s.id);
+            result->predictions.push_back(std::move(pp));
+        }
+    }
+    result->milliseconds = double(timer.nsecsElapsed()) / 1e6;
+    return AnalysisResultPtr(result);
+}
+
+AnalysisSession::AnalysisSession(QObject* parent) : QObject(parent) {
+    qRegisterMetaType<AnalysisResultPtr>();
+    m_worker = new QObject;
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread.setObjectName(QStringLiteral("attnscope-analysis"));
+    m_thread.start();
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(kDefaultDebounceMs);
+    connect(&m_debounce, &QTimer::timeout, this, &AnalysisSession::start);
+}
+
+AnalysisSession::~AnalysisSession() {
+    if (m_cancel) m_cancel->store(true);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void AnalysisSession::setPending(int delta) {
+    const bool was = busy();
+    m_pending += delta;
+    if (was != busy()) Q_EMIT busyChanged(busy());
+}
+
+void AnalysisSession::openModel(const QString& folder) {
+    Q_EMIT modelLoading(folder);
+    setPending(+1);
+    QMetaObject::invokeMethod(m_worker, [this, folder] {
+        auto loaded = core::loadModelFolder(folder);
+        LoadedModelPtr model = loaded ? std::make_shared<const core::LoadedModel>(std::move(loaded).value()) : nullptr;
+        const QString error = loaded ? QString() : loaded.message();
+        QMetaObject::invokeMethod(this, [this, model, error] {
+            setPending(-1);
+            if (!model) {
+                Q_EMIT modelFailed(error);
+                return;
+            }
+            setModel(model);
+        });
+    });
+}
+
+void AnalysisSession::setModel(LoadedModelPtr model) {
+    m_model = std::move(model);
+    Q_EMIT modelChanged();
+    if (!m_text.trimmed().isEmpty()) analyzeNow(m_text);
+}
+
+void AnalysisSession::setText(const QString& text) {
+    m_text = text;
+    m_debounce.start();
+}
+
+void AnalysisSession::analyzeNow(const QString& text) {
+    m_text = text;
+    m_debounce.stop();
+    start();
+}
+
+void AnalysisSession::start() {
+    if (!m_model) return;
+    if (m_cancel) m_cancel->store(true);  // the stale run stops at its next layer
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_cancel = cancel;
+    const quint64 generation = ++m_generation;
+    const LoadedModelPtr model = m_model;
+    const QString text = m_text;
+    const bool truncate = m_truncate;
+    setPending(+1);
+    QMetaObject::invokeMethod(m_worker, [this, model, text, truncate, generation, cancel] {
+        if (cancel->load()) {  // superseded before it started
+            QMetaObject::invokeMethod(this, [this, generation] { finished(generation, nullptr, QString()); });
+            return;
+        }
+        auto result = runAnalysis(*model, text, truncate, generation, cancel.get());
+        AnalysisResultPtr ptr = result ? *result : nullptr;
+        const QString error = result ? QString() : result.message();
+        QMetaObject::invokeMethod(this, [this, generation, ptr, error] { finished(generation, ptr, error); });
+    });
+}
+
+void AnalysisSession::finished(quint64 generation, AnalysisResultPtr result, const QString& error) {
+    setPending(-1);
+    if (generation != m_generation) return;  // a newer request is on its way
+    if (!result) {
+        if (!error.isEmpty()) Q_EMIT analysisFailed(error);
+        return;
+    }
+    m_result = std::move(result);
+    Q_EMIT resultReady(m_result);
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "model/model_loader.h"
+#include "session/analysis_result.h"
+
+#include <QObject>
+#include <QThread>
+#include <QTimer>
+
+#include <atomic>
+#include <memory>
+
+namespace attnscope::ui {
+
+using LoadedModelPtr = std::shared_ptr<const core::LoadedModel>;
+
+// Runs model loading and analyses on a worker thread; the GUI thread never runs a forward pass.
+// A new request cancels the stale one (the forward pass checks the flag between layers) and
+// typing is debounced. Results arrive as immutable snapshots.
+class AnalysisSession : public QObject {
+    Q_OBJECT
+
+public:
+    explicit AnalysisSession(QObject* parent = nullptr);
+    ~AnalysisSession() override;
+
+    // Loads a model folder in the background; on failure the previous model stays.
+    void openModel(const QString& folder);
+    // Uses an already loaded model (tests, built-in models) and re-analyses the current text.
+    void setModel(LoadedModelPtr model);
+    LoadedModelPtr model() const { return m_model; }
+
+    // Analyses after the debounce delay; each call restarts the delay.
+    void setText(const QString& text);
+    // Analyses at once.
+    void analyzeNow(const QString& text);
+    QString text() const { return m_text; }
+    void setDebounceMs(int ms) { m_debounce.setInterval(ms); }
+    void setTruncate(bool on) { m_truncate = on; }
+
+    AnalysisResultPtr result() const { return m_result; }
+    bool busy() const { return m_pending > 0; }
+
+    static constexpr int kDefaultDebounceMs = 150;
+    static constexpr int kTopK = 5;
+
+Q_SIGNALS:
+    void modelLoading(const QString& folder);
+    void modelChanged();
+    void modelFailed(const QString& message);
+    void busyChanged(bool busy);
+    void resultReady(attnscope::ui::AnalysisResultPtr result);
+    void analysisFailed(const QString& message);
+
+private:
+    void start();
+    void finished(quint64 generation, AnalysisResultPtr result, const QString& error);
+    void setPending(int delta);
+
+    QThread m_thread;
+    QObject* m_worker = nullptr;  // lives in m_thread
+    QTimer m_debounce;
+    LoadedModelPtr m_model;
+    QString m_text;
+    bool m_truncate = true;
+    quint64 m_generation = 0;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+    AnalysisResultPtr m_result;
+    int m_pending = 0;
+};
+
+// Runs one analysis (tokenize, forward with trace, predictions). Thread-safe; used by the session
+// and by headless rendering.
+core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, const QString& text, bool truncate,
+                                            quint64 generation = 0, const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace attnscope::ui
+
+Q_DECLARE_METATYPE(attnscope::ui::AnalysisResultPtr)

@@ -1,0 +1,73 @@
+#include "session/view_state.h"
+
+#include <algorithm>
+
+namespace attnscope::ui {
+
+void ViewState::setLayer(int layer) {
+    layer = std::clamp(layer, 0, std::max(0, m_layers - 1));
+    if (layer == m_layer) return;
+    m_layer = layer;
+    Q_EMIT changed();
+}
+
+void ViewState::setHead(int head) {
+    head = std::clamp(head, 0, std::max(0, m_heads - 1));
+    if (head == m_head) return;
+    m_head = head;
+    Q_EMIT changed();
+}
+
+void ViewState::setHeadMode(HeadMode mode) {
+    if (mode == m_headMode) return;
+    m_headMode = mode;
+    Q_EMIT changed();
+}
+
+void ViewState::setHoveredToken(int token) {
+    token = token >= 0 && token < m_tokens ? token : -1;
+    if (token == m_hovered) return;
+    m_hovered = token;
+    Q_EMIT focusChanged();
+}
+
+void ViewState::setPinnedToken(int token) {
+    token = token >= 0 && token < m_tokens ? token : -1;
+    if (token == m_pinned) return;
+    m_pinned = token;
+    Q_EMIT focusChanged();
+}
+
+void ViewState::togglePinnedToken(int token) { setPinnedToken(token == m_pinned ? -1 : token); }
+
+void ViewState::setColormap(ColormapId map) {
+    if (map == m_colormap) return;
+    m_colormap = map;
+    Q_EMIT changed();
+}
+
+void ViewState::setThreshold(float threshold) {
+    threshold = std::clamp(threshold, 0.0f, 1.0f);
+    if (threshold == m_threshold) return;
+    m_threshold = threshold;
+    Q_EMIT changed();
+}
+
+void ViewState::setLogScale(bool on) {
+    if (on == m_logScale) return;
+    m_logScale = on;
+    Q_EMIT changed();
+}
+
+void ViewState::setLimits(int layers, int heads, int tokens) {
+    m_layers = std::max(1, layers);
+    m_heads = std::max(1, heads);
+    m_tokens = std::max(0, tokens);
+    m_layer = std::clamp(m_layer, 0, m_layers - 1);
+    m_head = std::clamp(m_head, 0, m_heads - 1);
+    if (m_hovered >= m_tokens) m_hovered = -1;
+    if (m_pinned >= m_tokens) m_pinned = -1;
+    Q_EMIT changed();
+}
+
+}  // namespace attnscope::ui

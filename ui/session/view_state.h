@@ -1,0 +1,62 @@
+#pragma once
+
+#include "render/colormap.h"
+
+#include <QObject>
+
+namespace attnscope::ui {
+
+// How the heads of a layer are shown.
+enum class HeadMode { Single, Average, All };
+
+// What the user is looking at: the document every view reads and writes (like Tiled's
+// MapDocument). Setters emit changed() only when something changed.
+class ViewState : public QObject {
+    Q_OBJECT
+
+public:
+    explicit ViewState(QObject* parent = nullptr) : QObject(parent) {}
+
+    int layer() const { return m_layer; }
+    int head() const { return m_head; }
+    HeadMode headMode() const { return m_headMode; }
+    int hoveredToken() const { return m_hovered; }
+    int pinnedToken() const { return m_pinned; }
+    // The token the views single out: the pinned one, else the hovered one, else -1.
+    int focusToken() const { return m_pinned >= 0 ? m_pinned : m_hovered; }
+    ColormapId colormap() const { return m_colormap; }
+    float threshold() const { return m_threshold; }
+    bool logScale() const { return m_logScale; }
+
+    // Clamped to the model's sizes (set by setLimits).
+    void setLayer(int layer);
+    void setHead(int head);
+    void setHeadMode(HeadMode mode);
+    void setHoveredToken(int token);
+    void setPinnedToken(int token);  // -1 unpins
+    void togglePinnedToken(int token);
+    void setColormap(ColormapId map);
+    void setThreshold(float threshold);
+    void setLogScale(bool on);
+    void setLimits(int layers, int heads, int tokens);
+    int layers() const { return m_layers; }
+    int heads() const { return m_heads; }
+    int tokens() const { return m_tokens; }
+
+Q_SIGNALS:
+    void changed();
+    void focusChanged();  // hover or pin only (cheap repaint)
+
+private:
+    int m_layer = 0;
+    int m_head = 0;
+    HeadMode m_headMode = HeadMode::Single;
+    int m_hovered = -1;
+    int m_pinned = -1;
+    ColormapId m_colormap = ColormapId::Viridis;
+    float m_threshold = 0.0f;
+    bool m_logScale = false;
+    int m_layers = 1, m_heads = 1, m_tokens = 0;
+};
+
+}  // namespace attnscope::ui

@@ -1,0 +1,300 @@
+#include "widgets/main_window.h"
+
+#include "export/figure_export.h"
+#include "widgets/heatmap_view.h"
+#include "widgets/links_view.h"
+#include "widgets/model_grid_view.h"
+#include "widgets/predictions_view.h"
+#include "widgets/token_bar.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSlider>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace attnscope::ui {
+
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_session(new AnalysisSession(this)), m_state(new ViewState(this)) {
+    setWindowTitle(QStringLiteral("AttnScope"));
+    buildUi();
+    buildMenus();
+    connect(m_session, &AnalysisSession::resultReady, this, &MainWindow::onResult);
+    connect(m_session, &AnalysisSession::analysisFailed, this, &MainWindow::showError);
+    connect(m_session, &AnalysisSession::modelChanged, this, &MainWindow::onModelChanged);
+    connect(m_session, &AnalysisSession::modelFailed, this, [this](const QString& message) {
+        showError(tr("Could not open the model: %1").arg(message));
+        if (!m_session->model()) m_emptyText->setText(tr("<h2>Could not open that model</h2><p>%1</p><p>Open a folder that holds "
+                                                         "config.json, model.safetensors and the tokenizer files.</p>")
+                                                          .arg(message.toHtmlEscaped()));
+    });
+    connect(m_session, &AnalysisSession::modelLoading, this, [this](const QString& folder) {
+        statusBar()->showMessage(tr("Loading %1…").arg(folder));
+    });
+    connect(m_state, &ViewState::changed, this, &MainWindow::syncControls);
+    resize(1400, 900);
+}
+
+void MainWindow::buildUi() {
+    auto* central = new QWidget;
+    auto* layout = new QVBoxLayout(central);
+
+    m_sentence = new QLineEdit;
+    m_sentence->setPlaceholderText(tr("Type a sentence; the attention updates as you type"));
+    QFont big = m_sentence->font();
+    big.setPointSizeF(big.pointSizeF() * 1.4);
+    m_sentence->setFont(big);
+    m_sentence->setClearButtonEnabled(true);
+    connect(m_sentence, &QLineEdit::textChanged, this, [this](const QString& t) { m_session->setText(t); });
+    layout->addWidget(m_sentence);
+
+    m_error = new QLabel;
+    m_error->setStyleSheet(QStringLiteral("color: #b02818;"));
+    m_error->setWordWrap(true);
+    m_error->hide();
+    layout->addWidget(m_error);
+
+    m_tokens = new TokenBar(m_state);
+    layout->addWidget(m_tokens);
+
+    auto* controls = new QHBoxLayout;
+    auto addLabeled = [&](const QString& label, QWidget* w) {
+        auto* l = new QLabel(label);
+        l->setBuddy(w);
+        controls->addWidget(l);
+        controls->addWidget(w);
+        controls->addSpacing(10);
+    };
+    m_layer = new QSpinBox;
+    m_layer->setRange(1, 1);
+    connect(m_layer, &QSpinBox::valueChanged, this, [this](int v) { m_state->setLayer(v - 1); });
+    addLabeled(tr("&Layer"), m_layer);
+    m_head = new QSpinBox;
+    m_head->setRange(1, 1);
+    connect(m_head, &QSpinBox::valueChanged, this, [this](int v) { m_state->setHead(v - 1); });
+    addLabeled(tr("&Head"), m_head);
+    m_mode = new QComboBox;
+    m_mode->addItems({tr("One head"), tr("Average of heads"), tr("All heads")});
+    connect(m_mode, &QComboBox::currentIndexChanged, this, [this](int i) { m_state->setHeadMode(HeadMode(i)); });
+    addLabeled(tr("Sho&w"), m_mode);
+    m_colormap = new QComboBox;
+    m_colormap->addItems(Colormap::names());
+    connect(m_colormap, &QComboBox::currentIndexChanged, this, [this](int i) { m_state->setColormap(ColormapId(i)); });
+    addLabeled(tr("&Colours"), m_colormap);
+    m_threshold = new QSlider(Qt::Horizontal);
+    m_threshold->setRange(0, 100);
+    m_threshold->setMaximumWidth(160);
+    m_threshold->setToolTip(tr("Hide links whose weight is below the threshold"));
+    connect(m_threshold, &QSlider::valueChanged, this, [this](int v) { m_state->setThreshold(v / 100.0f); });
+    addLabeled(tr("&Threshold"), m_threshold);
+    m_log = new QCheckBox(tr("L&og scale"));
+    connect(m_log, &QCheckBox::toggled, m_state, &ViewState::setLogScale);
+    controls->addWidget(m_log);
+    controls->addStretch();
+    layout->addLayout(controls);
+
+    m_stack = new QStackedWidget;
+    auto* empty = new QWidget;
+    auto* emptyLayout = new QVBoxLayout(empty);
+    m_emptyText = new QLabel(tr("<h2>No model open</h2><p>Open a Hugging Face model folder (config.json, model.safetensors "
+                                "and its tokenizer files) to see what every attention head does.</p>"
+                                "<p>Supported: BERT, RoBERTa, DistilBERT and GPT-2 checkpoints.</p>"));
+    m_emptyText->setAlignment(Qt::AlignCenter);
+    m_emptyText->setWordWrap(true);
+    auto* openButton = new QPushButton(tr("Open model folder…"));
+    connect(openButton, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open model folder"));
+        if (!dir.isEmpty()) openModel(dir);
+    });
+    emptyLayout->addStretch();
+    emptyLayout->addWidget(m_emptyText);
+    emptyLayout->addWidget(openButton, 0, Qt::AlignCenter);
+    emptyLayout->addStretch();
+    m_stack->addWidget(empty);
+
+    m_tabs = new QTabWidget;
+    m_links = new LinksView(m_state);
+    m_heatmap = new HeatmapView(m_state);
+    m_grid = new ModelGridView(m_state);
+    m_tabs->addTab(m_links, tr("Links"));
+    m_tabs->addTab(m_heatmap, tr("Heatmap"));
+    m_tabs->addTab(m_grid, tr("Model grid"));
+    connect(m_grid, &ModelGridView::headActivated, this, [this] { m_tabs->setCurrentWidget(m_heatmap); });
+    m_stack->addWidget(m_tabs);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(central);
+
+    m_predictions = new PredictionsView;
+    auto* dock = new QDockWidget(tr("Predictions"), this);
+    dock->setObjectName(QStringLiteral("predictions"));
+    dock->setWidget(m_predictions);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+
+    m_modelLabel = new QLabel(tr("No model"));
+    m_timing = new QLabel;
+    statusBar()->addWidget(m_modelLabel, 1);
+    statusBar()->addPermanentWidget(m_timing);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open Model Folder…"), this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open model folder"));
+        if (!dir.isEmpty()) openModel(dir);
+    });
+    open->setShortcut(QKeySequence::Open);
+    m_recent = file->addMenu(tr("Open &Recent"));
+    updateRecentMenu();
+    file->addSeparator();
+    QAction* exportView = file->addAction(tr("&Export View…"), this, &MainWindow::exportCurrentView);
+    exportView->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
+    file->addSeparator();
+    file->addAction(tr("&Quit"), qApp, &QApplication::quit)->setShortcut(QKeySequence::Quit);
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Next Layer"), this, [this] { m_state->setLayer(m_state->layer() + 1); })->setShortcut(Qt::Key_PageDown);
+    view->addAction(tr("Previous Layer"), this, [this] { m_state->setLayer(m_state->layer() - 1); })->setShortcut(Qt::Key_PageUp);
+    view->addAction(tr("Next Head"), this, [this] { m_state->setHead(m_state->head() + 1); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+Right")));
+    view->addAction(tr("Previous Head"), this, [this] { m_state->setHead(m_state->head() - 1); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+Left")));
+    view->addSeparator();
+    view->addAction(tr("Links"), this, [this] { showView(QStringLiteral("links")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
+    view->addAction(tr("Heatmap"), this, [this] { showView(QStringLiteral("heatmap")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+2")));
+    view->addAction(tr("Model Grid"), this, [this] { showView(QStringLiteral("grid")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+3")));
+    view->addAction(tr("Unpin Token"), this, [this] { m_state->setPinnedToken(-1); })->setShortcut(Qt::Key_Escape);
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
+        QMessageBox::information(this, tr("Keyboard shortcuts"),
+                                 tr("<table>"
+                                    "<tr><td><b>Page Down / Page Up</b></td><td>next / previous layer</td></tr>"
+                                    "<tr><td><b>Ctrl+Right / Ctrl+Left</b></td><td>next / previous head</td></tr>"
+                                    "<tr><td><b>Ctrl+1, 2, 3</b></td><td>links, heatmap, model grid</td></tr>"
+                                    "<tr><td><b>Click a token</b></td><td>pin it in every view; Esc unpins</td></tr>"
+                                    "<tr><td><b>Ctrl+E</b></td><td>export the view (PNG, SVG, PDF)</td></tr>"
+                                    "<tr><td><b>Ctrl+O</b></td><td>open a model folder</td></tr>"
+                                    "</table>"));
+    });
+}
+
+void MainWindow::openModel(const QString& folder) { m_session->openModel(folder); }
+
+void MainWindow::setText(const QString& text) {
+    m_sentence->setText(text);
+    m_session->analyzeNow(text);
+}
+
+QString MainWindow::text() const { return m_sentence->text(); }
+QString MainWindow::errorText() const { return m_error->isVisible() ? m_error->text() : QString(); }
+
+FigureView* MainWindow::currentFigure() const { return qobject_cast<FigureView*>(m_tabs->currentWidget()); }
+
+void MainWindow::showView(const QString& name) {
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (auto* f = qobject_cast<FigureView*>(m_tabs->widget(i)); f && f->figureName() == name) m_tabs->setCurrentIndex(i);
+}
+
+void MainWindow::showError(const QString& message) {
+    m_error->setText(message);
+    m_error->setVisible(!message.isEmpty());
+}
+
+void MainWindow::onModelChanged() {
+    const LoadedModelPtr model = m_session->model();
+    if (!model) return;
+    m_stack->setCurrentWidget(m_tabs);
+    showError(QString());
+    m_modelLabel->setText(QStringLiteral("%1 — %2").arg(model->config().name, model->summary()));
+    statusBar()->clearMessage();
+    setWindowTitle(QStringLiteral("AttnScope — %1").arg(model->config().name));
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("recentModels")).toStringList();
+    recent.removeAll(model->folder);
+    recent.prepend(model->folder);
+    settings.setValue(QStringLiteral("recentModels"), recent.mid(0, 8));
+    updateRecentMenu();
+    m_state->setLimits(model->config().layers, model->config().heads, m_state->tokens());
+    if (model->config().coreferenceHead) {
+        m_state->setLayer(model->config().coreferenceHead->first);
+        m_state->setHead(model->config().coreferenceHead->second);
+    }
+    if (m_sentence->text().trimmed().isEmpty()) m_session->setText(QString());
+}
+
+void MainWindow::onResult(AnalysisResultPtr result) {
+    showError(result->truncated ? tr("The text was longer than the model accepts; only the first %1 tokens are shown.")
+                                      .arg(result->encoding.size())
+                                : QString());
+    const core::AttentionTrace& t = *result->trace;
+    m_state->setLimits(t.layers(), t.heads(), t.tokens());
+    m_tokens->setResult(result);
+    for (FigureView* v : {static_cast<FigureView*>(m_links), static_cast<FigureView*>(m_heatmap), static_cast<FigureView*>(m_grid)})
+        v->setResult(result);
+    m_predictions->setResult(result, m_session->model() && m_session->model()->model->hasLmHead());
+    m_timing->setText(tr("%1 tokens · %2 ms").arg(t.tokens()).arg(result->milliseconds, 0, 'f', 0));
+    syncControls();
+}
+
+void MainWindow::syncControls() {
+    const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mode), b4(m_colormap), b5(m_threshold), b6(m_log);
+    m_layer->setRange(1, m_state->layers());
+    m_layer->setValue(m_state->layer() + 1);
+    m_head->setRange(1, m_state->heads());
+    m_head->setValue(m_state->head() + 1);
+    m_head->setEnabled(m_state->headMode() == HeadMode::Single);
+    m_mode->setCurrentIndex(int(m_state->headMode()));
+    m_colormap->setCurrentIndex(int(m_state->colormap()));
+    m_threshold->setValue(int(m_state->threshold() * 100 + 0.5f));
+    m_log->setChecked(m_state->logScale());
+}
+
+void MainWindow::updateRecentMenu() {
+    m_recent->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("recentModels")).toStringList();
+    for (const QString& folder : recent) m_recent->addAction(folder, this, [this, folder] { openModel(folder); });
+    m_recent->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::exportCurrentView() {
+    FigureView* view = currentFigure();
+    if (!view || !view->result()) return;
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export view"), view->figureName() + QStringLiteral(".png"),
+                                                      tr("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)"), &filter);
+    if (path.isEmpty()) return;
+    const auto format = figureFormatFromPath(path);
+    if (!format) return showError(tr("Choose a file name ending in .png, .svg or .pdf"));
+    FigureOptions options;
+    options.size = view->preferredFigureSize();
+    options.title = view->figureName();
+    if (*format == FigureFormat::Png) {
+        bool ok = false;
+        options.dpi = QInputDialog::getInt(this, tr("PNG resolution"), tr("Dots per inch:"), 200, 72, 1200, 1, &ok);
+        if (!ok) return;
+    }
+    FigureStyle style = view->figureStyle();
+    style.text = Qt::black;
+    style.vector = *format != FigureFormat::Png;
+    const core::Status s = exportFigure(path, *format, options,
+                                        [view, style](QPainter& p, const QRectF& r) { view->paintFigure(p, r, style); });
+    if (!s) showError(s.message());
+    else statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 4000);
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "session/analysis_session.h"
+#include "session/view_state.h"
+
+#include <QMainWindow>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QMenu;
+class QSlider;
+class QSpinBox;
+class QStackedWidget;
+class QTabWidget;
+
+namespace attnscope::ui {
+
+class FigureView;
+class HeatmapView;
+class LinksView;
+class ModelGridView;
+class PredictionsView;
+class TokenBar;
+
+// The sentence bar, the token chips, the layer/head controls and the views.
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+
+    AnalysisSession* session() { return m_session; }
+    ViewState* viewState() { return m_state; }
+    void openModel(const QString& folder);
+    void setText(const QString& text);
+    QString text() const;
+    FigureView* currentFigure() const;
+    void showView(const QString& name);  // "links", "heatmap", "grid"
+    QString errorText() const;
+
+private:
+    void buildUi();
+    void buildMenus();
+    void onResult(AnalysisResultPtr result);
+    void onModelChanged();
+    void syncControls();
+    void exportCurrentView();
+    void updateRecentMenu();
+    void showError(const QString& message);
+
+    AnalysisSession* m_session;
+    ViewState* m_state;
+    QLineEdit* m_sentence = nullptr;
+    QLabel* m_error = nullptr;
+    TokenBar* m_tokens = nullptr;
+    QSpinBox* m_layer = nullptr;
+    QSpinBox* m_head = nullptr;
+    QComboBox* m_mode = nullptr;
+    QComboBox* m_colormap = nullptr;
+    QSlider* m_threshold = nullptr;
+    QCheckBox* m_log = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    QLabel* m_emptyText = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    LinksView* m_links = nullptr;
+    HeatmapView* m_heatmap = nullptr;
+    ModelGridView* m_grid = nullptr;
+    PredictionsView* m_predictions = nullptr;
+    QLabel* m_modelLabel = nullptr;
+    QLabel* m_timing = nullptr;
+    QMenu* m_recent = nullptr;
+};
+
+}  // namespace attnscope::ui

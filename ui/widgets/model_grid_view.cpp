@@ -1,0 +1,57 @@
+#include "widgets/model_grid_view.h"
+
+#include <QMouseEvent>
+#include <QToolTip>
+
+namespace attnscope::ui {
+
+ModelGridView::ModelGridView(ViewState* state, QWidget* parent) : FigureView(state, parent) {
+    connect(state, &ViewState::changed, this, [this] {
+        if (m_state->colormap() != m_thumbMap || m_state->logScale() != m_thumbLog) rebuildThumbnails();
+    });
+}
+
+void ModelGridView::resultChanged() { rebuildThumbnails(); }
+
+void ModelGridView::rebuildThumbnails() {
+    m_thumbMap = m_state->colormap();
+    m_thumbLog = m_state->logScale();
+    m_thumbnails = m_result && m_result->trace ? allThumbnails(*m_result->trace, Colormap(m_thumbMap), m_thumbLog)
+                                               : std::vector<QImage>{};
+    update();
+}
+
+void ModelGridView::paintFigure(QPainter& painter, const QRectF& rect, const FigureStyle& style) const {
+    if (!m_result || !m_result->trace) return;
+    GridSpec spec = gridSpec(*m_result, *m_state, style);
+    if (!style.vector) spec.thumbnails = &m_thumbnails;
+    paintGrid(painter, rect, spec);
+}
+
+QSizeF ModelGridView::preferredFigureSize() const {
+    if (!m_result || !m_result->trace) return QSizeF(800, 800);
+    return QSizeF(m_result->trace->heads() * 72 + 60, m_result->trace->layers() * 72 + 40);
+}
+
+void ModelGridView::mousePressEvent(QMouseEvent* event) {
+    if (!m_result || !m_result->trace) return;
+    const GridLayout g = gridLayout(figureRect(), m_result->trace->layers(), m_result->trace->heads(), m_style.font);
+    if (const auto cell = gridCellAt(g, event->position())) {
+        m_state->setHeadMode(HeadMode::Single);
+        m_state->setLayer(cell->y());
+        m_state->setHead(cell->x());
+        Q_EMIT headActivated(cell->y(), cell->x());
+    }
+}
+
+void ModelGridView::mouseMoveEvent(QMouseEvent* event) {
+    if (!m_result || !m_result->trace) return;
+    const GridLayout g = gridLayout(figureRect(), m_result->trace->layers(), m_result->trace->heads(), m_style.font);
+    if (const auto cell = gridCellAt(g, event->position()))
+        QToolTip::showText(event->globalPosition().toPoint(),
+                           QStringLiteral("Layer %1 · Head %2 — click to focus").arg(cell->y() + 1).arg(cell->x() + 1), this);
+    else
+        QToolTip::hideText();
+}
+
+}  // namespace attnscope::ui

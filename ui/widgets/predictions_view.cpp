@@ -1,0 +1,56 @@
+#include "widgets/predictions_view.h"
+
+#include <QFontMetricsF>
+#include <QPainter>
+
+namespace attnscope::ui {
+
+PredictionsView::PredictionsView(QWidget* parent) : QWidget(parent) { setMinimumWidth(200); }
+
+void PredictionsView::setResult(AnalysisResultPtr result, bool hasHead) {
+    m_result = std::move(result);
+    m_hasHead = hasHead;
+    update();
+}
+
+void PredictionsView::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.fillRect(rect(), palette().color(QPalette::Base));
+    p.setRenderHint(QPainter::Antialiasing);
+    const QFontMetricsF fm(font());
+    const QRectF area = QRectF(rect()).adjusted(10, 8, -10, -8);
+    p.setPen(palette().color(QPalette::Text));
+    auto message = [&](const QString& text) { p.drawText(area, Qt::AlignTop | Qt::AlignLeft | Qt::TextWordWrap, text); };
+    if (!m_result) return;
+    if (!m_hasHead) return message(tr("This checkpoint has no language-model head, so it cannot predict tokens."));
+    if (m_result->predictions.empty())
+        return message(m_result->causal ? QString() : tr("Put [MASK] (or <mask>) in the sentence to see what the model predicts there."));
+    double y = area.top();
+    const double row = fm.height() * 1.5;
+    for (const PositionPredictions& pp : m_result->predictions) {
+        QFont bold = font();
+        bold.setBold(true);
+        p.setFont(bold);
+        p.setPen(palette().color(QPalette::Text));
+        const QString heading = m_result->causal ? tr("Next token after “%1”").arg(m_result->labels.value(pp.position))
+                                                 : tr("Token #%1 (%2)").arg(pp.position).arg(m_result->labels.value(pp.position));
+        p.drawText(QRectF(area.left(), y, area.width(), row), Qt::AlignLeft | Qt::AlignVCenter, heading);
+        y += row;
+        p.setFont(font());
+        const double labelW = area.width() * 0.4;
+        for (size_t i = 0; i < pp.top.size(); ++i) {
+            const double prob = pp.top[i].probability;
+            const QRectF bar(area.left() + labelW, y + row * 0.2, (area.width() - labelW - 50) * prob, row * 0.6);
+            p.fillRect(bar, QColor(68, 119, 170));
+            p.setPen(palette().color(QPalette::Text));
+            p.drawText(QRectF(area.left(), y, labelW - 6, row), Qt::AlignRight | Qt::AlignVCenter,
+                       fm.elidedText(pp.texts.value(int(i)).trimmed(), Qt::ElideRight, labelW - 6));
+            p.drawText(QRectF(bar.right() + 4, y, 60, row), Qt::AlignLeft | Qt::AlignVCenter,
+                       QString::number(prob * 100, 'f', prob < 0.1 ? 1 : 0) + QLatin1Char('%'));
+            y += row;
+        }
+        y += row * 0.5;
+    }
+}
+
+}  // namespace attnscope::ui

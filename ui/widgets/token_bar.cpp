@@ -1,0 +1,103 @@
+#include "widgets/token_bar.h"
+
+#include <QFontMetricsF>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+
+namespace attnscope::ui {
+namespace {
+constexpr double kPadX = 7, kPadY = 4, kGap = 5, kMargin = 4;
+}
+
+std::vector<QRectF> chipLayout(const QStringList& labels, const QFont& font, double width) {
+    const QFontMetricsF fm(font);
+    const double h = fm.height() + 2 * kPadY;
+    std::vector<QRectF> chips;
+    double x = kMargin, y = kMargin;
+    for (const QString& label : labels) {
+        const double w = std::min(fm.horizontalAdvance(label) + 2 * kPadX, std::max(40.0, width - 2 * kMargin));
+        if (x > kMargin && x + w > width - kMargin) {
+            x = kMargin;
+            y += h + kGap;
+        }
+        chips.emplace_back(x, y, w, h);
+        x += w + kGap;
+    }
+    return chips;
+}
+
+TokenBar::TokenBar(ViewState* state, QWidget* parent) : QWidget(parent), m_state(state) {
+    setMouseTracking(true);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    connect(state, &ViewState::focusChanged, this, qOverload<>(&QWidget::update));
+}
+
+void TokenBar::setResult(AnalysisResultPtr result) {
+    m_result = std::move(result);
+    m_chips = chipLayout(m_result ? m_result->labels : QStringList(), font(), width());
+    updateGeometry();
+    update();
+}
+
+int TokenBar::heightForWidth(int w) const {
+    const auto chips = chipLayout(m_result ? m_result->labels : QStringList(), font(), w);
+    return chips.empty() ? int(QFontMetricsF(font()).height() + 2 * (kPadY + kMargin)) : int(chips.back().bottom() + kMargin);
+}
+
+QSize TokenBar::sizeHint() const { return QSize(600, heightForWidth(width() > 0 ? width() : 600)); }
+
+void TokenBar::resizeEvent(QResizeEvent*) { m_chips = chipLayout(m_result ? m_result->labels : QStringList(), font(), width()); }
+
+int TokenBar::tokenAt(const QPointF& pos) const {
+    for (size_t i = 0; i < m_chips.size(); ++i)
+        if (m_chips[i].contains(pos)) return int(i);
+    return -1;
+}
+
+void TokenBar::paintEvent(QPaintEvent*) {
+    if (!m_result) return;
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QPalette pal = palette();
+    const int focus = m_state->focusToken();
+    for (size_t i = 0; i < m_chips.size(); ++i) {
+        const bool special = m_result->encoding.special[i];
+        const bool unknown = !special && m_result->encoding.tokens[int(i)].contains(QStringLiteral("UNK"));
+        const bool isFocus = int(i) == focus, pinned = int(i) == m_state->pinnedToken();
+        QColor fill = special ? pal.color(QPalette::AlternateBase) : pal.color(QPalette::Base);
+        if (unknown) fill = QColor(255, 228, 214);
+        if (isFocus) fill = QColor(255, 214, 200);
+        QPainterPath path;
+        path.addRoundedRect(m_chips[i], 6, 6);
+        p.fillPath(path, fill);
+        p.setPen(QPen(isFocus ? QColor(230, 60, 40) : pal.color(QPalette::Mid), pinned ? 2.0 : 1.0,
+                      special ? Qt::DashLine : Qt::SolidLine));
+        p.drawPath(path);
+        QFont f = font();
+        f.setItalic(special);
+        p.setFont(f);
+        p.setPen(unknown ? QColor(180, 40, 20) : special ? pal.color(QPalette::PlaceholderText) : pal.color(QPalette::Text));
+        p.drawText(m_chips[i], Qt::AlignCenter, QFontMetricsF(f).elidedText(m_result->labels[int(i)], Qt::ElideRight, m_chips[i].width() - 2 * kPadX));
+    }
+}
+
+void TokenBar::mouseMoveEvent(QMouseEvent* event) {
+    const int t = tokenAt(event->position());
+    m_state->setHoveredToken(t);
+    if (t >= 0 && m_result) {
+        const auto [b, e] = m_result->encoding.offsets[size_t(t)];
+        setToolTip(QStringLiteral("#%1  %2  (id %3, characters %4–%5)")
+                       .arg(t)
+                       .arg(m_result->encoding.tokens[t])
+                       .arg(m_result->encoding.ids[size_t(t)])
+                       .arg(b)
+                       .arg(e));
+    }
+}
+
+void TokenBar::mousePressEvent(QMouseEvent* event) { m_state->togglePinnedToken(tokenAt(event->position())); }
+
+void TokenBar::leaveEvent(QEvent*) { m_state->setHoveredToken(-1); }
+
+}  // namespace attnscope::ui
