@@ -10,5 +10,6 @@ int runTokenize(const QStringList& args);
 int runAttention(const QStringList& args);
 int runPredict(const QStringList& args);
 int runBench(const QStringList& args);
+int runRender(const QStringList& args);  // needs the ui library
 
 }  // namespace attnscope::cli

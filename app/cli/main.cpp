@@ -3,6 +3,9 @@
 #include "commands.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
+
+#include <memory>
 #include <QStringDecoder>
 
 #include <cstdio>
@@ -25,6 +28,10 @@ const Command kCommands[] = {
      attnscope::cli::runPredict},
     {"bench", "Time the forward pass; prints one JSON line with milliseconds and GFLOPS.",
      attnscope::cli::runBench},
+#ifdef ATTNSCOPE_HAVE_UI
+    {"render", "Draw a view (links, heatmap, grid) into a PNG, SVG or PDF file, without a display.",
+     attnscope::cli::runRender},
+#endif
 };
 
 void printUsage(FILE* to) {
@@ -35,9 +42,17 @@ void printUsage(FILE* to) {
                to);
 }
 
+// Qt's own debug and warning chatter (e.g. about XDG_RUNTIME_DIR) would break the contract of one
+// line on stderr per error; ATTNSCOPE_DEBUG=1 keeps it.
+void quietQtMessages(QtMsgType type, const QMessageLogContext&, const QString& message) {
+    if (type == QtDebugMsg || type == QtInfoMsg || type == QtWarningMsg) return;
+    std::fprintf(stderr, "attnscope-cli: Qt: %s\n", message.toUtf8().constData());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (qEnvironmentVariableIntValue("ATTNSCOPE_DEBUG") == 0) qInstallMessageHandler(quietQtMessages);
     // Arguments must be UTF-8; Qt would silently replace bad bytes.
     for (int i = 1; i < argc; ++i) {
         QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);  // a cut sequence is an error too
@@ -47,7 +62,10 @@ int main(int argc, char** argv) {
             return attnscope::cli::kExitBadInput;
         }
     }
-    QCoreApplication app(argc, argv);
+    // Rendering needs fonts and painting (QGuiApplication) but never a display.
+    const bool render = argc > 1 && std::strcmp(argv[1], "render") == 0;
+    if (render) qputenv("QT_QPA_PLATFORM", "offscreen");
+    std::unique_ptr<QCoreApplication> app(render ? new QGuiApplication(argc, argv) : new QCoreApplication(argc, argv));
     QCoreApplication::setApplicationName(QStringLiteral("attnscope-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ATTNSCOPE_VERSION));
     QStringList args;
@@ -73,5 +91,5 @@ int main(int argc, char** argv) {
             return c.run(rest);
         }
     }
-    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench; see --help)").arg(command));
+    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, render; see --help)").arg(command));
 }

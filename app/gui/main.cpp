@@ -3,6 +3,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTimer>
+
+#include <cstdio>
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -17,6 +20,9 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("model"), QStringLiteral("Open this Hugging Face model folder."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("Start with this text."), QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("view"), QStringLiteral("Start on this view: links, heatmap or grid."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("screenshot"),
+                      QStringLiteral("Save a picture of the window to FILE once the first analysis is shown, then quit."),
+                      QStringLiteral("FILE")});
     parser.process(app);
 
     attnscope::ui::MainWindow window;
@@ -24,5 +30,20 @@ int main(int argc, char** argv) {
     if (parser.isSet(QStringLiteral("view"))) window.showView(parser.value(QStringLiteral("view")));
     if (parser.isSet(QStringLiteral("text"))) window.setText(parser.value(QStringLiteral("text")));
     if (parser.isSet(QStringLiteral("model"))) window.openModel(parser.value(QStringLiteral("model")));
+    if (parser.isSet(QStringLiteral("screenshot"))) {
+        const QString file = parser.value(QStringLiteral("screenshot"));
+        auto save = [&window, file] {
+            QTimer::singleShot(300, &window, [&window, file] {  // let the views paint first
+                const bool ok = window.grab().save(file);
+                if (!ok) std::fprintf(stderr, "attnscope: cannot write %s\n", qPrintable(file));
+                QApplication::exit(ok ? 0 : 2);
+            });
+        };
+        QObject::connect(window.session(), &attnscope::ui::AnalysisSession::resultReady, &window, save);
+        QObject::connect(window.session(), &attnscope::ui::AnalysisSession::modelFailed, &window, [](const QString& m) {
+            std::fprintf(stderr, "attnscope: %s\n", qPrintable(m));
+            QApplication::exit(2);
+        });
+    }
     return QApplication::exec();
 }

@@ -47,6 +47,8 @@ private Q_SLOTS:
     void badInput_data();
     void badInput();
     void invalidUtf8();
+    void render_data();
+    void render();
 
 private:
     QTemporaryDir m_dir;
@@ -142,7 +144,7 @@ void TestCli::bench() {
 
 void TestCli::helpForEveryCommand_data() {
     QTest::addColumn<QString>("command");
-    for (const char* c : {"tokenize", "attention", "predict", "bench"}) QTest::newRow(c) << c;
+    for (const char* c : {"tokenize", "attention", "predict", "bench", "render"}) QTest::newRow(c) << c;
 }
 
 void TestCli::helpForEveryCommand() {
@@ -175,6 +177,16 @@ void TestCli::badInput_data() {
     QTest::newRow("bench needs a model") << QStringList{"bench", "--seq", "8"} << "exactly one of --model";
     QTest::newRow("bench seq too long") << QStringList{"bench", "--model", bert, "--seq", "100"} << "exceeds the model's limit of 64";
     QTest::newRow("bad --top") << QStringList{"predict", "--model", bert, "--text", "[MASK]", "--top", "0"} << "--top must be";
+    QTest::newRow("render: unknown view") << QStringList{"render", "--model", bert, "--text", "hi", "--view", "pie", "--out", out + ".png"}
+                                          << "--view must be links, heatmap or grid, not 'pie'";
+    QTest::newRow("render: bad extension") << QStringList{"render", "--model", bert, "--text", "hi", "--view", "grid", "--out", out}
+                                           << "--out must end in .png, .svg or .pdf";
+    QTest::newRow("render: head out of range")
+        << QStringList{"render", "--model", bert, "--text", "hi", "--view", "heatmap", "--head", "9", "--out", out + ".png"}
+        << "--head must be an integer from 0 to 3";
+    QTest::newRow("render: corrupt checkpoint")
+        << QStringList{"render", "--model", modelFixture("bert") + "/../../models/none", "--text", "hi", "--view", "grid", "--out", out + ".png"}
+        << "no such folder";
 }
 
 void TestCli::badInput() {
@@ -186,6 +198,33 @@ void TestCli::badInput() {
     QCOMPARE(r.err.count('\n'), 1);  // one line
     QVERIFY(r.out.isEmpty());
     QVERIFY(!QFile::exists(m_dir.filePath("never-written.json")));
+    QVERIFY(!QFile::exists(m_dir.filePath("never-written.json.png")));
+}
+
+void TestCli::render_data() {
+    QTest::addColumn<QString>("view");
+    QTest::addColumn<QString>("extension");
+    for (const char* view : {"links", "heatmap", "grid"})
+        for (const char* ext : {"png", "svg", "pdf"}) QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(view, ext))) << view << ext;
+}
+
+void TestCli::render() {
+    QFETCH(QString, view);
+    QFETCH(QString, extension);
+    const QString out = m_dir.filePath(view + "." + extension);
+    const Run r = run({"render", "--model", modelFixture("bert"), "--text", kBertText, "--view", view, "--layer", "1", "--head", "2",
+                       "--token", "10", "--dpi", "144", "--out", out});
+    QCOMPARE(r.status, 0);
+    QVERIFY2(r.err.isEmpty(), r.err.constData());
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    if (extension == "png") QVERIFY(bytes.startsWith("\x89PNG"));
+    if (extension == "pdf") QVERIFY(bytes.startsWith("%PDF"));
+    if (extension == "svg") {
+        QVERIFY(bytes.contains("<svg"));
+        QVERIFY(bytes.contains(view == "grid" ? ">H3<" : ">road<"));  // labels stay text
+    }
 }
 
 void TestCli::invalidUtf8() {

@@ -34,14 +34,18 @@ core::Status exportFigure(const QString& path, FigureFormat format, const Figure
                 return core::inputError(QStringLiteral("a %1 x %2 pixel image is too large; lower the DPI").arg(pixels.width()).arg(pixels.height()));
             QImage image(pixels, QImage::Format_ARGB32_Premultiplied);
             image.fill(o.transparent ? QColor(Qt::transparent) : o.background);
-            image.setDotsPerMeterX(int(std::lround(o.dpi / 0.0254)));
-            image.setDotsPerMeterY(int(std::lround(o.dpi / 0.0254)));
+            // Paint at 72 DPI (one unit = one point, fonts sized in points), scaled to the pixels;
+            // then record the real resolution in the file.
+            image.setDotsPerMeterX(int(std::lround(72 / 0.0254)));
+            image.setDotsPerMeterY(int(std::lround(72 / 0.0254)));
             QPainter painter(&image);
             painter.setRenderHint(QPainter::Antialiasing);
             painter.setRenderHint(QPainter::TextAntialiasing);
             painter.scale(o.dpi / 72.0, o.dpi / 72.0);
             paint(painter, rect);
             painter.end();
+            image.setDotsPerMeterX(int(std::lround(o.dpi / 0.0254)));
+            image.setDotsPerMeterY(int(std::lround(o.dpi / 0.0254)));
             ok = image.save(&file, "PNG");
             break;
         }
@@ -52,6 +56,7 @@ core::Status exportFigure(const QString& path, FigureFormat format, const Figure
             svg.setViewBox(rect);
             svg.setTitle(o.title);
             svg.setDescription(QStringLiteral("AttnScope figure"));
+            svg.setResolution(72);  // one unit = one point
             QPainter painter(&svg);
             if (!o.transparent) painter.fillRect(rect, o.background);
             paint(painter, rect);
@@ -64,9 +69,8 @@ core::Status exportFigure(const QString& path, FigureFormat format, const Figure
             pdf.setCreator(QStringLiteral("AttnScope"));
             pdf.setPageSize(QPageSize(o.size, QPageSize::Point, QString(), QPageSize::ExactMatch));
             pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-            pdf.setResolution(72 * 4);
+            pdf.setResolution(72);  // one unit = one point; the PDF engine keeps fractional coordinates
             QPainter painter(&pdf);
-            painter.scale(4, 4);  // points
             if (!o.transparent) painter.fillRect(rect, o.background);
             paint(painter, rect);
             ok = painter.end();

@@ -21,8 +21,8 @@ AttentionMatrix selectMatrix(const core::AttentionTrace& trace, int layer, HeadM
 }
 
 QString matrixTitle(int layer, HeadMode mode, int head, int heads) {
-    if (mode == HeadMode::Single) return QStringLiteral("Layer %1 · Head %2").arg(layer + 1).arg(head + 1);
-    return QStringLiteral("Layer %1 · mean of %2 heads").arg(layer + 1).arg(heads);
+    if (mode == HeadMode::Single) return QStringLiteral("Layer %1 · Head %2").arg(layer).arg(head);
+    return QStringLiteral("Layer %1 · mean of %2 heads").arg(layer).arg(heads);
 }
 
 }  // namespace attnscope::ui

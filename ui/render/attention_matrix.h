@@ -16,7 +16,8 @@ struct AttentionMatrix {
 
 AttentionMatrix selectMatrix(const core::AttentionTrace& trace, int layer, HeadMode mode, int head);
 
-// A heads-wide title: "Layer 4 · Head 7" (1-based, as papers write them) or "Layer 4 · mean of 12 heads".
+// "Layer 4 · Head 7" or "Layer 4 · mean of 12 heads". Layers and heads count from 0 everywhere in
+// AttnScope, as in the attention arrays (Clark et al.'s head "5-4" is layer 4, head 3 here).
 QString matrixTitle(int layer, HeadMode mode, int head, int heads);
 
 }  // namespace attnscope::ui

@@ -64,10 +64,10 @@ void paintGrid(QPainter& painter, const QRectF& rect, const GridSpec& s) {
     painter.setPen(s.textColor);
     for (int h = 0; h < t.heads(); ++h)
         painter.drawText(QRectF(g.thumbnail(0, h).left(), rect.top(), g.cell, g.labelH), Qt::AlignCenter,
-                         QStringLiteral("H%1").arg(h + 1));
+                         QStringLiteral("H%1").arg(h));
     for (int l = 0; l < t.layers(); ++l)
         painter.drawText(QRectF(g.area.left() - g.labelW, g.thumbnail(l, 0).top(), g.labelW - 6, g.cell),
-                         Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("L%1").arg(l + 1));
+                         Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("L%1").arg(l));
     const int n = t.tokens();
     painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
     for (int l = 0; l < t.layers(); ++l) {

@@ -50,7 +50,7 @@ LinksSpec linksSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
             }
             break;
     }
-    s.title = st.headMode() == HeadMode::All ? QStringLiteral("Layer %1 · all %2 heads").arg(st.layer() + 1).arg(t.heads())
+    s.title = st.headMode() == HeadMode::All ? QStringLiteral("Layer %1 · all %2 heads").arg(st.layer()).arg(t.heads())
                                              : matrixTitle(st.layer(), st.headMode(), st.head(), t.heads());
     return s;
 }

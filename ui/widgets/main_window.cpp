@@ -83,12 +83,14 @@ void MainWindow::buildUi() {
         controls->addSpacing(10);
     };
     m_layer = new QSpinBox;
-    m_layer->setRange(1, 1);
-    connect(m_layer, &QSpinBox::valueChanged, this, [this](int v) { m_state->setLayer(v - 1); });
+    m_layer->setRange(0, 0);
+    m_layer->setToolTip(tr("Layers count from 0, as in the exported arrays"));
+    connect(m_layer, &QSpinBox::valueChanged, this, [this](int v) { m_state->setLayer(v); });
     addLabeled(tr("&Layer"), m_layer);
     m_head = new QSpinBox;
-    m_head->setRange(1, 1);
-    connect(m_head, &QSpinBox::valueChanged, this, [this](int v) { m_state->setHead(v - 1); });
+    m_head->setRange(0, 0);
+    m_head->setToolTip(tr("Heads count from 0, as in the exported arrays"));
+    connect(m_head, &QSpinBox::valueChanged, this, [this](int v) { m_state->setHead(v); });
     addLabeled(tr("&Head"), m_head);
     m_mode = new QComboBox;
     m_mode->addItems({tr("One head"), tr("Average of heads"), tr("All heads")});
@@ -253,10 +255,10 @@ void MainWindow::onResult(AnalysisResultPtr result) {
 
 void MainWindow::syncControls() {
     const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mode), b4(m_colormap), b5(m_threshold), b6(m_log);
-    m_layer->setRange(1, m_state->layers());
-    m_layer->setValue(m_state->layer() + 1);
-    m_head->setRange(1, m_state->heads());
-    m_head->setValue(m_state->head() + 1);
+    m_layer->setRange(0, m_state->layers() - 1);
+    m_layer->setValue(m_state->layer());
+    m_head->setRange(0, m_state->heads() - 1);
+    m_head->setValue(m_state->head());
     m_head->setEnabled(m_state->headMode() == HeadMode::Single);
     m_mode->setCurrentIndex(int(m_state->headMode()));
     m_colormap->setCurrentIndex(int(m_state->colormap()));

@@ -1,0 +1,178 @@
+// Painters rendered into fixed-size images at device pixel ratio 1, and their layout maths.
+#include "render/colormap.h"
+#include "render/grid_painter.h"
+#include "render/heatmap_painter.h"
+#include "render/links_painter.h"
+#include "widgets/token_bar.h"
+
+#include <QGuiApplication>
+#include <QImage>
+#include <QTest>
+
+using namespace attnscope::ui;
+
+namespace {
+
+// A 3 x 3 attention matrix whose rows sum to 1.
+const float kMatrix[9] = {1.0f, 0.0f, 0.0f, 0.25f, 0.75f, 0.0f, 0.1f, 0.3f, 0.6f};
+
+HeatmapSpec spec3(bool causal = false) {
+    HeatmapSpec s;
+    s.values = kMatrix;
+    s.n = 3;
+    s.labels = {"the", "cat", "sat"};
+    s.causal = causal;
+    s.font = QFont(QStringLiteral("DejaVu Sans"), 9);
+    return s;
+}
+
+bool near(QRgb a, QRgb b, int tolerance = 2) {
+    return std::abs(qRed(a) - qRed(b)) <= tolerance && std::abs(qGreen(a) - qGreen(b)) <= tolerance &&
+           std::abs(qBlue(a) - qBlue(b)) <= tolerance;
+}
+
+}  // namespace
+
+class TestPainters : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void colormapEnds_data();
+    void colormapEnds();
+    void heatmapCells_data();
+    void heatmapCells();
+    void heatmapCellAt_data();
+    void heatmapCellAt();
+    void heatmapLabelsThinOut();
+    void linksTokenAt();
+    void gridCellAt_data();
+    void gridCellAt();
+    void chipsWrap();
+};
+
+void TestPainters::colormapEnds_data() {
+    QTest::addColumn<int>("map");
+    QTest::addColumn<QRgb>("low");
+    QTest::addColumn<QRgb>("high");
+    QTest::newRow("viridis") << int(ColormapId::Viridis) << qRgb(68, 1, 84) << qRgb(253, 231, 37);
+    QTest::newRow("magma") << int(ColormapId::Magma) << qRgb(0, 0, 4) << qRgb(252, 253, 191);
+    QTest::newRow("greys") << int(ColormapId::Greys) << qRgb(255, 255, 255) << qRgb(0, 0, 0);
+}
+
+void TestPainters::colormapEnds() {
+    QFETCH(int, map);
+    QFETCH(QRgb, low);
+    QFETCH(QRgb, high);
+    const Colormap c{ColormapId(map)};
+    QVERIFY(near(c.rgb(0), low));
+    QVERIFY(near(c.rgb(1), high));
+    QVERIFY(near(c.rgb(-3), low));  // clamped
+    QVERIFY(near(c.rgb(std::nanf("")), low));
+}
+
+void TestPainters::heatmapCells_data() {
+    QTest::addColumn<int>("row");
+    QTest::addColumn<int>("col");
+    QTest::addColumn<bool>("causal");
+    QTest::addColumn<bool>("vector");
+    for (bool vector : {false, true})
+        for (int r = 0; r < 3; ++r)
+            for (int c = 0; c < 3; ++c)
+                QTest::newRow(qPrintable(QStringLiteral("%1,%2 %3").arg(r).arg(c).arg(vector ? "rects" : "image")))
+                    << r << c << vector << vector;  // the rectangle rows draw a causal (decoder) matrix
+}
+
+void TestPainters::heatmapCells() {
+    QFETCH(int, row);
+    QFETCH(int, col);
+    QFETCH(bool, causal);
+    QFETCH(bool, vector);
+    QImage image(400, 360, QImage::Format_RGB32);
+    image.setDevicePixelRatio(1);
+    image.fill(Qt::white);
+    HeatmapSpec s = spec3(causal);
+    s.vectorCells = vector;
+    const QRectF rect(0, 0, 400, 360);
+    {
+        QPainter p(&image);
+        paintHeatmap(p, rect, s);
+    }
+    const HeatmapLayout l = heatmapLayout(rect, s);
+    const QPoint centre((l.matrix.left() + (col + 0.5) * l.cell), (l.matrix.top() + (row + 0.5) * l.cell));
+    const QRgb expected = causal && col > row ? qRgb(226, 226, 226) : s.colormap.rgb(kMatrix[row * 3 + col]);
+    const QRgb actual = image.pixel(centre);
+    if (!near(actual, expected)) image.save(QStringLiteral("tst_painters_heatmap_actual.png"));
+    QVERIFY2(near(actual, expected), qPrintable(QStringLiteral("pixel %1 expected %2").arg(actual, 0, 16).arg(expected, 0, 16)));
+}
+
+void TestPainters::heatmapCellAt_data() {
+    QTest::addColumn<QPointF>("fraction");  // within the matrix, 0..1
+    QTest::addColumn<QPoint>("cell");       // (column, row)
+    QTest::newRow("top-left") << QPointF(0.01, 0.01) << QPoint(0, 0);
+    QTest::newRow("bottom-right") << QPointF(0.99, 0.99) << QPoint(2, 2);
+    QTest::newRow("row 1, column 2") << QPointF(0.9, 0.5) << QPoint(2, 1);
+}
+
+void TestPainters::heatmapCellAt() {
+    QFETCH(QPointF, fraction);
+    QFETCH(QPoint, cell);
+    const HeatmapLayout l = heatmapLayout(QRectF(0, 0, 400, 360), spec3());
+    const QPointF p(l.matrix.left() + fraction.x() * l.matrix.width(), l.matrix.top() + fraction.y() * l.matrix.height());
+    QCOMPARE(attnscope::ui::heatmapCellAt(l, 3, p).value(), cell);
+    QVERIFY(!attnscope::ui::heatmapCellAt(l, 3, l.matrix.topLeft() - QPointF(5, 5)).has_value());
+}
+
+void TestPainters::heatmapLabelsThinOut() {
+    HeatmapSpec s = spec3();
+    s.n = 128;
+    s.labels = QStringList(128, QStringLiteral("tok"));
+    const HeatmapLayout small = heatmapLayout(QRectF(0, 0, 400, 400), s);
+    QVERIFY(small.labelStep > 1);
+    const HeatmapLayout large = heatmapLayout(QRectF(0, 0, 4000, 4000), s);
+    QCOMPARE(large.labelStep, 1);
+}
+
+void TestPainters::linksTokenAt() {
+    LinksSpec s;
+    s.n = 4;
+    s.labels = {"a", "b", "c", "d"};
+    s.font = QFont(QStringLiteral("DejaVu Sans"), 9);
+    const LinksLayout l = linksLayout(QRectF(0, 0, 500, 300), s);
+    const auto left = attnscope::ui::linksTokenAt(l, 4, QPointF(l.left.center().x(), l.top + 2.5 * l.rowHeight));
+    QVERIFY(left);
+    QCOMPARE(int(left->side), int(LinkSide::Query));
+    QCOMPARE(left->token, 2);
+    const auto right = attnscope::ui::linksTokenAt(l, 4, QPointF(l.right.center().x(), l.top + 0.5 * l.rowHeight));
+    QCOMPARE(int(right->side), int(LinkSide::Key));
+    QCOMPARE(right->token, 0);
+    QVERIFY(!attnscope::ui::linksTokenAt(l, 4, QPointF(250, l.top + 1)).has_value());  // between the columns
+}
+
+void TestPainters::gridCellAt_data() {
+    QTest::addColumn<int>("layer");
+    QTest::addColumn<int>("head");
+    QTest::newRow("0,0") << 0 << 0;
+    QTest::newRow("11,11") << 11 << 11;
+    QTest::newRow("5,3") << 5 << 3;
+}
+
+void TestPainters::gridCellAt() {
+    QFETCH(int, layer);
+    QFETCH(int, head);
+    const GridLayout g = gridLayout(QRectF(0, 0, 900, 900), 12, 12, QFont(QStringLiteral("DejaVu Sans"), 9));
+    QVERIFY(g.cell > 40);
+    QCOMPARE(attnscope::ui::gridCellAt(g, g.thumbnail(layer, head).center()).value(), QPoint(head, layer));
+}
+
+void TestPainters::chipsWrap() {
+    const QFont f(QStringLiteral("DejaVu Sans"), 10);
+    const auto one = chipLayout({"the", "cat", "sat"}, f, 1000);
+    QCOMPARE(one.size(), size_t(3));
+    QCOMPARE(one[0].top(), one[2].top());  // one row
+    const auto wrapped = chipLayout(QStringList(40, QStringLiteral("token")), f, 300);
+    QVERIFY(wrapped.back().top() > wrapped.front().top());
+    for (const QRectF& r : wrapped) QVERIFY(r.right() <= 300);
+}
+
+QTEST_MAIN(TestPainters)
+#include "tst_painters.moc"
