@@ -249,7 +249,7 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     for (FigureView* v : {static_cast<FigureView*>(m_links), static_cast<FigureView*>(m_heatmap), static_cast<FigureView*>(m_grid)})
         v->setResult(result);
     m_predictions->setResult(result, m_session->model() && m_session->model()->model->hasLmHead());
-    m_timing->setText(tr("%1 tokens · %2 ms").arg(t.tokens()).arg(result->milliseconds, 0, 'f', 0));
+    m_timing->setText(tr("%1 tokens · %2 ms").arg(t.tokens()).arg(result->milliseconds, 0, 'f', result->milliseconds < 10 ? 1 : 0));
     syncControls();
 }
 
