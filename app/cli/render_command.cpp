@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "export/figure_export.h"
+#include "render/qkv_painter.h"
 #include "render/view_specs.h"
 #include "session/analysis_session.h"
 
@@ -16,7 +17,8 @@ int runRender(const QStringList& args) {
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("The input text."), QStringLiteral("TEXT")});
-    parser.addOption({QStringLiteral("view"), QStringLiteral("links, heatmap or grid."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("view"), QStringLiteral("links, heatmap, grid or qkv."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("step"), QStringLiteral("qkv: show steps 1..S of 10 (default all)."), QStringLiteral("S")});
     parser.addOption({QStringLiteral("layer"), QStringLiteral("Layer, counting from 0 (default 0)."), QStringLiteral("L")});
     parser.addOption({QStringLiteral("head"), QStringLiteral("Head, counting from 0 (default 0)."), QStringLiteral("H")});
     parser.addOption({QStringLiteral("heads"), QStringLiteral("one (default), average or all."), QStringLiteral("MODE")});
@@ -34,8 +36,8 @@ int runRender(const QStringList& args) {
         return status;
 
     const QString view = parser.value(QStringLiteral("view"));
-    if (view != QLatin1String("links") && view != QLatin1String("heatmap") && view != QLatin1String("grid"))
-        return usageError(QStringLiteral("--view must be links, heatmap or grid%1")
+    if (view != QLatin1String("links") && view != QLatin1String("heatmap") && view != QLatin1String("grid") && view != QLatin1String("qkv"))
+        return usageError(QStringLiteral("--view must be links, heatmap, grid or qkv%1")
                               .arg(view.isEmpty() ? QString() : QStringLiteral(", not '%1'").arg(view)));
     const QString out = parser.value(QStringLiteral("out"));
     if (out.isEmpty()) return usageError(QStringLiteral("--out FILE.png|svg|pdf is required"));
@@ -43,6 +45,7 @@ int runRender(const QStringList& args) {
     if (!format) return usageError(QStringLiteral("--out must end in .png, .svg or .pdf"));
     QString error;
     const int dpi = intOption(parser, QStringLiteral("dpi"), 200, 30, 1200, &error);
+    const int step = intOption(parser, QStringLiteral("step"), kQkvStepCount, 1, kQkvStepCount, &error);
     ColormapId map = ColormapId::Viridis;
     if (parser.isSet(QStringLiteral("colormap")) && !Colormap::fromName(parser.value(QStringLiteral("colormap")), &map))
         error = QStringLiteral("unknown --colormap '%1' (%2)").arg(parser.value(QStringLiteral("colormap")), Colormap::names().join(QStringLiteral(", ")));
@@ -92,7 +95,8 @@ int runRender(const QStringList& args) {
     const int n = t.tokens();
     if (view == QLatin1String("heatmap")) options.size = QSizeF(std::clamp(n * 18.0, 300.0, 1600.0) + 170, std::clamp(n * 18.0, 300.0, 1600.0) + 130);
     else if (view == QLatin1String("links")) options.size = QSizeF(460, std::clamp(n * 18.0 + 60, 220.0, 3000.0));
-    else options.size = QSizeF(t.heads() * 64.0 + 50, t.layers() * 64.0 + 30);
+    else if (view == QLatin1String("grid")) options.size = QSizeF(t.heads() * 64.0 + 50, t.layers() * 64.0 + 30);
+    else options.size = QSizeF(900, std::clamp(n * 20.0 + 190, 320.0, 2600.0));
 
     const AnalysisResult& r = **result;
     const core::Status s = exportFigure(out, *format, options, [&](QPainter& p, const QRectF& rect) {
@@ -100,7 +104,19 @@ int runRender(const QStringList& args) {
         const QRectF area = rect.adjusted(8, 8, -8, -8);
         if (view == QLatin1String("heatmap")) paintHeatmap(p, area, heatmapSpec(r, state, style, matrix));
         else if (view == QLatin1String("links")) paintLinks(p, area, linksSpec(r, state, style, matrix));
-        else paintGrid(p, area, gridSpec(r, state, style));
+        else if (view == QLatin1String("grid")) paintGrid(p, area, gridSpec(r, state, style));
+        else {
+            QkvSpec q;
+            q.trace = r.trace.get();
+            q.labels = r.labels;
+            q.layer = layer;
+            q.head = head;
+            q.query = token >= 0 ? token : (r.causal ? n - 1 : std::min(1, n - 1));
+            q.step = QkvStep(step - 1);
+            q.font = style.font;
+            q.textColor = style.text;
+            paintQkv(p, area, q);
+        }
     });
     if (!s) return fail(s.error());
     return kExitOk;

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     parser.addOption({QStringLiteral("model"), QStringLiteral("Open this Hugging Face model folder."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("Start with this text."), QStringLiteral("TEXT")});
-    parser.addOption({QStringLiteral("view"), QStringLiteral("Start on this view: links, heatmap or grid."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("view"), QStringLiteral("Start on this view: links, heatmap, grid or qkv."), QStringLiteral("VIEW")});
     parser.addOption({QStringLiteral("screenshot"),
                       QStringLiteral("Save a picture of the window to FILE once the first analysis is shown, then quit."),
                       QStringLiteral("FILE")});

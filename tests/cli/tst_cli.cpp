@@ -178,7 +178,7 @@ void TestCli::badInput_data() {
     QTest::newRow("bench seq too long") << QStringList{"bench", "--model", bert, "--seq", "100"} << "exceeds the model's limit of 64";
     QTest::newRow("bad --top") << QStringList{"predict", "--model", bert, "--text", "[MASK]", "--top", "0"} << "--top must be";
     QTest::newRow("render: unknown view") << QStringList{"render", "--model", bert, "--text", "hi", "--view", "pie", "--out", out + ".png"}
-                                          << "--view must be links, heatmap or grid, not 'pie'";
+                                          << "--view must be links, heatmap, grid or qkv, not 'pie'";
     QTest::newRow("render: bad extension") << QStringList{"render", "--model", bert, "--text", "hi", "--view", "grid", "--out", out}
                                            << "--out must end in .png, .svg or .pdf";
     QTest::newRow("render: head out of range")
@@ -204,7 +204,7 @@ void TestCli::badInput() {
 void TestCli::render_data() {
     QTest::addColumn<QString>("view");
     QTest::addColumn<QString>("extension");
-    for (const char* view : {"links", "heatmap", "grid"})
+    for (const char* view : {"links", "heatmap", "grid", "qkv"})
         for (const char* ext : {"png", "svg", "pdf"}) QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(view, ext))) << view << ext;
 }
 
@@ -224,6 +224,7 @@ void TestCli::render() {
     if (extension == "svg") {
         QVERIFY(bytes.contains("<svg"));
         QVERIFY(bytes.contains(view == "grid" ? ">H3<" : ">road<"));  // labels stay text
+        if (view == "qkv") QVERIFY(bytes.contains("softmax p_j"));
     }
 }
 

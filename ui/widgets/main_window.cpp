@@ -5,6 +5,7 @@
 #include "widgets/links_view.h"
 #include "widgets/model_grid_view.h"
 #include "widgets/predictions_view.h"
+#include "widgets/qkv_view.h"
 #include "widgets/token_bar.h"
 
 #include <QAction>
@@ -135,9 +136,11 @@ void MainWindow::buildUi() {
     m_links = new LinksView(m_state);
     m_heatmap = new HeatmapView(m_state);
     m_grid = new ModelGridView(m_state);
+    m_qkv = new QkvView(m_state);
     m_tabs->addTab(m_links, tr("Links"));
     m_tabs->addTab(m_heatmap, tr("Heatmap"));
     m_tabs->addTab(m_grid, tr("Model grid"));
+    m_tabs->addTab(m_qkv, tr("Q/K/V step by step"));
     connect(m_grid, &ModelGridView::headActivated, this, [this] { m_tabs->setCurrentWidget(m_heatmap); });
     m_stack->addWidget(m_tabs);
     layout->addWidget(m_stack, 1);
@@ -179,6 +182,7 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Links"), this, [this] { showView(QStringLiteral("links")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
     view->addAction(tr("Heatmap"), this, [this] { showView(QStringLiteral("heatmap")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+2")));
     view->addAction(tr("Model Grid"), this, [this] { showView(QStringLiteral("grid")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+3")));
+    view->addAction(tr("Q/K/V Step by Step"), this, [this] { showView(QStringLiteral("qkv")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+4")));
     view->addAction(tr("Unpin Token"), this, [this] { m_state->setPinnedToken(-1); })->setShortcut(Qt::Key_Escape);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
@@ -187,7 +191,10 @@ void MainWindow::buildMenus() {
                                  tr("<table>"
                                     "<tr><td><b>Page Down / Page Up</b></td><td>next / previous layer</td></tr>"
                                     "<tr><td><b>Ctrl+Right / Ctrl+Left</b></td><td>next / previous head</td></tr>"
-                                    "<tr><td><b>Ctrl+1, 2, 3</b></td><td>links, heatmap, model grid</td></tr>"
+                                    "<tr><td><b>Ctrl+1, 2, 3, 4</b></td><td>links, heatmap, model grid, Q/K/V</td></tr>"
+                                    "<tr><td><b>← / → , Space</b></td><td>Q/K/V: previous / next step</td></tr>"
+                                    "<tr><td><b>↑ / ↓</b></td><td>Q/K/V: previous / next query token</td></tr>"
+                                    "<tr><td><b>P</b></td><td>Q/K/V: play the steps as an animation</td></tr>"
                                     "<tr><td><b>Click a token</b></td><td>pin it in every view; Esc unpins</td></tr>"
                                     "<tr><td><b>Ctrl+E</b></td><td>export the view (PNG, SVG, PDF)</td></tr>"
                                     "<tr><td><b>Ctrl+O</b></td><td>open a model folder</td></tr>"
@@ -246,7 +253,8 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     const core::AttentionTrace& t = *result->trace;
     m_state->setLimits(t.layers(), t.heads(), t.tokens());
     m_tokens->setResult(result);
-    for (FigureView* v : {static_cast<FigureView*>(m_links), static_cast<FigureView*>(m_heatmap), static_cast<FigureView*>(m_grid)})
+    for (FigureView* v : {static_cast<FigureView*>(m_links), static_cast<FigureView*>(m_heatmap), static_cast<FigureView*>(m_grid),
+                          static_cast<FigureView*>(m_qkv)})
         v->setResult(result);
     m_predictions->setResult(result, m_session->model() && m_session->model()->model->hasLmHead());
     m_timing->setText(tr("%1 tokens · %2 ms").arg(t.tokens()).arg(result->milliseconds, 0, 'f', result->milliseconds < 10 ? 1 : 0));

@@ -22,6 +22,7 @@ class HeatmapView;
 class LinksView;
 class ModelGridView;
 class PredictionsView;
+class QkvView;
 class TokenBar;
 
 // The sentence bar, the token chips, the layer/head controls and the views.
@@ -37,7 +38,7 @@ public:
     void setText(const QString& text);
     QString text() const;
     FigureView* currentFigure() const;
-    void showView(const QString& name);  // "links", "heatmap", "grid"
+    void showView(const QString& name);  // "links", "heatmap", "grid", "qkv"
     QString errorText() const;
 
 private:
@@ -67,6 +68,7 @@ private:
     LinksView* m_links = nullptr;
     HeatmapView* m_heatmap = nullptr;
     ModelGridView* m_grid = nullptr;
+    QkvView* m_qkv = nullptr;
     PredictionsView* m_predictions = nullptr;
     QLabel* m_modelLabel = nullptr;
     QLabel* m_timing = nullptr;

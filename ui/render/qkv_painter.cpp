@@ -1,0 +1,214 @@
+#include "render/qkv_painter.h"
+
+#include "render/colormap.h"
+
+#include <QFontMetricsF>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace attnscope::ui {
+namespace {
+
+const QColor kCurrent(230, 60, 40);
+const QColor kBar(68, 119, 170);
+const QColor kNegative(204, 102, 119);
+
+// Values as a row of cells on the diverging map, scaled by their largest magnitude.
+void strip(QPainter& p, const QRectF& r, const float* v, int count, int stride = 1) {
+    if (count <= 0 || r.width() <= 0) return;
+    float m = 0;
+    for (int i = 0; i < count; ++i) m = std::max(m, std::abs(v[i * stride]));
+    const Colormap map(ColormapId::RdBu);
+    const double w = r.width() / count;
+    p.setPen(Qt::NoPen);
+    for (int i = 0; i < count; ++i)
+        p.fillRect(QRectF(r.left() + i * w, r.top(), w + 0.3, r.height()), map.color(m > 0 ? 0.5f + 0.5f * v[i * stride] / m : 0.5f));
+}
+
+double norm(const float* v, int count, int stride = 1) {
+    double s = 0;
+    for (int i = 0; i < count; ++i) s += double(v[i * stride]) * v[i * stride];
+    return std::sqrt(s);
+}
+
+// A signed bar from the middle of r (width scaled by `scale`), with the value written beside it.
+void signedBar(QPainter& p, const QRectF& r, double value, double scale, const QFontMetricsF& fm, const QColor& text) {
+    const double mid = r.left() + r.width() * 0.5;
+    const double half = r.width() * 0.5 - fm.horizontalAdvance(QStringLiteral("-00.00")) * 0.5;
+    const double w = scale > 0 ? half * value / scale : 0;
+    p.fillRect(QRectF(std::min(mid, mid + w), r.top() + r.height() * 0.2, std::abs(w), r.height() * 0.6), value >= 0 ? kBar : kNegative);
+    p.setPen(QPen(text, 0.5));
+    p.drawLine(QPointF(mid, r.top()), QPointF(mid, r.bottom()));
+    p.setPen(text);
+    const QString s = QString::number(value, 'f', 2);
+    const QRectF label = value >= 0 ? QRectF(r.left(), r.top(), mid - r.left() - 3, r.height())
+                                    : QRectF(mid + 3, r.top(), r.right() - mid - 3, r.height());
+    p.drawText(label, (value >= 0 ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter, s);
+}
+
+}  // namespace
+
+QString qkvStepName(QkvStep step, bool causal) {
+    switch (step) {
+        case QkvStep::Input: return QStringLiteral("1 · input x");
+        case QkvStep::Query: return QStringLiteral("2 · query q = x W_q + b_q");
+        case QkvStep::Keys: return QStringLiteral("3 · keys k_j = x_j W_k + b_k");
+        case QkvStep::Dot: return QStringLiteral("4 · scores q · k_j");
+        case QkvStep::Scale: return QStringLiteral("5 · ÷ √d");
+        case QkvStep::Mask: return causal ? QStringLiteral("6 · causal mask") : QStringLiteral("6 · no mask (encoder)");
+        case QkvStep::Softmax: return QStringLiteral("7 · softmax");
+        case QkvStep::Weighted: return QStringLiteral("8 · weighted values p_j v_j");
+        case QkvStep::Context: return QStringLiteral("9 · context Σ p_j v_j");
+        case QkvStep::Output: return QStringLiteral("10 · output (all heads) W_o");
+    }
+    return {};
+}
+
+QkvLayout qkvLayout(const QRectF& rect, const QkvSpec& s) {
+    const QFontMetricsF fm(s.font);
+    QkvLayout l;
+    const int n = s.trace ? s.trace->tokens() : 0;
+    const double line = fm.height() * 1.5;
+    l.header = QRectF(rect.left(), rect.top(), rect.width(), line * 4);
+    l.footer = QRectF(rect.left(), rect.bottom() - line * 2.6, rect.width(), line * 2.6);
+    const double headerRow = line * 1.2;  // column titles
+    l.top = l.header.bottom() + headerRow;
+    l.rowHeight = n > 0 ? std::min(line, (l.footer.top() - l.top - 4) / n) : 0;
+    // The context follows the rows when there is room to spare.
+    l.footer.moveTop(std::min(l.footer.top(), l.top + l.rowHeight * n + line * 0.5));
+    // label | k_j | q.k | /sqrt(d) | mask | softmax | p v_j
+    const double weights[7] = {0.11, 0.19, 0.15, 0.12, 0.07, 0.17, 0.19};
+    double x = rect.left();
+    const double gap = 8, avail = rect.width() - gap * 6;
+    for (int c = 0; c < 7; ++c) {
+        l.columns[c] = QRectF(x, l.top, avail * weights[c], l.rowHeight * n);
+        x += avail * weights[c] + gap;
+    }
+    return l;
+}
+
+void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
+    if (!s.trace) return;
+    const core::AttentionTrace& t = *s.trace;
+    const int n = t.tokens(), d = t.headDim(), H = t.hidden();
+    const int i = std::clamp(s.query, 0, n - 1);
+    const bool causal = t.shape().causal;
+    const int step = int(s.step);
+    const QkvLayout l = qkvLayout(rect, s);
+    const QFontMetricsF fm(s.font);
+    QFont bold = s.font;
+    bold.setBold(true);
+    const double line = fm.height() * 1.5;
+    const float* q = t.q(s.layer) + int64_t(i) * H + int64_t(s.head) * d;         // (d)
+    const float* k = t.k(s.layer) + int64_t(s.head) * d;                           // row j at + j H
+    const float* v = t.v(s.layer) + int64_t(s.head) * d;
+    const float* raw = t.rawScores(s.layer, s.head) + int64_t(i) * n;              // (n)
+    const float* probs = t.probs(s.layer, s.head) + int64_t(i) * n;               // (n)
+    const float sqrtD = std::sqrt(float(d));
+
+    auto title = [&](const QRectF& r, const QString& text, QkvStep which) {
+        const bool current = int(which) == step;
+        p.setFont(current ? bold : s.font);
+        p.setPen(current ? kCurrent : s.textColor);
+        p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(text, Qt::ElideRight, r.width()));
+    };
+    auto reveal = [&](QkvStep which) { return step >= int(which); };
+
+    // Header: the query token's input and its query vector.
+    p.setFont(bold);
+    p.setPen(s.textColor);
+    p.drawText(QRectF(rect.left(), rect.top(), rect.width(), line),
+               Qt::AlignLeft | Qt::AlignVCenter,
+               QStringLiteral("Layer %1 · Head %2 · query token #%3 “%4”   (d = %5)").arg(s.layer).arg(s.head).arg(i).arg(s.labels.value(i)).arg(d));
+    const double labelW = rect.width() * 0.3;
+    const QRectF xRow(rect.left(), rect.top() + line, rect.width(), line), qRow(rect.left(), rect.top() + line * 2.2, rect.width(), line);
+    title(QRectF(xRow.left(), xRow.top(), labelW, line), qkvStepName(QkvStep::Input, causal), QkvStep::Input);
+    strip(p, QRectF(xRow.left() + labelW, xRow.top() + 3, rect.width() - labelW - 90, line - 6), t.attnInput(s.layer) + int64_t(i) * H, H);
+    p.setFont(s.font);
+    p.setPen(s.textColor);
+    p.drawText(QRectF(rect.right() - 85, xRow.top(), 85, line), Qt::AlignRight | Qt::AlignVCenter,
+               QStringLiteral("‖x‖ %1").arg(norm(t.attnInput(s.layer) + int64_t(i) * H, H), 0, 'f', 2));
+    if (reveal(QkvStep::Query)) {
+        title(QRectF(qRow.left(), qRow.top(), labelW, line), qkvStepName(QkvStep::Query, causal), QkvStep::Query);
+        strip(p, QRectF(qRow.left() + labelW, qRow.top() + 3, rect.width() - labelW - 90, line - 6), q, d);
+        p.setFont(s.font);
+        p.setPen(s.textColor);
+        p.drawText(QRectF(rect.right() - 85, qRow.top(), 85, line), Qt::AlignRight | Qt::AlignVCenter,
+                   QStringLiteral("‖q‖ %1").arg(norm(q, d), 0, 'f', 2));
+    }
+
+    // Column titles.
+    const double titleY = l.top - line * 1.2;
+    const QkvStep columnStep[7] = {QkvStep::Keys, QkvStep::Keys, QkvStep::Dot, QkvStep::Scale, QkvStep::Mask, QkvStep::Softmax, QkvStep::Weighted};
+    const QString columnTitle[7] = {QStringLiteral("key token"), QStringLiteral("k_j"), QStringLiteral("q · k_j"),
+                                    QStringLiteral("÷ √%1").arg(d), QStringLiteral("mask"), QStringLiteral("softmax p_j"),
+                                    QStringLiteral("p_j v_j")};
+    for (int c = 0; c < 7; ++c)
+        if (reveal(columnStep[c])) title(QRectF(l.columns[c].left(), titleY, l.columns[c].width(), line), columnTitle[c], columnStep[c]);
+
+    // One row per key token.
+    double maxDot = 0, maxScaled = 0, maxPv = 0;
+    for (int j = 0; j < n; ++j) {
+        maxDot = std::max(maxDot, double(std::abs(raw[j])));
+        for (int c = 0; c < d; ++c) maxPv = std::max(maxPv, double(std::abs(probs[j] * v[int64_t(j) * H + c])));
+    }
+    maxScaled = maxDot / sqrtD;
+    const Colormap rdbu(ColormapId::RdBu);
+    for (int j = 0; j < n && reveal(QkvStep::Keys); ++j) {
+        const double y = l.top + j * l.rowHeight;
+        const bool masked = causal && j > i;
+        auto cell = [&](int c) { return QRectF(l.columns[c].left(), y, l.columns[c].width(), l.rowHeight); };
+        p.setFont(j == i ? bold : s.font);
+        p.setPen(j == i ? kCurrent : s.textColor);
+        p.drawText(cell(0).adjusted(0, 0, -4, 0), Qt::AlignRight | Qt::AlignVCenter, fm.elidedText(s.labels.value(j), Qt::ElideRight, cell(0).width() - 4));
+        p.setFont(s.font);
+        strip(p, cell(1).adjusted(0, l.rowHeight * 0.15, 0, -l.rowHeight * 0.15), k + int64_t(j) * H, d);
+        if (reveal(QkvStep::Dot)) signedBar(p, cell(2), raw[j], maxDot, fm, s.textColor);
+        if (reveal(QkvStep::Scale)) signedBar(p, cell(3), raw[j] / sqrtD, maxScaled, fm, s.textColor);
+        if (reveal(QkvStep::Mask)) {
+            p.setPen(masked ? kNegative : s.textColor);
+            p.drawText(cell(4), Qt::AlignCenter, masked ? QStringLiteral("−∞") : QStringLiteral("·"));
+        }
+        if (reveal(QkvStep::Softmax)) {
+            const QRectF c = cell(5);
+            const double barW = (c.width() - fm.horizontalAdvance(QStringLiteral("100.0%")) - 4) * probs[j];
+            p.fillRect(QRectF(c.left(), c.top() + c.height() * 0.2, barW, c.height() * 0.6), kBar);
+            p.setPen(s.textColor);
+            p.drawText(QRectF(c.left() + barW + 3, c.top(), c.width(), c.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                       QString::number(probs[j] * 100, 'f', 1) + QLatin1Char('%'));
+        }
+        if (reveal(QkvStep::Weighted)) {
+            const QRectF c = cell(6).adjusted(0, l.rowHeight * 0.15, 0, -l.rowHeight * 0.15);
+            const double w = c.width() / d;
+            p.setPen(Qt::NoPen);
+            for (int e = 0; e < d; ++e) {  // shared scale across rows, so small weights fade out
+                const float pv = probs[j] * v[int64_t(j) * H + e];
+                p.fillRect(QRectF(c.left() + e * w, c.top(), w + 0.3, c.height()), rdbu.color(maxPv > 0 ? float(0.5 + 0.5 * pv / maxPv) : 0.5f));
+            }
+        }
+    }
+
+    // Footer: the context vector and the layer's attention output.
+    const QRectF cRow(rect.left(), l.footer.top() + line * 0.3, rect.width(), line), oRow(rect.left(), l.footer.top() + line * 1.5, rect.width(), line);
+    if (reveal(QkvStep::Context)) {
+        const float* ctx = t.context(s.layer) + int64_t(i) * H + int64_t(s.head) * d;
+        title(QRectF(cRow.left(), cRow.top(), labelW, line), qkvStepName(QkvStep::Context, causal), QkvStep::Context);
+        strip(p, QRectF(cRow.left() + labelW, cRow.top() + 3, rect.width() - labelW - 90, line - 6), ctx, d);
+        p.setFont(s.font);
+        p.setPen(s.textColor);
+        p.drawText(QRectF(rect.right() - 85, cRow.top(), 85, line), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("‖c‖ %1").arg(norm(ctx, d), 0, 'f', 2));
+    }
+    if (reveal(QkvStep::Output)) {
+        const float* out = t.attnOutput(s.layer) + int64_t(i) * H;
+        title(QRectF(oRow.left(), oRow.top(), labelW, line), qkvStepName(QkvStep::Output, causal), QkvStep::Output);
+        strip(p, QRectF(oRow.left() + labelW, oRow.top() + 3, rect.width() - labelW - 90, line - 6), out, H);
+        p.setFont(s.font);
+        p.setPen(s.textColor);
+        p.drawText(QRectF(rect.right() - 85, oRow.top(), 85, line), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("‖o‖ %1").arg(norm(out, H), 0, 'f', 2));
+    }
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,122 @@
+#include "widgets/qkv_view.h"
+
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QPainter>
+#include <QPushButton>
+
+namespace attnscope::ui {
+
+QkvView::QkvView(ViewState* state, QWidget* parent) : FigureView(state, parent) {
+    setFocusPolicy(Qt::StrongFocus);
+    m_prev = new QPushButton(tr("◀ Step"), this);
+    m_play = new QPushButton(tr("▶ Play"), this);
+    m_next = new QPushButton(tr("Step ▶"), this);
+    m_stepLabel = new QLabel(this);
+    for (QPushButton* b : {m_prev, m_play, m_next}) b->setFocusPolicy(Qt::NoFocus);
+    connect(m_prev, &QPushButton::clicked, this, [this] { setStep(QkvStep(std::max(0, int(m_step) - 1))); });
+    connect(m_next, &QPushButton::clicked, this, [this] { setStep(QkvStep(std::min(kQkvStepCount - 1, int(m_step) + 1))); });
+    connect(m_play, &QPushButton::clicked, this, [this] { setPlaying(!playing()); });
+    m_timer.setInterval(1400);
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        if (int(m_step) + 1 >= kQkvStepCount) return setPlaying(false);
+        setStep(QkvStep(int(m_step) + 1));
+    });
+    updateControls();
+}
+
+QRectF QkvView::figureArea() const { return QRectF(rect()).adjusted(12, m_next->height() + 14, -12, -10); }
+
+void QkvView::resizeEvent(QResizeEvent*) {
+    const int h = m_next->sizeHint().height();
+    int x = 12;
+    for (QWidget* w : {static_cast<QWidget*>(m_prev), static_cast<QWidget*>(m_play), static_cast<QWidget*>(m_next)}) {
+        w->setGeometry(x, 6, w->sizeHint().width(), h);
+        x += w->sizeHint().width() + 6;
+    }
+    m_stepLabel->setGeometry(x + 8, 6, width() - x - 20, h);
+}
+
+void QkvView::resultChanged() { updateControls(); }
+
+int QkvView::query() const {
+    const int n = m_result && m_result->trace ? m_result->trace->tokens() : 0;
+    if (n == 0) return 0;
+    if (m_state->focusToken() >= 0) return std::min(m_state->focusToken(), n - 1);
+    if (m_query >= 0 && m_query < n) return m_query;
+    return m_result->causal ? n - 1 : std::min(1, n - 1);  // the last token, or the first after [CLS]
+}
+
+void QkvView::setQuery(int token) {
+    m_query = token;
+    if (m_state->pinnedToken() >= 0) m_state->setPinnedToken(token);
+    update();
+}
+
+void QkvView::setStep(QkvStep step) {
+    m_step = step;
+    updateControls();
+    update();
+}
+
+void QkvView::setPlaying(bool on) {
+    if (on) {
+        if (int(m_step) + 1 >= kQkvStepCount) m_step = QkvStep::Input;
+        m_timer.start();
+    } else {
+        m_timer.stop();
+    }
+    updateControls();
+    update();
+}
+
+void QkvView::updateControls() {
+    m_play->setText(playing() ? tr("❚❚ Pause") : tr("▶ Play"));
+    m_prev->setEnabled(int(m_step) > 0);
+    m_next->setEnabled(int(m_step) + 1 < kQkvStepCount);
+    m_stepLabel->setText(tr("Step %1 of %2: %3   (←/→ step, ↑/↓ query token, P play)")
+                             .arg(int(m_step) + 1)
+                             .arg(kQkvStepCount)
+                             .arg(qkvStepName(m_step, m_result && m_result->causal).section(QStringLiteral(" · "), 1)));
+}
+
+void QkvView::paintFigure(QPainter& painter, const QRectF& rect, const FigureStyle& style) const {
+    if (!m_result || !m_result->trace) return;
+    QkvSpec spec;
+    spec.trace = m_result->trace.get();
+    spec.labels = m_result->labels;
+    spec.layer = m_state->layer();
+    spec.head = m_state->head();
+    spec.query = query();
+    spec.step = m_step;
+    spec.font = style.font;
+    spec.textColor = style.text;
+    QRectF area = rect;
+    if (painter.device() == this) area = figureArea();
+    paintQkv(painter, area, spec);
+}
+
+QSizeF QkvView::preferredFigureSize() const {
+    const int n = m_result && m_result->trace ? m_result->trace->tokens() : 10;
+    return QSizeF(900, std::clamp(n * 20.0 + 190, 320.0, 2600.0));
+}
+
+void QkvView::keyPressEvent(QKeyEvent* event) {
+    const int n = m_result && m_result->trace ? m_result->trace->tokens() : 0;
+    switch (event->key()) {
+        case Qt::Key_Right:
+        case Qt::Key_Space: setStep(QkvStep(std::min(kQkvStepCount - 1, int(m_step) + 1))); break;
+        case Qt::Key_Left: setStep(QkvStep(std::max(0, int(m_step) - 1))); break;
+        case Qt::Key_Home: setStep(QkvStep::Input); break;
+        case Qt::Key_End: setStep(QkvStep::Output); break;
+        case Qt::Key_Down: if (n) setQuery(std::min(n - 1, query() + 1)); break;
+        case Qt::Key_Up: if (n) setQuery(std::max(0, query() - 1)); break;
+        case Qt::Key_P: setPlaying(!playing()); break;
+        default: FigureView::keyPressEvent(event); return;
+    }
+}
+
+void QkvView::mousePressEvent(QMouseEvent*) { setFocus(); }
+
+}  // namespace attnscope::ui
