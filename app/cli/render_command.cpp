@@ -92,31 +92,9 @@ int runRender(const QStringList& args) {
     options.dpi = dpi;
     options.transparent = parser.isSet(QStringLiteral("transparent"));
     options.title = QStringLiteral("AttnScope %1: %2").arg(view, (*result)->text);
-    const int n = t.tokens();
-    if (view == QLatin1String("heatmap")) options.size = QSizeF(std::clamp(n * 18.0, 300.0, 1600.0) + 170, std::clamp(n * 18.0, 300.0, 1600.0) + 130);
-    else if (view == QLatin1String("links")) options.size = QSizeF(460, std::clamp(n * 18.0 + 60, 220.0, 3000.0));
-    else if (view == QLatin1String("grid")) options.size = QSizeF(t.heads() * 64.0 + 50, t.layers() * 64.0 + 30);
-    else options.size = QSizeF(900, std::clamp(n * 20.0 + 190, 320.0, 2600.0));
-
-    const AnalysisResult& r = **result;
+    options.size = figureSize(view, **result);
     const core::Status s = exportFigure(out, *format, options, [&](QPainter& p, const QRectF& rect) {
-        AttentionMatrix matrix;
-        const QRectF area = rect.adjusted(8, 8, -8, -8);
-        if (view == QLatin1String("heatmap")) paintHeatmap(p, area, heatmapSpec(r, state, style, matrix));
-        else if (view == QLatin1String("links")) paintLinks(p, area, linksSpec(r, state, style, matrix));
-        else if (view == QLatin1String("grid")) paintGrid(p, area, gridSpec(r, state, style));
-        else {
-            QkvSpec q;
-            q.trace = r.trace.get();
-            q.labels = r.labels;
-            q.layer = layer;
-            q.head = head;
-            q.query = token >= 0 ? token : (r.causal ? n - 1 : std::min(1, n - 1));
-            q.step = QkvStep(step - 1);
-            q.font = style.font;
-            q.textColor = style.text;
-            paintQkv(p, area, q);
-        }
+        paintFigureByName(view, p, rect.adjusted(8, 8, -8, -8), **result, state, style, QkvOptions{step - 1, token});
     });
     if (!s) return fail(s.error());
     return kExitOk;

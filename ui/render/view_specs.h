@@ -24,4 +24,18 @@ LinksSpec linksSpec(const AnalysisResult& result, const ViewState& state, const 
                     AttentionMatrix& matrix);
 GridSpec gridSpec(const AnalysisResult& result, const ViewState& state, const FigureStyle& style);
 
+// Options of the Q/K/V figure that are not in the ViewState.
+struct QkvOptions {
+    int step = 9;    // last step shown, 0..9
+    int query = -1;  // -1: the focus token, else the last (decoders) or first (encoders) word
+};
+
+QStringList figureNames();  // "links", "heatmap", "grid", "qkv"
+// A good size in points for a named figure of this result.
+QSizeF figureSize(const QString& name, const AnalysisResult& result);
+// Draws the named figure; the same code serves the views, export, batch export and the CLI.
+void paintFigureByName(const QString& name, QPainter& painter, const QRectF& rect, const AnalysisResult& result,
+                       const ViewState& state, const FigureStyle& style, const QkvOptions& qkv = {});
+int defaultQuery(const AnalysisResult& result, const ViewState& state, int query);
+
 }  // namespace attnscope::ui

@@ -14,9 +14,7 @@ void HeatmapView::paintFigure(QPainter& painter, const QRectF& rect, const Figur
 }
 
 QSizeF HeatmapView::preferredFigureSize() const {
-    const int n = m_result && m_result->trace ? m_result->trace->tokens() : 10;
-    const double side = std::clamp(n * 22.0, 320.0, 1400.0);
-    return QSizeF(side + 200, side + 140);
+    return m_result && m_result->trace ? figureSize(figureName(), *m_result) : QSizeF(600, 400);
 }
 
 QString HeatmapView::cellText(const QPointF& pos) const {

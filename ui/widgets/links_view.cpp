@@ -13,8 +13,7 @@ void LinksView::paintFigure(QPainter& painter, const QRectF& rect, const FigureS
 }
 
 QSizeF LinksView::preferredFigureSize() const {
-    const int n = m_result && m_result->trace ? m_result->trace->tokens() : 10;
-    return QSizeF(520, std::clamp(n * 20.0 + 60, 240.0, 2400.0));
+    return m_result && m_result->trace ? figureSize(figureName(), *m_result) : QSizeF(600, 400);
 }
 
 void LinksView::mouseMoveEvent(QMouseEvent* event) {

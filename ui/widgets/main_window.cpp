@@ -1,6 +1,7 @@
 #include "widgets/main_window.h"
 
 #include "export/figure_export.h"
+#include "export/view_export.h"
 #include "widgets/heatmap_view.h"
 #include "widgets/links_view.h"
 #include "widgets/model_grid_view.h"
@@ -11,6 +12,8 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QClipboard>
+#include <QProgressDialog>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -170,8 +173,14 @@ void MainWindow::buildMenus() {
     file->addSeparator();
     QAction* exportView = file->addAction(tr("&Export View…"), this, &MainWindow::exportCurrentView);
     exportView->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
+    file->addAction(tr("Export All &Heads of This View…"), this, &MainWindow::exportAllHeadsToFolder);
+    file->addAction(tr("Export Selected Head's &Data (CSV, NPY, JSON)…"), this, [this] { exportData(false); });
+    file->addAction(tr("Export &Whole Trace (JSON, NPY)…"), this, [this] { exportData(true); });
     file->addSeparator();
     file->addAction(tr("&Quit"), qApp, &QApplication::quit)->setShortcut(QKeySequence::Quit);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(tr("&Copy View as Image"), this, &MainWindow::copyCurrentView)->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+C")));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Next Layer"), this, [this] { m_state->setLayer(m_state->layer() + 1); })->setShortcut(Qt::Key_PageDown);
@@ -305,6 +314,58 @@ void MainWindow::exportCurrentView() {
                                         [view, style](QPainter& p, const QRectF& r) { view->paintFigure(p, r, style); });
     if (!s) showError(s.message());
     else statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 4000);
+}
+
+void MainWindow::exportData(bool wholeTrace) {
+    const AnalysisResultPtr result = m_session->result();
+    if (!result || !m_session->model()) return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, wholeTrace ? tr("Export the whole trace") : tr("Export the selected head"),
+        wholeTrace ? QStringLiteral("trace.json") : QStringLiteral("layer%1_head%2.csv").arg(m_state->layer()).arg(m_state->head()),
+        wholeTrace ? tr("JSON (*.json);;NumPy array (*.npy)") : tr("CSV table (*.csv);;NumPy array (*.npy);;JSON (*.json)"));
+    if (path.isEmpty()) return;
+    const core::Status s = wholeTrace ? exportTraceData(path, *result, m_session->model()->config().modelType)
+                                      : exportSelectionData(path, *result, *m_state);
+    if (!s) showError(s.message());
+    else statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 4000);
+}
+
+void MainWindow::exportAllHeadsToFolder() {
+    FigureView* view = currentFigure();
+    const AnalysisResultPtr result = m_session->result();
+    if (!view || !result) return;
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder for one %1 per head").arg(view->figureName()));
+    if (folder.isEmpty()) return;
+    bool ok = false;
+    const QString ext = QInputDialog::getItem(this, tr("Format"), tr("File format:"), {QStringLiteral("png"), QStringLiteral("svg"), QStringLiteral("pdf")}, 0, false, &ok);
+    if (!ok) return;
+    QProgressDialog progress(tr("Exporting every head…"), tr("Cancel"), 0, result->trace->layers() * result->trace->heads(), this);
+    progress.setWindowModality(Qt::WindowModal);
+    FigureStyle style = view->figureStyle();
+    style.text = Qt::black;
+    auto written = exportAllHeads(folder, view->figureName(), ext, *result, *m_state, style, 200, [&](int done, int) {
+        progress.setValue(done);
+        return !progress.wasCanceled();
+    });
+    if (!written) showError(written.message());
+    else statusBar()->showMessage(tr("Wrote %1 files to %2").arg(*written).arg(folder), 6000);
+}
+
+void MainWindow::copyCurrentView() {
+    FigureView* view = currentFigure();
+    if (!view || !view->result()) return;
+    const QSizeF size = view->preferredFigureSize();
+    QImage image((size * 2).toSize(), QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.scale(2, 2);
+    FigureStyle style = view->figureStyle();
+    style.text = Qt::black;
+    view->paintFigure(p, QRectF(QPointF(0, 0), size).adjusted(8, 8, -8, -8), style);
+    p.end();
+    QApplication::clipboard()->setImage(image);
+    statusBar()->showMessage(tr("Copied the %1 to the clipboard").arg(view->figureName()), 3000);
 }
 
 }  // namespace attnscope::ui

@@ -48,6 +48,9 @@ private:
     void onModelChanged();
     void syncControls();
     void exportCurrentView();
+    void exportData(bool wholeTrace);
+    void exportAllHeadsToFolder();
+    void copyCurrentView();
     void updateRecentMenu();
     void showError(const QString& message);
 

@@ -29,8 +29,7 @@ void ModelGridView::paintFigure(QPainter& painter, const QRectF& rect, const Fig
 }
 
 QSizeF ModelGridView::preferredFigureSize() const {
-    if (!m_result || !m_result->trace) return QSizeF(800, 800);
-    return QSizeF(m_result->trace->heads() * 72 + 60, m_result->trace->layers() * 72 + 40);
+    return m_result && m_result->trace ? figureSize(figureName(), *m_result) : QSizeF(600, 400);
 }
 
 void ModelGridView::mousePressEvent(QMouseEvent* event) {

@@ -41,11 +41,7 @@ void QkvView::resizeEvent(QResizeEvent*) {
 void QkvView::resultChanged() { updateControls(); }
 
 int QkvView::query() const {
-    const int n = m_result && m_result->trace ? m_result->trace->tokens() : 0;
-    if (n == 0) return 0;
-    if (m_state->focusToken() >= 0) return std::min(m_state->focusToken(), n - 1);
-    if (m_query >= 0 && m_query < n) return m_query;
-    return m_result->causal ? n - 1 : std::min(1, n - 1);  // the last token, or the first after [CLS]
+    return m_result && m_result->trace ? defaultQuery(*m_result, *m_state, m_query) : 0;
 }
 
 void QkvView::setQuery(int token) {
@@ -83,23 +79,13 @@ void QkvView::updateControls() {
 
 void QkvView::paintFigure(QPainter& painter, const QRectF& rect, const FigureStyle& style) const {
     if (!m_result || !m_result->trace) return;
-    QkvSpec spec;
-    spec.trace = m_result->trace.get();
-    spec.labels = m_result->labels;
-    spec.layer = m_state->layer();
-    spec.head = m_state->head();
-    spec.query = query();
-    spec.step = m_step;
-    spec.font = style.font;
-    spec.textColor = style.text;
     QRectF area = rect;
     if (painter.device() == this) area = figureArea();
-    paintQkv(painter, area, spec);
+    paintFigureByName(figureName(), painter, area, *m_result, *m_state, style, QkvOptions{int(m_step), m_query});
 }
 
 QSizeF QkvView::preferredFigureSize() const {
-    const int n = m_result && m_result->trace ? m_result->trace->tokens() : 10;
-    return QSizeF(900, std::clamp(n * 20.0 + 190, 320.0, 2600.0));
+    return m_result && m_result->trace ? figureSize(figureName(), *m_result) : QSizeF(900, 400);
 }
 
 void QkvView::keyPressEvent(QKeyEvent* event) {

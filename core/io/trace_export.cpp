@@ -1,0 +1,172 @@
+#include "io/trace_export.h"
+
+#include "io/json_writer.h"
+#include "io/npy_writer.h"
+
+#include <QSaveFile>
+
+#include <cmath>
+#include <vector>
+
+namespace attnscope::core {
+namespace {
+
+// [L][H][n][n] from per-head (n, n) blocks, each value divided by `divisor`.
+template <typename Block>
+void writeSquares(JsonWriter& json, const AttentionTrace& t, Block block, float divisor = 1.0f) {
+    const int n = t.tokens();
+    std::vector<float> row(size_t(n), 0.0f);
+    json.beginArray();
+    for (int l = 0; l < t.layers(); ++l) {
+        json.beginArray();
+        for (int h = 0; h < t.heads(); ++h) {
+            const float* m = block(l, h);
+            json.beginArray();
+            for (int i = 0; i < n; ++i) {
+                for (int j = 0; j < n; ++j) row[size_t(j)] = m[int64_t(i) * n + j] / divisor;
+                json.floats(row.data(), n);
+            }
+            json.endArray();
+        }
+        json.endArray();
+    }
+    json.endArray();
+}
+
+// [L][H][n][d] from an (n, H) matrix per layer (head h = columns [h d, (h + 1) d)).
+template <typename Matrix>
+void writeHeadColumns(JsonWriter& json, const AttentionTrace& t, Matrix matrix) {
+    const int n = t.tokens(), d = t.headDim(), H = t.hidden();
+    json.beginArray();
+    for (int l = 0; l < t.layers(); ++l) {
+        const float* m = matrix(l);
+        json.beginArray();
+        for (int h = 0; h < t.heads(); ++h) {
+            json.beginArray();
+            for (int i = 0; i < n; ++i) json.floats(m + int64_t(i) * H + int64_t(h) * d, d);
+            json.endArray();
+        }
+        json.endArray();
+    }
+    json.endArray();
+}
+
+void writeStrings(JsonWriter& json, const QStringList& strings) {
+    json.beginArray();
+    for (const QString& s : strings) json.value(s);
+    json.endArray();
+}
+
+Status finish(JsonWriter& json) {
+    json.endLine();
+    if (!json.flush()) return internalError(QStringLiteral("cannot write the output"));
+    return {};
+}
+
+QString csvField(const QString& s) {
+    if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) && !s.contains(QLatin1Char('\n'))) return s;
+    return QLatin1Char('"') + QString(s).replace(QLatin1String("\""), QLatin1String("\"\"")) + QLatin1Char('"');
+}
+
+}  // namespace
+
+Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QString>& include) {
+    const AttentionTrace& t = *doc.trace;
+    JsonWriter json(&out);
+    json.beginObject();
+    json.key(QStringLiteral("model_type"));
+    json.value(doc.modelType);
+    json.key(QStringLiteral("tokens"));
+    writeStrings(json, doc.encoding->tokens);
+    json.key(QStringLiteral("ids"));
+    json.ints(doc.encoding->ids);
+    json.key(QStringLiteral("offsets"));
+    json.beginArray();
+    for (const auto& [b, e] : doc.encoding->offsets) json.ints({b, e});
+    json.endArray();
+    json.key(QStringLiteral("truncated"));
+    json.value(doc.truncated);
+    json.key(QStringLiteral("num_layers"));
+    json.value(t.layers());
+    json.key(QStringLiteral("num_heads"));
+    json.value(t.heads());
+    json.key(QStringLiteral("attentions"));
+    writeSquares(json, t, [&](int l, int h) { return t.probs(l, h); });
+    if (include.contains(QStringLiteral("scores"))) {
+        json.key(QStringLiteral("scores"));
+        writeSquares(json, t, [&](int l, int h) { return t.rawScores(l, h); }, std::sqrt(float(t.headDim())));
+    }
+    if (include.contains(QStringLiteral("qkv"))) {
+        json.key(QStringLiteral("q"));
+        writeHeadColumns(json, t, [&](int l) { return t.q(l); });
+        json.key(QStringLiteral("k"));
+        writeHeadColumns(json, t, [&](int l) { return t.k(l); });
+        json.key(QStringLiteral("v"));
+        writeHeadColumns(json, t, [&](int l) { return t.v(l); });
+    }
+    if (include.contains(QStringLiteral("hidden"))) {
+        json.key(QStringLiteral("hidden_states"));
+        json.beginArray();
+        for (int i = 0; i <= t.layers(); ++i) {
+            json.beginArray();
+            for (int r = 0; r < t.tokens(); ++r) json.floats(t.hiddenState(i) + int64_t(r) * t.hidden(), t.hidden());
+            json.endArray();
+        }
+        json.endArray();
+    }
+    json.endObject();
+    return finish(json);
+}
+
+Status writeAttentionsNpy(QIODevice& out, const AttentionTrace& t) {
+    const int64_t square = int64_t(t.tokens()) * t.tokens();
+    std::vector<float> all(size_t(t.layers()) * size_t(t.heads()) * size_t(square));  // (L, H, n, n)
+    for (int l = 0; l < t.layers(); ++l)
+        for (int h = 0; h < t.heads(); ++h)
+            std::copy_n(t.probs(l, h), square, all.begin() + (int64_t(l) * t.heads() + h) * square);
+    return writeNpy(out, {t.layers(), t.heads(), t.tokens(), t.tokens()}, all.data());
+}
+
+Status writeMatrixNpy(QIODevice& out, const float* matrix, int n) { return writeNpy(out, {n, n}, matrix); }
+
+Status writeMatrixCsv(QIODevice& out, const float* m, int n, const QStringList& labels) {
+    QByteArray text = "query \\ key";
+    for (int j = 0; j < n; ++j) text += ',' + csvField(labels.value(j)).toUtf8();
+    text += '\n';
+    for (int i = 0; i < n; ++i) {
+        text += csvField(labels.value(i)).toUtf8();
+        for (int j = 0; j < n; ++j) text += ',' + QByteArray::number(double(m[int64_t(i) * n + j]), 'g', 9);
+        text += '\n';
+    }
+    if (out.write(text) != text.size()) return internalError(QStringLiteral("cannot write the output"));
+    return {};
+}
+
+Status writeMatrixJson(QIODevice& out, const float* m, int n, const QStringList& labels, int layer, int head) {
+    JsonWriter json(&out);
+    json.beginObject();
+    json.key(QStringLiteral("layer"));
+    json.value(layer);
+    json.key(QStringLiteral("head"));
+    if (head >= 0) json.value(head);
+    else json.value(QStringLiteral("mean"));
+    json.key(QStringLiteral("tokens"));
+    writeStrings(json, labels);
+    json.key(QStringLiteral("attention"));
+    json.beginArray();
+    for (int i = 0; i < n; ++i) json.floats(m + int64_t(i) * n, n);
+    json.endArray();
+    json.endObject();
+    return finish(json);
+}
+
+Status saveAtomically(const QString& path, const std::function<Status(QIODevice&)>& write) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        return inputError(QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()));
+    if (Status s = write(file); !s) return s;  // QSaveFile discards the temporary file
+    if (!file.commit()) return inputError(QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()));
+    return {};
+}
+
+}  // namespace attnscope::core

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "tokenize/tokenizer.h"
+#include "trace/attention_trace.h"
+#include "util/result.h"
+
+#include <QIODevice>
+#include <QSet>
+#include <QString>
+
+#include <functional>
+
+namespace attnscope::core {
+
+// What goes with a trace into a file.
+struct TraceDocument {
+    QString modelType;
+    const Encoding* encoding = nullptr;
+    bool truncated = false;
+    const AttentionTrace* trace = nullptr;
+};
+
+// The `attnscope-cli attention` JSON: model_type, tokens, ids, offsets, truncated, num_layers,
+// num_heads, attentions [L][H][n][n]; include adds "hidden" (hidden_states [L+1][n][d]), "qkv"
+// (q, k, v [L][H][n][d_head]) and "scores" ([L][H][n][n], q.k / sqrt(d) before mask and softmax).
+Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QString>& include);
+// All attention probabilities as float32 .npy of shape (L, H, n, n).
+Status writeAttentionsNpy(QIODevice& out, const AttentionTrace& trace);
+// One (n, n) matrix: .npy (float32), or CSV with the key tokens as the header row and the query
+// tokens as the first column (RFC 4180 quoting).
+Status writeMatrixNpy(QIODevice& out, const float* matrix, int n);
+Status writeMatrixCsv(QIODevice& out, const float* matrix, int n, const QStringList& labels);
+// One head's (n, n) matrix as JSON {"layer", "head", "tokens", "attention"}.
+Status writeMatrixJson(QIODevice& out, const float* matrix, int n, const QStringList& labels, int layer, int head);
+
+// Runs `write` into a temporary file next to path and renames it over path on success.
+Status saveAtomically(const QString& path, const std::function<Status(QIODevice&)>& write);
+
+}  // namespace attnscope::core

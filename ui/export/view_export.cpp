@@ -1,0 +1,75 @@
+#include "export/view_export.h"
+
+#include "export/figure_export.h"
+#include "io/trace_export.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace attnscope::ui {
+
+core::Status exportSelectionData(const QString& path, const AnalysisResult& r, const ViewState& st) {
+    const HeadMode mode = st.headMode() == HeadMode::Single ? HeadMode::Single : HeadMode::Average;
+    const AttentionMatrix m = selectMatrix(*r.trace, st.layer(), mode, st.head());
+    const QString ext = QFileInfo(path).suffix().toLower();
+    if (ext == QLatin1String("csv"))
+        return core::saveAtomically(path, [&](QIODevice& out) { return core::writeMatrixCsv(out, m.data, m.n, r.labels); });
+    if (ext == QLatin1String("npy"))
+        return core::saveAtomically(path, [&](QIODevice& out) { return core::writeMatrixNpy(out, m.data, m.n); });
+    if (ext == QLatin1String("json"))
+        return core::saveAtomically(path, [&](QIODevice& out) {
+            return core::writeMatrixJson(out, m.data, m.n, r.labels, st.layer(), mode == HeadMode::Single ? st.head() : -1);
+        });
+    return core::inputError(QStringLiteral("choose a file name ending in .csv, .npy or .json"));
+}
+
+core::Status exportTraceData(const QString& path, const AnalysisResult& r, const QString& modelType) {
+    const QString ext = QFileInfo(path).suffix().toLower();
+    if (ext == QLatin1String("npy"))
+        return core::saveAtomically(path, [&](QIODevice& out) { return core::writeAttentionsNpy(out, *r.trace); });
+    if (ext == QLatin1String("json"))
+        return core::saveAtomically(path, [&](QIODevice& out) {
+            return core::writeTraceJson(out, {modelType, &r.encoding, r.truncated, r.trace.get()},
+                                        {QStringLiteral("hidden"), QStringLiteral("qkv"), QStringLiteral("scores")});
+        });
+    return core::inputError(QStringLiteral("choose a file name ending in .json or .npy"));
+}
+
+core::Result<int> exportAllHeads(const QString& folder, const QString& view, const QString& ext, const AnalysisResult& r,
+                                 const ViewState& st, const FigureStyle& style, int dpi, const std::function<bool(int, int)>& progress) {
+    const auto format = figureFormatFromPath(QStringLiteral("x.") + ext);
+    if (!format) return core::inputError(QStringLiteral("unknown figure format '%1' (png, svg, pdf)").arg(ext));
+    if (!QDir().mkpath(folder)) return core::inputError(QStringLiteral("%1: cannot create the folder").arg(folder));
+    const core::AttentionTrace& t = *r.trace;
+    ViewState one;
+    one.setLimits(t.layers(), t.heads(), t.tokens());
+    one.setColormap(st.colormap());
+    one.setLogScale(st.logScale());
+    one.setThreshold(st.threshold());
+    one.setPinnedToken(st.pinnedToken());
+    FigureStyle s = style;
+    s.vector = *format != FigureFormat::Png;
+    FigureOptions options;
+    options.size = figureSize(view, r);
+    options.dpi = dpi;
+    const int total = t.layers() * t.heads();
+    int written = 0;
+    for (int l = 0; l < t.layers(); ++l) {
+        for (int h = 0; h < t.heads(); ++h) {
+            if (progress && !progress(written, total)) return written;
+            one.setLayer(l);
+            one.setHead(h);
+            const QString path = QDir(folder).filePath(QStringLiteral("layer%1_head%2.%3").arg(l).arg(h).arg(ext));
+            options.title = QStringLiteral("%1 layer %2 head %3").arg(view).arg(l).arg(h);
+            const core::Status status = exportFigure(path, *format, options, [&](QPainter& p, const QRectF& rect) {
+                paintFigureByName(view, p, rect.adjusted(8, 8, -8, -8), r, one, s);
+            });
+            if (!status) return status.error();
+            ++written;
+        }
+    }
+    if (progress) progress(written, total);
+    return written;
+}
+
+}  // namespace attnscope::ui
