@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("screenshot"),
                       QStringLiteral("Save a picture of the window to FILE once the first analysis is shown, then quit."),
                       QStringLiteral("FILE")});
+    parser.addPositionalArgument(QStringLiteral("session"), QStringLiteral("A saved session (FILE.attnscope) to open."), QStringLiteral("[FILE.attnscope]"));
     parser.process(app);
 
     attnscope::ui::MainWindow window;
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
     if (parser.isSet(QStringLiteral("view"))) window.showView(parser.value(QStringLiteral("view")));
     if (parser.isSet(QStringLiteral("text"))) window.setText(parser.value(QStringLiteral("text")));
     if (parser.isSet(QStringLiteral("model"))) window.openModel(parser.value(QStringLiteral("model")));
+    if (!parser.positionalArguments().isEmpty()) window.openSession(parser.positionalArguments().first());
     if (parser.isSet(QStringLiteral("screenshot"))) {
         const QString file = parser.value(QStringLiteral("screenshot"));
         auto save = [&window, file] {

@@ -25,6 +25,9 @@ private Q_SLOTS:
     void hoverAndPinFromTheTokenBar();
     void gridClickFocusesAHead();
     void badFolderShowsErrorInPlace();
+    void sessionReopensTheViewExactly();
+    void arrowsChangeHeadAndLayer();
+    void presentationModeEnlargesType();
 
 private:
     void waitForResult(MainWindow& w);
@@ -125,6 +128,67 @@ void TestMainWindow::badFolderShowsErrorInPlace() {
     QSignalSpy ready(w.session(), &AnalysisSession::resultReady);
     w.setText(QStringLiteral("the road was wide"));
     QVERIFY(ready.wait(5000));
+}
+
+void TestMainWindow::sessionReopensTheViewExactly() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("v.attnscope"));
+    {
+        MainWindow w;
+        w.show();
+        w.openModel(attnscope::test::modelFixture(QStringLiteral("gpt2")));
+        w.setText(QStringLiteral("The animal was tired."));
+        waitForResult(w);
+        w.viewState()->setLayer(1);
+        w.viewState()->setHead(2);
+        w.viewState()->setPinnedToken(3);
+        w.viewState()->setColormap(ColormapId::Magma);
+        w.showView(QStringLiteral("links"));
+        QVERIFY(saveSession(path, w.currentSession()).ok());
+    }
+    MainWindow w;
+    w.show();
+    QSignalSpy ready(w.session(), &AnalysisSession::resultReady);
+    w.openSession(path);
+    QVERIFY(ready.wait(5000));
+    QTRY_COMPARE(w.viewState()->layer(), 1);
+    QCOMPARE(w.viewState()->head(), 2);
+    QCOMPARE(w.viewState()->pinnedToken(), 3);
+    QCOMPARE(int(w.viewState()->colormap()), int(ColormapId::Magma));
+    QCOMPARE(w.currentFigure()->figureName(), QStringLiteral("links"));
+    QCOMPARE(w.text(), QStringLiteral("The animal was tired."));
+    QCOMPARE(w.session()->model()->config().modelType, QStringLiteral("gpt2"));
+}
+
+void TestMainWindow::arrowsChangeHeadAndLayer() {
+    MainWindow w;
+    w.show();
+    w.openModel(attnscope::test::modelFixture(QStringLiteral("bert")));
+    w.setText(QStringLiteral("the road"));
+    waitForResult(w);
+    w.showView(QStringLiteral("heatmap"));
+    w.viewState()->setHeadMode(HeadMode::Single);
+    w.viewState()->setLayer(0);
+    w.viewState()->setHead(0);
+    QWidget* view = w.currentFigure();
+    QTest::keyClick(view, Qt::Key_Right);
+    QTest::keyClick(view, Qt::Key_Right);
+    QTest::keyClick(view, Qt::Key_Down);
+    QCOMPARE(w.viewState()->head(), 2);
+    QCOMPARE(w.viewState()->layer(), 1);
+    QTest::keyClick(view, Qt::Key_Down);  // clamped at the last layer
+    QCOMPARE(w.viewState()->layer(), 1);
+}
+
+void TestMainWindow::presentationModeEnlargesType() {
+    MainWindow w;
+    w.show();
+    const qreal normal = QApplication::font().pointSizeF();
+    w.setPresentationMode(true);
+    QVERIFY(QApplication::font().pointSizeF() > normal * 1.5);
+    QVERIFY(w.isFullScreen());
+    w.setPresentationMode(false);
+    QCOMPARE(QApplication::font().pointSizeF(), normal);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,5 +1,7 @@
 #include "widgets/figure_view.h"
 
+#include <QEvent>
+#include <QKeyEvent>
 #include <QPainter>
 
 namespace attnscope::ui {
@@ -7,6 +9,7 @@ namespace attnscope::ui {
 FigureView::FigureView(ViewState* state, QWidget* parent) : QWidget(parent), m_state(state) {
     setMouseTracking(true);
     setMinimumSize(200, 160);
+    setFocusPolicy(Qt::StrongFocus);
     m_style.font = font();
     m_style.text = palette().color(QPalette::WindowText);
     connect(state, &ViewState::changed, this, qOverload<>(&QWidget::update));
@@ -35,5 +38,24 @@ void FigureView::paintEvent(QPaintEvent*) {
 }
 
 void FigureView::leaveEvent(QEvent*) { m_state->setHoveredToken(-1); }
+
+void FigureView::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::PaletteChange) {
+        m_style.font = font();
+        m_style.text = palette().color(QPalette::WindowText);
+        update();
+    }
+    QWidget::changeEvent(event);
+}
+
+void FigureView::keyPressEvent(QKeyEvent* event) {
+    switch (event->key()) {
+        case Qt::Key_Right: m_state->setHead(m_state->head() + 1); break;
+        case Qt::Key_Left: m_state->setHead(m_state->head() - 1); break;
+        case Qt::Key_Down: m_state->setLayer(m_state->layer() + 1); break;
+        case Qt::Key_Up: m_state->setLayer(m_state->layer() - 1); break;
+        default: QWidget::keyPressEvent(event); return;
+    }
+}
 
 }  // namespace attnscope::ui

@@ -14,7 +14,7 @@ class FigureView : public QWidget {
     Q_OBJECT
 
 public:
-    FigureView(ViewState* state, QWidget* parent = nullptr);
+    explicit FigureView(ViewState* state, QWidget* parent = nullptr);
 
     void setResult(AnalysisResultPtr result);
     AnalysisResultPtr result() const { return m_result; }
@@ -31,6 +31,8 @@ public:
 protected:
     void paintEvent(QPaintEvent* event) override;
     void leaveEvent(QEvent* event) override;
+    void changeEvent(QEvent* event) override;      // font and palette follow the app (presentation, dark)
+    void keyPressEvent(QKeyEvent* event) override;  // arrows: head (left/right), layer (up/down)
     virtual void resultChanged() {}
     QRectF figureRect() const { return QRectF(rect()).adjusted(8, 8, -8, -8); }
 

@@ -12,11 +12,14 @@
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
+#include <QCloseEvent>
+#include <QStyleFactory>
 #include <QClipboard>
 #include <QProgressDialog>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -54,6 +57,31 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_state, &ViewState::changed, this, &MainWindow::syncControls);
     resize(1400, 900);
+    m_normalFont = QApplication::font();
+    restoreSettings();
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    ColormapId map = ColormapId::Viridis;
+    if (Colormap::fromName(settings.value(QStringLiteral("view/colormap"), QStringLiteral("viridis")).toString(), &map))
+        m_state->setColormap(map);
+    m_state->setLogScale(settings.value(QStringLiteral("view/logScale"), false).toBool());
+    m_state->setThreshold(settings.value(QStringLiteral("view/threshold"), 0.0).toFloat());
+    m_state->setHeadMode(HeadMode(std::clamp(settings.value(QStringLiteral("view/headMode"), 0).toInt(), 0, 2)));
+    if (settings.value(QStringLiteral("window/dark"), false).toBool()) setDarkTheme(true);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue(QStringLiteral("view/colormap"), Colormap::name(m_state->colormap()));
+    settings.setValue(QStringLiteral("view/logScale"), m_state->logScale());
+    settings.setValue(QStringLiteral("view/threshold"), m_state->threshold());
+    settings.setValue(QStringLiteral("view/headMode"), int(m_state->headMode()));
+    settings.setValue(QStringLiteral("window/dark"), m_dark);
+    if (!m_presentation) settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::buildUi() {
@@ -171,6 +199,20 @@ void MainWindow::buildMenus() {
     m_recent = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     file->addSeparator();
+    file->addAction(tr("Open &Session…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QString(), tr("AttnScope session (*.attnscope)"));
+        if (!path.isEmpty()) openSession(path);
+    })->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+O")));
+    file->addAction(tr("&Save Session As…"), this, [this] {
+        if (!m_session->model()) return showError(tr("Open a model first"));
+        QString path = QFileDialog::getSaveFileName(this, tr("Save session"), QStringLiteral("view.attnscope"), tr("AttnScope session (*.attnscope)"));
+        if (path.isEmpty()) return;
+        if (!path.endsWith(QLatin1String(".attnscope"))) path += QStringLiteral(".attnscope");
+        const core::Status s = saveSession(path, currentSession());
+        if (!s) showError(s.message());
+        else statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 4000);
+    })->setShortcut(QKeySequence::Save);
+    file->addSeparator();
     QAction* exportView = file->addAction(tr("&Export View…"), this, &MainWindow::exportCurrentView);
     exportView->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
     file->addAction(tr("Export All &Heads of This View…"), this, &MainWindow::exportAllHeadsToFolder);
@@ -193,6 +235,12 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Model Grid"), this, [this] { showView(QStringLiteral("grid")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+3")));
     view->addAction(tr("Q/K/V Step by Step"), this, [this] { showView(QStringLiteral("qkv")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+4")));
     view->addAction(tr("Unpin Token"), this, [this] { m_state->setPinnedToken(-1); })->setShortcut(Qt::Key_Escape);
+    view->addSeparator();
+    QAction* present = view->addAction(tr("&Presentation Mode"), this, [this] { setPresentationMode(!m_presentation); });
+    present->setShortcut(Qt::Key_F11);
+    QAction* dark = view->addAction(tr("&Dark Theme"));
+    dark->setCheckable(true);
+    connect(dark, &QAction::toggled, this, &MainWindow::setDarkTheme);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
@@ -207,6 +255,10 @@ void MainWindow::buildMenus() {
                                     "<tr><td><b>Click a token</b></td><td>pin it in every view; Esc unpins</td></tr>"
                                     "<tr><td><b>Ctrl+E</b></td><td>export the view (PNG, SVG, PDF)</td></tr>"
                                     "<tr><td><b>Ctrl+O</b></td><td>open a model folder</td></tr>"
+                                    "<tr><td><b>Ctrl+S / Ctrl+Shift+O</b></td><td>save / open a session</td></tr>"
+                                    "<tr><td><b>Ctrl+Shift+C</b></td><td>copy the view as an image</td></tr>"
+                                    "<tr><td><b>Arrows</b> (in a view)</td><td>head (←/→) and layer (↑/↓)</td></tr>"
+                                    "<tr><td><b>F11</b></td><td>presentation mode: full screen, large type, high contrast</td></tr>"
                                     "</table>"));
     });
 }
@@ -268,6 +320,101 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     m_predictions->setResult(result, m_session->model() && m_session->model()->model->hasLmHead());
     m_timing->setText(tr("%1 tokens · %2 ms").arg(t.tokens()).arg(result->milliseconds, 0, 'f', result->milliseconds < 10 ? 1 : 0));
     syncControls();
+    applyPendingSession();
+}
+
+void MainWindow::openSession(const QString& path) {
+    auto session = loadSession(path);
+    if (!session) return showError(session.message());
+    m_pendingSession = *session;
+    m_sentence->blockSignals(true);
+    m_sentence->setText(session->text);
+    m_sentence->blockSignals(false);
+    m_session->setText(session->text);
+    if (m_session->model() && m_session->model()->folder == QDir(session->modelPath).absolutePath())
+        m_session->analyzeNow(session->text);
+    else
+        openModel(session->modelPath);
+}
+
+void MainWindow::applyPendingSession() {
+    if (!m_pendingSession || !m_session->result() || m_session->result()->text != m_pendingSession->text) return;
+    const SessionFile s = *m_pendingSession;
+    m_pendingSession.reset();
+    m_state->setHeadMode(s.headMode);
+    m_state->setLayer(s.layer);
+    m_state->setHead(s.head);
+    m_state->setColormap(s.colormap);
+    m_state->setLogScale(s.logScale);
+    m_state->setThreshold(s.threshold);
+    m_state->setPinnedToken(s.token);
+    m_qkv->setStep(QkvStep(s.qkvStep));
+    showView(s.view);
+}
+
+SessionFile MainWindow::currentSession() const {
+    SessionFile s;
+    if (const LoadedModelPtr model = m_session->model()) {
+        s.modelPath = model->folder;
+        s.modelName = model->config().name;
+        s.modelType = model->config().modelType;
+    }
+    s.text = m_sentence->text();
+    if (const FigureView* f = currentFigure()) s.view = f->figureName();
+    s.layer = m_state->layer();
+    s.head = m_state->head();
+    s.headMode = m_state->headMode();
+    s.token = m_state->pinnedToken();
+    s.colormap = m_state->colormap();
+    s.logScale = m_state->logScale();
+    s.threshold = m_state->threshold();
+    s.qkvStep = int(m_qkv->step());
+    return s;
+}
+
+void MainWindow::setPresentationMode(bool on) {
+    m_presentation = on;
+    QFont f = m_normalFont;
+    if (on) f.setPointSizeF(f.pointSizeF() * 1.6);
+    QApplication::setFont(f);
+    if (on) {
+        QPalette p;  // high contrast: black on white, strong accents
+        p.setColor(QPalette::Window, Qt::white);
+        p.setColor(QPalette::Base, Qt::white);
+        p.setColor(QPalette::WindowText, Qt::black);
+        p.setColor(QPalette::Text, Qt::black);
+        p.setColor(QPalette::Mid, Qt::black);
+        QApplication::setPalette(p);
+        showFullScreen();
+    } else {
+        setDarkTheme(m_dark);
+        showNormal();
+    }
+    m_tokens->setResult(m_session->result());
+}
+
+void MainWindow::setDarkTheme(bool on) {
+    m_dark = on;
+    if (m_presentation) return;
+    if (!on) {
+        QApplication::setPalette(QApplication::style()->standardPalette());
+        return;
+    }
+    QPalette p;
+    p.setColor(QPalette::Window, QColor(37, 37, 40));
+    p.setColor(QPalette::WindowText, QColor(230, 230, 230));
+    p.setColor(QPalette::Base, QColor(26, 26, 28));
+    p.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
+    p.setColor(QPalette::Text, QColor(230, 230, 230));
+    p.setColor(QPalette::Button, QColor(50, 50, 54));
+    p.setColor(QPalette::ButtonText, QColor(230, 230, 230));
+    p.setColor(QPalette::Highlight, QColor(68, 119, 170));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Mid, QColor(110, 110, 115));
+    p.setColor(QPalette::PlaceholderText, QColor(150, 150, 155));
+    p.setColor(QPalette::ToolTipBase, QColor(50, 50, 54));
+    p.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
+    QApplication::setPalette(p);
 }
 
 void MainWindow::syncControls() {

@@ -1,9 +1,12 @@
 #pragma once
 
 #include "session/analysis_session.h"
+#include "session/session_file.h"
 #include "session/view_state.h"
 
 #include <QMainWindow>
+
+#include <optional>
 
 class QCheckBox;
 class QComboBox;
@@ -40,6 +43,15 @@ public:
     FigureView* currentFigure() const;
     void showView(const QString& name);  // "links", "heatmap", "grid", "qkv"
     QString errorText() const;
+    // Opens a saved session: its model, its text, then its selection once the analysis is in.
+    void openSession(const QString& path);
+    SessionFile currentSession() const;
+    void setPresentationMode(bool on);
+    bool presentationMode() const { return m_presentation; }
+    void setDarkTheme(bool on);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void buildUi();
@@ -53,6 +65,8 @@ private:
     void copyCurrentView();
     void updateRecentMenu();
     void showError(const QString& message);
+    void applyPendingSession();
+    void restoreSettings();
 
     AnalysisSession* m_session;
     ViewState* m_state;
@@ -76,6 +90,10 @@ private:
     QLabel* m_modelLabel = nullptr;
     QLabel* m_timing = nullptr;
     QMenu* m_recent = nullptr;
+    std::optional<SessionFile> m_pendingSession;
+    bool m_presentation = false;
+    bool m_dark = false;
+    QFont m_normalFont;
 };
 
 }  // namespace attnscope::ui

@@ -1,0 +1,79 @@
+// .attnscope session files: round trip and bad input.
+#include "session/session_file.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace attnscope::ui;
+
+class TestSessionFile : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void roundTrip();
+    void rejects_data();
+    void rejects();
+    void relativeModelPath();
+};
+
+void TestSessionFile::roundTrip() {
+    SessionFile s;
+    s.modelPath = QStringLiteral("/models/bert");
+    s.modelName = QStringLiteral("bert-base-uncased");
+    s.modelType = QStringLiteral("bert");
+    s.text = QStringLiteral("The animal didn't cross the road because it was tired.");
+    s.view = QStringLiteral("qkv");
+    s.layer = 5;
+    s.head = 4;
+    s.headMode = HeadMode::All;
+    s.token = 10;
+    s.colormap = ColormapId::Cividis;
+    s.logScale = true;
+    s.threshold = 0.25f;
+    s.qkvStep = 6;
+    auto back = sessionFromJson(sessionToJson(s));
+    QVERIFY2(back, qPrintable(back.message()));
+    QCOMPARE(back->modelPath, s.modelPath);
+    QCOMPARE(back->text, s.text);
+    QCOMPARE(back->view, s.view);
+    QCOMPARE(back->layer, 5);
+    QCOMPARE(back->head, 4);
+    QCOMPARE(int(back->headMode), int(HeadMode::All));
+    QCOMPARE(back->token, 10);
+    QCOMPARE(int(back->colormap), int(ColormapId::Cividis));
+    QCOMPARE(back->logScale, true);
+    QCOMPARE(back->threshold, 0.25f);
+    QCOMPARE(back->qkvStep, 6);
+}
+
+void TestSessionFile::rejects_data() {
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("not JSON") << QByteArray("{oops") << "not a JSON object";
+    QTest::newRow("other format") << QByteArray("{\"format\": \"x\"}") << "not an AttnScope session";
+    QTest::newRow("newer version") << QByteArray("{\"format\": \"attnscope-session\", \"version\": 99}") << "newer";
+    QTest::newRow("no model") << QByteArray("{\"format\": \"attnscope-session\", \"version\": 1}") << "names no model";
+    QTest::newRow("bad colormap") << QByteArray("{\"format\": \"attnscope-session\", \"version\": 1, \"model\": {\"path\": \"/m\"}, \"colormap\": \"jet\"}")
+                                  << "unknown colormap 'jet'";
+}
+
+void TestSessionFile::rejects() {
+    QFETCH(QByteArray, json);
+    QFETCH(QString, message);
+    auto s = sessionFromJson(json);
+    QVERIFY(!s);
+    QVERIFY2(s.message().contains(message), qPrintable(s.message()));
+}
+
+void TestSessionFile::relativeModelPath() {
+    QTemporaryDir dir;
+    SessionFile s;
+    s.modelPath = QStringLiteral("models/tiny");
+    QVERIFY(saveSession(dir.filePath(QStringLiteral("a.attnscope")), s).ok());
+    auto back = loadSession(dir.filePath(QStringLiteral("a.attnscope")));
+    QVERIFY(back);
+    QCOMPARE(back->modelPath, dir.filePath(QStringLiteral("models/tiny")));
+}
+
+QTEST_APPLESS_MAIN(TestSessionFile)
+#include "tst_session_file.moc"

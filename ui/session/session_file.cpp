@@ -1,0 +1,87 @@
+#include "session/session_file.h"
+
+#include "io/trace_export.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace attnscope::ui {
+namespace {
+
+const QStringList kModes{QStringLiteral("single"), QStringLiteral("average"), QStringLiteral("all")};
+const QString kFormat = QStringLiteral("attnscope-session");
+
+}  // namespace
+
+QByteArray sessionToJson(const SessionFile& s) {
+    QJsonObject model{{"path", s.modelPath}, {"name", s.modelName}, {"model_type", s.modelType}};
+    QJsonObject o{{"format", kFormat},
+                  {"version", SessionFile::kVersion},
+                  {"model", model},
+                  {"text", s.text},
+                  {"view", s.view},
+                  {"layer", s.layer},
+                  {"head", s.head},
+                  {"head_mode", kModes.at(int(s.headMode))},
+                  {"token", s.token >= 0 ? QJsonValue(s.token) : QJsonValue()},
+                  {"colormap", Colormap::name(s.colormap)},
+                  {"log_scale", s.logScale},
+                  {"threshold", double(s.threshold)},
+                  {"qkv_step", s.qkvStep}};
+    return QJsonDocument(o).toJson(QJsonDocument::Indented);
+}
+
+core::Result<SessionFile> sessionFromJson(const QByteArray& json) {
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &err);
+    if (err.error != QJsonParseError::NoError || !doc.isObject())
+        return core::inputError(QStringLiteral("not an AttnScope session (not a JSON object)"));
+    const QJsonObject o = doc.object();
+    if (o.value(QStringLiteral("format")).toString() != kFormat)
+        return core::inputError(QStringLiteral("not an AttnScope session (no \"format\": \"%1\")").arg(kFormat));
+    if (o.value(QStringLiteral("version")).toInt() > SessionFile::kVersion)
+        return core::inputError(QStringLiteral("session version %1 is newer than this AttnScope understands").arg(o.value(QStringLiteral("version")).toInt()));
+    SessionFile s;
+    const QJsonObject model = o.value(QStringLiteral("model")).toObject();
+    s.modelPath = model.value(QStringLiteral("path")).toString();
+    s.modelName = model.value(QStringLiteral("name")).toString();
+    s.modelType = model.value(QStringLiteral("model_type")).toString();
+    if (s.modelPath.isEmpty()) return core::inputError(QStringLiteral("the session names no model folder"));
+    s.text = o.value(QStringLiteral("text")).toString();
+    s.view = o.value(QStringLiteral("view")).toString(s.view);
+    s.layer = std::max(0, o.value(QStringLiteral("layer")).toInt());
+    s.head = std::max(0, o.value(QStringLiteral("head")).toInt());
+    const int mode = kModes.indexOf(o.value(QStringLiteral("head_mode")).toString(QStringLiteral("single")));
+    if (mode < 0) return core::inputError(QStringLiteral("unknown head_mode '%1'").arg(o.value(QStringLiteral("head_mode")).toString()));
+    s.headMode = HeadMode(mode);
+    s.token = o.value(QStringLiteral("token")).toInt(-1);
+    if (!Colormap::fromName(o.value(QStringLiteral("colormap")).toString(QStringLiteral("viridis")), &s.colormap))
+        return core::inputError(QStringLiteral("unknown colormap '%1'").arg(o.value(QStringLiteral("colormap")).toString()));
+    s.logScale = o.value(QStringLiteral("log_scale")).toBool();
+    s.threshold = float(std::clamp(o.value(QStringLiteral("threshold")).toDouble(), 0.0, 1.0));
+    s.qkvStep = std::clamp(o.value(QStringLiteral("qkv_step")).toInt(9), 0, 9);
+    return s;
+}
+
+core::Status saveSession(const QString& path, const SessionFile& session) {
+    return core::saveAtomically(path, [&](QIODevice& out) {
+        const QByteArray json = sessionToJson(session);
+        if (out.write(json) != json.size()) return core::Status(core::internalError(QStringLiteral("cannot write the session")));
+        return core::Status();
+    });
+}
+
+core::Result<SessionFile> loadSession(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return core::inputError(QStringLiteral("%1: cannot open (%2)").arg(path, f.errorString()));
+    auto s = sessionFromJson(f.readAll());
+    if (!s) return core::inputError(QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), s.message()));
+    // A relative model path is relative to the session file.
+    if (QFileInfo(s->modelPath).isRelative()) s->modelPath = QFileInfo(path).dir().filePath(s->modelPath);
+    return s;
+}
+
+}  // namespace attnscope::ui

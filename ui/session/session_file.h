@@ -1,0 +1,36 @@
+#pragma once
+
+#include "session/view_state.h"
+#include "util/result.h"
+
+#include <QString>
+
+#include <optional>
+
+namespace attnscope::ui {
+
+// A saved view (.attnscope, JSON): model, input and selection, enough to rebuild a figure exactly.
+struct SessionFile {
+    QString modelPath;
+    QString modelName;
+    QString modelType;
+    QString text;
+    QString view = QStringLiteral("heatmap");  // links, heatmap, grid, qkv
+    int layer = 0;
+    int head = 0;
+    HeadMode headMode = HeadMode::Single;
+    int token = -1;  // pinned token, -1 for none
+    ColormapId colormap = ColormapId::Viridis;
+    bool logScale = false;
+    float threshold = 0;
+    int qkvStep = 9;
+
+    static constexpr int kVersion = 1;
+};
+
+QByteArray sessionToJson(const SessionFile& session);
+core::Result<SessionFile> sessionFromJson(const QByteArray& json);
+core::Status saveSession(const QString& path, const SessionFile& session);
+core::Result<SessionFile> loadSession(const QString& path);
+
+}  // namespace attnscope::ui
