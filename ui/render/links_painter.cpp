@@ -68,6 +68,7 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, true);
     const double width = std::clamp(l.rowHeight * 0.18, 1.0, 3.0);
+    const float invisible = 1.0f / 255.0f;  // an alpha below one step draws nothing
     for (size_t h = 0; h < s.heads.size(); ++h) {
         const float* a = s.heads[h];
         for (int i = 0; i < s.n; ++i) {
@@ -75,11 +76,17 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
             for (int j = 0; j < s.n; ++j) {
                 if (s.focus >= 0 && s.focusIsKey && j != s.focus) continue;
                 const float w = a[i * s.n + j];
-                if (w <= 0 || w < s.threshold) continue;
+                if (w < invisible || w < s.threshold) continue;
                 QColor c = s.colors[h];
                 c.setAlphaF(std::clamp(double(w), 0.0, 1.0) * (s.heads.size() > 1 ? 0.8 : 1.0));
-                painter.setPen(QPen(c, width, Qt::SolidLine, Qt::RoundCap));
+                if (!s.fastLines) {
+                    painter.setPen(QPen(c, width, Qt::SolidLine, Qt::RoundCap));
+                    painter.drawLine(QPointF(xa, y(i)), QPointF(xb, y(j)));
+                    continue;
+                }
+                painter.setPen(QPen(c, 0));  // cosmetic
                 painter.drawLine(QPointF(xa, y(i)), QPointF(xb, y(j)));
+
             }
         }
     }

@@ -25,6 +25,9 @@ struct LinksSpec {
     QFont font;
     QColor textColor = Qt::black;
     QString title;
+    // Screen drawing: 1-pixel lines (the raster engine draws a wide antialiased line 4-10x slower);
+    // export keeps true widths with round caps.
+    bool fastLines = false;
 };
 
 struct LinksLayout {

@@ -58,7 +58,11 @@ AnalysisSession::AnalysisSession(QObject* parent) : QObject(parent) {
     m_thread.start();
     m_debounce.setSingleShot(true);
     m_debounce.setInterval(kDefaultDebounceMs);
-    connect(&m_debounce, &QTimer::timeout, this, &AnalysisSession::start);
+    connect(&m_debounce, &QTimer::timeout, this, [this] {
+        if (!m_dirty) return;
+        m_dirty = false;
+        start();
+    });
 }
 
 AnalysisSession::~AnalysisSession() {
@@ -99,12 +103,19 @@ void AnalysisSession::setModel(LoadedModelPtr model) {
 
 void AnalysisSession::setText(const QString& text) {
     m_text = text;
+    if (!m_debounce.isActive()) {
+        m_dirty = false;
+        start();  // leading edge: no waiting after a pause
+    } else {
+        m_dirty = true;  // trailing edge: once the burst is over
+    }
     m_debounce.start();
 }
 
 void AnalysisSession::analyzeNow(const QString& text) {
     m_text = text;
     m_debounce.stop();
+    m_dirty = false;
     start();
 }
 

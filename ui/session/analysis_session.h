@@ -30,7 +30,9 @@ public:
     void setModel(LoadedModelPtr model);
     LoadedModelPtr model() const { return m_model; }
 
-    // Analyses after the debounce delay; each call restarts the delay.
+    // Typing: the first change after a pause is analysed at once; changes during a burst are
+    // collected and the last one is analysed when the burst has been quiet for the debounce delay.
+    // A new analysis cancels the one in flight.
     void setText(const QString& text);
     // Analyses at once.
     void analyzeNow(const QString& text);
@@ -41,7 +43,7 @@ public:
     AnalysisResultPtr result() const { return m_result; }
     bool busy() const { return m_pending > 0; }
 
-    static constexpr int kDefaultDebounceMs = 150;
+    static constexpr int kDefaultDebounceMs = 120;
     static constexpr int kTopK = 5;
 
 Q_SIGNALS:
@@ -63,6 +65,7 @@ private:
     LoadedModelPtr m_model;
     QString m_text;
     bool m_truncate = true;
+    bool m_dirty = false;  // text changed during the debounce window
     quint64 m_generation = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     AnalysisResultPtr m_result;

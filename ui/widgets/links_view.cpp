@@ -9,7 +9,30 @@ void LinksView::paintFigure(QPainter& painter, const QRectF& rect, const FigureS
     AttentionMatrix matrix;
     LinksSpec spec = linksSpec(*m_result, *m_state, style, matrix);
     spec.focusIsKey = m_focusIsKey;
-    paintLinks(painter, rect, spec);
+    const bool screen = painter.device() == this;
+    spec.fastLines = screen;
+    if (!screen || spec.focus >= 0) return paintLinks(painter, rect, spec);
+
+    const qreal dpr = devicePixelRatioF();
+    const QString key = QStringLiteral("%1/%2/%3/%4/%5/%6x%7/%8/%9")
+                            .arg(quintptr(m_result.get()))
+                            .arg(m_state->layer())
+                            .arg(m_state->head())
+                            .arg(int(m_state->headMode()))
+                            .arg(double(m_state->threshold()))
+                            .arg(rect.width())
+                            .arg(rect.height())
+                            .arg(style.font.toString(), style.text.name());
+    if (key != m_cacheKey) {
+        m_cache = QImage((rect.size() * dpr).toSize(), QImage::Format_ARGB32_Premultiplied);
+        m_cache.setDevicePixelRatio(dpr);
+        m_cache.fill(Qt::transparent);
+        QPainter p(&m_cache);
+        p.setRenderHint(QPainter::TextAntialiasing);
+        paintLinks(p, QRectF(QPointF(0, 0), rect.size()), spec);
+        m_cacheKey = key;
+    }
+    painter.drawImage(rect.topLeft(), m_cache);
 }
 
 QSizeF LinksView::preferredFigureSize() const {

@@ -2,6 +2,8 @@
 
 #include "widgets/figure_view.h"
 
+#include <QImage>
+
 namespace attnscope::ui {
 
 // BertViz's head view: queries left, keys right, a line per pair with opacity = weight.
@@ -20,6 +22,10 @@ protected:
 
 private:
     bool m_focusIsKey = false;
+    // The picture without a focus token, kept until the result, selection or size changes
+    // (hovering in and out of tokens then costs a blit instead of n^2 lines).
+    mutable QImage m_cache;
+    mutable QString m_cacheKey;
 };
 
 }  // namespace attnscope::ui

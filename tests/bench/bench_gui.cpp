@@ -1,0 +1,151 @@
+// GUI speed (QBENCHMARK; run by hand: build/tests/bench_gui [-median 5]). Not a pass/fail test.
+//   grid repaint: 144 heads (bert-base shape, 12 x 12) at 64 tokens
+//   hover update: a new hovered token repainted in links, heatmap and grid
+//   keystroke: text change -> result -> views repainted, bert-base shape at 32 tokens (needs ../shared)
+#include "model/synthetic_model.h"
+#include "session/analysis_session.h"
+#include "tokenize/tokenizer_loader.h"
+#include "widgets/heatmap_view.h"
+#include "widgets/links_view.h"
+#include "widgets/model_grid_view.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace attnscope;
+using namespace attnscope::ui;
+
+class BenchGui : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void gridRepaint();
+    void hoverUpdate();
+    void hoverOne_data();
+    void hoverOne();
+    void keystrokeToViews();
+
+private:
+    std::shared_ptr<core::LoadedModel> m_model;
+    AnalysisResultPtr m_result64;
+};
+
+void BenchGui::initTestCase() {
+    auto synth = core::makeSyntheticModel(QStringLiteral("bert-base"));
+    QVERIFY(synth);
+    m_model = std::make_shared<core::LoadedModel>();
+    m_model->model = *synth;
+    auto tok = core::loadTokenizer(QStringLiteral(ATTNSCOPE_SHARED_FIXTURES "/bert-base-uncased"));
+    if (tok) m_model->tokenizer = *tok;
+    std::vector<int> ids(64);
+    for (int i = 0; i < 64; ++i) ids[size_t(i)] = 1000 + i * 37;
+    core::TraceRecorder rec;
+    auto out = m_model->model->forward(ids, {}, &rec);
+    QVERIFY(out);
+    auto r = std::make_shared<AnalysisResult>();
+    r->trace = rec.take();
+    for (int i = 0; i < 64; ++i) r->labels << QStringLiteral("tok%1").arg(i);
+    r->encoding.ids = ids;
+    m_result64 = r;
+}
+
+void BenchGui::gridRepaint() {
+    ViewState state;
+    state.setLimits(12, 12, 64);
+    ModelGridView grid(&state);
+    grid.resize(1100, 900);
+    grid.setResult(m_result64);
+    grid.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&grid));
+    QBENCHMARK { grid.repaint(); }
+}
+
+void BenchGui::hoverUpdate() {
+    ViewState state;
+    state.setLimits(12, 12, 64);
+    LinksView links(&state);
+    HeatmapView heatmap(&state);
+    ModelGridView grid(&state);
+    for (FigureView* v : {static_cast<FigureView*>(&links), static_cast<FigureView*>(&heatmap), static_cast<FigureView*>(&grid)}) {
+        v->resize(800, 700);
+        v->setResult(m_result64);
+        v->show();
+        QVERIFY(QTest::qWaitForWindowExposed(v));
+    }
+    int token = 0;
+    QBENCHMARK {
+        state.setHoveredToken(token++ % 64);
+        links.repaint();
+        heatmap.repaint();
+        grid.repaint();
+    }
+}
+
+void BenchGui::hoverOne_data() {
+    QTest::addColumn<QString>("view");
+    for (const char* v : {"links", "heatmap", "grid"}) QTest::newRow(v) << v;
+}
+
+void BenchGui::hoverOne() {
+    QFETCH(QString, view);
+    ViewState state;
+    state.setLimits(12, 12, 64);
+    std::unique_ptr<FigureView> v;
+    if (view == "links") v = std::make_unique<LinksView>(&state);
+    else if (view == "heatmap") v = std::make_unique<HeatmapView>(&state);
+    else v = std::make_unique<ModelGridView>(&state);
+    v->resize(800, 700);
+    v->setResult(m_result64);
+    v->show();
+    QVERIFY(QTest::qWaitForWindowExposed(v.get()));
+    int token = 0;
+    QBENCHMARK {
+        state.setHoveredToken(token++ % 64);
+        v->repaint();
+    }
+}
+
+void BenchGui::keystrokeToViews() {
+    if (!m_model->tokenizer) QSKIP("needs ../shared/fixtures/bert-base-uncased for the tokenizer");
+    AnalysisSession session;
+    session.setModel(m_model);
+    ViewState state;
+    LinksView links(&state);
+    HeatmapView heatmap(&state);
+    ModelGridView grid(&state);
+    for (FigureView* v : {static_cast<FigureView*>(&links), static_cast<FigureView*>(&heatmap), static_cast<FigureView*>(&grid)}) {
+        v->resize(800, 700);
+        v->show();
+    }
+    QObject::connect(&session, &AnalysisSession::resultReady, &session, [&](AnalysisResultPtr r) {
+        state.setLimits(12, 12, r->trace->tokens());
+        for (FigureView* v : {static_cast<FigureView*>(&links), static_cast<FigureView*>(&heatmap), static_cast<FigureView*>(&grid)}) {
+            v->setResult(r);
+            v->repaint();
+        }
+    });
+    // 30 words + [CLS] [SEP] = 32 tokens; each round adds one character after a pause.
+    QString text = QStringLiteral("the animal didn't cross the road because it was tired so it lay down by the side of the road and slept");
+    std::vector<double> ms;
+    for (int round = 0; round < 8; ++round) {
+        QTest::qWait(AnalysisSession::kDefaultDebounceMs + 50);
+        QSignalSpy ready(&session, &AnalysisSession::resultReady);
+        QElapsedTimer timer;
+        timer.start();
+        text += QLatin1Char(round % 2 ? 'a' : 's');
+        session.setText(text);
+        QVERIFY(ready.wait(5000));
+        ms.push_back(double(timer.nsecsElapsed()) / 1e6);
+    }
+    std::sort(ms.begin(), ms.end());
+    qInfo("keystroke -> views repainted, bert-base shape, %d tokens: median %.1f ms, min %.1f ms (analysis %.1f ms)",
+          session.result()->trace->tokens(), ms[ms.size() / 2], ms.front(), session.result()->milliseconds);
+}
+
+QTEST_MAIN(BenchGui)
+#include "bench_gui.moc"
