@@ -17,7 +17,10 @@
 #include <QClipboard>
 #include <QProgressDialog>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDockWidget>
+#include <QFormLayout>
 #include <QFileDialog>
 #include <QDir>
 #include <QFileInfo>
@@ -51,6 +54,9 @@ MainWindow::MainWindow(QWidget* parent)
         if (!m_session->model()) m_emptyText->setText(tr("<h2>Could not open that model</h2><p>%1</p><p>Open a folder that holds "
                                                          "config.json, model.safetensors and the tokenizer files.</p>")
                                                           .arg(message.toHtmlEscaped()));
+    });
+    connect(m_session, &AnalysisSession::busyChanged, this, [this](bool busy) {
+        m_busy->setVisible(busy);
     });
     connect(m_session, &AnalysisSession::modelLoading, this, [this](const QString& folder) {
         statusBar()->showMessage(tr("Loading %1…").arg(folder));
@@ -185,7 +191,11 @@ void MainWindow::buildUi() {
 
     m_modelLabel = new QLabel(tr("No model"));
     m_timing = new QLabel;
+    m_busy = new QLabel(tr("analysing…"));
+    m_busy->setStyleSheet(QStringLiteral("color: #4477aa; font-weight: bold;"));
+    m_busy->hide();
     statusBar()->addWidget(m_modelLabel, 1);
+    statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_timing);
 }
 
@@ -449,10 +459,30 @@ void MainWindow::exportCurrentView() {
     FigureOptions options;
     options.size = view->preferredFigureSize();
     options.title = view->figureName();
-    if (*format == FigureFormat::Png) {
-        bool ok = false;
-        options.dpi = QInputDialog::getInt(this, tr("PNG resolution"), tr("Dots per inch:"), 200, 72, 1200, 1, &ok);
-        if (!ok) return;
+    {
+        QDialog dialog(this);
+        dialog.setWindowTitle(tr("Export %1").arg(QFileInfo(path).fileName()));
+        auto* form = new QFormLayout(&dialog);
+        auto* dpi = new QSpinBox;
+        dpi->setRange(72, 1200);
+        dpi->setValue(QSettings().value(QStringLiteral("export/dpi"), 200).toInt());
+        dpi->setSuffix(tr(" dpi"));
+        dpi->setEnabled(*format == FigureFormat::Png);
+        auto* transparent = new QCheckBox(tr("Transparent background"));
+        transparent->setChecked(QSettings().value(QStringLiteral("export/transparent"), false).toBool());
+        auto* size = new QLabel(tr("%1 x %2 points").arg(options.size.width(), 0, 'f', 0).arg(options.size.height(), 0, 'f', 0));
+        form->addRow(tr("Size:"), size);
+        form->addRow(tr("Resolution (PNG):"), dpi);
+        form->addRow(QString(), transparent);
+        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+        connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+        connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+        form->addRow(buttons);
+        if (dialog.exec() != QDialog::Accepted) return;
+        options.dpi = dpi->value();
+        options.transparent = transparent->isChecked();
+        QSettings().setValue(QStringLiteral("export/dpi"), options.dpi);
+        QSettings().setValue(QStringLiteral("export/transparent"), options.transparent);
     }
     FigureStyle style = view->figureStyle();
     style.text = Qt::black;

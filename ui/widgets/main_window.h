@@ -89,6 +89,7 @@ private:
     PredictionsView* m_predictions = nullptr;
     QLabel* m_modelLabel = nullptr;
     QLabel* m_timing = nullptr;
+    QLabel* m_busy = nullptr;
     QMenu* m_recent = nullptr;
     std::optional<SessionFile> m_pendingSession;
     bool m_presentation = false;

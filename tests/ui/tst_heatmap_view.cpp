@@ -1,0 +1,92 @@
+// The heatmap widget: exact values on hover, click pins, wheel zoom about the cursor, drag pans.
+#include "session/analysis_session.h"
+#include "test_paths.h"
+#include "widgets/heatmap_view.h"
+
+#include <QApplication>
+#include <QTest>
+#include <QWheelEvent>
+
+using namespace attnscope::ui;
+
+class TestHeatmapView : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void hoverShowsTheExactValue();
+    void clickPinsAndDragPans();
+    void wheelZoomsAboutTheCursor();
+
+private:
+    QPointF cellCentre(int row, int col) const;
+
+    AnalysisResultPtr m_result;
+    ViewState m_state;
+    std::unique_ptr<HeatmapView> m_view;
+};
+
+void TestHeatmapView::initTestCase() {
+    auto model = attnscope::core::loadModelFolder(attnscope::test::modelFixture(QStringLiteral("bert")));
+    QVERIFY(model);
+    auto result = runAnalysis(*model, QStringLiteral("the road ").repeated(30), true);  // 62 tokens
+    QVERIFY(result);
+    m_result = *result;
+}
+
+void TestHeatmapView::init() {
+    m_state.setLimits(2, 4, m_result->encoding.size());
+    m_state.setPinnedToken(-1);
+    m_view = std::make_unique<HeatmapView>(&m_state);
+    m_view->resize(700, 600);
+    m_view->setResult(m_result);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+}
+
+QPointF TestHeatmapView::cellCentre(int row, int col) const {
+    AttentionMatrix m;
+    FigureStyle style = m_view->figureStyle();
+    const HeatmapSpec spec = heatmapSpec(*m_result, m_state, style, m);
+    const HeatmapLayout l = heatmapLayout(m_view->layoutRect(), spec);
+    return QPointF(l.matrix.left() + (col + 0.5) * l.cell, l.matrix.top() + (row + 0.5) * l.cell);
+}
+
+void TestHeatmapView::hoverShowsTheExactValue() {
+    const QPointF p = cellCentre(3, 1);
+    const float value = m_result->trace->prob(0, 0, 3, 1);
+    QCOMPARE(m_view->cellText(p), QStringLiteral("%1 → %2  %3").arg(m_result->labels[3], m_result->labels[1]).arg(double(value), 0, 'f', 4));
+    QTest::mouseMove(m_view.get(), p.toPoint());
+    QTRY_COMPARE(m_state.hoveredToken(), 3);
+}
+
+void TestHeatmapView::clickPinsAndDragPans() {
+    QTest::mouseClick(m_view.get(), Qt::LeftButton, {}, cellCentre(5, 2).toPoint());
+    QCOMPARE(m_state.pinnedToken(), 5);
+    m_view->zoomAt(4.0, QPointF(350, 300));
+    const QRectF before = m_view->layoutRect();
+    QTest::mousePress(m_view.get(), Qt::LeftButton, {}, QPoint(300, 300));
+    QMouseEvent move(QEvent::MouseMove, QPointF(360, 340), m_view->mapToGlobal(QPointF(360, 340)), Qt::NoButton, Qt::LeftButton, {});
+    QApplication::sendEvent(m_view.get(), &move);
+    QTest::mouseRelease(m_view.get(), Qt::LeftButton, {}, QPoint(360, 340));
+    QCOMPARE(m_view->layoutRect().topLeft(), before.topLeft() + QPointF(60, 40));
+    QCOMPARE(m_state.pinnedToken(), 5);  // a drag does not pin
+    QTest::mouseDClick(m_view.get(), Qt::LeftButton, {}, QPoint(300, 300));
+    QCOMPARE(m_view->zoom(), 1.0);
+}
+
+void TestHeatmapView::wheelZoomsAboutTheCursor() {
+    const QPointF anchor = cellCentre(20, 30);
+    const QString under = m_view->cellText(anchor);
+    QWheelEvent wheel(anchor, m_view->mapToGlobal(anchor), QPoint(), QPoint(0, 360), Qt::NoButton, {}, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(m_view.get(), &wheel);
+    QVERIFY(m_view->zoom() > 1.9);
+    QCOMPARE(m_view->cellText(anchor), under);  // the cell under the cursor stays put
+    AttentionMatrix m;
+    const HeatmapSpec spec = heatmapSpec(*m_result, m_state, m_view->figureStyle(), m);
+    QVERIFY(heatmapLayout(m_view->layoutRect(), spec).labelStep < heatmapLayout(QRectF(0, 0, 684, 584), spec).labelStep);
+}
+
+QTEST_MAIN(TestHeatmapView)
+#include "tst_heatmap_view.moc"
