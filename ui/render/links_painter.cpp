@@ -69,6 +69,9 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
     painter.setRenderHint(QPainter::Antialiasing, true);
     const double width = std::clamp(l.rowHeight * 0.18, 1.0, 3.0);
     const float invisible = 1.0f / 255.0f;  // an alpha below one step draws nothing
+    // Screen lines are 1 px (wide antialiased strokes are 4-10x slower to rasterise); for short
+    // inputs each is drawn twice, 1 px apart, so it reads as 2 px on a projector.
+    const bool doubled = s.fastLines && s.n <= 40;
     for (size_t h = 0; h < s.heads.size(); ++h) {
         const float* a = s.heads[h];
         for (int i = 0; i < s.n; ++i) {
@@ -86,6 +89,7 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
                 }
                 painter.setPen(QPen(c, 0));  // cosmetic
                 painter.drawLine(QPointF(xa, y(i)), QPointF(xb, y(j)));
+                if (doubled) painter.drawLine(QPointF(xa, y(i) + 1), QPointF(xb, y(j) + 1));
 
             }
         }
