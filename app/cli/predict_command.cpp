@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "io/json_writer.h"
+#include "io/trace_export.h"
 #include "model/text_analysis.h"
 
 namespace attnscope::cli {
@@ -56,10 +57,7 @@ int runPredict(const QStringList& args) {
     json.value(model->config().modelType);
     json.key(QStringLiteral("kind"));
     json.value(model->config().causal ? "next-token" : "masked-token");
-    json.key(QStringLiteral("tokens"));
-    json.beginArray();
-    for (const QString& t : e.tokens) json.value(t);
-    json.endArray();
+    core::writeEncodingFields(json, e);
     json.key(QStringLiteral("predictions"));
     json.beginArray();
     for (int pos : positions) {

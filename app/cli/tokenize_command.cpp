@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "io/json_writer.h"
+#include "io/trace_export.h"
 #include "tokenize/tokenizer_loader.h"
 
 namespace attnscope::cli {
@@ -26,16 +27,7 @@ int runTokenize(const QStringList& args) {
     if (core::Status s = out.open(QString()); !s) return fail(s.error());
     core::JsonWriter json(out.device());
     json.beginObject();
-    json.key(QStringLiteral("tokens"));
-    json.beginArray();
-    for (const QString& t : enc->tokens) json.value(t);
-    json.endArray();
-    json.key(QStringLiteral("ids"));
-    json.ints(enc->ids);
-    json.key(QStringLiteral("offsets"));
-    json.beginArray();
-    for (const auto& [b, e] : enc->offsets) json.ints({b, e});
-    json.endArray();
+    core::writeEncodingFields(json, *enc);
     json.endObject();
     json.endLine();
     if (!json.flush()) return fail(core::internalError(QStringLiteral("cannot write the output")));

@@ -76,14 +76,7 @@ Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QStri
     json.beginObject();
     json.key(QStringLiteral("model_type"));
     json.value(doc.modelType);
-    json.key(QStringLiteral("tokens"));
-    writeStrings(json, doc.encoding->tokens);
-    json.key(QStringLiteral("ids"));
-    json.ints(doc.encoding->ids);
-    json.key(QStringLiteral("offsets"));
-    json.beginArray();
-    for (const auto& [b, e] : doc.encoding->offsets) json.ints({b, e});
-    json.endArray();
+    writeEncodingFields(json, *doc.encoding);
     json.key(QStringLiteral("truncated"));
     json.value(doc.truncated);
     json.key(QStringLiteral("num_layers"));
@@ -116,6 +109,17 @@ Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QStri
     }
     json.endObject();
     return finish(json);
+}
+
+void writeEncodingFields(JsonWriter& json, const Encoding& e) {
+    json.key(QStringLiteral("tokens"));
+    writeStrings(json, e.tokens);
+    json.key(QStringLiteral("ids"));
+    json.ints(e.ids);
+    json.key(QStringLiteral("offsets"));
+    json.beginArray();
+    for (const auto& [b, end] : e.offsets) json.ints({b, end});
+    json.endArray();
 }
 
 Status writeAttentionsNpy(QIODevice& out, const AttentionTrace& t) {

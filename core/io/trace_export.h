@@ -1,5 +1,6 @@
 #pragma once
 
+#include "io/json_writer.h"
 #include "tokenize/tokenizer.h"
 #include "trace/attention_trace.h"
 #include "util/result.h"
@@ -32,6 +33,9 @@ Status writeMatrixNpy(QIODevice& out, const float* matrix, int n);
 Status writeMatrixCsv(QIODevice& out, const float* matrix, int n, const QStringList& labels);
 // One head's (n, n) matrix as JSON {"layer", "head", "tokens", "attention"}.
 Status writeMatrixJson(QIODevice& out, const float* matrix, int n, const QStringList& labels, int layer, int head);
+
+// "tokens", "ids" and "offsets" of an encoding, as fields of the current JSON object.
+void writeEncodingFields(JsonWriter& json, const Encoding& encoding);
 
 // Runs `write` into a temporary file next to path and renames it over path on success.
 Status saveAtomically(const QString& path, const std::function<Status(QIODevice&)>& write);

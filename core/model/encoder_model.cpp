@@ -5,6 +5,19 @@
 namespace attnscope::core {
 namespace {
 
+// Tensor names inside one encoder layer.
+struct LayerNames {
+    QLatin1String query, key, value, output, attnNorm, ffnIn, ffnOut, outNorm;
+};
+const LayerNames kBertNames{QLatin1String("attention.self.query"),        QLatin1String("attention.self.key"),
+                            QLatin1String("attention.self.value"),        QLatin1String("attention.output.dense"),
+                            QLatin1String("attention.output.LayerNorm"),  QLatin1String("intermediate.dense"),
+                            QLatin1String("output.dense"),                QLatin1String("output.LayerNorm")};
+const LayerNames kDistilBertNames{QLatin1String("attention.q_lin"),   QLatin1String("attention.k_lin"),
+                                  QLatin1String("attention.v_lin"),   QLatin1String("attention.out_lin"),
+                                  QLatin1String("sa_layer_norm"),     QLatin1String("ffn.lin1"),
+                                  QLatin1String("ffn.lin2"),          QLatin1String("output_layer_norm")};
+
 QString layerName(const ModelConfig& c, int i) {
     return c.family == Family::DistilBert ? QStringLiteral("transformer.layer.%1.").arg(i)
                                           : QStringLiteral("encoder.layer.%1.").arg(i);
@@ -43,26 +56,16 @@ Status EncoderModel::loadWeights() {
 
     for (int i = 0; i < c.layers; ++i) {
         const QString p = layerName(c, i);
+        const LayerNames& n = c.family == Family::DistilBert ? kDistilBertNames : kBertNames;
         Layer l;
-        if (c.family == Family::DistilBert) {
-            l.attn.q = w.linear(p + QStringLiteral("attention.q_lin"), H, H);
-            l.attn.k = w.linear(p + QStringLiteral("attention.k_lin"), H, H);
-            l.attn.v = w.linear(p + QStringLiteral("attention.v_lin"), H, H);
-            l.attn.out = w.linear(p + QStringLiteral("attention.out_lin"), H, H);
-            l.attnNorm = w.layerNorm(p + QStringLiteral("sa_layer_norm"), H);
-            l.ffnIn = w.linear(p + QStringLiteral("ffn.lin1"), I, H);
-            l.ffnOut = w.linear(p + QStringLiteral("ffn.lin2"), H, I);
-            l.outNorm = w.layerNorm(p + QStringLiteral("output_layer_norm"), H);
-        } else {
-            l.attn.q = w.linear(p + QStringLiteral("attention.self.query"), H, H);
-            l.attn.k = w.linear(p + QStringLiteral("attention.self.key"), H, H);
-            l.attn.v = w.linear(p + QStringLiteral("attention.self.value"), H, H);
-            l.attn.out = w.linear(p + QStringLiteral("attention.output.dense"), H, H);
-            l.attnNorm = w.layerNorm(p + QStringLiteral("attention.output.LayerNorm"), H);
-            l.ffnIn = w.linear(p + QStringLiteral("intermediate.dense"), I, H);
-            l.ffnOut = w.linear(p + QStringLiteral("output.dense"), H, I);
-            l.outNorm = w.layerNorm(p + QStringLiteral("output.LayerNorm"), H);
-        }
+        l.attn.q = w.linear(p + n.query, H, H);
+        l.attn.k = w.linear(p + n.key, H, H);
+        l.attn.v = w.linear(p + n.value, H, H);
+        l.attn.out = w.linear(p + n.output, H, H);
+        l.attnNorm = w.layerNorm(p + n.attnNorm, H);
+        l.ffnIn = w.linear(p + n.ffnIn, I, H);
+        l.ffnOut = w.linear(p + n.ffnOut, H, I);
+        l.outNorm = w.layerNorm(p + n.outNorm, H);
         m_layers.push_back(l);
         countParameters(uint64_t(4) * (H * H + H) + uint64_t(2) * H * I + I + H + 4 * H);
     }
