@@ -10,7 +10,7 @@ namespace attnscope::cli {
 
 int runAttention(const QStringList& args) {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder (default: the built-in teaching model)."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("The input text."), QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("include"),
                       QStringLiteral("Also write: hidden (hidden_states [L+1][n][d]), qkv (q, k, v [L][H][n][d_head]), "

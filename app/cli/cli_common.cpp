@@ -1,5 +1,7 @@
 #include "cli_common.h"
 
+#include "model/builtin_models.h"
+
 #include <QFile>
 #include <QTextStream>
 
@@ -43,8 +45,7 @@ int intOption(const QCommandLineParser& parser, const QString& name, int fallbac
 }
 
 core::Result<core::LoadedModel> loadModelOption(const QCommandLineParser& parser) {
-    if (!parser.isSet(QStringLiteral("model")))
-        return core::inputError(QStringLiteral("--model DIR is required (a Hugging Face model folder)"));
+    if (!parser.isSet(QStringLiteral("model"))) return core::loadBuiltinTeachingModel();
     return core::loadModelFolder(parser.value(QStringLiteral("model")));
 }
 

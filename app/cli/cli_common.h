@@ -26,7 +26,7 @@ int parseCommand(QCommandLineParser& parser, const QStringList& args, const QStr
 // A positive integer option, or the fallback when absent; sets `ok` false with a message.
 int intOption(const QCommandLineParser& parser, const QString& name, int fallback, int min, int max, QString* error);
 
-// The --model folder (required for now), loaded.
+// The --model folder, loaded; without --model, the built-in teaching model.
 core::Result<core::LoadedModel> loadModelOption(const QCommandLineParser& parser);
 // --text, present and not empty.
 core::Result<QString> textOption(const QCommandLineParser& parser);

@@ -11,5 +11,6 @@ int runAttention(const QStringList& args);
 int runPredict(const QStringList& args);
 int runBench(const QStringList& args);
 int runRender(const QStringList& args);  // needs the ui library
+int runTrainTeaching(const QStringList& args);
 
 }  // namespace attnscope::cli

@@ -28,6 +28,8 @@ const Command kCommands[] = {
      attnscope::cli::runPredict},
     {"bench", "Time the forward pass; prints one JSON line with milliseconds and GFLOPS.",
      attnscope::cli::runBench},
+    {"train-teaching", "Train the built-in teaching model (pronoun resolution) into a model folder.",
+     attnscope::cli::runTrainTeaching},
 #ifdef ATTNSCOPE_HAVE_UI
     {"render", "Draw a view (links, heatmap, grid) into a PNG, SVG or PDF file, without a display.",
      attnscope::cli::runRender},
@@ -91,5 +93,5 @@ int main(int argc, char** argv) {
             return c.run(rest);
         }
     }
-    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, render; see --help)").arg(command));
+    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, render, train-teaching; see --help)").arg(command));
 }

@@ -9,7 +9,7 @@ namespace attnscope::cli {
 
 int runPredict(const QStringList& args) {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder (default: the built-in teaching model)."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("The input text; encoders need a mask token ([MASK] or <mask>)."),
                       QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("top"), QStringLiteral("How many tokens to list (default 5)."), QStringLiteral("K")});

@@ -15,7 +15,7 @@ using namespace attnscope::ui;
 
 int runRender(const QStringList& args) {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder (default: the built-in teaching model)."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("The input text."), QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("view"), QStringLiteral("links, heatmap, grid or qkv."), QStringLiteral("VIEW")});
     parser.addOption({QStringLiteral("step"), QStringLiteral("qkv: show steps 1..S of 10 (default all)."), QStringLiteral("S")});

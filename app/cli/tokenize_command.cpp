@@ -3,22 +3,23 @@
 
 #include "io/json_writer.h"
 #include "io/trace_export.h"
+#include "model/builtin_models.h"
 #include "tokenize/tokenizer_loader.h"
 
 namespace attnscope::cli {
 
 int runTokenize(const QStringList& args) {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("model"), QStringLiteral("Model folder (tokenizer files are enough)."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("model"), QStringLiteral("Model folder (tokenizer files are enough; default: the built-in teaching model)."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("The text to tokenize."), QStringLiteral("TEXT")});
     if (int status = parseCommand(parser, args, QStringLiteral("Prints {\"tokens\", \"ids\", \"offsets\"} as JSON; offsets are "
                                                                "[begin, end) in characters (code points) of the text."));
         status >= 0)
         return status;
-    if (!parser.isSet(QStringLiteral("model"))) return usageError(QStringLiteral("--model DIR is required"));
     auto text = textOption(parser);
     if (!text) return fail(text.error());
-    auto tokenizer = core::loadTokenizer(parser.value(QStringLiteral("model")));
+    auto tokenizer = core::loadTokenizer(parser.isSet(QStringLiteral("model")) ? parser.value(QStringLiteral("model"))
+                                                                               : core::builtinTeachingModelPath());
     if (!tokenizer) return fail(tokenizer.error());
     auto enc = (*tokenizer)->encode(*text);
     if (!enc) return fail(enc.error());

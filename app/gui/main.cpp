@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
     parser.setApplicationDescription(QStringLiteral("See what every attention head of a transformer does."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOption({QStringLiteral("model"), QStringLiteral("Open this Hugging Face model folder."), QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("model"), QStringLiteral("Open this Hugging Face model folder (default: the built-in teaching model)."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("Start with this text."), QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("view"), QStringLiteral("Start on this view: links, heatmap, grid or qkv."), QStringLiteral("VIEW")});
     parser.addOption({QStringLiteral("screenshot"),
@@ -30,8 +30,9 @@ int main(int argc, char** argv) {
     window.show();
     if (parser.isSet(QStringLiteral("view"))) window.showView(parser.value(QStringLiteral("view")));
     if (parser.isSet(QStringLiteral("text"))) window.setText(parser.value(QStringLiteral("text")));
-    if (parser.isSet(QStringLiteral("model"))) window.openModel(parser.value(QStringLiteral("model")));
     if (!parser.positionalArguments().isEmpty()) window.openSession(parser.positionalArguments().first());
+    else if (parser.isSet(QStringLiteral("model"))) window.openModel(parser.value(QStringLiteral("model")));
+    else window.openBuiltinModel();
     if (parser.isSet(QStringLiteral("screenshot"))) {
         const QString file = parser.value(QStringLiteral("screenshot"));
         auto save = [&window, file] {

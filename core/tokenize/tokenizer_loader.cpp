@@ -31,16 +31,10 @@ void addSpecial(Tokenizer& t, const QString& content, bool lstrip = false) {
     t.specials.push_back({content, id, lstrip, false});
 }
 
-Result<std::shared_ptr<const Tokenizer>> loadVocabTxt(const QString& dir, const QJsonObject& cfg) {
-    QFile file(QDir(dir).filePath(QStringLiteral("vocab.txt")));
-    if (!file.open(QIODevice::ReadOnly)) return tokError(QStringLiteral("vocab.txt"), file.errorString());
+Result<std::shared_ptr<const Tokenizer>> wordPieceFromVocab(const QStringList& vocab, const QJsonObject& cfg) {
     auto model = std::make_unique<WordPieceModel>();
     int id = 0;
-    while (!file.atEnd()) {
-        QString line = QString::fromUtf8(file.readLine());
-        while (line.endsWith(QLatin1Char('\n')) || line.endsWith(QLatin1Char('\r'))) line.chop(1);
-        model->vocabulary().add(line, id++);
-    }
+    for (const QString& token : vocab) model->vocabulary().add(token, id++);
     if (id == 0) return tokError(QStringLiteral("vocab.txt"), QStringLiteral("the vocabulary is empty"));
     model->unkToken = configToken(cfg, "unk_token", QStringLiteral("[UNK]"));
     if (!model->vocabulary().contains(model->unkToken))
@@ -60,6 +54,18 @@ Result<std::shared_ptr<const Tokenizer>> loadVocabTxt(const QString& dir, const 
     tok->templatePrefix = {tok->id(cls)};
     tok->templateSuffix = {tok->id(sep)};
     return std::shared_ptr<const Tokenizer>(tok);
+}
+
+Result<std::shared_ptr<const Tokenizer>> loadVocabTxt(const QString& dir, const QJsonObject& cfg) {
+    QFile file(QDir(dir).filePath(QStringLiteral("vocab.txt")));
+    if (!file.open(QIODevice::ReadOnly)) return tokError(QStringLiteral("vocab.txt"), file.errorString());
+    QStringList vocab;
+    while (!file.atEnd()) {
+        QString line = QString::fromUtf8(file.readLine());
+        while (line.endsWith(QLatin1Char('\n')) || line.endsWith(QLatin1Char('\r'))) line.chop(1);
+        vocab << line;
+    }
+    return wordPieceFromVocab(vocab, cfg);
 }
 
 Status readMerges(const QString& path, BpeModel& model) {
@@ -121,6 +127,10 @@ Result<std::shared_ptr<const Tokenizer>> loadBpeFiles(const QString& dir, const 
 }
 
 }  // namespace
+
+Result<std::shared_ptr<const Tokenizer>> makeWordPieceTokenizer(const QStringList& vocab, bool lowercase) {
+    return wordPieceFromVocab(vocab, QJsonObject{{"do_lower_case", lowercase}});
+}
 
 Result<std::shared_ptr<const Tokenizer>> loadTokenizer(const QString& folder) {
     const QDir dir(folder);

@@ -15,6 +15,10 @@ namespace attnscope::core {
 // may hold only tokenizer files; config.json's model_type, when there, picks RoBERTa's template.
 Result<std::shared_ptr<const Tokenizer>> loadTokenizer(const QString& folder);
 
+// A BERT WordPiece tokenizer over an in-memory vocabulary (the trainer's word-level vocabularies):
+// [CLS] ... [SEP] template, special tokens from the vocabulary.
+Result<std::shared_ptr<const Tokenizer>> makeWordPieceTokenizer(const QStringList& vocab, bool lowercase = true);
+
 // tokenizer.json's content (exposed for tests).
 Result<std::shared_ptr<const Tokenizer>> parseTokenizerJson(const QJsonObject& json);
 

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void badInput_data();
     void badInput();
     void invalidUtf8();
+    void builtinModelByDefault();
     void render_data();
     void render();
 
@@ -144,7 +145,7 @@ void TestCli::bench() {
 
 void TestCli::helpForEveryCommand_data() {
     QTest::addColumn<QString>("command");
-    for (const char* c : {"tokenize", "attention", "predict", "bench", "render"}) QTest::newRow(c) << c;
+    for (const char* c : {"tokenize", "attention", "predict", "bench", "render", "train-teaching"}) QTest::newRow(c) << c;
 }
 
 void TestCli::helpForEveryCommand() {
@@ -177,6 +178,8 @@ void TestCli::badInput_data() {
     QTest::newRow("bench needs a model") << QStringList{"bench", "--seq", "8"} << "exactly one of --model";
     QTest::newRow("bench seq too long") << QStringList{"bench", "--model", bert, "--seq", "100"} << "exceeds the model's limit of 64";
     QTest::newRow("bad --top") << QStringList{"predict", "--model", bert, "--text", "[MASK]", "--top", "0"} << "--top must be";
+    QTest::newRow("train-teaching: needs --out") << QStringList{"train-teaching"} << "--out DIR is required";
+    QTest::newRow("train-teaching: foreign folder") << QStringList{"train-teaching", "--out", bert + "/.."} << "is not an AttnScope model folder";
     QTest::newRow("render: unknown view") << QStringList{"render", "--model", bert, "--text", "hi", "--view", "pie", "--out", out + ".png"}
                                           << "--view must be links, heatmap, grid or qkv, not 'pie'";
     QTest::newRow("render: bad extension") << QStringList{"render", "--model", bert, "--text", "hi", "--view", "grid", "--out", out}
@@ -199,6 +202,18 @@ void TestCli::badInput() {
     QVERIFY(r.out.isEmpty());
     QVERIFY(!QFile::exists(m_dir.filePath("never-written.json")));
     QVERIFY(!QFile::exists(m_dir.filePath("never-written.json.png")));
+}
+
+void TestCli::builtinModelByDefault() {
+    const Run r = run({"attention", "--text", "The animal didn't cross the road because it was tired."});
+    QCOMPARE(r.status, 0);
+    const QJsonObject o = json(r.out);
+    QCOMPARE(o.value("model_type").toString(), QStringLiteral("bert"));
+    QVERIFY(o.value("tokens").toArray().contains(QStringLiteral("animal")));
+    QCOMPARE(o.value("num_layers").toInt(), 3);
+    const Run t = run({"tokenize", "--text", "The zebra didn't cross the road."});
+    QCOMPARE(t.status, 0);
+    QCOMPARE(json(t.out).value("tokens").toArray().at(2).toString(), QStringLiteral("[UNK]"));
 }
 
 void TestCli::render_data() {

@@ -1,6 +1,7 @@
 #include "widgets/main_window.h"
 
 #include "export/figure_export.h"
+#include "model/builtin_models.h"
 #include "export/view_export.h"
 #include "widgets/heatmap_view.h"
 #include "widgets/links_view.h"
@@ -37,6 +38,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace attnscope::ui {
@@ -100,8 +102,21 @@ void MainWindow::buildUi() {
     big.setPointSizeF(big.pointSizeF() * 1.4);
     m_sentence->setFont(big);
     m_sentence->setClearButtonEnabled(true);
-    connect(m_sentence, &QLineEdit::textChanged, this, [this](const QString& t) { m_session->setText(t); });
-    layout->addWidget(m_sentence);
+    connect(m_sentence, &QLineEdit::textChanged, this, [this](const QString& t) {
+        m_session->setText(t);
+        m_swap->setEnabled(t.contains(QLatin1String("tired")) || t.contains(QLatin1String("wide")));
+    });
+    auto* sentenceRow = new QHBoxLayout;
+    sentenceRow->addWidget(m_sentence, 1);
+    m_swap = new QToolButton;
+    m_swap->setText(tr("tired ⇄ wide"));
+    m_swap->setToolTip(tr("Swap the word that decides what “it” refers to (Ctrl+T)"));
+    m_swap->setShortcut(QKeySequence(QStringLiteral("Ctrl+T")));
+    m_swap->setFont(big);
+    m_swap->setEnabled(false);
+    connect(m_swap, &QToolButton::clicked, this, &MainWindow::swapTwinWord);
+    sentenceRow->addWidget(m_swap);
+    layout->addLayout(sentenceRow);
 
     m_error = new QLabel;
     m_error->setStyleSheet(QStringLiteral("color: #b02818;"));
@@ -206,6 +221,7 @@ void MainWindow::buildMenus() {
         if (!dir.isEmpty()) openModel(dir);
     });
     open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open &Built-in Teaching Model"), this, &MainWindow::openBuiltinModel);
     m_recent = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     file->addSeparator();
@@ -275,6 +291,26 @@ void MainWindow::buildMenus() {
 
 void MainWindow::openModel(const QString& folder) { m_session->openModel(folder); }
 
+void MainWindow::openBuiltinModel() {
+    if (m_sentence->text().trimmed().isEmpty()) {
+        m_sentence->blockSignals(true);
+        m_sentence->setText(core::defaultSentence());
+        m_sentence->blockSignals(false);
+        m_swap->setEnabled(true);
+        m_session->setText(core::defaultSentence());
+    }
+    openModel(core::builtinTeachingModelPath());
+}
+
+void MainWindow::swapTwinWord() {
+    QString text = m_sentence->text();
+    if (text.contains(QLatin1String("tired"))) text.replace(QLatin1String("tired"), QLatin1String("wide"));
+    else if (text.contains(QLatin1String("wide"))) text.replace(QLatin1String("wide"), QLatin1String("tired"));
+    else return;
+    m_sentence->setText(text);
+    m_session->analyzeNow(text);
+}
+
 void MainWindow::setText(const QString& text) {
     m_sentence->setText(text);
     m_session->analyzeNow(text);
@@ -300,19 +336,25 @@ void MainWindow::onModelChanged() {
     if (!model) return;
     m_stack->setCurrentWidget(m_tabs);
     showError(QString());
-    m_modelLabel->setText(QStringLiteral("%1 — %2").arg(model->config().name, model->summary()));
+    const bool builtin = model->folder.startsWith(QLatin1Char(':'));
+    m_modelLabel->setText(QStringLiteral("%1%2 — %3")
+                              .arg(model->config().name, builtin ? tr(" (built in)") : QString(), model->summary()));
     statusBar()->clearMessage();
     setWindowTitle(QStringLiteral("AttnScope — %1").arg(model->config().name));
-    QSettings settings;
-    QStringList recent = settings.value(QStringLiteral("recentModels")).toStringList();
-    recent.removeAll(model->folder);
-    recent.prepend(model->folder);
-    settings.setValue(QStringLiteral("recentModels"), recent.mid(0, 8));
-    updateRecentMenu();
+    if (!builtin) {
+        QSettings settings;
+        QStringList recent = settings.value(QStringLiteral("recentModels")).toStringList();
+        recent.removeAll(model->folder);
+        recent.prepend(model->folder);
+        settings.setValue(QStringLiteral("recentModels"), recent.mid(0, 8));
+        updateRecentMenu();
+    }
     m_state->setLimits(model->config().layers, model->config().heads, m_state->tokens());
-    if (model->config().coreferenceHead) {
+    if (model->config().coreferenceHead) {  // open on the head that resolves pronouns, "it" singled out
+        m_state->setHeadMode(HeadMode::Single);
         m_state->setLayer(model->config().coreferenceHead->first);
         m_state->setHead(model->config().coreferenceHead->second);
+        m_pinPronoun = true;
     }
     if (m_sentence->text().trimmed().isEmpty()) m_session->setText(QString());
 }
@@ -331,6 +373,11 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     m_timing->setText(tr("%1 tokens · %2 ms").arg(t.tokens()).arg(result->milliseconds, 0, 'f', result->milliseconds < 10 ? 1 : 0));
     syncControls();
     applyPendingSession();
+    if (m_pinPronoun) {  // the teaching model opens with "it" pinned, so its attention shows at once
+        m_pinPronoun = false;
+        const int it = result->encoding.tokens.indexOf(QStringLiteral("it"));
+        if (it >= 0) m_state->setPinnedToken(it);
+    }
 }
 
 void MainWindow::openSession(const QString& path) {

@@ -17,6 +17,7 @@ class QSlider;
 class QSpinBox;
 class QStackedWidget;
 class QTabWidget;
+class QToolButton;
 
 namespace attnscope::ui {
 
@@ -38,6 +39,10 @@ public:
     AnalysisSession* session() { return m_session; }
     ViewState* viewState() { return m_state; }
     void openModel(const QString& folder);
+    // The teaching model built into AttnScope, on its "animal ... tired" sentence.
+    void openBuiltinModel();
+    // Swaps "tired" and "wide" in the sentence (the word that flips what "it" refers to).
+    void swapTwinWord();
     void setText(const QString& text);
     QString text() const;
     FigureView* currentFigure() const;
@@ -72,6 +77,7 @@ private:
     ViewState* m_state;
     QLineEdit* m_sentence = nullptr;
     QLabel* m_error = nullptr;
+    QToolButton* m_swap = nullptr;
     TokenBar* m_tokens = nullptr;
     QSpinBox* m_layer = nullptr;
     QSpinBox* m_head = nullptr;
@@ -93,6 +99,7 @@ private:
     QMenu* m_recent = nullptr;
     std::optional<SessionFile> m_pendingSession;
     bool m_presentation = false;
+    bool m_pinPronoun = false;
     bool m_dark = false;
     QFont m_normalFont;
 };
