@@ -26,7 +26,8 @@ struct AnalysisResult {
     core::Encoding encoding;
     QStringList labels;         // readable token texts ("Ġworld" -> "world", specials as is)
     std::shared_ptr<const core::AttentionTrace> trace;
-    std::vector<PositionPredictions> predictions;
+    std::vector<PositionPredictions> predictions;  // each mask token (encoders) or the next token (decoders)
+    std::vector<PositionPredictions> perToken;     // encoders with an LM head: top-k at every position
     bool causal = false;
     bool truncated = false;
     double milliseconds = 0;    // tokenize + forward + predictions

@@ -37,13 +37,18 @@ core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, cons
             for (int i = 0; i < result->encoding.size(); ++i)
                 if (result->encoding.ids[size_t(i)] == tok.maskId()) positions.push_back(i);
         }
-        for (int p : positions) {
+        auto at = [&](int p) {
             PositionPredictions pp;
             pp.position = p;
             pp.top = model.model->topK(analysis->output, p, AnalysisSession::kTopK);
             for (const auto& s : pp.top) pp.texts << tok.display(s.id);
-            result->predictions.push_back(std::move(pp));
-        }
+            return pp;
+        };
+        for (int p : positions) result->predictions.push_back(at(p));
+        // What the head reads at every token (a pronoun's referent, for the teaching model); cheap
+        // for small vocabularies, skipped for large ones where it would cost more than the forward.
+        if (!result->causal && int64_t(model.config().vocabSize) * result->encoding.size() <= 4'000'000)
+            for (int p = 0; p < result->encoding.size(); ++p) result->perToken.push_back(at(p));
     }
     result->milliseconds = double(timer.nsecsElapsed()) / 1e6;
     return AnalysisResultPtr(result);

@@ -64,6 +64,7 @@ MainWindow::MainWindow(QWidget* parent)
         statusBar()->showMessage(tr("Loading %1…").arg(folder));
     });
     connect(m_state, &ViewState::changed, this, &MainWindow::syncControls);
+    connect(m_state, &ViewState::focusChanged, this, [this] { m_predictions->setFocusToken(m_state->focusToken()); });
     resize(1400, 900);
     m_normalFont = QApplication::font();
     restoreSettings();

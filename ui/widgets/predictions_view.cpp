@@ -13,6 +13,12 @@ void PredictionsView::setResult(AnalysisResultPtr result, bool hasHead) {
     update();
 }
 
+void PredictionsView::setFocusToken(int token) {
+    if (token == m_focus) return;
+    m_focus = token;
+    update();
+}
+
 void PredictionsView::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.fillRect(rect(), palette().color(QPalette::Base));
@@ -23,17 +29,23 @@ void PredictionsView::paintEvent(QPaintEvent*) {
     auto message = [&](const QString& text) { p.drawText(area, Qt::AlignTop | Qt::AlignLeft | Qt::TextWordWrap, text); };
     if (!m_result) return;
     if (!m_hasHead) return message(tr("This checkpoint has no language-model head, so it cannot predict tokens."));
-    if (m_result->predictions.empty())
-        return message(m_result->causal ? QString() : tr("Put [MASK] (or <mask>) in the sentence to see what the model predicts there."));
+    std::vector<PositionPredictions> shown = m_result->predictions;
+    if (shown.empty() && m_focus >= 0 && m_focus < int(m_result->perToken.size())) shown.push_back(m_result->perToken[size_t(m_focus)]);
+    if (shown.empty())
+        return message(m_result->causal ? QString()
+                                        : tr("Put [MASK] (or <mask>) in the sentence to see what the model predicts there, "
+                                             "or point at a token to see what the model reads at it."));
     double y = area.top();
     const double row = fm.height() * 1.5;
-    for (const PositionPredictions& pp : m_result->predictions) {
+    for (const PositionPredictions& pp : shown) {
         QFont bold = font();
         bold.setBold(true);
         p.setFont(bold);
         p.setPen(palette().color(QPalette::Text));
         const QString heading = m_result->causal ? tr("Next token after “%1”").arg(m_result->labels.value(pp.position))
-                                                 : tr("Token #%1 (%2)").arg(pp.position).arg(m_result->labels.value(pp.position));
+                                : m_result->predictions.empty()
+                                    ? tr("The model reads “%1” (#%2) as").arg(m_result->labels.value(pp.position)).arg(pp.position)
+                                    : tr("Token #%1 (%2)").arg(pp.position).arg(m_result->labels.value(pp.position));
         p.drawText(QRectF(area.left(), y, area.width(), row), Qt::AlignLeft | Qt::AlignVCenter, heading);
         y += row;
         p.setFont(font());

@@ -13,6 +13,8 @@ class PredictionsView : public QWidget {
 public:
     explicit PredictionsView(QWidget* parent = nullptr);
     void setResult(AnalysisResultPtr result, bool hasHead);
+    // The token singled out in the views (hovered or pinned), -1 for none.
+    void setFocusToken(int token);
     QSize sizeHint() const override { return QSize(260, 300); }
 
 protected:
@@ -21,6 +23,7 @@ protected:
 private:
     AnalysisResultPtr m_result;
     bool m_hasHead = false;
+    int m_focus = -1;
 };
 
 }  // namespace attnscope::ui
