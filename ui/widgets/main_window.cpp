@@ -8,6 +8,7 @@
 #include "widgets/model_grid_view.h"
 #include "widgets/predictions_view.h"
 #include "widgets/qkv_view.h"
+#include "widgets/train_view.h"
 #include "widgets/token_bar.h"
 
 #include <QAction>
@@ -194,6 +195,12 @@ void MainWindow::buildUi() {
     m_tabs->addTab(m_heatmap, tr("Heatmap"));
     m_tabs->addTab(m_grid, tr("Model grid"));
     m_tabs->addTab(m_qkv, tr("Q/K/V step by step"));
+    m_train = new TrainView;
+    m_tabs->addTab(m_train, tr("Train"));
+    connect(m_train, &TrainView::useModel, this, [this](const QString& folder) {
+        openModel(folder);
+        showView(QStringLiteral("heatmap"));
+    });
     connect(m_grid, &ModelGridView::headActivated, this, [this] { m_tabs->setCurrentWidget(m_heatmap); });
     m_stack->addWidget(m_tabs);
     layout->addWidget(m_stack, 1);
@@ -323,6 +330,7 @@ QString MainWindow::errorText() const { return m_error->isVisible() ? m_error->t
 FigureView* MainWindow::currentFigure() const { return qobject_cast<FigureView*>(m_tabs->currentWidget()); }
 
 void MainWindow::showView(const QString& name) {
+    if (name == QLatin1String("train")) return m_tabs->setCurrentWidget(m_train);
     for (int i = 0; i < m_tabs->count(); ++i)
         if (auto* f = qobject_cast<FigureView*>(m_tabs->widget(i)); f && f->figureName() == name) m_tabs->setCurrentIndex(i);
 }

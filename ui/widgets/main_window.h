@@ -27,6 +27,7 @@ class LinksView;
 class ModelGridView;
 class PredictionsView;
 class QkvView;
+class TrainView;
 class TokenBar;
 
 // The sentence bar, the token chips, the layer/head controls and the views.
@@ -46,7 +47,7 @@ public:
     void setText(const QString& text);
     QString text() const;
     FigureView* currentFigure() const;
-    void showView(const QString& name);  // "links", "heatmap", "grid", "qkv"
+    void showView(const QString& name);  // "links", "heatmap", "grid", "qkv", "train"
     QString errorText() const;
     // Opens a saved session: its model, its text, then its selection once the analysis is in.
     void openSession(const QString& path);
@@ -92,6 +93,7 @@ private:
     HeatmapView* m_heatmap = nullptr;
     ModelGridView* m_grid = nullptr;
     QkvView* m_qkv = nullptr;
+    TrainView* m_train = nullptr;
     PredictionsView* m_predictions = nullptr;
     QLabel* m_modelLabel = nullptr;
     QLabel* m_timing = nullptr;
