@@ -1,6 +1,7 @@
 #pragma once
 
 #include "io/checkpoint.h"
+#include "model/image_tensor.h"
 #include "model/model_config.h"
 #include "trace/trace_sink.h"
 #include "util/result.h"
@@ -44,6 +45,15 @@ public:
     virtual std::vector<float> lmLogits(const ForwardOutput& out, int position) const = 0;
     // The k most probable tokens at a position (softmax over the vocabulary).
     std::vector<TokenScore> topK(const ForwardOutput& out, int position, int k) const;
+
+    // Vision models: pixels (3, S, S) already preprocessed; tokens are [CLS] then the patches.
+    virtual Result<ForwardOutput> forwardImage(const ImageTensor& /*pixels*/, TraceSink* /*sink*/,
+                                               const std::atomic<bool>* /*cancel*/ = nullptr) const {
+        return inputError(QStringLiteral("%1 is a text model; give it text, not an image").arg(m_config.modelType));
+    }
+    // Image classifiers: class logits from the [CLS] token.
+    virtual bool hasClassifier() const { return false; }
+    virtual std::vector<float> classLogits(const ForwardOutput& /*out*/) const { return {}; }
 
 protected:
     Model(ModelConfig config, std::shared_ptr<Checkpoint> checkpoint)

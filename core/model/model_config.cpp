@@ -6,6 +6,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 
+#include <algorithm>
 #include <cmath>
 
 namespace attnscope::core {
@@ -140,6 +141,38 @@ void readGpt2(ConfigReader& r, ModelConfig& c) {
         r.fail(QStringLiteral("scale_attn_by_inverse_layer_idx is not supported"));
 }
 
+void readVit(ConfigReader& r, ModelConfig& c, const QJsonObject& json) {
+    c.hidden = r.required("hidden_size");
+    c.layers = r.required("num_hidden_layers");
+    c.heads = r.required("num_attention_heads");
+    c.intermediate = r.required("intermediate_size");
+    c.imageSize = r.optional("image_size", 224);
+    c.patchSize = r.optional("patch_size", 16);
+    c.channels = r.optional("num_channels", 3);
+    c.layerNormEps = float(r.number("layer_norm_eps", 1e-12));
+    const QString act = r.string("hidden_act", QStringLiteral("gelu"));
+    if (auto a = activationFromName(act)) c.activation = *a;
+    else r.fail(QStringLiteral("hidden_act '%1' is not supported (gelu, gelu_new, relu)").arg(act));
+    if (!r.boolean("qkv_bias", true)) r.fail(QStringLiteral("qkv_bias false is not supported"));
+    if (c.patchSize <= 0 || c.imageSize % std::max(1, c.patchSize) != 0)
+        r.fail(QStringLiteral("image_size %1 is not a multiple of patch_size %2").arg(c.imageSize).arg(c.patchSize));
+    if (c.channels != 3) r.fail(QStringLiteral("num_channels %1 is not supported (3)").arg(c.channels));
+    const QJsonObject labels = json.value(QStringLiteral("id2label")).toObject();
+    c.labels.resize(labels.size());
+    for (auto it = labels.begin(); it != labels.end(); ++it) {
+        bool ok = false;
+        const int id = it.key().toInt(&ok);
+        if (!ok || id < 0 || id >= labels.size()) {
+            r.fail(QStringLiteral("id2label key '%1' is not an id from 0 to %2").arg(it.key()).arg(labels.size() - 1));
+            break;
+        }
+        c.labels[id] = it.value().toString();
+    }
+    const int patches = c.patchesPerSide() * c.patchesPerSide();
+    c.maxPositions = patches + 1;
+    c.vocabSize = std::max(1, int(c.labels.size()));  // classes, for the classifier head
+}
+
 }  // namespace
 
 int ModelConfig::maxTokens() const {
@@ -148,7 +181,7 @@ int ModelConfig::maxTokens() const {
 
 QStringList supportedModelTypes() {
     return {QStringLiteral("bert"), QStringLiteral("roberta"), QStringLiteral("distilbert"),
-            QStringLiteral("gpt2")};
+            QStringLiteral("gpt2"), QStringLiteral("vit")};
 }
 
 Result<ModelConfig> parseModelConfig(const QJsonObject& json) {
@@ -172,6 +205,9 @@ Result<ModelConfig> parseModelConfig(const QJsonObject& json) {
     } else if (c.modelType == QLatin1String("gpt2")) {
         c.family = Family::Gpt2;
         readGpt2(r, c);
+    } else if (c.modelType == QLatin1String("vit")) {
+        c.family = Family::Vit;
+        readVit(r, c, json);
     } else {
         return inputError(QStringLiteral("config.json: model_type '%1' is not supported (supported: %2)")
                               .arg(c.modelType, supportedModelTypes().join(QStringLiteral(", "))));

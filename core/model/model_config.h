@@ -12,7 +12,7 @@
 
 namespace attnscope::core {
 
-enum class Family { Bert, Roberta, DistilBert, Gpt2 };
+enum class Family { Bert, Roberta, DistilBert, Gpt2, Vit };
 
 // The architecture facts AttnScope needs from a Hugging Face config.json, normalised across
 // families (each family names its keys differently).
@@ -33,6 +33,13 @@ struct ModelConfig {
     // Written by AttnScope's trainer: the head that resolves pronouns.
     std::optional<std::pair<int, int>> coreferenceHead;
     QString name;  // _name_or_path, or the folder name
+    // Vision (ViT): square images of imageSize pixels cut into patchSize patches; class names.
+    int imageSize = 0;
+    int patchSize = 0;
+    int channels = 3;
+    QStringList labels;  // id2label in id order (empty without a classifier)
+    bool isVision() const { return family == Family::Vit; }
+    int patchesPerSide() const { return patchSize > 0 ? imageSize / patchSize : 0; }
 
     int headDim() const { return heads > 0 ? hidden / heads : 0; }
     // Longest input in tokens (RoBERTa's positions start after the padding index).

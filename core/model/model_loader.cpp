@@ -2,6 +2,7 @@
 
 #include "model/encoder_model.h"
 #include "model/gpt2_model.h"
+#include "model/vit_model.h"
 #include "tokenize/tokenizer_loader.h"
 
 #include <QDir>
@@ -29,6 +30,8 @@ Result<std::shared_ptr<Model>> buildModel(const ModelConfig& config, std::shared
             return EncoderModel::load(config, std::move(checkpoint));
         case Family::Gpt2:
             return Gpt2Model::load(config, std::move(checkpoint));
+        case Family::Vit:
+            return VitModel::load(config, std::move(checkpoint));
     }
     return internalError(QStringLiteral("unknown model family"));
 }
@@ -41,6 +44,8 @@ Result<LoadedModel> loadModelFolder(const QString& folder) {
     if (!checkpoint) return checkpoint.error();
     auto model = buildModel(*config, std::move(checkpoint).value());
     if (!model) return model.error();
+    if (config->isVision())  // images need no tokenizer (preprocessor_config.json is read when an image comes)
+        return LoadedModel{QDir(folder).absolutePath(), std::move(model).value(), nullptr};
     auto tokenizer = loadTokenizer(folder);
     if (!tokenizer) return tokenizer.error();
     if ((*tokenizer)->vocabSize() > config->vocabSize)

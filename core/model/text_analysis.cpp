@@ -4,6 +4,8 @@ namespace attnscope::core {
 
 Result<TextAnalysis> analyzeText(const LoadedModel& loaded, const QString& text, const AnalysisOptions& options,
                                  const std::atomic<bool>* cancel) {
+    if (!loaded.tokenizer)
+        return inputError(QStringLiteral("%1 is an image model; give it an image, not text").arg(loaded.config().name));
     if (text.trimmed().isEmpty()) return inputError(QStringLiteral("the text is empty"));
     auto encoded = loaded.tokenizer->encode(text);
     if (!encoded) return encoded.error();
@@ -34,6 +36,34 @@ Result<TextAnalysis> analyzeText(const LoadedModel& loaded, const QString& text,
     }
     TraceRecorder recorder;
     auto out = loaded.model->forward(e.ids, {}, options.record ? &recorder : nullptr, cancel);
+    if (!out) return out.error();
+    result.output = std::move(out).value();
+    if (options.record) result.trace = recorder.take();
+    return result;
+}
+
+QString patchName(int row, int column) { return QStringLiteral("p(%1,%2)").arg(row).arg(column); }
+
+Result<TextAnalysis> analyzeImage(const LoadedModel& loaded, const ImageTensor& pixels, const AnalysisOptions& options,
+                                  const std::atomic<bool>* cancel) {
+    if (!loaded.config().isVision())
+        return inputError(QStringLiteral("%1 is a text model; give it text, not an image").arg(loaded.config().name));
+    TextAnalysis result;
+    Encoding& e = result.encoding;
+    const int g = loaded.config().patchesPerSide();
+    e.ids.push_back(0);
+    e.tokens << QStringLiteral("[CLS]");
+    e.offsets.emplace_back(0, 0);
+    e.special.push_back(true);
+    for (int r = 0; r < g; ++r)
+        for (int c = 0; c < g; ++c) {
+            e.ids.push_back(r * g + c + 1);
+            e.tokens << patchName(r, c);
+            e.offsets.emplace_back(0, 0);
+            e.special.push_back(false);
+        }
+    TraceRecorder recorder;
+    auto out = loaded.model->forwardImage(pixels, options.record ? &recorder : nullptr, cancel);
     if (!out) return out.error();
     result.output = std::move(out).value();
     if (options.record) result.trace = recorder.take();

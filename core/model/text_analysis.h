@@ -20,6 +20,12 @@ struct TextAnalysis {
     bool truncated = false;
 };
 
+// Image input for vision models: tokens are "[CLS]", "p(0,0)", "p(0,1)", ... (row, column of the
+// patch grid); pixels are already preprocessed to the model's (3, S, S).
+Result<TextAnalysis> analyzeImage(const LoadedModel& loaded, const ImageTensor& pixels, const AnalysisOptions& options,
+                                  const std::atomic<bool>* cancel = nullptr);
+QString patchName(int row, int column);
+
 // Tokenizes text, checks it fits the model, runs the forward pass and records the trace.
 Result<TextAnalysis> analyzeText(const LoadedModel& loaded, const QString& text, const AnalysisOptions& options,
                                  const std::atomic<bool>* cancel = nullptr);

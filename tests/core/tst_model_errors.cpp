@@ -33,7 +33,7 @@ void TestModelErrors::badConfig_data() {
     QTest::newRow("wrong type") << "num_attention_heads" << QJsonValue("4")
                                 << "config.json: 'num_attention_heads' should be a non-negative integer, found a string";
     QTest::newRow("unsupported model_type") << "model_type" << QJsonValue("llama")
-                                            << "model_type 'llama' is not supported (supported: bert, roberta, distilbert, gpt2)";
+                                            << "model_type 'llama' is not supported (supported: bert, roberta, distilbert, gpt2, vit)";
     QTest::newRow("wrong shape") << "intermediate_size" << QJsonValue(48)
                                  << "tensor 'encoder.layer.0.intermediate.dense.weight': expected shape [48, 32], found [64, 32]";
     QTest::newRow("missing tensor") << "num_hidden_layers" << QJsonValue(3)

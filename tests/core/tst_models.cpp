@@ -55,7 +55,16 @@ void TestModels::matchesReference() {
     QVERIFY(!ref.isEmpty());
     auto loaded = loadModelFolder(attnscope::test::modelFixture(fixture));
     QVERIFY2(loaded, qPrintable(loaded.message()));
-    auto a = analyzeText(*loaded, ref.value(QStringLiteral("text")).toString(), {});
+    const bool vision = loaded->config().isVision();
+    ImageTensor pixels;
+    if (vision) {  // the reference's input, already normalised: (3, S, S)
+        const QJsonArray chans = ref.value(QStringLiteral("pixels")).toArray();
+        pixels.height = pixels.width = chans[0].toArray().size();
+        for (const QJsonValue& c : chans)
+            for (const QJsonValue& row : c.toArray())
+                for (const QJsonValue& v : row.toArray()) pixels.data.push_back(float(v.toDouble()));
+    }
+    auto a = vision ? analyzeImage(*loaded, pixels, {}) : analyzeText(*loaded, ref.value(QStringLiteral("text")).toString(), {});
     QVERIFY2(a, qPrintable(a.message()));
 
     QList<int> ids;
@@ -93,7 +102,15 @@ void TestModels::matchesReference() {
                 QVERIFY(std::abs(sum - 1) < 1e-5);
             }
 
-    if (ref.contains(QStringLiteral("top_ids"))) {
+    if (vision) {
+        QCOMPARE(a->encoding.tokens.at(1), QStringLiteral("p(0,0)"));
+        QVERIFY(loaded->model->hasClassifier());
+        const auto logits = loaded->model->classLogits(a->output);
+        const QJsonArray refLogits = ref.value(QStringLiteral("class_logits")).toArray();
+        QCOMPARE(int(logits.size()), int(refLogits.size()));
+        for (int i = 0; i < refLogits.size(); ++i) QVERIFY(std::abs(logits[size_t(i)] - refLogits[i].toDouble()) < 1e-4);
+        QCOMPARE(loaded->config().labels.at(2), QStringLiteral("triangle"));
+    } else if (ref.contains(QStringLiteral("top_ids"))) {
         QVERIFY(loaded->model->hasLmHead());
         const int pos = ref.value(QStringLiteral("predict_position")).toInt();
         const auto top = loaded->model->topK(a->output, pos, 5);

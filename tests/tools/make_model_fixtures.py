@@ -495,6 +495,76 @@ def make_gpt2(name, dtype="F32", prefix=False, tokenizer="files", lm_head=False,
     with open(os.path.join(folder, "expected.json"), "w") as f:
         json.dump(expected_json(text, ids, out, heads, len(ids) - 1), f)
 
+def vit_reference(P, cfg, pixels):
+    """Pre-LN ViT (Dosovitskiy et al.; HF ViTModel semantics): conv patch embedding, [CLS], positions."""
+    L, heads, eps, p = cfg["layers"], cfg["heads"], cfg["eps"], cfg["patch"]
+    emb = torch.nn.functional.conv2d(pixels[None], P["patch_w"], P["patch_b"], stride=p)[0]  # (H, g, g)
+    x = torch.cat([P["cls"].reshape(1, -1), emb.flatten(1).T], 0) + P["pos"][0]
+    hidden, atts, scores, qs, ks, vs = [x], [], [], [], [], []
+    for l in range(L):
+        W = P["layers"][l]
+        a = ln(x, *W["ln1"], eps)
+        q, k, v = (a @ W[m][0].T + W[m][1] for m in ("q", "k", "v"))
+        probs, scaled, ctx = attention(q, k, v, heads, False)
+        x = x + ctx @ W["o"][0].T + W["o"][1]
+        m = ln(x, *W["ln2"], eps)
+        x = x + gelu(m @ W["i"][0].T + W["i"][1]) @ W["f"][0].T + W["f"][1]
+        hidden.append(x); atts.append(probs); scores.append(scaled); qs.append(q); ks.append(k); vs.append(v)
+    x = ln(x, *P["ln_f"], eps)
+    return {"hidden": hidden, "att": atts, "scores": scores, "q": qs, "k": ks, "v": vs,
+            "class_logits": x[0] @ P["cls_w"].T + P["cls_b"]}
+
+def make_vit(name, prefix=True, seed=9):
+    gen = torch.Generator().manual_seed(seed)
+    hidden, heads, L, inter, size, patch, classes = 32, 4, 2, 64, 32, 8, 5
+    g = size // patch
+    P = {"patch_w": rnd(gen, hidden, 3, patch, patch, scale=0.1), "patch_b": rnd(gen, hidden, scale=0.1),
+         "cls": rnd(gen, 1, 1, hidden, scale=0.5), "pos": rnd(gen, 1, g * g + 1, hidden, scale=0.3), "layers": [],
+         "ln_f": layer_norm(gen, hidden), "cls_w": rnd(gen, classes, hidden), "cls_b": rnd(gen, classes, scale=0.1)}
+    for _ in range(L):
+        W = {m: (rnd(gen, o, i), rnd(gen, o, scale=0.1)) for m, o, i in
+             (("q", hidden, hidden), ("k", hidden, hidden), ("v", hidden, hidden), ("o", hidden, hidden),
+              ("i", inter, hidden), ("f", hidden, inter))}
+        W["ln1"], W["ln2"] = layer_norm(gen, hidden), layer_norm(gen, hidden)
+        P["layers"].append(W)
+    own = "vit." if prefix else ""
+    T = {own + "embeddings.cls_token": P["cls"], own + "embeddings.position_embeddings": P["pos"],
+         own + "embeddings.patch_embeddings.projection.weight": P["patch_w"],
+         own + "embeddings.patch_embeddings.projection.bias": P["patch_b"]}
+    names = {"q": "attention.attention.query", "k": "attention.attention.key", "v": "attention.attention.value",
+             "o": "attention.output.dense", "i": "intermediate.dense", "f": "output.dense"}
+    for l, W in enumerate(P["layers"]):
+        b = own + "encoder.layer.%d." % l
+        for m, n in names.items():
+            T[b + n + ".weight"], T[b + n + ".bias"] = W[m]
+        T[b + "layernorm_before.weight"], T[b + "layernorm_before.bias"] = W["ln1"]
+        T[b + "layernorm_after.weight"], T[b + "layernorm_after.bias"] = W["ln2"]
+    T[own + "layernorm.weight"], T[own + "layernorm.bias"] = P["ln_f"]
+    T["classifier.weight"], T["classifier.bias"] = P["cls_w"], P["cls_b"]
+    P = {k: (stored(v, "F32") if torch.is_tensor(v) else v) for k, v in P.items()}
+    P["ln_f"] = tuple(stored(t, "F32") for t in P["ln_f"])
+    P["layers"] = [{m: tuple(stored(t, "F32") for t in W[m]) for m in W} for W in P["layers"]]
+    pixels = stored(torch.rand(3, size, size, generator=gen) * 2 - 1, "F32")  # already normalised
+    folder = os.path.join(OUT, name)
+    os.makedirs(folder)
+    save_weights(folder, T, "F32")
+    labels = ["circle", "square", "triangle", "star", "cross"]
+    with open(os.path.join(folder, "config.json"), "w") as f:
+        json.dump({"model_type": "vit", "hidden_size": hidden, "num_hidden_layers": L, "num_attention_heads": heads,
+                   "intermediate_size": inter, "hidden_act": "gelu", "layer_norm_eps": 1e-12, "image_size": size,
+                   "patch_size": patch, "num_channels": 3, "qkv_bias": True,
+                   "id2label": {str(i): n for i, n in enumerate(labels)}, "_name_or_path": "attnscope-tiny-" + name}, f, indent=2)
+    with open(os.path.join(folder, "preprocessor_config.json"), "w") as f:
+        json.dump({"do_resize": True, "size": {"height": size, "width": size}, "resample": 2, "do_rescale": True,
+                   "rescale_factor": 1 / 255, "do_normalize": True, "image_mean": [0.5, 0.5, 0.5],
+                   "image_std": [0.5, 0.5, 0.5]}, f, indent=2)
+    out = vit_reference(P, {"layers": L, "heads": heads, "eps": 1e-12, "patch": patch}, pixels)
+    e = expected_json("", list(range(g * g + 1)), out, heads, 0)
+    e["pixels"] = r(pixels.tolist())
+    e["class_logits"] = r(out["class_logits"].tolist())
+    with open(os.path.join(folder, "expected.json"), "w") as f:
+        json.dump(e, f)
+
 def main():
     if os.path.isdir(OUT):
         shutil.rmtree(OUT)
@@ -507,6 +577,7 @@ def main():
     make_encoder("distilbert", "distilbert", tokenizer="tokenizer.json", seed=6)
     make_gpt2("gpt2", seed=7)
     make_gpt2("gpt2-prefixed-f16", dtype="F16", prefix=True, tokenizer="tokenizer.json", lm_head=True, seed=8)
+    make_vit("vit", seed=9)
     total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(OUT) for f in fs)
     print("wrote %s (%.2f MB)" % (os.path.normpath(OUT), total / 1e6))
 
