@@ -12,6 +12,8 @@ int runAttention(const QStringList& args) {
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder (default: the built-in teaching model)."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("The input text."), QStringLiteral("TEXT")});
+    parser.addOption({QStringLiteral("image"), QStringLiteral("An image file, for a vision model (ViT); tokens are [CLS] and the patches p(row,col)."),
+                      QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("include"),
                       QStringLiteral("Also write: hidden (hidden_states [L+1][n][d]), qkv (q, k, v [L][H][n][d_head]), "
                                      "scores (scaled q.k before mask and softmax [L][H][n][n]); comma-separated."),
@@ -39,13 +41,22 @@ int runAttention(const QStringList& args) {
         if (format == QLatin1String("npy") && !include.isEmpty())
             return usageError(QStringLiteral("--include works with --format json; npy holds the attentions only"));
     }
-    auto text = textOption(parser);
-    if (!text) return fail(text.error());
+    const bool image = parser.isSet(QStringLiteral("image"));
+    if (image == parser.isSet(QStringLiteral("text"))) return usageError(QStringLiteral("give exactly one of --text TEXT or --image FILE"));
     auto model = loadModelOption(parser);
     if (!model) return fail(model.error());
     core::AnalysisOptions options;
     options.truncate = parser.isSet(QStringLiteral("truncate"));
-    auto analysis = core::analyzeText(*model, *text, options);
+    core::Result<core::TextAnalysis> analysis = core::inputError(QString());
+    if (image) {
+        auto pixels = loadImageForModel(parser.value(QStringLiteral("image")), *model);
+        if (!pixels) return fail(pixels.error());
+        analysis = core::analyzeImage(*model, *pixels, options);
+    } else {
+        auto text = textOption(parser);
+        if (!text) return fail(text.error());
+        analysis = core::analyzeText(*model, *text, options);
+    }
     if (!analysis) return fail(analysis.error());
 
     Output out;

@@ -1,11 +1,17 @@
 #include "cli_common.h"
 
 #include "model/builtin_models.h"
+#include "model/image_preprocessor.h"
+#ifdef ATTNSCOPE_HAVE_UI
+#include "session/image_input.h"
+#endif
 
 #include <QFile>
 #include <QTextStream>
 
 #include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace attnscope::cli {
 
@@ -47,6 +53,29 @@ int intOption(const QCommandLineParser& parser, const QString& name, int fallbac
 core::Result<core::LoadedModel> loadModelOption(const QCommandLineParser& parser) {
     if (!parser.isSet(QStringLiteral("model"))) return core::loadBuiltinTeachingModel();
     return core::loadModelFolder(parser.value(QStringLiteral("model")));
+}
+
+core::Result<core::ImageTensor> loadImageForModel(const QString& path, const core::LoadedModel& model) {
+    if (!model.config().isVision())
+        return core::inputError(QStringLiteral("%1 is a text model; --image needs a vision model (--model DIR of a ViT)").arg(model.config().name));
+    auto prep = core::loadPreprocessorConfig(model.folder, model.config());
+    if (!prep) return prep.error();
+#ifdef ATTNSCOPE_HAVE_UI
+    // libpng's default error handler writes to stderr itself; keep the contract of one error line.
+    std::fflush(stderr);
+    const int saved = dup(STDERR_FILENO), devNull = open("/dev/null", O_WRONLY);
+    if (saved >= 0 && devNull >= 0) dup2(devNull, STDERR_FILENO);
+    auto decoded = ui::decodeImageFile(path);
+    if (saved >= 0) {
+        dup2(saved, STDERR_FILENO);
+        close(saved);
+    }
+    if (devNull >= 0) close(devNull);
+    if (!decoded) return decoded.error();
+    return core::preprocessImage(decoded->rgb, *prep);
+#else
+    return core::inputError(QStringLiteral("%1: this build has no image decoding (built without the GUI libraries)").arg(path));
+#endif
 }
 
 core::Result<QString> textOption(const QCommandLineParser& parser) {

@@ -28,6 +28,9 @@ int intOption(const QCommandLineParser& parser, const QString& name, int fallbac
 
 // The --model folder, loaded; without --model, the built-in teaching model.
 core::Result<core::LoadedModel> loadModelOption(const QCommandLineParser& parser);
+// An image file decoded and preprocessed for a vision model (needs the ui library for decoding).
+core::Result<core::ImageTensor> loadImageForModel(const QString& path, const core::LoadedModel& model);
+
 // --text, present and not empty.
 core::Result<QString> textOption(const QCommandLineParser& parser);
 

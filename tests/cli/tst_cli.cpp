@@ -1,7 +1,9 @@
 // attnscope-cli end to end: the JSON/NPY contract, exit statuses, one-line errors, no partial files.
 #include "test_paths.h"
 
+#include <QColor>
 #include <QFile>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -48,6 +50,7 @@ private Q_SLOTS:
     void badInput();
     void invalidUtf8();
     void builtinModelByDefault();
+    void imageAttention();
     void render_data();
     void render();
 
@@ -178,6 +181,18 @@ void TestCli::badInput_data() {
     QTest::newRow("bench needs a model") << QStringList{"bench", "--seq", "8"} << "exactly one of --model";
     QTest::newRow("bench seq too long") << QStringList{"bench", "--model", bert, "--seq", "100"} << "exceeds the model's limit of 64";
     QTest::newRow("bad --top") << QStringList{"predict", "--model", bert, "--text", "[MASK]", "--top", "0"} << "--top must be";
+    QTest::newRow("image: text model") << QStringList{"attention", "--model", bert, "--image", m_dir.filePath("x.png")}
+                                       << "is a text model; --image needs a vision model";
+    QTest::newRow("image: text to a vision model") << QStringList{"attention", "--model", modelFixture("vit"), "--text", "hi"}
+                                                   << "is an image model; give it an image, not text";
+    QTest::newRow("image: missing file") << QStringList{"attention", "--model", modelFixture("vit"), "--image", "/nonexistent.png"}
+                                         << "not an image AttnScope can read";
+    QTest::newRow("image: not an image") << QStringList{"attention", "--model", modelFixture("vit"), "--image", bert + "/config.json"}
+                                         << "not an image AttnScope can read";
+    QTest::newRow("image: corrupt png") << QStringList{"attention", "--model", modelFixture("vit"), "--image", m_dir.filePath("corrupt.png")}
+                                        << "cannot decode the image";
+    QTest::newRow("image: 1 x 1") << QStringList{"attention", "--model", modelFixture("vit"), "--image", m_dir.filePath("tiny.png")}
+                                  << "the image is 1 x 1 pixels";
     QTest::newRow("train-teaching: needs --out") << QStringList{"train-teaching"} << "--out DIR is required";
     QTest::newRow("train-teaching: foreign folder") << QStringList{"train-teaching", "--out", bert + "/.."} << "is not an AttnScope model folder";
     QTest::newRow("render: unknown view") << QStringList{"render", "--model", bert, "--text", "hi", "--view", "pie", "--out", out + ".png"}
@@ -194,6 +209,11 @@ void TestCli::badInput_data() {
 
 void TestCli::badInput() {
     QFETCH(QStringList, args);
+    QImage(1, 1, QImage::Format_RGB32).save(m_dir.filePath("tiny.png"));
+    QFile corrupt(m_dir.filePath("corrupt.png"));
+    QVERIFY(corrupt.open(QIODevice::WriteOnly));
+    corrupt.write(QByteArray("\x89PNG\r\n\x1a\n") + QByteArray(100, 'x'));
+    corrupt.close();
     QFETCH(QString, message);
     const Run r = run(args);
     QCOMPARE(r.status, 2);
@@ -214,6 +234,20 @@ void TestCli::builtinModelByDefault() {
     const Run t = run({"tokenize", "--text", "The zebra didn't cross the road."});
     QCOMPARE(t.status, 0);
     QCOMPARE(json(t.out).value("tokens").toArray().at(2).toString(), QStringLiteral("[UNK]"));
+}
+
+void TestCli::imageAttention() {
+    const QString png = m_dir.filePath("picture.png");
+    QImage picture(64, 48, QImage::Format_ARGB32);
+    picture.fill(QColor(200, 30, 60, 128));  // half transparent: composited on white
+    QVERIFY(picture.save(png));
+    const Run r = run({"attention", "--model", modelFixture("vit"), "--image", png});
+    QCOMPARE(r.status, 0);
+    const QJsonObject o = json(r.out);
+    QCOMPARE(o.value("model_type").toString(), QStringLiteral("vit"));
+    QCOMPARE(o.value("tokens").toArray().size(), 17);  // [CLS] + 4 x 4 patches
+    QCOMPARE(o.value("tokens").toArray().at(5).toString(), QStringLiteral("p(1,0)"));
+    QCOMPARE(o.value("attentions").toArray()[1].toArray()[3].toArray().size(), 17);
 }
 
 void TestCli::render_data() {

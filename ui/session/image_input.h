@@ -1,0 +1,26 @@
+#pragma once
+
+#include "model/image_tensor.h"
+#include "util/result.h"
+
+#include <QImage>
+#include <QString>
+
+namespace attnscope::ui {
+
+// Decodes an image file for a vision model: EXIF orientation applied, first frame of animations,
+// alpha composited on white, greyscale made RGB. Huge images are decoded scaled down so memory stays
+// bounded (the longest side to kMaxSide); tiny or unreadable ones are refused with the reason.
+struct DecodedImage {
+    QImage image;            // RGB32, as shown to the user
+    core::ImageTensor rgb;   // (3, H, W), values 0..255
+    QSize original;          // size in the file
+};
+
+constexpr int kMaxSide = 4096;
+constexpr int kMinSide = 8;
+
+core::Result<DecodedImage> decodeImageFile(const QString& path);
+core::ImageTensor tensorFromImage(const QImage& rgb32);
+
+}  // namespace attnscope::ui
