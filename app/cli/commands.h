@@ -12,5 +12,6 @@ int runPredict(const QStringList& args);
 int runBench(const QStringList& args);
 int runRender(const QStringList& args);  // needs the ui library
 int runTrainTeaching(const QStringList& args);
+int runRollout(const QStringList& args);  // needs the ui library (image decoding)
 
 }  // namespace attnscope::cli

@@ -31,6 +31,8 @@ const Command kCommands[] = {
     {"train-teaching", "Train the built-in teaching model (pronoun resolution) into a model folder.",
      attnscope::cli::runTrainTeaching},
 #ifdef ATTNSCOPE_HAVE_UI
+    {"rollout", "Attention rollout of a ViT for an image, as a map (.npy) or over the image (.png).",
+     attnscope::cli::runRollout},
     {"render", "Draw a view (links, heatmap, grid) into a PNG, SVG or PDF file, without a display.",
      attnscope::cli::runRender},
 #endif
@@ -93,5 +95,5 @@ int main(int argc, char** argv) {
             return c.run(rest);
         }
     }
-    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, render, train-teaching; see --help)").arg(command));
+    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, render, rollout, train-teaching; see --help)").arg(command));
 }

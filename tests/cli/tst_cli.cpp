@@ -148,7 +148,7 @@ void TestCli::bench() {
 
 void TestCli::helpForEveryCommand_data() {
     QTest::addColumn<QString>("command");
-    for (const char* c : {"tokenize", "attention", "predict", "bench", "render", "train-teaching"}) QTest::newRow(c) << c;
+    for (const char* c : {"tokenize", "attention", "predict", "bench", "render", "rollout", "train-teaching"}) QTest::newRow(c) << c;
 }
 
 void TestCli::helpForEveryCommand() {
@@ -193,6 +193,10 @@ void TestCli::badInput_data() {
                                         << "cannot decode the image";
     QTest::newRow("image: 1 x 1") << QStringList{"attention", "--model", modelFixture("vit"), "--image", m_dir.filePath("tiny.png")}
                                   << "the image is 1 x 1 pixels";
+    QTest::newRow("rollout: bad fusion") << QStringList{"rollout", "--model", modelFixture("vit"), "--image", "x.png", "--fusion", "sum", "--out", out + ".npy"}
+                                         << "--fusion must be mean, max or min";
+    QTest::newRow("rollout: text model") << QStringList{"rollout", "--image", m_dir.filePath("tiny.png"), "--out", out + ".npy"}
+                                         << "is a text model";
     QTest::newRow("train-teaching: needs --out") << QStringList{"train-teaching"} << "--out DIR is required";
     QTest::newRow("train-teaching: foreign folder") << QStringList{"train-teaching", "--out", bert + "/.."} << "is not an AttnScope model folder";
     QTest::newRow("render: unknown view") << QStringList{"render", "--model", bert, "--text", "hi", "--view", "pie", "--out", out + ".png"}
@@ -248,6 +252,16 @@ void TestCli::imageAttention() {
     QCOMPARE(o.value("tokens").toArray().size(), 17);  // [CLS] + 4 x 4 patches
     QCOMPARE(o.value("tokens").toArray().at(5).toString(), QStringLiteral("p(1,0)"));
     QCOMPARE(o.value("attentions").toArray()[1].toArray()[3].toArray().size(), 17);
+
+    const QString npy = m_dir.filePath("rollout.npy");
+    QCOMPARE(run({"rollout", "--model", modelFixture("vit"), "--image", png, "--fusion", "max", "--discard", "0.5", "--out", npy}).status, 0);
+    QFile f(npy);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    QVERIFY(bytes.contains("'shape': (4, 4)"));
+    const QString overlay = m_dir.filePath("rollout.png");
+    QCOMPARE(run({"rollout", "--model", modelFixture("vit"), "--image", png, "--out", overlay}).status, 0);
+    QCOMPARE(QImage(overlay).width(), 448);
 }
 
 void TestCli::render_data() {
