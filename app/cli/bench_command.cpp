@@ -37,7 +37,7 @@ double peakRssMiB() {
 int runBench(const QStringList& args) {
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder."), QStringLiteral("DIR")});
-    parser.addOption({QStringLiteral("synthetic"), QStringLiteral("Random weights with a real architecture's shapes: bert-base or gpt2."),
+    parser.addOption({QStringLiteral("synthetic"), QStringLiteral("Random weights with a real architecture's shapes: bert-base, gpt2 or vit-base."),
                       QStringLiteral("ARCH")});
     parser.addOption({QStringLiteral("seq"), QStringLiteral("Tokens per input (default 128)."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("BLAS threads (default: all cores)."), QStringLiteral("T")});
@@ -48,7 +48,7 @@ int runBench(const QStringList& args) {
         status >= 0)
         return status;
     QString error;
-    const int seq = intOption(parser, QStringLiteral("seq"), 128, 1, 1 << 16, &error);
+    int seq = intOption(parser, QStringLiteral("seq"), 128, 1, 1 << 16, &error);
     const int threads = intOption(parser, QStringLiteral("threads"), QThread::idealThreadCount(), 1, 256, &error);
     const int reps = intOption(parser, QStringLiteral("reps"), 10, 1, 100000, &error);
     if (!error.isEmpty()) return usageError(error);
@@ -69,6 +69,9 @@ int runBench(const QStringList& args) {
         name = QStringLiteral("synthetic-") + parser.value(QStringLiteral("synthetic"));
     }
     const core::ModelConfig& c = model->config();
+    if (c.isVision() && parser.isSet(QStringLiteral("seq")) && seq != c.maxTokens())
+        return usageError(QStringLiteral("a ViT's length is fixed by its image: %1 tokens").arg(c.maxTokens()));
+    if (c.isVision()) seq = c.maxTokens();
     if (seq > c.maxTokens())
         return usageError(QStringLiteral("--seq %1 exceeds the model's limit of %2 tokens").arg(seq).arg(c.maxTokens()));
     core::kernels::setThreads(threads);
@@ -78,13 +81,20 @@ int runBench(const QStringList& args) {
     std::vector<int> ids(static_cast<size_t>(seq));
     for (int& id : ids) id = pick(rng);
     const bool trace = !parser.isSet(QStringLiteral("no-trace"));
+    core::ImageTensor pixels{3, c.imageSize, c.imageSize, {}};
+    if (c.isVision()) {
+        std::uniform_real_distribution<float> unit(-1.0f, 1.0f);
+        pixels.data.resize(size_t(3) * size_t(c.imageSize) * size_t(c.imageSize));
+        for (float& v : pixels.data) v = unit(rng);
+    }
 
     std::vector<double> ms;
     for (int r = 0; r <= reps; ++r) {
         core::TraceRecorder recorder;
         QElapsedTimer timer;
         timer.start();
-        auto out = model->forward(ids, {}, trace ? &recorder : nullptr);
+        auto out = c.isVision() ? model->forwardImage(pixels, trace ? &recorder : nullptr)
+                                : model->forward(ids, {}, trace ? &recorder : nullptr);
         if (!out) return fail(out.error());
         std::shared_ptr<const core::AttentionTrace> kept = recorder.take();
         const double elapsed = double(timer.nsecsElapsed()) / 1e6;

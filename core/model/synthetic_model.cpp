@@ -6,7 +6,7 @@
 
 namespace attnscope::core {
 
-QStringList syntheticArchitectures() { return {QStringLiteral("bert-base"), QStringLiteral("gpt2")}; }
+QStringList syntheticArchitectures() { return {QStringLiteral("bert-base"), QStringLiteral("gpt2"), QStringLiteral("vit-base")}; }
 
 Result<std::shared_ptr<Model>> makeSyntheticModel(const QString& architecture, uint32_t seed) {
     QJsonObject json;
@@ -20,6 +20,12 @@ Result<std::shared_ptr<Model>> makeSyntheticModel(const QString& architecture, u
         json = QJsonObject{{"model_type", "gpt2"}, {"n_embd", 768},       {"n_layer", 12},
                            {"n_head", 12},         {"vocab_size", 50257}, {"n_positions", 1024},
                            {"_name_or_path", "synthetic gpt2"}};
+    } else if (architecture == QLatin1String("vit-base")) {  // google/vit-base-patch16-224: 196 patches + [CLS]
+        QJsonObject labels;
+        for (int i = 0; i < 1000; ++i) labels.insert(QString::number(i), QStringLiteral("class %1").arg(i));
+        json = QJsonObject{{"model_type", "vit"},       {"hidden_size", 768},       {"num_hidden_layers", 12},
+                           {"num_attention_heads", 12}, {"intermediate_size", 3072}, {"image_size", 224},
+                           {"patch_size", 16},           {"id2label", labels},       {"_name_or_path", "synthetic vit-base"}};
     } else {
         return inputError(QStringLiteral("unknown synthetic architecture '%1' (available: %2)")
                               .arg(architecture, syntheticArchitectures().join(QStringLiteral(", "))));
