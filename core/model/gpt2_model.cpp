@@ -57,9 +57,6 @@ Result<ForwardOutput> Gpt2Model::forward(const std::vector<int>& ids, const std:
     if (sink) sink->begin(shape);
 
     std::vector<float> x(size_t(n) * size_t(H));               // (n, H) residual stream
-    std::vector<float> a(x.size());                             // (n, H) normalised input
-    std::vector<float> mlp(size_t(n) * size_t(c.intermediate));  // (n, I)
-    std::vector<float> mlpOut(x.size());                        // (n, H)
     for (int i = 0; i < n; ++i) {
         float* row = x.data() + size_t(i) * size_t(H);
         std::memcpy(row, m_wte + size_t(ids[size_t(i)]) * size_t(H), sizeof(float) * size_t(H));
@@ -67,29 +64,11 @@ Result<ForwardOutput> Gpt2Model::forward(const std::vector<int>& ids, const std:
     }
     if (sink) sink->hiddenState(0, x.data());
 
-    AttentionBlock attention(shape, sink);
-    std::vector<float> blockIn;
+    PreLnBlock block(shape, c, sink);
     for (int l = 0; l < c.layers; ++l) {
         if (cancel && cancel->load()) return inputError(QStringLiteral("cancelled"));
-        const Block& B = m_blocks[size_t(l)];
-        if (sink) blockIn = x;
-        // x += attn(ln_1(x))
-        kernels::layerNorm(x.data(), n, H, B.ln1.gamma, B.ln1.beta, c.layerNormEps, a.data());
-        LayerTensors t;
-        t.input = sink ? blockIn.data() : x.data();
-        attention.run(l, B.attn, a.data(), &t);
-        kernels::addInPlace(x.data(), t.attnOutput, int64_t(x.size()));
-        // x += proj(act(fc(ln_2(x))))
-        kernels::layerNorm(x.data(), n, H, B.ln2.gamma, B.ln2.beta, c.layerNormEps, a.data());
-        kernels::linear(B.fc, a.data(), n, mlp.data());
-        kernels::activate(c.activation, mlp.data(), int64_t(mlp.size()));
-        kernels::linear(B.proj, mlp.data(), n, mlpOut.data());
-        kernels::addInPlace(x.data(), mlpOut.data(), int64_t(x.size()));
-        t.output = x.data();
-        if (sink) {
-            sink->layer(t);
-            if (l + 1 < c.layers) sink->hiddenState(l + 1, x.data());
-        }
+        block.run(l, m_blocks[size_t(l)], x.data());
+        if (sink && l + 1 < c.layers) sink->hiddenState(l + 1, x.data());
     }
     kernels::layerNorm(x.data(), n, H, m_lnF.gamma, m_lnF.beta, c.layerNormEps, x.data());
     if (sink) sink->hiddenState(c.layers, x.data());  // as Hugging Face: the last one is after ln_f

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/attention_block.h"
+#include "model/pre_ln_block.h"
 #include "model/model.h"
 #include "model/weight_loader.h"
 
@@ -18,13 +19,7 @@ public:
     std::vector<float> lmLogits(const ForwardOutput& out, int position) const override;
 
 private:
-    struct Block {
-        NormWeights ln1;
-        AttentionBlock::Weights attn;  // q, k, v are column slices of c_attn (H, 3H)
-        NormWeights ln2;
-        kernels::Linear fc;    // (H) -> (I)
-        kernels::Linear proj;  // (I) -> (H)
-    };
+    using Block = PreLnBlock::Weights;  // q, k, v are column slices of c_attn (H, 3H)
 
     using Model::Model;
     Status loadWeights();

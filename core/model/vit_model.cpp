@@ -29,12 +29,12 @@ Status VitModel::loadWeights() {
     for (int i = 0; i < c.layers; ++i) {
         const QString b = QStringLiteral("encoder.layer.%1.").arg(i);
         Block blk;
-        blk.lnBefore = w.layerNorm(b + QStringLiteral("layernorm_before"), H);
+        blk.ln1 = w.layerNorm(b + QStringLiteral("layernorm_before"), H);
         blk.attn.q = w.linear(b + QStringLiteral("attention.attention.query"), H, H);
         blk.attn.k = w.linear(b + QStringLiteral("attention.attention.key"), H, H);
         blk.attn.v = w.linear(b + QStringLiteral("attention.attention.value"), H, H);
         blk.attn.out = w.linear(b + QStringLiteral("attention.output.dense"), H, H);
-        blk.lnAfter = w.layerNorm(b + QStringLiteral("layernorm_after"), H);
+        blk.ln2 = w.layerNorm(b + QStringLiteral("layernorm_after"), H);
         blk.fc = w.linear(b + QStringLiteral("intermediate.dense"), I, H);
         blk.proj = w.linear(b + QStringLiteral("output.dense"), H, I);
         m_blocks.push_back(blk);
@@ -78,27 +78,11 @@ Result<ForwardOutput> VitModel::forwardImage(const ImageTensor& img, TraceSink* 
     kernels::addInPlace(x.data(), m_pos, int64_t(x.size()));
     if (sink) sink->hiddenState(0, x.data());
 
-    std::vector<float> a(x.size()), mlp(size_t(n) * size_t(c.intermediate)), mlpOut(x.size()), blockIn;
-    AttentionBlock attention(shape, sink);
+    PreLnBlock block(shape, c, sink);
     for (int l = 0; l < c.layers; ++l) {
         if (cancel && cancel->load()) return inputError(QStringLiteral("cancelled"));
-        const Block& B = m_blocks[size_t(l)];
-        if (sink) blockIn = x;
-        kernels::layerNorm(x.data(), n, H, B.lnBefore.gamma, B.lnBefore.beta, c.layerNormEps, a.data());
-        LayerTensors t;
-        t.input = sink ? blockIn.data() : x.data();
-        attention.run(l, B.attn, a.data(), &t);
-        kernels::addInPlace(x.data(), t.attnOutput, int64_t(x.size()));
-        kernels::layerNorm(x.data(), n, H, B.lnAfter.gamma, B.lnAfter.beta, c.layerNormEps, a.data());
-        kernels::linear(B.fc, a.data(), n, mlp.data());
-        kernels::activate(c.activation, mlp.data(), int64_t(mlp.size()));
-        kernels::linear(B.proj, mlp.data(), n, mlpOut.data());
-        kernels::addInPlace(x.data(), mlpOut.data(), int64_t(x.size()));
-        t.output = x.data();
-        if (sink) {
-            sink->layer(t);
-            sink->hiddenState(l + 1, x.data());  // as Hugging Face: before the final LayerNorm
-        }
+        block.run(l, m_blocks[size_t(l)], x.data());
+        if (sink) sink->hiddenState(l + 1, x.data());  // as Hugging Face: before the final LayerNorm
     }
     kernels::layerNorm(x.data(), n, H, m_final.gamma, m_final.beta, c.layerNormEps, x.data());
     return ForwardOutput{n, H, std::move(x)};

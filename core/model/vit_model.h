@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/attention_block.h"
+#include "model/pre_ln_block.h"
 #include "model/model.h"
 #include "model/weight_loader.h"
 
@@ -22,13 +23,7 @@ public:
     std::vector<float> classLogits(const ForwardOutput& out) const override;
 
 private:
-    struct Block {
-        NormWeights lnBefore;
-        AttentionBlock::Weights attn;
-        NormWeights lnAfter;
-        kernels::Linear fc;    // (H) -> (I)
-        kernels::Linear proj;  // (I) -> (H)
-    };
+    using Block = PreLnBlock::Weights;  // ln1 = layernorm_before, ln2 = layernorm_after
 
     using Model::Model;
     Status loadWeights();

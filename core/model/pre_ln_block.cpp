@@ -1,0 +1,34 @@
+#include "model/pre_ln_block.h"
+
+namespace attnscope::core {
+
+PreLnBlock::PreLnBlock(const ForwardShape& shape, const ModelConfig& config, TraceSink* sink)
+    : m_shape(shape), m_config(config), m_sink(sink), m_attention(shape, sink) {
+    const size_t rows = size_t(shape.tokens) * size_t(shape.hidden);
+    m_a.resize(rows);
+    m_mlp.resize(size_t(shape.tokens) * size_t(config.intermediate));
+    m_mlpOut.resize(rows);
+}
+
+void PreLnBlock::run(int layer, const Weights& w, float* x) {
+    const int n = m_shape.tokens, H = m_shape.hidden;
+    const int64_t count = int64_t(n) * H;
+    const float eps = m_config.layerNormEps;
+    if (m_sink) m_blockIn.assign(x, x + count);
+    // x += attn(ln_1(x))
+    kernels::layerNorm(x, n, H, w.ln1.gamma, w.ln1.beta, eps, m_a.data());
+    LayerTensors t;
+    t.input = m_sink ? m_blockIn.data() : x;
+    m_attention.run(layer, w.attn, m_a.data(), &t);
+    kernels::addInPlace(x, t.attnOutput, count);
+    // x += proj(act(fc(ln_2(x))))
+    kernels::layerNorm(x, n, H, w.ln2.gamma, w.ln2.beta, eps, m_a.data());
+    kernels::linear(w.fc, m_a.data(), n, m_mlp.data());
+    kernels::activate(m_config.activation, m_mlp.data(), int64_t(m_mlp.size()));
+    kernels::linear(w.proj, m_mlp.data(), n, m_mlpOut.data());
+    kernels::addInPlace(x, m_mlpOut.data(), count);
+    t.output = x;
+    if (m_sink) m_sink->layer(t);
+}
+
+}  // namespace attnscope::core
