@@ -12,6 +12,8 @@
 namespace attnscope::core {
 namespace {
 
+std::optional<kernels::Activation> activationFromName(const QString& name);
+
 // Reads typed keys from config.json and remembers the first problem.
 class ConfigReader {
 public:
@@ -48,6 +50,14 @@ public:
             return fallback;
         }
         return v.toBool();
+    }
+
+    // An activation function name (hidden_act, activation, activation_function).
+    kernels::Activation activation(const char* key, const char* fallback) {
+        const QString name = string(key, QLatin1String(fallback));
+        if (auto a = activationFromName(name)) return *a;
+        fail(QStringLiteral("%1 '%2' is not supported (gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu)").arg(QLatin1String(key), name));
+        return kernels::Activation::GeluErf;
     }
 
     void fail(const QString& message) {
@@ -106,9 +116,7 @@ void readBertFamily(ConfigReader& r, ModelConfig& c) {
     c.typeVocabSize = r.optional("type_vocab_size", roberta ? 1 : 2);
     c.padTokenId = r.optional("pad_token_id", roberta ? 1 : 0);
     c.layerNormEps = float(r.number("layer_norm_eps", 1e-12));
-    const QString act = r.string("hidden_act", QStringLiteral("gelu"));
-    if (auto a = activationFromName(act)) c.activation = *a;
-    else r.fail(QStringLiteral("hidden_act '%1' is not supported (gelu, gelu_new, relu)").arg(act));
+    c.activation = r.activation("hidden_act", "gelu");
 }
 
 void readDistilBert(ConfigReader& r, ModelConfig& c) {
@@ -120,9 +128,7 @@ void readDistilBert(ConfigReader& r, ModelConfig& c) {
     c.maxPositions = r.optional("max_position_embeddings", 512);
     c.padTokenId = r.optional("pad_token_id", 0);
     c.layerNormEps = 1e-12f;  // fixed in the reference implementation
-    const QString act = r.string("activation", QStringLiteral("gelu"));
-    if (auto a = activationFromName(act)) c.activation = *a;
-    else r.fail(QStringLiteral("activation '%1' is not supported (gelu, relu)").arg(act));
+    c.activation = r.activation("activation", "gelu");
 }
 
 void readGpt2(ConfigReader& r, ModelConfig& c) {
@@ -134,9 +140,7 @@ void readGpt2(ConfigReader& r, ModelConfig& c) {
     c.intermediate = r.optional("n_inner", 4 * c.hidden);
     c.layerNormEps = float(r.number("layer_norm_epsilon", 1e-5));
     c.causal = true;
-    const QString act = r.string("activation_function", QStringLiteral("gelu_new"));
-    if (auto a = activationFromName(act)) c.activation = *a;
-    else r.fail(QStringLiteral("activation_function '%1' is not supported (gelu_new, gelu, relu)").arg(act));
+    c.activation = r.activation("activation_function", "gelu_new");
     if (r.boolean("scale_attn_by_inverse_layer_idx", false))
         r.fail(QStringLiteral("scale_attn_by_inverse_layer_idx is not supported"));
 }
@@ -150,9 +154,7 @@ void readVit(ConfigReader& r, ModelConfig& c, const QJsonObject& json) {
     c.patchSize = r.optional("patch_size", 16);
     c.channels = r.optional("num_channels", 3);
     c.layerNormEps = float(r.number("layer_norm_eps", 1e-12));
-    const QString act = r.string("hidden_act", QStringLiteral("gelu"));
-    if (auto a = activationFromName(act)) c.activation = *a;
-    else r.fail(QStringLiteral("hidden_act '%1' is not supported (gelu, gelu_new, relu)").arg(act));
+    c.activation = r.activation("hidden_act", "gelu");
     if (!r.boolean("qkv_bias", true)) r.fail(QStringLiteral("qkv_bias false is not supported"));
     if (c.patchSize <= 0 || c.imageSize % std::max(1, c.patchSize) != 0)
         r.fail(QStringLiteral("image_size %1 is not a multiple of patch_size %2").arg(c.imageSize).arg(c.patchSize));

@@ -1,6 +1,12 @@
 #pragma once
 
+#include "model/image_tensor.h"
+
 #include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QString>
 
 // Where the tests find their data.
@@ -20,6 +26,24 @@ inline QString sharedFixtures() { return QStringLiteral(ATTNSCOPE_SHARED_FIXTURE
 inline bool haveSharedFixtures() { return QDir(sharedFixtures()).exists(); }
 
 inline QString cliPath() { return QStringLiteral(ATTNSCOPE_CLI); }
+
+// A model fixture's expected.json (the reference outputs).
+inline QJsonObject expectedOutputs(const QString& fixture) {
+    QFile f(modelFixture(fixture) + QStringLiteral("/expected.json"));
+    return f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
+}
+
+// The reference's already normalised (3, S, S) input of a vision fixture.
+inline attnscope::core::ImageTensor referencePixels(const QJsonObject& expected) {
+    attnscope::core::ImageTensor pixels;
+    const QJsonArray chans = expected.value(QStringLiteral("pixels")).toArray();
+    if (chans.isEmpty()) return pixels;
+    pixels.height = pixels.width = int(chans[0].toArray().size());
+    for (const QJsonValue& c : chans)
+        for (const QJsonValue& row : c.toArray())
+            for (const QJsonValue& v : row.toArray()) pixels.data.push_back(float(v.toDouble()));
+    return pixels;
+}
 
 // Copies a fixture folder into dir (for tests that damage a copy).
 inline bool copyFolder(const QString& from, const QString& to) {

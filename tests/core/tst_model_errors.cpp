@@ -38,6 +38,8 @@ void TestModelErrors::badConfig_data() {
                                  << "tensor 'encoder.layer.0.intermediate.dense.weight': expected shape [48, 32], found [64, 32]";
     QTest::newRow("missing tensor") << "num_hidden_layers" << QJsonValue(3)
                                     << "missing tensor 'encoder.layer.2.attention.self.query.weight' (expected shape [32, 32])";
+    QTest::newRow("unsupported activation") << "hidden_act" << QJsonValue("swish")
+                                            << "config.json: hidden_act 'swish' is not supported (gelu, gelu_new";
     QTest::newRow("heads do not divide") << "num_attention_heads" << QJsonValue(5) << "not divisible by 5 heads";
 }
 

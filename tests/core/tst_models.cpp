@@ -15,12 +15,6 @@ using namespace attnscope::core;
 
 namespace {
 
-QJsonObject expected(const QString& fixture) {
-    QFile f(attnscope::test::modelFixture(fixture) + QStringLiteral("/expected.json"));
-    if (!f.open(QIODevice::ReadOnly)) return {};
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
-
 // Largest |ours - reference| over a nested JSON array, with ours read through `at(path)`.
 template <typename At>
 double maxError(const QJsonArray& ref, At at, QList<int> path = {}) {
@@ -51,19 +45,12 @@ void TestModels::matchesReference_data() {
 
 void TestModels::matchesReference() {
     QFETCH(QString, fixture);
-    const QJsonObject ref = expected(fixture);
+    const QJsonObject ref = attnscope::test::expectedOutputs(fixture);
     QVERIFY(!ref.isEmpty());
     auto loaded = loadModelFolder(attnscope::test::modelFixture(fixture));
     QVERIFY2(loaded, qPrintable(loaded.message()));
     const bool vision = loaded->config().isVision();
-    ImageTensor pixels;
-    if (vision) {  // the reference's input, already normalised: (3, S, S)
-        const QJsonArray chans = ref.value(QStringLiteral("pixels")).toArray();
-        pixels.height = pixels.width = chans[0].toArray().size();
-        for (const QJsonValue& c : chans)
-            for (const QJsonValue& row : c.toArray())
-                for (const QJsonValue& v : row.toArray()) pixels.data.push_back(float(v.toDouble()));
-    }
+    const ImageTensor pixels = attnscope::test::referencePixels(ref);
     auto a = vision ? analyzeImage(*loaded, pixels, {}) : analyzeText(*loaded, ref.value(QStringLiteral("text")).toString(), {});
     QVERIFY2(a, qPrintable(a.message()));
 

@@ -39,14 +39,7 @@ private:
 void TestRollout::initTestCase() {
     auto model = loadModelFolder(attnscope::test::modelFixture(QStringLiteral("vit")));
     QVERIFY(model);
-    const QJsonObject ref = readJson(attnscope::test::modelFixture(QStringLiteral("vit")) + QStringLiteral("/expected.json"));
-    ImageTensor pixels;
-    const QJsonArray chans = ref.value(QStringLiteral("pixels")).toArray();
-    pixels.height = pixels.width = chans[0].toArray().size();
-    for (const QJsonValue& c : chans)
-        for (const QJsonValue& row : c.toArray())
-            for (const QJsonValue& v : row.toArray()) pixels.data.push_back(float(v.toDouble()));
-    auto a = analyzeImage(*model, pixels, {});
+    auto a = analyzeImage(*model, attnscope::test::referencePixels(attnscope::test::expectedOutputs(QStringLiteral("vit"))), {});
     QVERIFY(a);
     m_trace = a->trace;
     m_expected = readJson(QStringLiteral(ATTNSCOPE_FIXTURES "/analyses/vit-rollout.json"));
