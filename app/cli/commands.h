@@ -13,5 +13,6 @@ int runBench(const QStringList& args);
 int runRender(const QStringList& args);  // needs the ui library
 int runTrainTeaching(const QStringList& args);
 int runRollout(const QStringList& args);  // needs the ui library (image decoding)
+int runTrainVisionTeaching(const QStringList& args);  // needs Qt Gui (example PNGs)
 
 }  // namespace attnscope::cli

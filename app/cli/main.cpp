@@ -35,12 +35,14 @@ const Command kCommands[] = {
      attnscope::cli::runRollout},
     {"render", "Draw a view (links, heatmap, grid) into a PNG, SVG or PDF file, without a display.",
      attnscope::cli::runRender},
+    {"train-vision-teaching", "Train the built-in image teaching model (colour of the odd shape) into a model folder.",
+     attnscope::cli::runTrainVisionTeaching},
 #endif
 };
 
 void printUsage(FILE* to) {
     std::fputs("Usage: attnscope-cli <command> [options]\n\nCommands:\n", to);
-    for (const Command& c : kCommands) std::fprintf(to, "  %-10s %s\n", c.name, c.summary);
+    for (const Command& c : kCommands) std::fprintf(to, "  %-22s %s\n", c.name, c.summary);
     std::fputs("\nRun 'attnscope-cli <command> --help' for a command's options.\n"
                "Exit status: 0 success, 2 bad usage or input, 1 internal error.\n",
                to);
@@ -95,5 +97,5 @@ int main(int argc, char** argv) {
             return c.run(rest);
         }
     }
-    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, render, rollout, train-teaching; see --help)").arg(command));
+    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, render, rollout, train-teaching, train-vision-teaching; see --help)").arg(command));
 }

@@ -19,7 +19,9 @@ int main(int argc, char** argv) {
     parser.addVersionOption();
     parser.addOption({QStringLiteral("model"), QStringLiteral("Open this Hugging Face model folder (default: the built-in teaching model)."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("Start with this text."), QStringLiteral("TEXT")});
-    parser.addOption({QStringLiteral("view"), QStringLiteral("Start on this view: links, heatmap, grid or qkv."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("image"), QStringLiteral("Start with this image (image models; default model: the built-in image teaching model)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("view"), QStringLiteral("Start on this view: links, heatmap, grid, qkv or image."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("overlay"), QStringLiteral("Image view overlay: attention, rollout, dino or heads."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("screenshot"),
                       QStringLiteral("Save a picture of the window to FILE once the first analysis is shown, then quit."),
                       QStringLiteral("FILE")});
@@ -28,10 +30,29 @@ int main(int argc, char** argv) {
 
     attnscope::ui::MainWindow window;
     window.show();
-    if (parser.isSet(QStringLiteral("view"))) window.showView(parser.value(QStringLiteral("view")));
+    if (parser.isSet(QStringLiteral("view"))) {
+        const QString view = parser.value(QStringLiteral("view"));
+        window.showView(view);
+        // Image models open on the image view; the asked-for view wins once the model is in.
+        QObject::connect(window.session(), &attnscope::ui::AnalysisSession::modelChanged, &window, [&window, view] { window.showView(view); },
+                         Qt::SingleShotConnection);
+    }
+    if (parser.isSet(QStringLiteral("overlay"))) {
+        const QStringList names{QStringLiteral("attention"), QStringLiteral("rollout"), QStringLiteral("dino"), QStringLiteral("heads")};
+        const int index = names.indexOf(parser.value(QStringLiteral("overlay")));
+        if (index < 0) {
+            std::fprintf(stderr, "attnscope: --overlay must be one of attention, rollout, dino, heads\n");
+            return 2;
+        }
+        attnscope::ui::ImageOptions options = window.viewState()->imageOptions();
+        options.overlay = attnscope::ui::ImageOverlay(index);
+        window.viewState()->setImageOptions(options);
+    }
     if (parser.isSet(QStringLiteral("text"))) window.setText(parser.value(QStringLiteral("text")));
+    if (parser.isSet(QStringLiteral("image"))) window.openImage(parser.value(QStringLiteral("image")));
     if (!parser.positionalArguments().isEmpty()) window.openSession(parser.positionalArguments().first());
     else if (parser.isSet(QStringLiteral("model"))) window.openModel(parser.value(QStringLiteral("model")));
+    else if (parser.isSet(QStringLiteral("image"))) window.openBuiltinImageModel();
     else window.openBuiltinModel();
     if (parser.isSet(QStringLiteral("screenshot"))) {
         const QString file = parser.value(QStringLiteral("screenshot"));

@@ -1,8 +1,19 @@
 #include "model/builtin_models.h"
 
+#include <QDir>
+
 namespace attnscope::core {
 
 QString builtinTeachingModelPath() { return QStringLiteral(":/attnscope/teaching-model"); }
+
+QString builtinImageModelPath() { return QStringLiteral(":/attnscope/teaching-vit"); }
+
+QStringList builtinImageExamples() {
+    const QDir dir(builtinImageModelPath() + QStringLiteral("/examples"));
+    QStringList paths;
+    for (const QString& name : dir.entryList({QStringLiteral("*.png")}, QDir::Files, QDir::Name)) paths << dir.filePath(name);
+    return paths;
+}
 
 Result<LoadedModel> loadBuiltinTeachingModel() {
     auto loaded = loadModelFolder(builtinTeachingModelPath());

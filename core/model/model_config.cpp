@@ -224,11 +224,15 @@ Result<ModelConfig> parseModelConfig(const QJsonObject& json) {
                               .arg(c.heads));
     if (!(c.layerNormEps > 0)) return inputError(QStringLiteral("config.json: layer norm epsilon must be positive"));
 
-    const QJsonValue coref = json.value(QStringLiteral("attnscope_coreference_head"));
-    if (coref.isArray() && coref.toArray().size() == 2) {
-        const int layer = coref.toArray().at(0).toInt(-1), head = coref.toArray().at(1).toInt(-1);
-        if (layer >= 0 && layer < c.layers && head >= 0 && head < c.heads) c.coreferenceHead = {{layer, head}};
-    }
+    auto featuredHead = [&](const char* key) -> std::optional<std::pair<int, int>> {
+        const QJsonValue v = json.value(QLatin1String(key));
+        if (!v.isArray() || v.toArray().size() != 2) return std::nullopt;
+        const int layer = v.toArray().at(0).toInt(-1), head = v.toArray().at(1).toInt(-1);
+        if (layer >= 0 && layer < c.layers && head >= 0 && head < c.heads) return std::make_pair(layer, head);
+        return std::nullopt;
+    };
+    c.coreferenceHead = featuredHead("attnscope_coreference_head");
+    c.clsHead = featuredHead("attnscope_cls_head");
     return c;
 }
 

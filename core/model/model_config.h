@@ -32,6 +32,8 @@ struct ModelConfig {
     bool causal = false;
     // Written by AttnScope's trainer: the head that resolves pronouns.
     std::optional<std::pair<int, int>> coreferenceHead;
+    // AttnScope's image teaching model: the head whose [CLS] row finds the labelled object.
+    std::optional<std::pair<int, int>> clsHead;
     QString name;  // _name_or_path, or the folder name
     // Vision (ViT): square images of imageSize pixels cut into patchSize patches; class names.
     int imageSize = 0;

@@ -7,6 +7,7 @@
 #include "tokenize/tokenizer_loader.h"
 #include "tokenize/unicode_text.h"
 #include "train/adamw.h"
+#include "train/data_parallel.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -17,7 +18,6 @@
 #include <QTemporaryDir>
 
 #include <algorithm>
-#include <thread>
 
 namespace attnscope::core::train {
 namespace {
@@ -52,11 +52,7 @@ TeachingTrainer::TeachingTrainer(const TeachingOptions& options)
     m_model = std::make_unique<TrainableBert>(c);
     m_model->params().initialise(options.seed);
     m_optimizer = std::make_unique<AdamW>(m_model->params().size());
-    m_decay.assign(m_model->params().size(), false);
-    for (const ParamSet::Entry& e : m_model->params().entries()) {
-        const bool decay = e.name.endsWith(QLatin1String(".weight")) && !e.name.contains(QLatin1String("LayerNorm"));
-        std::fill_n(m_decay.begin() + ptrdiff_t(e.offset), e.size, decay);
-    }
+    m_decay = weightDecayMask(m_model->params());
 }
 
 Example TeachingTrainer::referentExample(const WinogradSentence& s) const {
@@ -83,10 +79,7 @@ Example TeachingTrainer::maskedExample(const WinogradSentence& s, std::mt19937& 
 }
 
 float TeachingTrainer::learningRate(int step) const {
-    const float peak = m_options.learningRate;
-    if (step < m_options.warmup) return peak * float(step + 1) / float(m_options.warmup);
-    const float rest = float(step - m_options.warmup) / float(std::max(1, m_options.steps - m_options.warmup));
-    return peak * std::max(0.1f, 1.0f - 0.9f * rest);  // linear decay to 10%
+    return warmupThenDecay(step, m_options.learningRate, m_options.warmup, m_options.steps);
 }
 
 int TeachingTrainer::train(const std::function<bool(const TeachingProgress&)>& progress, int every) {
@@ -111,22 +104,11 @@ int TeachingTrainer::train(const std::function<bool(const TeachingProgress&)>& p
         }
         if (targets == 0) continue;
         const float scale = 1.0f / float(targets);
-        std::vector<double> losses(size_t(workers), 0.0), hits(size_t(workers), 0.0);
-        auto work = [&](int w) {
-            std::fill(grads[size_t(w)].begin(), grads[size_t(w)].end(), 0.0f);
-            for (size_t i = size_t(w); i < batch.size(); i += size_t(workers)) {
-                losses[size_t(w)] += m_model->lossAndGradient(batch[i], scale, &grads[size_t(w)]);
-            }
-        };
-        std::vector<std::thread> pool;
-        for (int w = 1; w < workers; ++w) pool.emplace_back(work, w);
-        work(0);
-        for (std::thread& t : pool) t.join();
-        for (int w = 1; w < workers; ++w)
-            for (size_t i = 0; i < values.size(); ++i) grads[0][i] += grads[size_t(w)][i];
+        lossSum += dataParallelGradient(workers, batch.size(), [&](size_t i, std::vector<float>& grad) {
+            return m_model->lossAndGradient(batch[i], scale, &grad);
+        }, grads);
         clipGradient(grads[0], 1.0f);
         m_optimizer->step(values, grads[0], m_decay, learningRate(m_step), m_options.weightDecay);
-        for (double l : losses) lossSum += l;
         asked += targets;
         // Training accuracy on a few referent examples of this batch (cheap forward passes).
         if (progress && (m_step + 1) % every == 0) {

@@ -1,82 +1,11 @@
 #include "train/trainable_bert.h"
 
+#include "train/nn_ops.h"
+
 #include <cmath>
 
 namespace attnscope::core::train {
-namespace {
-
-template <typename S> using MatT = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <typename S> using VecT = Eigen::Matrix<S, Eigen::Dynamic, 1>;
-template <typename S> using RowT = Eigen::Matrix<S, 1, Eigen::Dynamic>;
-template <typename S> using MapM = Eigen::Map<MatT<S>>;
-template <typename S> using CMapM = Eigen::Map<const MatT<S>>;
-template <typename S> using CMapV = Eigen::Map<const RowT<S>>;
-template <typename S> using MapV = Eigen::Map<RowT<S>>;
-
-constexpr double kInvSqrt2 = 0.70710678118654752;
-constexpr double kInvSqrt2Pi = 0.3989422804014327;
-
-// LayerNorm over rows: y = xhat * g + b; keeps xhat (n, d) and 1/std (n) for the backward pass.
-template <typename S>
-void layerNorm(const MatT<S>& x, const S* g, const S* b, S eps, MatT<S>& xhat, VecT<S>& rstd, MatT<S>& y) {
-    const int n = int(x.rows()), d = int(x.cols());
-    xhat.resize(n, d);
-    rstd.resize(n);
-    y.resize(n, d);
-    for (int i = 0; i < n; ++i) {
-        const S mean = x.row(i).mean();
-        const S var = (x.row(i).array() - mean).square().mean();
-        rstd(i) = S(1) / std::sqrt(var + eps);
-        xhat.row(i) = (x.row(i).array() - mean) * rstd(i);
-        y.row(i) = xhat.row(i).array() * CMapV<S>(g, d).array() + CMapV<S>(b, d).array();
-    }
-}
-
-// dx from dy through LayerNorm; accumulates dg, db.
-template <typename S>
-MatT<S> layerNormBackward(const MatT<S>& dy, const MatT<S>& xhat, const VecT<S>& rstd, const S* g, S* dg, S* db) {
-    const int n = int(dy.rows()), d = int(dy.cols());
-    MatT<S> dx(n, d);
-    MapV<S>(dg, d) += (dy.array() * xhat.array()).colwise().sum().matrix();
-    MapV<S>(db, d) += dy.colwise().sum();
-    for (int i = 0; i < n; ++i) {
-        const RowT<S> dxhat = dy.row(i).array() * CMapV<S>(g, d).array();
-        const S m1 = dxhat.mean();
-        const S m2 = (dxhat.array() * xhat.row(i).array()).mean();
-        dx.row(i) = rstd(i) * (dxhat.array() - m1 - xhat.row(i).array() * m2);
-    }
-    return dx;
-}
-
-template <typename S>
-MatT<S> gelu(const MatT<S>& x) { return (S(0.5) * x.array() * (S(1) + (x.array() * S(kInvSqrt2)).erf())).matrix(); }
-
-template <typename S>
-MatT<S> geluGrad(const MatT<S>& x) {
-    return (S(0.5) * (S(1) + (x.array() * S(kInvSqrt2)).erf()) +
-            x.array() * S(kInvSqrt2Pi) * (S(-0.5) * x.array().square()).exp())
-        .matrix();
-}
-
-// y = x W^T + b with W (out, in).
-template <typename S>
-MatT<S> linear(const MatT<S>& x, const S* w, const S* b, int out) {
-    const int in = int(x.cols());
-    MatT<S> y = x * CMapM<S>(w, out, in).transpose();
-    y.rowwise() += CMapV<S>(b, out);
-    return y;
-}
-
-// Backward of linear: returns dx; accumulates dW (out, in) and db (out).
-template <typename S>
-MatT<S> linearBackward(const MatT<S>& dy, const MatT<S>& x, const S* w, S* dw, S* db) {
-    const int out = int(dy.cols()), in = int(x.cols());
-    MapM<S>(dw, out, in).noalias() += dy.transpose() * x;
-    MapV<S>(db, out) += dy.colwise().sum();
-    return dy * CMapM<S>(w, out, in);
-}
-
-}  // namespace
+using namespace nn;
 
 template <typename S>
 struct TrainableBert::Forward {
@@ -127,7 +56,7 @@ TrainableBert::TrainableBert(const TrainableBertConfig& c) : m_c(c) {
 
 template <typename S>
 void TrainableBert::forward(const S* values, const std::vector<int>& ids, Forward<S>& f) const {
-    const int n = int(ids.size()), H = m_c.hidden, heads = m_c.heads, d = H / heads;
+    const int n = int(ids.size()), H = m_c.hidden, heads = m_c.heads;
     const Params<S> P{values, m_params};
     MatT<S> x0(n, H);  // word + position + type 0
     for (int i = 0; i < n; ++i)
@@ -136,7 +65,6 @@ void TrainableBert::forward(const S* values, const std::vector<int>& ids, Forwar
     MatT<S> e;
     layerNorm<S>(x0, P.data(m_embG), P.data(m_embB), S(m_c.eps), f.xhat0, f.rstd0, e);
     f.layers.resize(m_layers.size());
-    const S invSqrtD = S(1) / std::sqrt(S(d));
     for (size_t l = 0; l < m_layers.size(); ++l) {
         const LayerIds& L = m_layers[l];
         typename Forward<S>::Layer& F = f.layers[l];
@@ -144,18 +72,7 @@ void TrainableBert::forward(const S* values, const std::vector<int>& ids, Forwar
         F.q = linear<S>(e, P.data(L.q), P.data(L.qb), H);
         F.k = linear<S>(e, P.data(L.k), P.data(L.kb), H);
         F.v = linear<S>(e, P.data(L.v), P.data(L.vb), H);
-        F.ctx.resize(n, H);
-        F.probs.resize(size_t(heads));
-        for (int h = 0; h < heads; ++h) {
-            MatT<S> s = F.q.middleCols(h * d, d) * F.k.middleCols(h * d, d).transpose() * invSqrtD;  // (n, n)
-            for (int i = 0; i < n; ++i) {
-                const S mx = s.row(i).maxCoeff();
-                s.row(i) = (s.row(i).array() - mx).exp();
-                s.row(i) /= s.row(i).sum();
-            }
-            F.ctx.middleCols(h * d, d).noalias() = s * F.v.middleCols(h * d, d);
-            F.probs[size_t(h)] = std::move(s);
-        }
+        attention<S>(F.q, F.k, F.v, heads, F.probs, F.ctx);
         const MatT<S> r1 = e + linear<S>(F.ctx, P.data(L.o), P.data(L.ob), H);
         layerNorm<S>(r1, P.data(L.ln1g), P.data(L.ln1b), S(m_c.eps), F.xhat1, F.rstd1, F.e1);
         F.f1 = linear<S>(F.e1, P.data(L.w1), P.data(L.b1), m_c.intermediate);
@@ -195,7 +112,7 @@ double TrainableBert::lossAndGradientDouble(const std::vector<double>& values, c
 
 template <typename S>
 double TrainableBert::lossImpl(const S* values, const Example& ex, S scale, S* G) const {
-    const int n = int(ex.ids.size()), H = m_c.hidden, V = m_c.vocab, heads = m_c.heads, d = H / heads;
+    const int n = int(ex.ids.size()), H = m_c.hidden, V = m_c.vocab;
     const Params<S> P{values, m_params};
     Forward<S> f;
     forward<S>(values, ex.ids, f);
@@ -215,14 +132,9 @@ double TrainableBert::lossImpl(const S* values, const Example& ex, S scale, S* G
     double loss = 0;
     MatT<S> dlogits(m, V);
     for (int r = 0; r < m; ++r) {
-        const S mx = logits.row(r).maxCoeff();
-        RowT<S> p = (logits.row(r).array() - mx).exp();
-        const S sum = p.sum();
-        p /= sum;
-        const int target = ex.targets[size_t(r)].second;
-        loss -= std::log(std::max(double(p(target)), 1e-30));
-        p(target) -= S(1);
-        dlogits.row(r) = p * scale;
+        RowT<S> dl;
+        loss += crossEntropy<S>(logits.row(r), ex.targets[size_t(r)].second, scale, dl);
+        dlogits.row(r) = dl;
     }
     if (!G) return loss;
 
@@ -237,7 +149,6 @@ double TrainableBert::lossImpl(const S* values, const Example& ex, S scale, S* G
     MatT<S> dE = MatT<S>::Zero(n, H);
     for (int r = 0; r < m; ++r) dE.row(ex.targets[size_t(r)].first) += deT.row(r);
 
-    const S invSqrtD = S(1) / std::sqrt(S(d));
     for (int l = int(m_layers.size()) - 1; l >= 0; --l) {
         const LayerIds& L = m_layers[size_t(l)];
         const typename Forward<S>::Layer& F = f.layers[size_t(l)];
@@ -247,17 +158,8 @@ double TrainableBert::lossImpl(const S* values, const Example& ex, S scale, S* G
         const MatT<S> de1 = dr2 + linearBackward<S>(df1, F.e1, P.data(L.w1), g(L.w1), g(L.b1));
         const MatT<S> dr1 = layerNormBackward<S>(de1, F.xhat1, F.rstd1, P.data(L.ln1g), g(L.ln1g), g(L.ln1b));
         const MatT<S> dctx = linearBackward<S>(dr1, F.ctx, P.data(L.o), g(L.o), g(L.ob));
-        MatT<S> dq(n, H), dk(n, H), dv(n, H);
-        for (int h = 0; h < heads; ++h) {
-            const MatT<S>& p = F.probs[size_t(h)];
-            const MatT<S> dC = dctx.middleCols(h * d, d);
-            dv.middleCols(h * d, d).noalias() = p.transpose() * dC;
-            const MatT<S> dP = dC * F.v.middleCols(h * d, d).transpose();
-            MatT<S> dS = (p.array() * (dP.array().colwise() - (dP.array() * p.array()).rowwise().sum())).matrix();
-            dS *= invSqrtD;
-            dq.middleCols(h * d, d).noalias() = dS * F.k.middleCols(h * d, d);
-            dk.middleCols(h * d, d).noalias() = dS.transpose() * F.q.middleCols(h * d, d);
-        }
+        MatT<S> dq, dk, dv;
+        attentionBackward<S>(dctx, F.probs, F.q, F.k, F.v, dq, dk, dv);
         dE = dr1;
         dE += linearBackward<S>(dq, F.in, P.data(L.q), g(L.q), g(L.qb));
         dE += linearBackward<S>(dk, F.in, P.data(L.k), g(L.k), g(L.kb));

@@ -1,6 +1,7 @@
 #include "export/view_export.h"
 
 #include "export/figure_export.h"
+#include "io/npy_writer.h"
 #include "io/trace_export.h"
 
 #include <QDir>
@@ -21,6 +22,40 @@ core::Status exportSelectionData(const QString& path, const AnalysisResult& r, c
             return core::writeMatrixJson(out, m.data, m.n, r.labels, st.layer(), mode == HeadMode::Single ? st.head() : -1);
         });
     return core::inputError(QStringLiteral("choose a file name ending in .csv, .npy or .json"));
+}
+
+core::Status exportImageMap(const QString& path, const AnalysisResult& r, const ViewState& st) {
+    if (!r.isImage() || !r.trace) return core::inputError(QStringLiteral("the image map needs an image analysis"));
+    const std::vector<float> map = imageMapValues(r, st);
+    const int g = r.grid;
+    if (map.size() != size_t(g) * size_t(g)) return core::internalError(QStringLiteral("the map does not match the patch grid"));
+    const QString ext = QFileInfo(path).suffix().toLower();
+    static const char* kOverlays[] = {"attention", "rollout", "dino_mask", "attention"};
+    if (ext == QLatin1String("npy"))
+        return core::saveAtomically(path, [&](QIODevice& out) { return core::writeNpy(out, {g, g}, map.data()); });
+    QByteArray bytes;
+    if (ext == QLatin1String("csv")) {
+        for (int y = 0; y < g; ++y) {
+            QStringList row;
+            for (int x = 0; x < g; ++x) row << QString::number(double(map[size_t(y * g + x)]), 'g', 9);
+            bytes += row.join(QLatin1Char(',')).toUtf8() + '\n';
+        }
+    } else if (ext == QLatin1String("json")) {
+        QStringList values;
+        for (float v : map) values << QString::number(double(v), 'g', 9);
+        bytes = QStringLiteral("{\"overlay\": \"%1\", \"layer\": %2, \"head\": %3, \"grid\": %4, \"values\": [%5]}\n")
+                    .arg(QLatin1String(kOverlays[int(st.imageOptions().overlay)]))
+                    .arg(st.layer())
+                    .arg(st.headMode() == HeadMode::Single ? st.head() : -1)
+                    .arg(g)
+                    .arg(values.join(QStringLiteral(", ")))
+                    .toUtf8();
+    } else {
+        return core::inputError(QStringLiteral("choose a file name ending in .npy, .csv or .json"));
+    }
+    return core::saveAtomically(path, [&](QIODevice& out) -> core::Status {
+        return out.write(bytes) == bytes.size() ? core::Status() : core::Status(core::internalError(QStringLiteral("cannot write ") + path));
+    });
 }
 
 core::Status exportTraceData(const QString& path, const AnalysisResult& r, const QString& modelType) {
@@ -47,6 +82,7 @@ core::Result<int> exportAllHeads(const QString& folder, const QString& view, con
     one.setLogScale(st.logScale());
     one.setThreshold(st.threshold());
     one.setPinnedToken(st.pinnedToken());
+    one.setImageOptions(st.imageOptions());
     FigureStyle s = style;
     s.vector = *format != FigureFormat::Png;
     FigureOptions options;

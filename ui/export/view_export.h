@@ -13,6 +13,9 @@ namespace attnscope::ui {
 
 // The selected layer's matrix (one head, or the mean of heads) as .csv, .npy or .json.
 core::Status exportSelectionData(const QString& path, const AnalysisResult& result, const ViewState& state);
+// The image view's patch map (attention row, rollout or DINO mask; see imageMapValues) as a
+// (grid, grid) .npy, a .csv of grid rows, or .json.
+core::Status exportImageMap(const QString& path, const AnalysisResult& result, const ViewState& state);
 // The whole trace: .json (attentions, scores, q/k/v, hidden states) or .npy (attentions (L, H, n, n)).
 core::Status exportTraceData(const QString& path, const AnalysisResult& result, const QString& modelType);
 

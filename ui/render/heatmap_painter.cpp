@@ -1,5 +1,7 @@
 #include "render/heatmap_painter.h"
 
+#include "render/colorbar_painter.h"
+
 #include <QFontMetricsF>
 #include <QImage>
 
@@ -97,27 +99,6 @@ static void paintLabels(QPainter& painter, const HeatmapLayout& l, const Heatmap
     }
 }
 
-static void paintColorbar(QPainter& painter, const HeatmapLayout& l, const HeatmapSpec& s) {
-    const int steps = 64;
-    const QRectF& bar = l.colorbar;
-    painter.setPen(Qt::NoPen);
-    for (int i = 0; i < steps; ++i) {
-        const double y0 = bar.bottom() - bar.height() * (i + 1) / steps;
-        painter.fillRect(QRectF(bar.left(), y0, bar.width(), bar.height() / steps + 0.5), s.colormap.color((i + 0.5f) / steps));
-    }
-    painter.setPen(QPen(s.textColor, 0.6));
-    painter.setBrush(Qt::NoBrush);
-    painter.drawRect(bar);
-    painter.setFont(s.font);
-    const QFontMetricsF fm(s.font);
-    const QStringList ticks = s.logScale ? QStringList{"1e-4", "1e-3", "0.01", "0.1", "1"} : QStringList{"0", "0.25", "0.5", "0.75", "1"};
-    for (int i = 0; i < ticks.size(); ++i) {
-        const double y = bar.bottom() - bar.height() * i / (ticks.size() - 1);
-        painter.drawLine(QPointF(bar.right(), y), QPointF(bar.right() + 3, y));
-        painter.drawText(QRectF(bar.right() + 5, y - fm.height() / 2, 60, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, ticks[i]);
-    }
-}
-
 void paintHeatmap(QPainter& painter, const QRectF& rect, const HeatmapSpec& s) {
     if (s.n <= 0 || !s.values) return;
     const HeatmapLayout l = heatmapLayout(rect, s);
@@ -130,7 +111,8 @@ void paintHeatmap(QPainter& painter, const QRectF& rect, const HeatmapSpec& s) {
     }
     paintCells(painter, l, s);
     paintLabels(painter, l, s);
-    paintColorbar(painter, l, s);
+    const QStringList ticks = s.logScale ? QStringList{"1e-4", "1e-3", "0.01", "0.1", "1"} : QStringList{"0", "0.25", "0.5", "0.75", "1"};
+    paintColorbar(painter, l.colorbar, s.colormap, ticks, s.font, s.textColor);
     if (s.focus >= 0 && s.focus < s.n) {  // outline the focus token's row (its attention) and column
         painter.setBrush(Qt::NoBrush);
         painter.setPen(QPen(kFocus, std::max(1.0, l.cell * 0.08)));

@@ -4,6 +4,7 @@
 #include "render/qkv_painter.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace attnscope::ui {
 
@@ -73,7 +74,106 @@ GridSpec gridSpec(const AnalysisResult& r, const ViewState& st, const FigureStyl
 }
 
 QStringList figureNames() {
-    return {QStringLiteral("links"), QStringLiteral("heatmap"), QStringLiteral("grid"), QStringLiteral("qkv")};
+    return {QStringLiteral("links"), QStringLiteral("heatmap"), QStringLiteral("grid"), QStringLiteral("qkv"), QStringLiteral("image")};
+}
+
+namespace {
+
+QString percent(float p) { return QString::number(double(p) * 100, 'f', p >= 0.995f ? 0 : 1) + QLatin1Char('%'); }
+
+QString tokenName(const AnalysisResult& r, int token) { return token >= 0 && token < r.labels.size() ? r.labels[token] : QString(); }
+
+// The token the image overlay reads from: the focus token, else [CLS].
+int imageQuery(const AnalysisResult& r, const ViewState& st) {
+    const int focus = st.focusToken();
+    return focus >= 0 && focus < r.trace->tokens() ? focus : 0;
+}
+
+// The query's attention row over the patches (P) for the selected head or the heads' mean.
+std::vector<float> attentionRow(const AnalysisResult& r, const ViewState& st, int query) {
+    const core::AttentionTrace& t = *r.trace;
+    const int n = t.tokens();
+    std::vector<float> row(size_t(n - 1), 0.0f);
+    const bool mean = st.headMode() != HeadMode::Single;
+    for (int h = mean ? 0 : st.head(); h < (mean ? t.heads() : st.head() + 1); ++h) {
+        const float* p = t.probs(st.layer(), h) + int64_t(query) * n + 1;
+        for (int j = 0; j < n - 1; ++j) row[size_t(j)] += p[j] / float(mean ? t.heads() : 1);
+    }
+    return row;
+}
+
+QString fusionName(core::HeadFusion f) {
+    return f == core::HeadFusion::Max ? QStringLiteral("max") : f == core::HeadFusion::Min ? QStringLiteral("min") : QStringLiteral("mean");
+}
+
+}  // namespace
+
+std::vector<float> imageMapValues(const AnalysisResult& r, const ViewState& st) {
+    const ImageOptions& o = st.imageOptions();
+    switch (o.overlay) {
+        case ImageOverlay::Rollout: return core::clsRolloutMap(*r.trace, o.fusion, o.discard);
+        case ImageOverlay::Dino: {
+            const std::vector<uint8_t> mask = core::dinoMask(*r.trace, st.layer(), st.head(), o.keep);
+            return std::vector<float>(mask.begin(), mask.end());
+        }
+        default: return attentionRow(r, st, imageQuery(r, st));
+    }
+}
+
+ImageSpec imageSpec(const AnalysisResult& r, const ViewState& st, const FigureStyle& style) {
+    ImageSpec s;
+    if (!r.isImage() || !r.trace) return s;
+    const ImageOptions& o = st.imageOptions();
+    const core::AttentionTrace& t = *r.trace;
+    s.picture = r.picture.get();
+    s.grid = r.grid;
+    s.overlay = o.overlay;
+    s.opacity = o.opacity;
+    s.smooth = o.smooth;
+    s.colormap = Colormap(st.colormap());
+    s.font = style.font;
+    s.textColor = style.text;
+    const int query = imageQuery(r, st);
+    s.focusPatch = query - 1;
+    const QString head = matrixTitle(st.layer(), st.headMode() == HeadMode::Single ? HeadMode::Single : HeadMode::Average, st.head(), t.heads());
+    switch (o.overlay) {
+        case ImageOverlay::Attention: {
+            s.map = attentionRow(r, st, query);
+            const float mx = *std::max_element(s.map.begin(), s.map.end());
+            if (mx > 0)
+                for (float& v : s.map) v /= mx;
+            s.ticks = QStringList{QStringLiteral("0"), QString::number(double(mx) / 2, 'g', 3), QString::number(double(mx), 'g', 3)};
+            s.title = QStringLiteral("%1 · attention from %2").arg(head, tokenName(r, query));
+            break;
+        }
+        case ImageOverlay::Rollout:
+            s.map = core::clsRolloutMap(t, o.fusion, o.discard);
+            s.ticks = QStringList{QStringLiteral("0"), QStringLiteral("0.5"), QStringLiteral("1 (max)")};
+            s.title = QStringLiteral("Attention rollout from [CLS] · %1 of heads · discard %2%")
+                          .arg(fusionName(o.fusion)).arg(int(std::lround(o.discard * 100)));
+            s.focusPatch = -1;
+            break;
+        case ImageOverlay::Dino:
+            s.mask = core::dinoMask(t, st.layer(), st.head(), o.keep);
+            s.title = QStringLiteral("Layer %1 · Head %2 · patches holding %3% of [CLS] attention")
+                          .arg(st.layer()).arg(st.head()).arg(int(std::lround(o.keep * 100)));
+            s.focusPatch = -1;
+            break;
+        case ImageOverlay::Heads:
+            s.trace = &t;
+            s.query = query;
+            s.selectedLayer = st.layer();
+            s.selectedHead = st.head();
+            s.title = QStringLiteral("Every head's attention from %1 (each scaled to its maximum)").arg(tokenName(r, query));
+            break;
+    }
+    if (!r.predictions.empty() && !r.predictions[0].top.empty()) {
+        QStringList parts;
+        const PositionPredictions& p = r.predictions[0];
+        for (size_t i = 0; i < p.top.size() && i < 3; ++i) parts << QStringLiteral("%1 %2").arg(p.texts[int(i)], percent(p.top[i].probability));
+        s.caption = QStringLiteral("Prediction: ") + parts.join(QStringLiteral("  ·  "));
+    }
+    return s;
 }
 
 QSizeF figureSize(const QString& name, const AnalysisResult& r) {
@@ -85,6 +185,7 @@ QSizeF figureSize(const QString& name, const AnalysisResult& r) {
     }
     if (name == QLatin1String("links")) return QSizeF(460, std::clamp(n * 18.0 + 60, 220.0, 3000.0));
     if (name == QLatin1String("grid")) return QSizeF(t.heads() * 64.0 + 50, t.layers() * 64.0 + 30);
+    if (name == QLatin1String("image")) return QSizeF(640, 560);
     return QSizeF(900, std::clamp(n * 20.0 + 190, 320.0, 2600.0));
 }
 
@@ -104,6 +205,8 @@ void paintFigureByName(const QString& name, QPainter& p, const QRectF& rect, con
         paintLinks(p, rect, linksSpec(r, st, style, matrix));
     } else if (name == QLatin1String("grid")) {
         paintGrid(p, rect, gridSpec(r, st, style));
+    } else if (name == QLatin1String("image")) {
+        paintImageFigure(p, rect, imageSpec(r, st, style));
     } else {
         QkvSpec q;
         q.trace = r.trace.get();

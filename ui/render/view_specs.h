@@ -3,6 +3,7 @@
 #include "render/attention_matrix.h"
 #include "render/grid_painter.h"
 #include "render/heatmap_painter.h"
+#include "render/image_painter.h"
 #include "render/links_painter.h"
 #include "session/analysis_result.h"
 #include "session/view_state.h"
@@ -23,6 +24,10 @@ HeatmapSpec heatmapSpec(const AnalysisResult& result, const ViewState& state, co
 LinksSpec linksSpec(const AnalysisResult& result, const ViewState& state, const FigureStyle& style,
                     AttentionMatrix& matrix);
 GridSpec gridSpec(const AnalysisResult& result, const ViewState& state, const FigureStyle& style);
+// The image figure (image results only): the picture with the overlay the state asks for.
+ImageSpec imageSpec(const AnalysisResult& result, const ViewState& state, const FigureStyle& style);
+// The overlay's values over the patches (grid, grid) row-major: what "Export data" writes for the image view.
+std::vector<float> imageMapValues(const AnalysisResult& result, const ViewState& state);
 
 // Options of the Q/K/V figure that are not in the ViewState.
 struct QkvOptions {
@@ -30,7 +35,7 @@ struct QkvOptions {
     int query = -1;  // -1: the focus token, else the last (decoders) or first (encoders) word
 };
 
-QStringList figureNames();  // "links", "heatmap", "grid", "qkv"
+QStringList figureNames();  // "links", "heatmap", "grid", "qkv", "image" (image results)
 // A good size in points for a named figure of this result.
 QSizeF figureSize(const QString& name, const AnalysisResult& result);
 // Draws the named figure; the same code serves the views, export, batch export and the CLI.

@@ -4,6 +4,7 @@
 #include "tokenize/tokenizer.h"
 #include "trace/attention_trace.h"
 
+#include <QImage>
 #include <QString>
 #include <QStringList>
 
@@ -26,8 +27,13 @@ struct AnalysisResult {
     core::Encoding encoding;
     QStringList labels;         // readable token texts ("Ġworld" -> "world", specials as is)
     std::shared_ptr<const core::AttentionTrace> trace;
-    std::vector<PositionPredictions> predictions;  // each mask token (encoders) or the next token (decoders)
+    std::vector<PositionPredictions> predictions;  // each mask token (encoders), the next token (decoders), the classes (ViT; position 0)
     std::vector<PositionPredictions> perToken;     // encoders with an LM head: top-k at every position
+    // Image input (vision models): the picture as decoded, its file, and the patch grid's side.
+    std::shared_ptr<const QImage> picture;
+    QString imagePath;
+    int grid = 0;
+    bool isImage() const { return picture != nullptr; }
     bool causal = false;
     bool truncated = false;
     double milliseconds = 0;    // tokenize + forward + predictions

@@ -1,6 +1,7 @@
 #include "session/analysis_session.h"
 
 #include "model/text_analysis.h"
+#include "session/image_analysis.h"
 
 #include <QElapsedTimer>
 
@@ -105,7 +106,19 @@ void AnalysisSession::openModel(const QString& folder) {
 void AnalysisSession::setModel(LoadedModelPtr model) {
     m_model = std::move(model);
     Q_EMIT modelChanged();
-    if (!m_text.trimmed().isEmpty()) analyzeNow(m_text);
+    if (imageMode() ? m_image != nullptr : !m_text.trimmed().isEmpty()) analyzeNow(m_text);
+}
+
+void AnalysisSession::setImage(std::shared_ptr<const DecodedImage> image, const QString& path) {
+    if (m_model && !m_model->config().isVision()) {
+        Q_EMIT analysisFailed(imageToTextModelError(*m_model));
+        return;
+    }
+    m_image = std::move(image);
+    m_imagePath = path;
+    m_debounce.stop();
+    m_dirty = false;
+    start();
 }
 
 void AnalysisSession::setText(const QString& text) {
@@ -128,6 +141,10 @@ void AnalysisSession::analyzeNow(const QString& text) {
 
 void AnalysisSession::start() {
     if (!m_model) return;
+    if (imageMode()) {
+        startImage();
+        return;
+    }
     if (m_cancel) m_cancel->store(true);  // the stale run stops at its next layer
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     m_cancel = cancel;
@@ -142,6 +159,28 @@ void AnalysisSession::start() {
             return;
         }
         auto result = runAnalysis(*model, text, truncate, generation, cancel.get());
+        AnalysisResultPtr ptr = result ? *result : nullptr;
+        const QString error = result ? QString() : result.message();
+        QMetaObject::invokeMethod(this, [this, generation, ptr, error] { finished(generation, ptr, error); });
+    });
+}
+
+void AnalysisSession::startImage() {
+    if (!m_image) {
+        if (!m_text.trimmed().isEmpty()) Q_EMIT analysisFailed(textToImageModelError(*m_model));
+        return;
+    }
+    if (m_cancel) m_cancel->store(true);
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_cancel = cancel;
+    const quint64 generation = ++m_generation;
+    const LoadedModelPtr model = m_model;
+    const std::shared_ptr<const DecodedImage> image = m_image;
+    const QString path = m_imagePath;
+    setPending(+1);
+    QMetaObject::invokeMethod(m_worker, [this, model, image, path, generation, cancel] {
+        auto result = cancel->load() ? core::Result<AnalysisResultPtr>(AnalysisResultPtr()) :
+                                       runImageAnalysis(*model, *image, path, kTopK, generation, cancel.get());
         AnalysisResultPtr ptr = result ? *result : nullptr;
         const QString error = result ? QString() : result.message();
         QMetaObject::invokeMethod(this, [this, generation, ptr, error] { finished(generation, ptr, error); });

@@ -2,6 +2,7 @@
 
 #include "model/model_loader.h"
 #include "session/analysis_result.h"
+#include "session/image_input.h"
 
 #include <QObject>
 #include <QThread>
@@ -40,6 +41,13 @@ public:
     void setDebounceMs(int ms) { m_debounce.setInterval(ms); }
     void setTruncate(bool on) { m_truncate = on; }
 
+    // Image input for vision models: analysed at once. A text model refuses it (analysisFailed)
+    // and keeps its state. With a vision model, typed text is refused the same way.
+    void setImage(std::shared_ptr<const DecodedImage> image, const QString& path);
+    std::shared_ptr<const DecodedImage> image() const { return m_image; }
+    QString imagePath() const { return m_imagePath; }
+    bool imageMode() const { return m_model && m_model->config().isVision(); }
+
     AnalysisResultPtr result() const { return m_result; }
     bool busy() const { return m_pending > 0; }
 
@@ -56,6 +64,7 @@ Q_SIGNALS:
 
 private:
     void start();
+    void startImage();
     void finished(quint64 generation, AnalysisResultPtr result, const QString& error);
     void setPending(int delta);
 
@@ -64,6 +73,8 @@ private:
     QTimer m_debounce;
     LoadedModelPtr m_model;
     QString m_text;
+    std::shared_ptr<const DecodedImage> m_image;
+    QString m_imagePath;
     bool m_truncate = true;
     bool m_dirty = false;  // text changed during the debounce window
     quint64 m_generation = 0;

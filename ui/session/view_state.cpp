@@ -59,6 +59,16 @@ void ViewState::setLogScale(bool on) {
     Q_EMIT changed();
 }
 
+void ViewState::setImageOptions(const ImageOptions& options) {
+    ImageOptions o = options;
+    o.opacity = std::clamp(o.opacity, 0.0f, 1.0f);
+    o.discard = std::clamp(o.discard, 0.0f, 0.99f);
+    o.keep = std::clamp(o.keep, 0.01f, 1.0f);
+    if (o == m_image) return;
+    m_image = o;
+    Q_EMIT changed();
+}
+
 void ViewState::setLimits(int layers, int heads, int tokens) {
     m_layers = std::max(1, layers);
     m_heads = std::max(1, heads);

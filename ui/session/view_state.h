@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/rollout.h"
 #include "render/colormap.h"
 
 #include <QObject>
@@ -8,6 +9,25 @@ namespace attnscope::ui {
 
 // How the heads of a layer are shown.
 enum class HeadMode { Single, Average, All };
+
+// What the image view lays over the picture: one head's (or the heads' mean) attention from the
+// focus token ([CLS] when none), the rollout, a DINO-style mask, or every head's map at once.
+enum class ImageOverlay { Attention, Rollout, Dino, Heads };
+
+struct ImageOptions {
+    ImageOverlay overlay = ImageOverlay::Attention;
+    float opacity = 0.6f;        // of the overlay, 0..1
+    bool smooth = true;          // bilinear upsampling of the patch map (else nearest: one block per patch)
+    core::HeadFusion fusion = core::HeadFusion::Mean;  // rollout
+    float discard = 0.0f;        // rollout: the lowest fraction of weights dropped, 0..0.99
+    float keep = 0.6f;           // DINO: the share of [CLS] mass the kept patches hold, 0..1
+
+    bool operator==(const ImageOptions& o) const {
+        return overlay == o.overlay && opacity == o.opacity && smooth == o.smooth && fusion == o.fusion && discard == o.discard &&
+               keep == o.keep;
+    }
+    bool operator!=(const ImageOptions& o) const { return !(*this == o); }
+};
 
 // What the user is looking at: the document every view reads and writes (like Tiled's
 // MapDocument). Setters emit changed() only when something changed.
@@ -27,6 +47,7 @@ public:
     ColormapId colormap() const { return m_colormap; }
     float threshold() const { return m_threshold; }
     bool logScale() const { return m_logScale; }
+    const ImageOptions& imageOptions() const { return m_image; }
 
     // Clamped to the model's sizes (set by setLimits).
     void setLayer(int layer);
@@ -38,6 +59,7 @@ public:
     void setColormap(ColormapId map);
     void setThreshold(float threshold);
     void setLogScale(bool on);
+    void setImageOptions(const ImageOptions& options);  // clamped
     void setLimits(int layers, int heads, int tokens);
     int layers() const { return m_layers; }
     int heads() const { return m_heads; }
@@ -56,6 +78,7 @@ private:
     ColormapId m_colormap = ColormapId::Viridis;
     float m_threshold = 0.0f;
     bool m_logScale = false;
+    ImageOptions m_image;
     int m_layers = 1, m_heads = 1, m_tokens = 0;
 };
 

@@ -3,7 +3,11 @@
 #include "export/figure_export.h"
 #include "model/builtin_models.h"
 #include "export/view_export.h"
+#include "session/image_analysis.h"
+#include "session/image_input.h"
 #include "widgets/heatmap_view.h"
+#include "widgets/image_controls.h"
+#include "widgets/image_view.h"
 #include "widgets/links_view.h"
 #include "widgets/model_grid_view.h"
 #include "widgets/predictions_view.h"
@@ -15,6 +19,10 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QImageReader>
+#include <QMimeData>
 #include <QStyleFactory>
 #include <QClipboard>
 #include <QProgressDialog>
@@ -108,7 +116,9 @@ void MainWindow::buildUi() {
         m_session->setText(t);
         m_swap->setEnabled(t.contains(QLatin1String("tired")) || t.contains(QLatin1String("wide")));
     });
-    auto* sentenceRow = new QHBoxLayout;
+    m_sentenceRow = new QWidget;
+    auto* sentenceRow = new QHBoxLayout(m_sentenceRow);
+    sentenceRow->setContentsMargins(0, 0, 0, 0);
     sentenceRow->addWidget(m_sentence, 1);
     m_swap = new QToolButton;
     m_swap->setText(tr("tired ⇄ wide"));
@@ -118,7 +128,37 @@ void MainWindow::buildUi() {
     m_swap->setEnabled(false);
     connect(m_swap, &QToolButton::clicked, this, &MainWindow::swapTwinWord);
     sentenceRow->addWidget(m_swap);
-    layout->addLayout(sentenceRow);
+    layout->addWidget(m_sentenceRow);
+
+    // Image models: the picture's name and the ways to change it instead of the sentence bar.
+    m_imageRow = new QWidget;
+    auto* imageRow = new QHBoxLayout(m_imageRow);
+    imageRow->setContentsMargins(0, 0, 0, 0);
+    m_imageName = new QLabel(tr("Drop an image here or open one"));
+    m_imageName->setFont(big);
+    imageRow->addWidget(m_imageName, 1);
+    auto* openImageButton = new QPushButton(tr("Open image…"));
+    openImageButton->setFont(big);
+    connect(openImageButton, &QPushButton::clicked, this, [this] {
+        QStringList patterns;
+        for (const QByteArray& f : QImageReader::supportedImageFormats()) patterns << QStringLiteral("*.") + QString::fromLatin1(f);
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open image"), QString(), tr("Images (%1)").arg(patterns.join(QLatin1Char(' '))));
+        if (!path.isEmpty()) openImage(path);
+    });
+    imageRow->addWidget(openImageButton);
+    auto* examplesButton = new QToolButton;
+    examplesButton->setText(tr("Examples"));
+    examplesButton->setFont(big);
+    examplesButton->setPopupMode(QToolButton::InstantPopup);
+    m_examples = new QMenu(examplesButton);
+    for (const QString& example : core::builtinImageExamples())
+        m_examples->addAction(QFileInfo(example).completeBaseName().replace(QLatin1Char('-'), QLatin1Char(' ')), this,
+                              [this, example] { openImage(example); });
+    examplesButton->setMenu(m_examples);
+    imageRow->addWidget(examplesButton);
+    m_imageRow->hide();
+    layout->addWidget(m_imageRow);
+    setAcceptDrops(true);
 
     m_error = new QLabel;
     m_error->setStyleSheet(QStringLiteral("color: #b02818;"));
@@ -191,6 +231,14 @@ void MainWindow::buildUi() {
     m_heatmap = new HeatmapView(m_state);
     m_grid = new ModelGridView(m_state);
     m_qkv = new QkvView(m_state);
+    m_imagePage = new QWidget;
+    auto* imageLayout = new QVBoxLayout(m_imagePage);
+    imageLayout->setContentsMargins(0, 0, 0, 0);
+    imageLayout->addWidget(new ImageControls(m_state));
+    m_image = new ImageView(m_state);
+    imageLayout->addWidget(m_image, 1);
+    m_tabs->addTab(m_imagePage, tr("Image"));
+    m_tabs->setTabVisible(0, false);
     m_tabs->addTab(m_links, tr("Links"));
     m_tabs->addTab(m_heatmap, tr("Heatmap"));
     m_tabs->addTab(m_grid, tr("Model grid"));
@@ -230,6 +278,11 @@ void MainWindow::buildMenus() {
     });
     open->setShortcut(QKeySequence::Open);
     file->addAction(tr("Open &Built-in Teaching Model"), this, &MainWindow::openBuiltinModel);
+    file->addAction(tr("Open Built-in &Image Teaching Model"), this, &MainWindow::openBuiltinImageModel);
+    file->addAction(tr("Open &Image…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open image"));
+        if (!path.isEmpty()) openImage(path);
+    })->setShortcut(QKeySequence(QStringLiteral("Ctrl+I")));
     m_recent = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     file->addSeparator();
@@ -268,6 +321,7 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Heatmap"), this, [this] { showView(QStringLiteral("heatmap")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+2")));
     view->addAction(tr("Model Grid"), this, [this] { showView(QStringLiteral("grid")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+3")));
     view->addAction(tr("Q/K/V Step by Step"), this, [this] { showView(QStringLiteral("qkv")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+4")));
+    view->addAction(tr("Image"), this, [this] { showView(QStringLiteral("image")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+5")));
     view->addAction(tr("Unpin Token"), this, [this] { m_state->setPinnedToken(-1); })->setShortcut(Qt::Key_Escape);
     view->addSeparator();
     QAction* present = view->addAction(tr("&Presentation Mode"), this, [this] { setPresentationMode(!m_presentation); });
@@ -282,7 +336,9 @@ void MainWindow::buildMenus() {
                                  tr("<table>"
                                     "<tr><td><b>Page Down / Page Up</b></td><td>next / previous layer</td></tr>"
                                     "<tr><td><b>Ctrl+Right / Ctrl+Left</b></td><td>next / previous head</td></tr>"
-                                    "<tr><td><b>Ctrl+1, 2, 3, 4</b></td><td>links, heatmap, model grid, Q/K/V</td></tr>"
+                                    "<tr><td><b>Ctrl+1, 2, 3, 4, 5</b></td><td>links, heatmap, model grid, Q/K/V, image</td></tr>"
+                                    "<tr><td><b>Ctrl+I</b></td><td>open an image (image models); or drop one on the window</td></tr>"
+                                    "<tr><td><b>Hover / click a patch</b></td><td>image: where that patch attends; click pins it</td></tr>"
                                     "<tr><td><b>← / → , Space</b></td><td>Q/K/V: previous / next step</td></tr>"
                                     "<tr><td><b>↑ / ↓</b></td><td>Q/K/V: previous / next query token</td></tr>"
                                     "<tr><td><b>P</b></td><td>Q/K/V: play the steps as an animation</td></tr>"
@@ -327,12 +383,63 @@ void MainWindow::setText(const QString& text) {
 QString MainWindow::text() const { return m_sentence->text(); }
 QString MainWindow::errorText() const { return m_error->isVisible() ? m_error->text() : QString(); }
 
-FigureView* MainWindow::currentFigure() const { return qobject_cast<FigureView*>(m_tabs->currentWidget()); }
+FigureView* MainWindow::currentFigure() const {
+    if (m_tabs->currentWidget() == m_imagePage) return m_image;
+    return qobject_cast<FigureView*>(m_tabs->currentWidget());
+}
 
 void MainWindow::showView(const QString& name) {
     if (name == QLatin1String("train")) return m_tabs->setCurrentWidget(m_train);
+    if (name == QLatin1String("image")) {
+        if (m_imageModeOn) m_tabs->setCurrentWidget(m_imagePage);
+        return;
+    }
     for (int i = 0; i < m_tabs->count(); ++i)
         if (auto* f = qobject_cast<FigureView*>(m_tabs->widget(i)); f && f->figureName() == name) m_tabs->setCurrentIndex(i);
+}
+
+void MainWindow::openImage(const QString& path) {
+    if (const LoadedModelPtr model = m_session->model(); model && !model->config().isVision())
+        return showError(imageToTextModelError(*model));
+    auto decoded = decodeImageFile(path);
+    if (!decoded) return showError(decoded.message());
+    showError(QString());
+    m_imageName->setText(QFileInfo(path).fileName());
+    m_session->setImage(std::make_shared<const DecodedImage>(std::move(decoded).value()), path);
+}
+
+void MainWindow::openBuiltinImageModel() {
+    const QStringList examples = core::builtinImageExamples();
+    if (!m_session->image() && !examples.isEmpty()) {
+        auto decoded = decodeImageFile(examples.first());
+        if (decoded) {
+            m_imageName->setText(QFileInfo(examples.first()).fileName());
+            m_session->setImage(std::make_shared<const DecodedImage>(std::move(decoded).value()), examples.first());
+        }
+    }
+    openModel(core::builtinImageModelPath());
+}
+
+void MainWindow::setImageMode(bool on) {
+    m_imageModeOn = on;
+    m_sentenceRow->setVisible(!on);
+    m_imageRow->setVisible(on);
+    m_tokens->setVisible(!on);
+    m_tabs->setTabVisible(m_tabs->indexOf(m_imagePage), on);
+    if (on) m_tabs->setCurrentWidget(m_imagePage);
+    else if (m_tabs->currentWidget() == m_imagePage) m_tabs->setCurrentWidget(m_links);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls() && !event->mimeData()->urls().isEmpty() && event->mimeData()->urls().first().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QString path = event->mimeData()->urls().first().toLocalFile();
+    event->acceptProposedAction();
+    if (QFileInfo(path).isDir()) openModel(path);  // a model folder
+    else openImage(path);
 }
 
 void MainWindow::showError(const QString& message) {
@@ -359,6 +466,12 @@ void MainWindow::onModelChanged() {
         updateRecentMenu();
     }
     m_state->setLimits(model->config().layers, model->config().heads, m_state->tokens());
+    setImageMode(model->config().isVision());
+    if (model->config().clsHead) {  // the image teaching model opens on the head that finds the object
+        m_state->setHeadMode(HeadMode::Single);
+        m_state->setLayer(model->config().clsHead->first);
+        m_state->setHead(model->config().clsHead->second);
+    }
     if (model->config().coreferenceHead) {  // open on the head that resolves pronouns, "it" singled out
         m_state->setHeadMode(HeadMode::Single);
         m_state->setLayer(model->config().coreferenceHead->first);
@@ -366,6 +479,7 @@ void MainWindow::onModelChanged() {
         m_pinPronoun = true;
     }
     if (m_sentence->text().trimmed().isEmpty()) m_session->setText(QString());
+    if (model->config().isVision() && !m_session->image()) showError(tr("%1 is an image model: drop an image on the window or open one").arg(model->config().name));
 }
 
 void MainWindow::onResult(AnalysisResultPtr result) {
@@ -376,9 +490,11 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     m_state->setLimits(t.layers(), t.heads(), t.tokens());
     m_tokens->setResult(result);
     for (FigureView* v : {static_cast<FigureView*>(m_links), static_cast<FigureView*>(m_heatmap), static_cast<FigureView*>(m_grid),
-                          static_cast<FigureView*>(m_qkv)})
+                          static_cast<FigureView*>(m_qkv), static_cast<FigureView*>(m_image)})
         v->setResult(result);
-    m_predictions->setResult(result, m_session->model() && m_session->model()->model->hasLmHead());
+    const LoadedModelPtr model = m_session->model();
+    m_predictions->setResult(result, model && (model->model->hasLmHead() || model->model->hasClassifier()));
+    if (result->isImage()) m_imageName->setText(QFileInfo(result->imagePath).fileName());
     m_timing->setText(tr("%1 tokens · %2 ms").arg(t.tokens()).arg(result->milliseconds, 0, 'f', result->milliseconds < 10 ? 1 : 0));
     syncControls();
     applyPendingSession();
@@ -552,6 +668,15 @@ void MainWindow::exportCurrentView() {
 void MainWindow::exportData(bool wholeTrace) {
     const AnalysisResultPtr result = m_session->result();
     if (!result || !m_session->model()) return;
+    if (!wholeTrace && result->isImage() && currentFigure() == m_image) {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export the image map"), QStringLiteral("image_map.npy"),
+                                                          tr("NumPy array (*.npy);;CSV table (*.csv);;JSON (*.json)"));
+        if (path.isEmpty()) return;
+        const core::Status s = exportImageMap(path, *result, *m_state);
+        if (!s) showError(s.message());
+        else statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 4000);
+        return;
+    }
     const QString path = QFileDialog::getSaveFileName(
         this, wholeTrace ? tr("Export the whole trace") : tr("Export the selected head"),
         wholeTrace ? QStringLiteral("trace.json") : QStringLiteral("layer%1_head%2.csv").arg(m_state->layer()).arg(m_state->head()),

@@ -23,6 +23,8 @@ namespace attnscope::ui {
 
 class FigureView;
 class HeatmapView;
+class ImageControls;
+class ImageView;
 class LinksView;
 class ModelGridView;
 class PredictionsView;
@@ -45,9 +47,14 @@ public:
     // Swaps "tired" and "wide" in the sentence (the word that flips what "it" refers to).
     void swapTwinWord();
     void setText(const QString& text);
+    // Decodes an image file and analyses it with the open vision model; errors show in place and
+    // leave the previous picture and model as they were.
+    void openImage(const QString& path);
+    // The built-in image teaching model on its first example picture.
+    void openBuiltinImageModel();
     QString text() const;
     FigureView* currentFigure() const;
-    void showView(const QString& name);  // "links", "heatmap", "grid", "qkv", "train"
+    void showView(const QString& name);  // "links", "heatmap", "grid", "qkv", "image", "train"
     QString errorText() const;
     // Opens a saved session: its model, its text, then its selection once the analysis is in.
     void openSession(const QString& path);
@@ -58,6 +65,8 @@ public:
 
 protected:
     void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
 
 private:
     void buildUi();
@@ -73,6 +82,7 @@ private:
     void showError(const QString& message);
     void applyPendingSession();
     void restoreSettings();
+    void setImageMode(bool on);
 
     AnalysisSession* m_session;
     ViewState* m_state;
@@ -93,6 +103,12 @@ private:
     HeatmapView* m_heatmap = nullptr;
     ModelGridView* m_grid = nullptr;
     QkvView* m_qkv = nullptr;
+    QWidget* m_imagePage = nullptr;
+    ImageView* m_image = nullptr;
+    QWidget* m_sentenceRow = nullptr;
+    QWidget* m_imageRow = nullptr;
+    QLabel* m_imageName = nullptr;
+    QMenu* m_examples = nullptr;
     TrainView* m_train = nullptr;
     PredictionsView* m_predictions = nullptr;
     QLabel* m_modelLabel = nullptr;
@@ -102,6 +118,7 @@ private:
     std::optional<SessionFile> m_pendingSession;
     bool m_presentation = false;
     bool m_pinPronoun = false;
+    bool m_imageModeOn = false;
     bool m_dark = false;
     QFont m_normalFont;
 };

@@ -28,7 +28,9 @@ void PredictionsView::paintEvent(QPaintEvent*) {
     p.setPen(palette().color(QPalette::Text));
     auto message = [&](const QString& text) { p.drawText(area, Qt::AlignTop | Qt::AlignLeft | Qt::TextWordWrap, text); };
     if (!m_result) return;
-    if (!m_hasHead) return message(tr("This checkpoint has no language-model head, so it cannot predict tokens."));
+    if (!m_hasHead)
+        return message(m_result->isImage() ? tr("This checkpoint has no classifier, so it cannot name what it sees.")
+                                           : tr("This checkpoint has no language-model head, so it cannot predict tokens."));
     std::vector<PositionPredictions> shown = m_result->predictions;
     if (shown.empty() && m_focus >= 0 && m_focus < int(m_result->perToken.size())) shown.push_back(m_result->perToken[size_t(m_focus)]);
     if (shown.empty())
@@ -42,7 +44,7 @@ void PredictionsView::paintEvent(QPaintEvent*) {
         bold.setBold(true);
         p.setFont(bold);
         p.setPen(palette().color(QPalette::Text));
-        const QString heading = m_result->causal ? tr("Next token after “%1”").arg(m_result->labels.value(pp.position))
+        const QString heading = m_result->isImage() ? tr("The classifier sees") : m_result->causal ? tr("Next token after “%1”").arg(m_result->labels.value(pp.position))
                                 : m_result->predictions.empty()
                                     ? tr("The model reads “%1” (#%2) as").arg(m_result->labels.value(pp.position)).arg(pp.position)
                                     : tr("Token #%1 (%2)").arg(pp.position).arg(m_result->labels.value(pp.position));

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "widgets/figure_view.h"
+
+namespace attnscope::ui {
+
+// The picture with its patch grid and the overlay chosen in the ViewState's image options. Hover a
+// patch to see where it attends, click to pin it (click again or Esc to go back to [CLS]); in the
+// heads overlay, click a head to focus it.
+class ImageView : public FigureView {
+    Q_OBJECT
+
+public:
+    explicit ImageView(ViewState* state, QWidget* parent = nullptr);
+    void paintFigure(QPainter& painter, const QRectF& rect, const FigureStyle& style) const override;
+    QSizeF preferredFigureSize() const override;
+    QString figureName() const override { return QStringLiteral("image"); }
+
+Q_SIGNALS:
+    void headActivated(int layer, int head);
+
+protected:
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+};
+
+}  // namespace attnscope::ui
