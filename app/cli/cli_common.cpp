@@ -51,16 +51,19 @@ int intOption(const QCommandLineParser& parser, const QString& name, int fallbac
 }
 
 core::Result<core::LoadedModel> loadModelOption(const QCommandLineParser& parser) {
-    if (!parser.isSet(QStringLiteral("model"))) return core::loadBuiltinTeachingModel();
+    if (!parser.isSet(QStringLiteral("model"))) {
+        if (parser.optionNames().contains(QStringLiteral("image"))) {  // an image and no model: the image teaching model
+            auto loaded = core::loadModelFolder(core::builtinImageModelPath());
+            if (!loaded) return core::internalError(QStringLiteral("the built-in image teaching model does not load: ") + loaded.message());
+            return loaded;
+        }
+        return core::loadBuiltinTeachingModel();
+    }
     return core::loadModelFolder(parser.value(QStringLiteral("model")));
 }
 
-core::Result<core::ImageTensor> loadImageForModel(const QString& path, const core::LoadedModel& model) {
-    if (!model.config().isVision())
-        return core::inputError(QStringLiteral("%1 is a text model; --image needs a vision model (--model DIR of a ViT)").arg(model.config().name));
-    auto prep = core::loadPreprocessorConfig(model.folder, model.config());
-    if (!prep) return prep.error();
 #ifdef ATTNSCOPE_HAVE_UI
+core::Result<ui::DecodedImage> decodeImageQuietly(const QString& path) {
     // libpng's default error handler writes to stderr itself; keep the contract of one error line.
     std::fflush(stderr);
     const int saved = dup(STDERR_FILENO), devNull = open("/dev/null", O_WRONLY);
@@ -71,6 +74,17 @@ core::Result<core::ImageTensor> loadImageForModel(const QString& path, const cor
         close(saved);
     }
     if (devNull >= 0) close(devNull);
+    return decoded;
+}
+#endif
+
+core::Result<core::ImageTensor> loadImageForModel(const QString& path, const core::LoadedModel& model) {
+    if (!model.config().isVision())
+        return core::inputError(QStringLiteral("%1 is a text model; --image needs a vision model (--model DIR of a ViT)").arg(model.config().name));
+    auto prep = core::loadPreprocessorConfig(model.folder, model.config());
+    if (!prep) return prep.error();
+#ifdef ATTNSCOPE_HAVE_UI
+    auto decoded = decodeImageQuietly(path);
     if (!decoded) return decoded.error();
     return core::preprocessImage(decoded->rgb, *prep);
 #else

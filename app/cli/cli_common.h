@@ -2,6 +2,9 @@
 
 #include "model/model_loader.h"
 #include "util/result.h"
+#ifdef ATTNSCOPE_HAVE_UI
+#include "session/image_input.h"
+#endif
 
 #include <QCommandLineParser>
 #include <QIODevice>
@@ -26,10 +29,16 @@ int parseCommand(QCommandLineParser& parser, const QStringList& args, const QStr
 // A positive integer option, or the fallback when absent; sets `ok` false with a message.
 int intOption(const QCommandLineParser& parser, const QString& name, int fallback, int min, int max, QString* error);
 
-// The --model folder, loaded; without --model, the built-in teaching model.
+// The --model folder, loaded; without --model, the built-in teaching model (the image teaching
+// model when the command was given --image).
 core::Result<core::LoadedModel> loadModelOption(const QCommandLineParser& parser);
 // An image file decoded and preprocessed for a vision model (needs the ui library for decoding).
 core::Result<core::ImageTensor> loadImageForModel(const QString& path, const core::LoadedModel& model);
+
+#ifdef ATTNSCOPE_HAVE_UI
+// decodeImageFile without the image libraries' own messages on stderr.
+core::Result<ui::DecodedImage> decodeImageQuietly(const QString& path);
+#endif
 
 // --text, present and not empty.
 core::Result<QString> textOption(const QCommandLineParser& parser);

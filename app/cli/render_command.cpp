@@ -5,6 +5,7 @@
 #include "render/qkv_painter.h"
 #include "render/view_specs.h"
 #include "session/analysis_session.h"
+#include "session/image_analysis.h"
 
 #include <QFontDatabase>
 #include <QGuiApplication>
@@ -17,7 +18,16 @@ int runRender(const QStringList& args) {
     QCommandLineParser parser;
     parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder (default: the built-in teaching model)."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("The input text."), QStringLiteral("TEXT")});
-    parser.addOption({QStringLiteral("view"), QStringLiteral("links, heatmap, grid or qkv."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("image"), QStringLiteral("The input image, for image models (default model: the built-in image teaching model)."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("view"), QStringLiteral("links, heatmap, grid, qkv or image (needs --image)."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("overlay"), QStringLiteral("image: attention (default; from [CLS] or --token), rollout, dino or heads."),
+                      QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("fusion"), QStringLiteral("image rollout: mean (default), max or min."), QStringLiteral("F")});
+    parser.addOption({QStringLiteral("discard"), QStringLiteral("image rollout: drop this lowest share of weights, 0..0.99 (default 0)."), QStringLiteral("R")});
+    parser.addOption({QStringLiteral("keep"), QStringLiteral("image dino: patches holding this share of [CLS] attention (default 0.6)."), QStringLiteral("T")});
+    parser.addOption({QStringLiteral("opacity"), QStringLiteral("image: overlay opacity 0..1 (default 0.6)."), QStringLiteral("A")});
+    parser.addOption({QStringLiteral("nearest"), QStringLiteral("image: one block per patch instead of smooth upsampling.")});
     parser.addOption({QStringLiteral("step"), QStringLiteral("qkv: show steps 1..S of 10 (default all)."), QStringLiteral("S")});
     parser.addOption({QStringLiteral("layer"), QStringLiteral("Layer, counting from 0 (default 0)."), QStringLiteral("L")});
     parser.addOption({QStringLiteral("head"), QStringLiteral("Head, counting from 0 (default 0)."), QStringLiteral("H")});
@@ -36,9 +46,12 @@ int runRender(const QStringList& args) {
         return status;
 
     const QString view = parser.value(QStringLiteral("view"));
-    if (view != QLatin1String("links") && view != QLatin1String("heatmap") && view != QLatin1String("grid") && view != QLatin1String("qkv"))
-        return usageError(QStringLiteral("--view must be links, heatmap, grid or qkv%1")
+    if (!figureNames().contains(view))
+        return usageError(QStringLiteral("--view must be links, heatmap, grid, qkv or image%1")
                               .arg(view.isEmpty() ? QString() : QStringLiteral(", not '%1'").arg(view)));
+    const bool image = parser.isSet(QStringLiteral("image"));
+    if (view == QLatin1String("image") && !image) return usageError(QStringLiteral("--view image needs --image FILE"));
+    if (image && parser.isSet(QStringLiteral("text"))) return usageError(QStringLiteral("give --text or --image, not both"));
     const QString out = parser.value(QStringLiteral("out"));
     if (out.isEmpty()) return usageError(QStringLiteral("--out FILE.png|svg|pdf is required"));
     const auto format = figureFormatFromPath(out);
@@ -60,13 +73,46 @@ int runRender(const QStringList& args) {
         threshold = parser.value(QStringLiteral("threshold")).toFloat(&ok);
         if (!ok || threshold < 0 || threshold > 1) error = QStringLiteral("--threshold must be a number from 0 to 1");
     }
+    ImageOptions imageOptions;
+    const QStringList overlays{QStringLiteral("attention"), QStringLiteral("rollout"), QStringLiteral("dino"), QStringLiteral("heads")};
+    if (parser.isSet(QStringLiteral("overlay"))) {
+        const int index = overlays.indexOf(parser.value(QStringLiteral("overlay")));
+        if (index < 0) error = QStringLiteral("--overlay must be attention, rollout, dino or heads");
+        imageOptions.overlay = ImageOverlay(std::max(0, index));
+    }
+    const QStringList fusions{QStringLiteral("mean"), QStringLiteral("max"), QStringLiteral("min")};
+    if (parser.isSet(QStringLiteral("fusion"))) {
+        const int index = fusions.indexOf(parser.value(QStringLiteral("fusion")));
+        if (index < 0) error = QStringLiteral("--fusion must be mean, max or min");
+        imageOptions.fusion = core::HeadFusion(std::max(0, index));
+    }
+    auto fraction = [&](const char* name, float min, float max, float* into) {
+        if (!parser.isSet(QLatin1String(name))) return;
+        bool ok = false;
+        const float v = parser.value(QLatin1String(name)).toFloat(&ok);
+        if (!ok || !(v >= min && v <= max)) error = QStringLiteral("--%1 must be a number from %2 to %3").arg(QLatin1String(name)).arg(double(min)).arg(double(max));
+        else *into = v;
+    };
+    fraction("discard", 0.0f, 0.99f, &imageOptions.discard);
+    fraction("keep", 0.01f, 1.0f, &imageOptions.keep);
+    fraction("opacity", 0.0f, 1.0f, &imageOptions.opacity);
+    imageOptions.smooth = !parser.isSet(QStringLiteral("nearest"));
     if (!error.isEmpty()) return usageError(error);
 
-    auto text = textOption(parser);
-    if (!text) return fail(text.error());
     auto model = loadModelOption(parser);
     if (!model) return fail(model.error());
-    auto result = runAnalysis(*model, *text, parser.isSet(QStringLiteral("truncate")));
+    core::Result<AnalysisResultPtr> result = core::inputError(QString());
+    if (image) {
+        if (!model->config().isVision()) return fail(core::inputError(imageToTextModelError(*model)));
+        auto decoded = decodeImageQuietly(parser.value(QStringLiteral("image")));
+        if (!decoded) return fail(decoded.error());
+        result = runImageAnalysis(*model, *decoded, parser.value(QStringLiteral("image")), AnalysisSession::kTopK);
+    } else {
+        if (model->config().isVision()) return fail(core::inputError(textToImageModelError(*model) + QStringLiteral(" (--image FILE)")));
+        auto text = textOption(parser);
+        if (!text) return fail(text.error());
+        result = runAnalysis(*model, *text, parser.isSet(QStringLiteral("truncate")));
+    }
     if (!result) return fail(result.error());
     const core::AttentionTrace& t = *(*result)->trace;
     const int layer = intOption(parser, QStringLiteral("layer"), 0, 0, t.layers() - 1, &error);
@@ -83,6 +129,7 @@ int runRender(const QStringList& args) {
     state.setColormap(map);
     state.setLogScale(parser.isSet(QStringLiteral("log")));
     state.setThreshold(threshold);
+    state.setImageOptions(imageOptions);
 
     FigureStyle style;
     style.font = QFontDatabase::systemFont(QFontDatabase::GeneralFont);

@@ -1,7 +1,9 @@
 // attnscope-cli end to end: the JSON/NPY contract, exit statuses, one-line errors, no partial files.
 #include "test_paths.h"
 
+#include <QBuffer>
 #include <QColor>
+#include <QDir>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
@@ -30,6 +32,53 @@ Run run(const QStringList& args) {
 
 QJsonObject json(const QByteArray& bytes) { return QJsonDocument::fromJson(bytes).object(); }
 
+QByteArray pngChunk(const char* type, const QByteArray& data) {
+    QByteArray c;
+    const quint32 n = quint32(data.size());
+    c.append(char(n >> 24)).append(char(n >> 16)).append(char(n >> 8)).append(char(n));
+    const QByteArray body = QByteArray(type) + data;
+    c.append(body);
+    // CRC-32 of type + data (PNG's polynomial).
+    quint32 crc = 0xffffffffu;
+    for (char ch : body) {
+        crc ^= quint8(ch);
+        for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    crc ^= 0xffffffffu;
+    c.append(char(crc >> 24)).append(char(crc >> 16)).append(char(crc >> 8)).append(char(crc));
+    return c;
+}
+
+// Images no decoder should accept: a PNG cut in half, an empty file, a valid 1-bit 20000 x 20000 PNG
+// (76 KB on disk, 1.6 GB decoded), a file in a format Qt has no plug-in for.
+void writeBadImages(const QTemporaryDir& dir) {
+    auto write = [&](const QString& name, const QByteArray& bytes) {
+        QFile f(dir.filePath(name));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+    };
+    QImage good(64, 64, QImage::Format_RGB32);
+    for (int y = 0; y < 64; ++y)
+        for (int x = 0; x < 64; ++x) good.setPixel(x, y, qRgb(x * 4, y * 4, (x * y) % 256));
+    QByteArray png;
+    {
+        QBuffer buffer(&png);
+        QVERIFY(buffer.open(QIODevice::WriteOnly));
+        QVERIFY(good.save(&buffer, "PNG"));
+    }
+    write(QStringLiteral("truncated.png"), png.left(png.size() / 2));
+    write(QStringLiteral("empty.png"), QByteArray());
+    const int side = 20000;
+    QByteArray header;
+    for (int v : {side, side}) header.append(char(v >> 24)).append(char(v >> 16)).append(char(v >> 8)).append(char(v));
+    header.append(char(1)).append(char(0)).append(char(0)).append(char(0)).append(char(0));  // 1 bit, greyscale
+    const QByteArray row = QByteArray(1, '\0') + QByteArray(side / 8, char(0xff));
+    const QByteArray zlib = qCompress(row.repeated(side), 9).mid(4);  // drop Qt's length prefix: a zlib stream
+    write(QStringLiteral("huge.png"), QByteArray("\x89PNG\r\n\x1a\n", 8) + pngChunk("IHDR", header) + pngChunk("IDAT", zlib) +
+                                          pngChunk("IEND", QByteArray()));
+    write(QStringLiteral("picture.xcf"), QByteArray("gimp xcf v011") + QByteArray(200, '\0'));
+}
+
 const QString kBertText = QStringLiteral("The [MASK] didn't cross the road because it was playing.");
 
 }  // namespace
@@ -53,6 +102,9 @@ private Q_SLOTS:
     void imageAttention();
     void render_data();
     void render();
+    void renderImage_data();
+    void renderImage();
+    void trainVisionTeaching();
 
 private:
     QTemporaryDir m_dir;
@@ -148,7 +200,8 @@ void TestCli::bench() {
 
 void TestCli::helpForEveryCommand_data() {
     QTest::addColumn<QString>("command");
-    for (const char* c : {"tokenize", "attention", "predict", "bench", "render", "rollout", "train-teaching"}) QTest::newRow(c) << c;
+    for (const char* c : {"tokenize", "attention", "predict", "bench", "render", "rollout", "train-teaching", "train-vision-teaching"})
+        QTest::newRow(c) << c;
 }
 
 void TestCli::helpForEveryCommand() {
@@ -195,12 +248,33 @@ void TestCli::badInput_data() {
                                   << "the image is 1 x 1 pixels";
     QTest::newRow("rollout: bad fusion") << QStringList{"rollout", "--model", modelFixture("vit"), "--image", "x.png", "--fusion", "sum", "--out", out + ".npy"}
                                          << "--fusion must be mean, max or min";
-    QTest::newRow("rollout: text model") << QStringList{"rollout", "--image", m_dir.filePath("tiny.png"), "--out", out + ".npy"}
+    QTest::newRow("rollout: text model") << QStringList{"rollout", "--model", bert, "--image", m_dir.filePath("tiny.png"), "--out", out + ".npy"}
                                          << "is a text model";
+    QTest::newRow("image: truncated png") << QStringList{"attention", "--image", m_dir.filePath("truncated.png")} << "cannot decode the image";
+    QTest::newRow("image: empty file") << QStringList{"attention", "--image", m_dir.filePath("empty.png")} << "not an image AttnScope can read";
+    QTest::newRow("image: 20000 x 20000") << QStringList{"attention", "--image", m_dir.filePath("huge.png")}
+                                          << "the image is 20000 x 20000 pixels, too large to decode (the limit is 64 megapixels)";
+    QTest::newRow("image: unsupported format") << QStringList{"attention", "--image", m_dir.filePath("picture.xcf")}
+                                               << "not an image AttnScope can read";
+    QTest::newRow("render: image view without an image")
+        << QStringList{"render", "--model", bert, "--text", "hi", "--view", "image", "--out", out + ".png"} << "--view image needs --image FILE";
+    QTest::newRow("render: text for an image model")
+        << QStringList{"render", "--model", modelFixture("vit"), "--text", "hi", "--view", "links", "--out", out + ".png"}
+        << "is an image model; give it an image instead of text";
+    QTest::newRow("render: image for a text model")
+        << QStringList{"render", "--model", bert, "--image", m_dir.filePath("tiny.png"), "--view", "image", "--out", out + ".png"}
+        << "is a text model and cannot read images";
+    QTest::newRow("render: bad overlay")
+        << QStringList{"render", "--image", m_dir.filePath("tiny.png"), "--view", "image", "--overlay", "saliency", "--out", out + ".png"}
+        << "--overlay must be attention, rollout, dino or heads";
+    QTest::newRow("render: bad keep")
+        << QStringList{"render", "--image", m_dir.filePath("tiny.png"), "--view", "image", "--keep", "2", "--out", out + ".png"}
+        << "--keep must be a number from 0.01 to 1";
+    QTest::newRow("train-vision-teaching: needs --out") << QStringList{"train-vision-teaching"} << "--out DIR is required";
     QTest::newRow("train-teaching: needs --out") << QStringList{"train-teaching"} << "--out DIR is required";
     QTest::newRow("train-teaching: foreign folder") << QStringList{"train-teaching", "--out", bert + "/.."} << "is not an AttnScope model folder";
     QTest::newRow("render: unknown view") << QStringList{"render", "--model", bert, "--text", "hi", "--view", "pie", "--out", out + ".png"}
-                                          << "--view must be links, heatmap, grid or qkv, not 'pie'";
+                                          << "--view must be links, heatmap, grid, qkv or image, not 'pie'";
     QTest::newRow("render: bad extension") << QStringList{"render", "--model", bert, "--text", "hi", "--view", "grid", "--out", out}
                                            << "--out must end in .png, .svg or .pdf";
     QTest::newRow("render: head out of range")
@@ -218,6 +292,7 @@ void TestCli::badInput() {
     QVERIFY(corrupt.open(QIODevice::WriteOnly));
     corrupt.write(QByteArray("\x89PNG\r\n\x1a\n") + QByteArray(100, 'x'));
     corrupt.close();
+    writeBadImages(m_dir);
     QFETCH(QString, message);
     const Run r = run(args);
     QCOMPARE(r.status, 2);
@@ -289,6 +364,59 @@ void TestCli::render() {
         QVERIFY(bytes.contains(view == "grid" ? ">H3<" : ">road<"));  // labels stay text
         if (view == "qkv") QVERIFY(bytes.contains("softmax p_j"));
     }
+}
+
+void TestCli::renderImage_data() {
+    QTest::addColumn<QString>("overlay");
+    QTest::addColumn<QString>("extension");
+    for (const char* overlay : {"attention", "rollout", "dino", "heads"})
+        for (const char* ext : {"png", "svg", "pdf"}) QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(overlay, ext))) << overlay << ext;
+}
+
+// The image view headless, on the built-in image teaching model (the default with --image).
+void TestCli::renderImage() {
+    QFETCH(QString, overlay);
+    QFETCH(QString, extension);
+    const QString example = QStringLiteral(ATTNSCOPE_RESOURCES "/teaching-vit/examples/blue-circle.png");
+    const QString out = m_dir.filePath("image-" + overlay + "." + extension);
+    const Run r = run({"render", "--image", example, "--view", "image", "--overlay", overlay, "--layer", "2", "--head", "1", "--fusion",
+                       "max", "--discard", "0.3", "--dpi", "144", "--out", out});
+    QCOMPARE(r.status, 0);
+    QVERIFY2(r.err.isEmpty(), r.err.constData());
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    if (extension == "png") {
+        QVERIFY(bytes.startsWith("\x89PNG"));
+        QCOMPARE(QImage::fromData(bytes).size(), QSize(640 * 2, 560 * 2));  // 640 x 560 points at 144 dpi
+    }
+    if (extension == "pdf") QVERIFY(bytes.startsWith("%PDF"));
+    if (extension == "svg") {
+        QVERIFY(bytes.contains("<svg"));
+        QVERIFY(bytes.contains("Prediction: blue"));  // the classifier's answer, as text
+        if (overlay == "rollout") QVERIFY(bytes.contains("max of heads"));
+        if (overlay == "heads") QVERIFY(bytes.contains(">L2<"));
+    }
+}
+
+// A short run of the image trainer writes a loadable ViT folder with examples.
+void TestCli::trainVisionTeaching() {
+    const QString dir = m_dir.filePath("vit-teaching");
+    const Run r = run({"train-vision-teaching", "--out", dir, "--steps", "40", "--threads", "2"});
+    QCOMPARE(r.status, 0);
+    const QJsonObject o = json(r.out);
+    QCOMPARE(o.value("steps").toInt(), 40);
+    QCOMPARE(o.value("held_out_images").toInt(), 500);
+    for (const char* key : {"accuracy", "cls_head_hit_rate", "rollout_hit_rate"}) {
+        const double v = o.value(key).toDouble(-1);
+        QVERIFY2(v >= 0 && v <= 1, key);
+    }
+    QCOMPARE(o.value("cls_head").toArray().size(), 2);
+    const QStringList examples = QDir(dir + "/examples").entryList({"*.png"});
+    QCOMPARE(examples.size(), 6);
+    const Run a = run({"attention", "--model", dir, "--image", dir + "/examples/" + examples.first()});
+    QCOMPARE(a.status, 0);
+    QCOMPARE(json(a.out).value("tokens").toArray().size(), 65);  // [CLS] + 8 x 8 patches
 }
 
 void TestCli::invalidUtf8() {

@@ -13,12 +13,12 @@
 namespace attnscope::ui {
 
 QString imageToTextModelError(const core::LoadedModel& model) {
-    return QStringLiteral("%1 is a text model and cannot read images; open an image model (Model > Image teaching model, or a ViT folder)")
+    return QStringLiteral("%1 is a text model and cannot read images; use an image model (a ViT folder, or the built-in image teaching model)")
         .arg(model.config().name);
 }
 
 QString textToImageModelError(const core::LoadedModel& model) {
-    return QStringLiteral("%1 is an image model; open or drop an image (File > Open image...) instead of typing text").arg(model.config().name);
+    return QStringLiteral("%1 is an image model; give it an image instead of text").arg(model.config().name);
 }
 
 core::Result<AnalysisResultPtr> runImageAnalysis(const core::LoadedModel& model, const DecodedImage& image, const QString& path, int topK,

@@ -34,8 +34,12 @@ core::Result<DecodedImage> decodeImageFile(const QString& path) {
                                     .arg(name).arg(out.original.width()).arg(out.original.height()).arg(kMinSide));
     if (out.original.isValid() && std::max(out.original.width(), out.original.height()) > kMaxSide)
         reader.setScaledSize(out.original.scaled(kMaxSide, kMaxSide, Qt::KeepAspectRatio));  // decode small, not decode then shrink
-    reader.setAllocationLimit(256);  // MB: a corrupt header cannot ask for more
+    reader.setAllocationLimit(kAllocationLimitMb);  // a corrupt or hostile header cannot ask for more
     QImage img = reader.read();
+    const qint64 pixels = out.original.isValid() ? qint64(out.original.width()) * out.original.height() : 0;
+    if (img.isNull() && pixels * 4 > qint64(kAllocationLimitMb) * 1024 * 1024)
+        return core::inputError(QStringLiteral("%1: the image is %2 x %3 pixels, too large to decode (the limit is %4 megapixels)")
+                                    .arg(name).arg(out.original.width()).arg(out.original.height()).arg(kAllocationLimitMb / 4));
     if (img.isNull())
         return core::inputError(QStringLiteral("%1: cannot decode the image (%2)").arg(name, reader.errorString()));
     if (img.width() < kMinSide || img.height() < kMinSide)

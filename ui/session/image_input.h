@@ -10,7 +10,8 @@ namespace attnscope::ui {
 
 // Decodes an image file for a vision model: EXIF orientation applied, first frame of animations,
 // alpha composited on white, greyscale made RGB. Huge images are decoded scaled down so memory stays
-// bounded (the longest side to kMaxSide); tiny or unreadable ones are refused with the reason.
+// bounded (the longest side to kMaxSide; formats that cannot decode scaled are refused beyond 64
+// megapixels); tiny or unreadable ones are refused with the reason.
 struct DecodedImage {
     QImage image;            // RGB32, as shown to the user
     core::ImageTensor rgb;   // (3, H, W), values 0..255
@@ -19,6 +20,7 @@ struct DecodedImage {
 
 constexpr int kMaxSide = 4096;
 constexpr int kMinSide = 8;
+constexpr int kAllocationLimitMb = 256;  // the decoder's buffer: 64 megapixels at 4 bytes
 
 core::Result<DecodedImage> decodeImageFile(const QString& path);
 core::ImageTensor tensorFromImage(const QImage& rgb32);
