@@ -51,6 +51,9 @@ public:
 
     const VisionTeachingOptions& options() const { return m_options; }
     const ShapesDataset& dataset() const { return m_dataset; }
+    const TrainableVit& model() const { return *m_model; }
+    // The model's input for a picture (3, S, S) with values 0..255: preprocessed patches.
+    std::vector<float> input(const ImageTensor& rgb) const;
 
     // Runs the remaining steps; `progress` every `every` steps may return false to pause.
     int train(const std::function<bool(const VisionTeachingProgress&)>& progress = {}, int every = 50);
@@ -61,7 +64,6 @@ public:
     Result<LoadedModel> snapshot() const;
 
 private:
-    std::vector<float> input(const ImageTensor& rgb) const;  // preprocessed patches
 
     VisionTeachingOptions m_options;
     ShapesDataset m_dataset;

@@ -411,11 +411,10 @@ void MainWindow::openImage(const QString& path) {
 void MainWindow::openBuiltinImageModel() {
     const QStringList examples = core::builtinImageExamples();
     if (!m_session->image() && !examples.isEmpty()) {
-        auto decoded = decodeImageFile(examples.first());
-        if (decoded) {
-            m_imageName->setText(QFileInfo(examples.first()).fileName());
-            m_session->setImage(std::make_shared<const DecodedImage>(std::move(decoded).value()), examples.first());
-        }
+        // The first example, once the model is in (a text model still open would refuse it).
+        connect(m_session, &AnalysisSession::modelChanged, this, [this, example = examples.first()] {
+            if (m_session->imageMode() && !m_session->image()) openImage(example);
+        }, Qt::SingleShotConnection);
     }
     openModel(core::builtinImageModelPath());
 }
