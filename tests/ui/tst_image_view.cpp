@@ -56,6 +56,7 @@ private Q_SLOTS:
     void badImagesShowErrorsInPlace_data();
     void badImagesShowErrorsInPlace();
     void textModelRefusesAnImage();
+    void sessionReopensTheImageView();
 
 private:
     AnalysisResultPtr m_result;
@@ -325,6 +326,42 @@ void TestImageView::textModelRefusesAnImage() {
     QVERIFY(ready.wait(10000));
     QVERIFY(w.session()->result()->isImage());
     QVERIFY(w.findChild<QTabWidget*>()->isTabVisible(0));
+}
+
+void TestImageView::sessionReopensTheImageView() {
+    const QString path = m_dir.filePath(QStringLiteral("image.attnscope"));
+    {
+        MainWindow w;
+        w.show();
+        QSignalSpy ready(w.session(), &AnalysisSession::resultReady);
+        w.openBuiltinImageModel();
+        QVERIFY(ready.wait(10000));
+        w.openImage(core::builtinImageExamples().at(2));
+        QVERIFY(ready.wait(10000));
+        ImageOptions o;
+        o.overlay = ImageOverlay::Rollout;
+        o.fusion = core::HeadFusion::Max;
+        o.discard = 0.4f;
+        o.opacity = 0.8f;
+        o.smooth = false;
+        w.viewState()->setImageOptions(o);
+        w.viewState()->setLayer(1);
+        w.viewState()->setHead(3);
+        QVERIFY(saveSession(path, w.currentSession()));
+    }
+    MainWindow w;
+    w.show();
+    QSignalSpy ready(w.session(), &AnalysisSession::resultReady);
+    w.openSession(path);
+    QVERIFY(ready.wait(10000));
+    QCOMPARE(w.session()->result()->imagePath, core::builtinImageExamples().at(2));
+    QCOMPARE(w.viewState()->imageOptions().overlay, ImageOverlay::Rollout);
+    QCOMPARE(w.viewState()->imageOptions().fusion, core::HeadFusion::Max);
+    QCOMPARE(w.viewState()->imageOptions().discard, 0.4f);
+    QCOMPARE(w.viewState()->imageOptions().smooth, false);
+    QCOMPARE(w.viewState()->layer(), 1);
+    QCOMPARE(w.viewState()->head(), 3);
+    QCOMPARE(w.currentFigure()->figureName(), QStringLiteral("image"));
 }
 
 QTEST_MAIN(TestImageView)

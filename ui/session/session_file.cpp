@@ -13,6 +13,8 @@ namespace {
 
 const QStringList kModes{QStringLiteral("single"), QStringLiteral("average"), QStringLiteral("all")};
 const QString kFormat = QStringLiteral("attnscope-session");
+const QStringList kOverlays{QStringLiteral("attention"), QStringLiteral("rollout"), QStringLiteral("dino"), QStringLiteral("heads")};
+const QStringList kFusions{QStringLiteral("mean"), QStringLiteral("max"), QStringLiteral("min")};
 
 }  // namespace
 
@@ -31,6 +33,13 @@ QByteArray sessionToJson(const SessionFile& s) {
                   {"log_scale", s.logScale},
                   {"threshold", double(s.threshold)},
                   {"qkv_step", s.qkvStep}};
+    o.insert(QStringLiteral("image"), QJsonObject{{"path", s.imagePath.isEmpty() ? QJsonValue() : QJsonValue(s.imagePath)},
+                                                  {"overlay", kOverlays.at(int(s.image.overlay))},
+                                                  {"opacity", double(s.image.opacity)},
+                                                  {"smooth", s.image.smooth},
+                                                  {"fusion", kFusions.at(int(s.image.fusion))},
+                                                  {"discard", double(s.image.discard)},
+                                                  {"keep", double(s.image.keep)}});
     return QJsonDocument(o).toJson(QJsonDocument::Indented);
 }
 
@@ -63,6 +72,18 @@ core::Result<SessionFile> sessionFromJson(const QByteArray& json) {
     s.logScale = o.value(QStringLiteral("log_scale")).toBool();
     s.threshold = float(std::clamp(o.value(QStringLiteral("threshold")).toDouble(), 0.0, 1.0));
     s.qkvStep = std::clamp(o.value(QStringLiteral("qkv_step")).toInt(9), 0, 9);
+    const QJsonObject image = o.value(QStringLiteral("image")).toObject();
+    s.imagePath = image.value(QStringLiteral("path")).toString();
+    const int overlay = kOverlays.indexOf(image.value(QStringLiteral("overlay")).toString(QStringLiteral("attention")));
+    const int fusion = kFusions.indexOf(image.value(QStringLiteral("fusion")).toString(QStringLiteral("mean")));
+    if (overlay < 0) return core::inputError(QStringLiteral("unknown image overlay '%1'").arg(image.value(QStringLiteral("overlay")).toString()));
+    if (fusion < 0) return core::inputError(QStringLiteral("unknown rollout fusion '%1'").arg(image.value(QStringLiteral("fusion")).toString()));
+    s.image.overlay = ImageOverlay(overlay);
+    s.image.fusion = core::HeadFusion(fusion);
+    s.image.opacity = float(std::clamp(image.value(QStringLiteral("opacity")).toDouble(0.6), 0.0, 1.0));
+    s.image.smooth = image.value(QStringLiteral("smooth")).toBool(true);
+    s.image.discard = float(std::clamp(image.value(QStringLiteral("discard")).toDouble(0.0), 0.0, 0.99));
+    s.image.keep = float(std::clamp(image.value(QStringLiteral("keep")).toDouble(0.6), 0.01, 1.0));
     return s;
 }
 

@@ -15,7 +15,7 @@ struct SessionFile {
     QString modelName;
     QString modelType;
     QString text;
-    QString view = QStringLiteral("heatmap");  // links, heatmap, grid, qkv
+    QString view = QStringLiteral("heatmap");  // links, heatmap, grid, qkv, image
     int layer = 0;
     int head = 0;
     HeadMode headMode = HeadMode::Single;
@@ -24,6 +24,8 @@ struct SessionFile {
     bool logScale = false;
     float threshold = 0;
     int qkvStep = 9;
+    QString imagePath;      // image models: the picture (empty for text)
+    ImageOptions image;     // the image view's overlay options
 
     static constexpr int kVersion = 1;
 };

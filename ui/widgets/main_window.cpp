@@ -508,6 +508,17 @@ void MainWindow::openSession(const QString& path) {
     auto session = loadSession(path);
     if (!session) return showError(session.message());
     m_pendingSession = *session;
+    if (!session->imagePath.isEmpty()) {  // an image session: the model, then its picture
+        const QString image = session->imagePath;
+        auto openPicture = [this, image] { if (m_session->imageMode()) openImage(image); };
+        if (m_session->model() && m_session->model()->folder == QDir(session->modelPath).absolutePath()) {
+            openPicture();
+        } else {
+            connect(m_session, &AnalysisSession::modelChanged, this, openPicture, Qt::SingleShotConnection);
+            openModel(session->modelPath);
+        }
+        return;
+    }
     m_sentence->blockSignals(true);
     m_sentence->setText(session->text);
     m_sentence->blockSignals(false);
@@ -519,7 +530,10 @@ void MainWindow::openSession(const QString& path) {
 }
 
 void MainWindow::applyPendingSession() {
-    if (!m_pendingSession || !m_session->result() || m_session->result()->text != m_pendingSession->text) return;
+    if (!m_pendingSession || !m_session->result()) return;
+    if (m_pendingSession->imagePath.isEmpty() ? m_session->result()->text != m_pendingSession->text
+                                              : m_session->result()->imagePath != m_pendingSession->imagePath)
+        return;
     const SessionFile s = *m_pendingSession;
     m_pendingSession.reset();
     m_state->setHeadMode(s.headMode);
@@ -529,6 +543,7 @@ void MainWindow::applyPendingSession() {
     m_state->setLogScale(s.logScale);
     m_state->setThreshold(s.threshold);
     m_state->setPinnedToken(s.token);
+    m_state->setImageOptions(s.image);
     m_qkv->setStep(QkvStep(s.qkvStep));
     showView(s.view);
 }
@@ -550,6 +565,8 @@ SessionFile MainWindow::currentSession() const {
     s.logScale = m_state->logScale();
     s.threshold = m_state->threshold();
     s.qkvStep = int(m_qkv->step());
+    if (m_session->imageMode()) s.imagePath = m_session->imagePath();
+    s.image = m_state->imageOptions();
     return s;
 }
 
