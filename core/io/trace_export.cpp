@@ -173,4 +173,10 @@ Status saveAtomically(const QString& path, const std::function<Status(QIODevice&
     return {};
 }
 
+Status saveBytesAtomically(const QString& path, const QByteArray& bytes) {
+    return saveAtomically(path, [&](QIODevice& out) -> Status {
+        return out.write(bytes) == bytes.size() ? Status() : Status(internalError(QStringLiteral("cannot write ") + path));
+    });
+}
+
 }  // namespace attnscope::core

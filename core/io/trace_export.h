@@ -39,5 +39,7 @@ void writeEncodingFields(JsonWriter& json, const Encoding& encoding);
 
 // Runs `write` into a temporary file next to path and renames it over path on success.
 Status saveAtomically(const QString& path, const std::function<Status(QIODevice&)>& write);
+// Writes bytes to path through saveAtomically.
+Status saveBytesAtomically(const QString& path, const QByteArray& bytes);
 
 }  // namespace attnscope::core

@@ -1,5 +1,7 @@
 #include "train/param_set.h"
 
+#include "io/safetensors_writer.h"
+
 namespace attnscope::core::train {
 
 int ParamSet::add(const QString& name, const Shape& shape, Init init) {
@@ -19,6 +21,12 @@ void ParamSet::initialise(uint32_t seed) {
         for (size_t j = 0; j < m_entries[i].size; ++j)
             p[j] = m_inits[i] == Init::Normal002 ? normal(rng) : m_inits[i] == Init::Ones ? 1.0f : 0.0f;
     }
+}
+
+Status ParamSet::save(const QString& path) const {
+    std::vector<NamedTensor> tensors;
+    for (const Entry& e : m_entries) tensors.push_back({e.name, e.shape, m_values.data() + e.offset});
+    return writeSafetensors(path, tensors, {{"format", "pt"}});
 }
 
 }  // namespace attnscope::core::train

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "util/result.h"
 #include "util/shape.h"
 
 #include <QString>
@@ -32,6 +33,8 @@ public:
     float* data(int index) { return m_values.data() + m_entries[size_t(index)].offset; }
     const float* data(int index) const { return m_values.data() + m_entries[size_t(index)].offset; }
     const Entry& entry(int index) const { return m_entries[size_t(index)]; }
+    // Every tensor by its name into a safetensors file (written to a temporary, then renamed).
+    Status save(const QString& path) const;
 
 private:
     std::vector<Entry> m_entries;

@@ -136,10 +136,7 @@ Status TeachingTrainer::exportFolder(const QString& folder, std::optional<std::p
     if (!QDir().mkpath(folder)) return inputError(QStringLiteral("%1: cannot create the folder").arg(folder));
     const QDir dir(folder);
     const TrainableBertConfig& c = m_model->config();
-    std::vector<NamedTensor> tensors;
-    for (const ParamSet::Entry& e : m_model->params().entries())
-        tensors.push_back({e.name, e.shape, m_model->params().values().data() + e.offset});
-    if (Status s = writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), tensors, {{"format", "pt"}}); !s) return s;
+    if (Status s = m_model->params().save(dir.filePath(QStringLiteral("model.safetensors"))); !s) return s;
     QJsonObject config{{"architectures", QJsonArray{"BertForMaskedLM"}},
                        {"model_type", "bert"},
                        {"_name_or_path", "attnscope-teaching-bert"},
@@ -155,11 +152,7 @@ Status TeachingTrainer::exportFolder(const QString& folder, std::optional<std::p
                        {"pad_token_id", 0},
                        {"attnscope_training", QJsonObject{{"seed", qint64(m_options.seed)}, {"steps", m_step}}}};
     if (head) config.insert(QStringLiteral("attnscope_coreference_head"), QJsonArray{head->first, head->second});
-    auto writeText = [&](const QString& name, const QByteArray& bytes) {
-        return saveAtomically(dir.filePath(name), [&](QIODevice& out) -> Status {
-            return out.write(bytes) == bytes.size() ? Status() : Status(internalError(QStringLiteral("cannot write ") + name));
-        });
-    };
+    auto writeText = [&](const QString& name, const QByteArray& bytes) { return saveBytesAtomically(dir.filePath(name), bytes); };
     if (Status s = writeText(QStringLiteral("config.json"), QJsonDocument(config).toJson()); !s) return s;
     if (Status s = writeText(QStringLiteral("vocab.txt"), (m_vocab.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8()); !s) return s;
     return writeText(QStringLiteral("tokenizer_config.json"),

@@ -83,10 +83,7 @@ Status VisionTeachingTrainer::exportFolder(const QString& folder, std::optional<
     if (!QDir().mkpath(folder)) return inputError(QStringLiteral("%1: cannot create the folder").arg(folder));
     const QDir dir(folder);
     const TrainableVitConfig& c = m_model->config();
-    std::vector<NamedTensor> tensors;
-    for (const ParamSet::Entry& e : m_model->params().entries())
-        tensors.push_back({e.name, e.shape, m_model->params().values().data() + e.offset});
-    if (Status s = writeSafetensors(dir.filePath(QStringLiteral("model.safetensors")), tensors, {{"format", "pt"}}); !s) return s;
+    if (Status s = m_model->params().save(dir.filePath(QStringLiteral("model.safetensors"))); !s) return s;
     QJsonObject id2label, label2id;
     for (int i = 0; i < c.classes; ++i) {
         id2label.insert(QString::number(i), ShapesDataset::colourNames()[i]);
@@ -120,10 +117,7 @@ Status VisionTeachingTrainer::exportFolder(const QString& folder, std::optional<
                                    {"image_mean", QJsonArray{0.5, 0.5, 0.5}},
                                    {"image_std", QJsonArray{0.5, 0.5, 0.5}}};
     auto writeJson = [&](const QString& name, const QJsonObject& object) {
-        const QByteArray bytes = QJsonDocument(object).toJson();
-        return saveAtomically(dir.filePath(name), [&](QIODevice& out) -> Status {
-            return out.write(bytes) == bytes.size() ? Status() : Status(internalError(QStringLiteral("cannot write ") + name));
-        });
+        return saveBytesAtomically(dir.filePath(name), QJsonDocument(object).toJson());
     };
     if (Status s = writeJson(QStringLiteral("config.json"), config); !s) return s;
     return writeJson(QStringLiteral("preprocessor_config.json"), preprocessor);

@@ -53,9 +53,7 @@ core::Status exportImageMap(const QString& path, const AnalysisResult& r, const 
     } else {
         return core::inputError(QStringLiteral("choose a file name ending in .npy, .csv or .json"));
     }
-    return core::saveAtomically(path, [&](QIODevice& out) -> core::Status {
-        return out.write(bytes) == bytes.size() ? core::Status() : core::Status(core::internalError(QStringLiteral("cannot write ") + path));
-    });
+    return core::saveBytesAtomically(path, bytes);
 }
 
 core::Status exportTraceData(const QString& path, const AnalysisResult& r, const QString& modelType) {
