@@ -7,6 +7,7 @@
 #endif
 
 #include <QFile>
+#include <QJsonDocument>
 #include <QTextStream>
 
 #include <cstdio>
@@ -90,6 +91,13 @@ core::Result<core::ImageTensor> loadImageForModel(const QString& path, const cor
 #else
     return core::inputError(QStringLiteral("%1: this build has no image decoding (built without the GUI libraries)").arg(path));
 #endif
+}
+
+int printJsonLine(const QJsonObject& object) {
+    const QByteArray line = QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
+    if (std::fwrite(line.constData(), 1, size_t(line.size()), stdout) != size_t(line.size()) || std::fflush(stdout) != 0)
+        return fail(core::internalError(QStringLiteral("cannot write to stdout")));
+    return kExitOk;
 }
 
 core::Result<QString> textOption(const QCommandLineParser& parser) {

@@ -8,6 +8,7 @@
 
 #include <QCommandLineParser>
 #include <QIODevice>
+#include <QJsonObject>
 #include <QSaveFile>
 #include <QString>
 #include <QStringList>
@@ -39,6 +40,9 @@ core::Result<core::ImageTensor> loadImageForModel(const QString& path, const cor
 // decodeImageFile without the image libraries' own messages on stderr.
 core::Result<ui::DecodedImage> decodeImageQuietly(const QString& path);
 #endif
+
+// One JSON object on stdout as a single line (the trainers' summaries). Returns the exit status.
+int printJsonLine(const QJsonObject& object);
 
 // --text, present and not empty.
 core::Result<QString> textOption(const QCommandLineParser& parser);

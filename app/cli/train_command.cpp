@@ -1,12 +1,12 @@
 #include "cli_common.h"
 #include "commands.h"
 
-#include "io/json_writer.h"
 #include "model/text_analysis.h"
 #include "train/teaching_trainer.h"
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QJsonArray>
 
 #include <cstdio>
 
@@ -49,28 +49,13 @@ int runTrainTeaching(const QStringList& args) {
     if (!eval) return fail(eval.error());
     if (Status s = trainer.exportFolder(out, std::make_pair(eval->bestLayer, eval->bestHead)); !s) return fail(s.error());
 
-    Output stdoutOut;
-    if (Status s = stdoutOut.open(QString()); !s) return fail(s.error());
-    JsonWriter json(stdoutOut.device());
-    json.beginObject();
-    json.key(QStringLiteral("out"));
-    json.value(QDir(out).absolutePath());
-    json.key(QStringLiteral("steps"));
-    json.value(trainer.stepsDone());
-    json.key(QStringLiteral("seconds"));
-    json.value(double(timer.nsecsElapsed()) / 1e9);
-    json.key(QStringLiteral("held_out_sentences"));
-    json.value(eval->sentences);
-    json.key(QStringLiteral("referent_accuracy"));
-    json.value(eval->referentAccuracy);
-    json.key(QStringLiteral("coreference_head"));
-    json.ints({eval->bestLayer, eval->bestHead});
-    json.key(QStringLiteral("coreference_head_accuracy"));
-    json.value(eval->bestHeadAccuracy);
-    json.endObject();
-    json.endLine();
-    json.flush();
-    return kExitOk;
+    return printJsonLine(QJsonObject{{"out", QDir(out).absolutePath()},
+                                     {"steps", trainer.stepsDone()},
+                                     {"seconds", double(timer.nsecsElapsed()) / 1e9},
+                                     {"held_out_sentences", eval->sentences},
+                                     {"referent_accuracy", eval->referentAccuracy},
+                                     {"coreference_head", QJsonArray{eval->bestLayer, eval->bestHead}},
+                                     {"coreference_head_accuracy", eval->bestHeadAccuracy}});
 }
 
 }  // namespace attnscope::cli

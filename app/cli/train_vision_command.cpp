@@ -1,12 +1,12 @@
 #include "cli_common.h"
 #include "commands.h"
 
-#include "io/json_writer.h"
 #include "train/vision_teaching_trainer.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
+#include <QJsonArray>
 #include <QSaveFile>
 
 #include <cstdio>
@@ -74,30 +74,14 @@ int runTrainVisionTeaching(const QStringList& args) {
     if (Status s = trainer.exportFolder(out, std::make_pair(eval->bestLayer, eval->bestHead)); !s) return fail(s.error());
     if (Status s = writeExamples(trainer.dataset(), out); !s) return fail(s.error());
 
-    Output stdoutOut;
-    if (Status s = stdoutOut.open(QString()); !s) return fail(s.error());
-    JsonWriter json(stdoutOut.device());
-    json.beginObject();
-    json.key(QStringLiteral("out"));
-    json.value(QDir(out).absolutePath());
-    json.key(QStringLiteral("steps"));
-    json.value(trainer.stepsDone());
-    json.key(QStringLiteral("seconds"));
-    json.value(double(timer.nsecsElapsed()) / 1e9);
-    json.key(QStringLiteral("held_out_images"));
-    json.value(eval->images);
-    json.key(QStringLiteral("accuracy"));
-    json.value(eval->accuracy);
-    json.key(QStringLiteral("cls_head"));
-    json.ints({eval->bestLayer, eval->bestHead});
-    json.key(QStringLiteral("cls_head_hit_rate"));
-    json.value(eval->bestHeadHitRate);
-    json.key(QStringLiteral("rollout_hit_rate"));
-    json.value(eval->rolloutHitRate);
-    json.endObject();
-    json.endLine();
-    json.flush();
-    return kExitOk;
+    return printJsonLine(QJsonObject{{"out", QDir(out).absolutePath()},
+                                     {"steps", trainer.stepsDone()},
+                                     {"seconds", double(timer.nsecsElapsed()) / 1e9},
+                                     {"held_out_images", eval->images},
+                                     {"accuracy", eval->accuracy},
+                                     {"cls_head", QJsonArray{eval->bestLayer, eval->bestHead}},
+                                     {"cls_head_hit_rate", eval->bestHeadHitRate},
+                                     {"rollout_hit_rate", eval->rolloutHitRate}});
 }
 
 }  // namespace attnscope::cli
