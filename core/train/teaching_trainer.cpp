@@ -1,6 +1,5 @@
 #include "train/teaching_trainer.h"
 
-#include "io/safetensors_writer.h"
 #include "io/trace_export.h"
 #include "model/text_analysis.h"
 #include "tokenize/bert_pre_tokenizer.h"

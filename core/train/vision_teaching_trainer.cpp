@@ -1,7 +1,6 @@
 #include "train/vision_teaching_trainer.h"
 
 #include "analysis/rollout.h"
-#include "io/safetensors_writer.h"
 #include "io/trace_export.h"
 #include "model/image_preprocessor.h"
 #include "model/text_analysis.h"

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void everyOverlayPaints_data();
     void everyOverlayPaints();
     void hoverAndClickPatches();
+    void rolloutCacheFollowsTheOptions();
     void headsOverlayFocusesAHead();
     void controlsWriteTheState();
     void mapExport_data();
@@ -169,6 +170,42 @@ void TestImageView::hoverAndClickPatches() {
     QCOMPARE(m_result->labels.at(st.pinnedToken()), QStringLiteral("p(6,1)"));
     QTest::keyClick(&view, Qt::Key_Escape);
     QCOMPARE(st.pinnedToken(), -1);
+}
+
+// The view keeps the last rollout; changing fusion or discard, or the result, recomputes it.
+void TestImageView::rolloutCacheFollowsTheOptions() {
+    ViewState st;
+    st.setLimits(3, 4, m_result->trace->tokens());
+    ImageView view(&st);
+    view.setResult(m_result);
+    auto viaView = [&] {
+        QImage img(500, 420, QImage::Format_RGB32);
+        img.fill(Qt::white);
+        QPainter p(&img);
+        view.paintFigure(p, QRectF(0, 0, 500, 420), FigureStyle{});
+        return img;
+    };
+    auto direct = [&](const AnalysisResult& r) {
+        QImage img(500, 420, QImage::Format_RGB32);
+        img.fill(Qt::white);
+        QPainter p(&img);
+        paintImageFigure(p, QRectF(0, 0, 500, 420), imageSpec(r, st, FigureStyle{}));
+        return img;
+    };
+    ImageOptions o;
+    o.overlay = ImageOverlay::Rollout;
+    for (float discard : {0.0f, 0.6f}) {
+        for (core::HeadFusion fusion : {core::HeadFusion::Mean, core::HeadFusion::Min}) {
+            o.discard = discard;
+            o.fusion = fusion;
+            st.setImageOptions(o);
+            QCOMPARE(viaView(), direct(*m_result));
+        }
+    }
+    const AnalysisResultPtr other = analyseExample(QStringLiteral("red-circle.png"));
+    QVERIFY(other);
+    view.setResult(other);
+    QCOMPARE(viaView(), direct(*other));
 }
 
 void TestImageView::headsOverlayFocusesAHead() {

@@ -120,7 +120,17 @@ std::vector<float> imageMapValues(const AnalysisResult& r, const ViewState& st) 
     }
 }
 
-ImageSpec imageSpec(const AnalysisResult& r, const ViewState& st, const FigureStyle& style) {
+const std::vector<float>& RolloutCache::get(const core::AttentionTrace& t, core::HeadFusion f, float d) {
+    if (trace != &t || fusion != f || discard != d) {
+        map = core::clsRolloutMap(t, f, d);
+        trace = &t;
+        fusion = f;
+        discard = d;
+    }
+    return map;
+}
+
+ImageSpec imageSpec(const AnalysisResult& r, const ViewState& st, const FigureStyle& style, RolloutCache* cache) {
     ImageSpec s;
     if (!r.isImage() || !r.trace) return s;
     const ImageOptions& o = st.imageOptions();
@@ -147,7 +157,7 @@ ImageSpec imageSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
             break;
         }
         case ImageOverlay::Rollout:
-            s.map = core::clsRolloutMap(t, o.fusion, o.discard);
+            s.map = cache ? cache->get(t, o.fusion, o.discard) : core::clsRolloutMap(t, o.fusion, o.discard);
             s.ticks = QStringList{QStringLiteral("0"), QStringLiteral("0.5"), QStringLiteral("1 (max)")};
             s.title = QStringLiteral("Attention rollout from [CLS] · %1 of heads · discard %2%")
                           .arg(fusionName(o.fusion)).arg(int(std::lround(o.discard * 100)));

@@ -24,8 +24,18 @@ HeatmapSpec heatmapSpec(const AnalysisResult& result, const ViewState& state, co
 LinksSpec linksSpec(const AnalysisResult& result, const ViewState& state, const FigureStyle& style,
                     AttentionMatrix& matrix);
 GridSpec gridSpec(const AnalysisResult& result, const ViewState& state, const FigureStyle& style);
+// The last rollout computed for a view (an L-fold product of n x n matrices: ~90 M multiply-adds for
+// vit-base), so hover repaints do not recompute it.
+struct RolloutCache {
+    const core::AttentionTrace* trace = nullptr;
+    core::HeadFusion fusion = core::HeadFusion::Mean;
+    float discard = -1;
+    std::vector<float> map;
+    const std::vector<float>& get(const core::AttentionTrace& trace, core::HeadFusion fusion, float discard);
+};
+
 // The image figure (image results only): the picture with the overlay the state asks for.
-ImageSpec imageSpec(const AnalysisResult& result, const ViewState& state, const FigureStyle& style);
+ImageSpec imageSpec(const AnalysisResult& result, const ViewState& state, const FigureStyle& style, RolloutCache* cache = nullptr);
 // The overlay's values over the patches (grid, grid) row-major: what "Export data" writes for the image view.
 std::vector<float> imageMapValues(const AnalysisResult& result, const ViewState& state);
 

@@ -23,6 +23,11 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void resultChanged() override { m_rollout = RolloutCache{}; }  // a new trace may reuse the old one's address
+
+private:
+    ImageSpec spec(const FigureStyle& style) const { return imageSpec(*m_result, *m_state, style, &m_rollout); }
+    mutable RolloutCache m_rollout;  // the trace it belongs to is kept alive by m_result
 };
 
 }  // namespace attnscope::ui
