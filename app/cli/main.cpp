@@ -2,6 +2,8 @@
 #include "cli_common.h"
 #include "commands.h"
 
+#include "kernels/kernels.h"
+
 #include <QCoreApplication>
 #include <QGuiApplication>
 
@@ -58,6 +60,7 @@ void quietQtMessages(QtMsgType type, const QMessageLogContext&, const QString& m
 }  // namespace
 
 int main(int argc, char** argv) {
+    attnscope::core::kernels::keepFreedMemoryMapped();
     if (qEnvironmentVariableIntValue("ATTNSCOPE_DEBUG") == 0) qInstallMessageHandler(quietQtMessages);
     // Arguments must be UTF-8; Qt would silently replace bad bytes.
     for (int i = 1; i < argc; ++i) {

@@ -1,4 +1,5 @@
 // attnscope: the desktop app.
+#include "kernels/kernels.h"
 #include "widgets/main_window.h"
 
 #include <QApplication>
@@ -8,6 +9,7 @@
 #include <cstdio>
 
 int main(int argc, char** argv) {
+    attnscope::core::kernels::keepFreedMemoryMapped();
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("AttnScope"));
     QApplication::setOrganizationName(QStringLiteral("AttnScope"));
