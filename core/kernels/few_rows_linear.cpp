@@ -1,0 +1,132 @@
+#include "kernels/few_rows_linear.h"
+
+#include "kernels/parallel_for.h"
+
+#include <algorithm>
+#if defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+#include <cstring>
+
+namespace attnscope::core::kernels {
+namespace {
+
+// 16 floats: one AVX-512 register where the CPU has it, two or four narrower ones elsewhere.
+typedef float Vec __attribute__((vector_size(64)));
+constexpr int kLanes = 16;
+
+inline Vec load(const float* p) {
+    Vec v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+typedef int Index __attribute__((vector_size(64)));
+
+// a (16 vectors) -> one vector whose lane l is the sum of a[l]'s 16 lanes: four rounds of pairwise
+// shuffles and adds instead of 256 scalar additions. Each round halves the lanes an accumulator
+// occupies; the pairing (j with j + 8, then + 4, + 2, + 1) leaves lane l holding a[l].
+// Not inlined: its shuffle masks would otherwise stay in registers the FMA loop needs.
+__attribute__((noinline)) Vec sum16(const Vec (&a)[16]) {
+    // Round 1: lanes 0-7 of the result hold a[j]'s halves added, lanes 8-15 a[j + 8]'s.
+    const Index lo1 = {0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23};
+    const Index hi1 = {8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31};
+    const Index lo2 = {0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27};
+    const Index hi2 = {4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31};
+    const Index lo3 = {0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13, 28, 29};
+    const Index hi3 = {2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27, 14, 15, 30, 31};
+    const Index lo4 = {0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30};
+    const Index hi4 = {1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31};
+    Vec b[8], c[4], d[2];
+    for (int j = 0; j < 8; ++j) b[j] = __builtin_shuffle(a[j], a[j + 8], lo1) + __builtin_shuffle(a[j], a[j + 8], hi1);
+    for (int j = 0; j < 4; ++j) c[j] = __builtin_shuffle(b[j], b[j + 4], lo2) + __builtin_shuffle(b[j], b[j + 4], hi2);
+    for (int j = 0; j < 2; ++j) d[j] = __builtin_shuffle(c[j], c[j + 2], lo3) + __builtin_shuffle(c[j], c[j + 2], hi3);
+    return __builtin_shuffle(d[0], d[1], lo4) + __builtin_shuffle(d[0], d[1], hi4);
+}
+
+inline void prefetchRows(const float* rows, size_t stride, int k) {
+    for (int j = 0; j < 4; ++j) __builtin_prefetch(rows + size_t(j) * stride + size_t(k), 0, 2);
+}
+
+// acc[j * 4 + r] = lanes of w[j][k0..k1) * x[r][k0..k1), k1 - k0 a multiple of 16: 16 accumulators
+// and 4 weight vectors in registers. Meanwhile the 4 rows at next (nextStride apart) are fetched
+// into L2, one cache line each per step: DRAM latency would otherwise stall every new block.
+__attribute__((noinline)) void dotBlock(const float* const (&w)[4], const float* const (&x)[4], int k0, int k1,
+                                        Vec (&acc)[16], const float* next, size_t nextStride) {
+#if defined(__AVX512F__)
+    __m512 a00 = _mm512_setzero_ps(), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00,
+           a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+    for (int k = k0; k < k1; k += kLanes) {
+        if (next) prefetchRows(next, nextStride, k);
+        const __m512 w0 = _mm512_loadu_ps(w[0] + k), w1 = _mm512_loadu_ps(w[1] + k), w2 = _mm512_loadu_ps(w[2] + k),
+                     w3 = _mm512_loadu_ps(w[3] + k);
+        __m512 xv = _mm512_loadu_ps(x[0] + k);
+        a00 = _mm512_fmadd_ps(w0, xv, a00), a10 = _mm512_fmadd_ps(w1, xv, a10);
+        a20 = _mm512_fmadd_ps(w2, xv, a20), a30 = _mm512_fmadd_ps(w3, xv, a30);
+        xv = _mm512_loadu_ps(x[1] + k);
+        a01 = _mm512_fmadd_ps(w0, xv, a01), a11 = _mm512_fmadd_ps(w1, xv, a11);
+        a21 = _mm512_fmadd_ps(w2, xv, a21), a31 = _mm512_fmadd_ps(w3, xv, a31);
+        xv = _mm512_loadu_ps(x[2] + k);
+        a02 = _mm512_fmadd_ps(w0, xv, a02), a12 = _mm512_fmadd_ps(w1, xv, a12);
+        a22 = _mm512_fmadd_ps(w2, xv, a22), a32 = _mm512_fmadd_ps(w3, xv, a32);
+        xv = _mm512_loadu_ps(x[3] + k);
+        a03 = _mm512_fmadd_ps(w0, xv, a03), a13 = _mm512_fmadd_ps(w1, xv, a13);
+        a23 = _mm512_fmadd_ps(w2, xv, a23), a33 = _mm512_fmadd_ps(w3, xv, a33);
+    }
+    const __m512 all[16] = {a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33};
+    for (int i = 0; i < 16; ++i) std::memcpy(&acc[i], &all[i], sizeof(Vec));
+#else
+    for (Vec& a : acc) a = Vec{};
+    for (int k = k0; k < k1; k += kLanes) {
+        if (next) prefetchRows(next, nextStride, k);
+        const Vec wv[4] = {load(w[0] + k), load(w[1] + k), load(w[2] + k), load(w[3] + k)};
+        for (int r = 0; r < 4; ++r) {
+            const Vec xv = load(x[r] + k);
+            for (int j = 0; j < 4; ++j) acc[j * 4 + r] += wv[j] * xv;
+        }
+    }
+#endif
+}
+
+// nn.Linear, W (out, in): y[i][o] = x[i] . W[o] + b[o] for columns [o0, o1). Blocks of 4 weight
+// rows (read from memory once, then from L1) times every block of 4 input rows.
+void rowsDotWeights(const Linear& L, const float* x, int n, float* y, int o0, int o1) {
+    constexpr int kW = 4, kX = 4;
+    const int in = L.in, vecEnd = in / kLanes * kLanes;
+    const size_t ldw = size_t(L.ldw), ldy = size_t(L.out);
+    for (int o = o0; o < o1; o += kW) {
+        const int wCount = std::min(kW, o1 - o);
+        const float* w[kW] = {};  // rows past o1 repeat the last one; their sums are dropped
+        for (int j = 0; j < kW; ++j) w[j] = L.w + size_t(o + std::min(j, wCount - 1)) * ldw;
+        const float* ahead = o + 3 * kW <= o1 ? L.w + size_t(o + 2 * kW) * ldw : nullptr;  // two blocks on
+        for (int i = 0; i < n; i += kX) {
+            const int xCount = std::min(kX, n - i);
+            const float* xr[kX] = {};
+            for (int r = 0; r < kX; ++r) xr[r] = x + size_t(i + std::min(r, xCount - 1)) * size_t(in);
+            Vec acc[kW * kX];  // acc[j * kX + r]: weight row o + j, input row i + r
+            dotBlock(w, xr, 0, vecEnd, acc, ahead, ldw);
+            const Vec sums = sum16(acc);
+            for (int j = 0; j < wCount; ++j)
+                for (int r = 0; r < xCount; ++r) {
+                    float s = sums[j * kX + r];
+                    for (int k = vecEnd; k < in; ++k) s += w[j][k] * xr[r][k];  // in % 16 leftovers
+                    y[size_t(i + r) * ldy + size_t(o + j)] = s + (L.b ? L.b[o + j] : 0.0f);
+                }
+        }
+    }
+}
+
+}  // namespace
+
+void fewRowsLinear(const Linear& layer, const float* x, int n, float* y) {
+    // Output columns in equal parts (multiples of 32), one per BLAS thread; small layers in one.
+    const int parts = std::max(1, std::min(threads(), layer.out / 64));
+    const int step = (layer.out / parts + 31) / 32 * 32;
+    parallelFor(parts, [&](int p) {
+        const int o0 = std::min(layer.out, p * step);
+        const int o1 = p == parts - 1 ? layer.out : std::min(layer.out, (p + 1) * step);
+        rowsDotWeights(layer, x, n, y, o0, o1);
+    });
+}
+
+}  // namespace attnscope::core::kernels
