@@ -1,7 +1,9 @@
 // GUI speed (QBENCHMARK; run by hand: build/tests/bench_gui [-median 5]). Not a pass/fail test.
 //   grid repaint: 144 heads (bert-base shape, 12 x 12) at 64 tokens
+//   full repaint: links, heatmap, grid at 32 and 64 tokens, nothing hovered
 //   hover update: a new hovered token repainted in links, heatmap and grid
 //   keystroke: text change -> result -> views repainted, bert-base shape at 32 tokens (needs ../shared)
+#include "kernels/kernels.h"
 #include "model/synthetic_model.h"
 #include "session/analysis_session.h"
 #include "tokenize/tokenizer_loader.h"
@@ -26,6 +28,8 @@ private Q_SLOTS:
     void initTestCase();
     void gridRepaint();
     void hoverUpdate();
+    void fullRepaint_data();
+    void fullRepaint();
     void hoverOne_data();
     void hoverOne();
     void keystrokeToViews_data();
@@ -33,26 +37,33 @@ private Q_SLOTS:
 
 private:
     std::shared_ptr<core::LoadedModel> m_model;
-    AnalysisResultPtr m_result64;
+    AnalysisResultPtr makeResult(int n) const;
+    AnalysisResultPtr m_result64, m_result32;
 };
 
+AnalysisResultPtr BenchGui::makeResult(int n) const {
+    std::vector<int> ids(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) ids[size_t(i)] = 1000 + i * 37;
+    core::TraceRecorder rec;
+    if (!m_model->model->forward(ids, {}, &rec)) return nullptr;
+    auto r = std::make_shared<AnalysisResult>();
+    r->trace = rec.take();
+    for (int i = 0; i < n; ++i) r->labels << QStringLiteral("tok%1").arg(i);
+    r->encoding.ids = ids;
+    return r;
+}
+
 void BenchGui::initTestCase() {
+    core::kernels::keepFreedMemoryMapped();  // as the app does first thing
     auto synth = core::makeSyntheticModel(QStringLiteral("bert-base"));
     QVERIFY(synth);
     m_model = std::make_shared<core::LoadedModel>();
     m_model->model = *synth;
     auto tok = core::loadTokenizer(QStringLiteral(ATTNSCOPE_SHARED_FIXTURES "/bert-base-uncased"));
     if (tok) m_model->tokenizer = *tok;
-    std::vector<int> ids(64);
-    for (int i = 0; i < 64; ++i) ids[size_t(i)] = 1000 + i * 37;
-    core::TraceRecorder rec;
-    auto out = m_model->model->forward(ids, {}, &rec);
-    QVERIFY(out);
-    auto r = std::make_shared<AnalysisResult>();
-    r->trace = rec.take();
-    for (int i = 0; i < 64; ++i) r->labels << QStringLiteral("tok%1").arg(i);
-    r->encoding.ids = ids;
-    m_result64 = r;
+    m_result64 = makeResult(64);
+    m_result32 = makeResult(32);
+    QVERIFY(m_result64 && m_result32);
 }
 
 void BenchGui::gridRepaint() {
@@ -84,6 +95,34 @@ void BenchGui::hoverUpdate() {
         links.repaint();
         heatmap.repaint();
         grid.repaint();
+    }
+}
+
+void BenchGui::fullRepaint_data() {
+    QTest::addColumn<QString>("view");
+    QTest::addColumn<int>("tokens");
+    for (int n : {32, 64})
+        for (const char* v : {"links", "heatmap", "grid"}) QTest::addRow("%s, %d tokens", v, n) << QString::fromLatin1(v) << n;
+}
+
+// A whole view repainted with nothing hovered (what a keystroke costs after the forward pass).
+void BenchGui::fullRepaint() {
+    QFETCH(QString, view);
+    QFETCH(int, tokens);
+    ViewState state;
+    state.setLimits(12, 12, tokens);
+    std::unique_ptr<FigureView> v;
+    if (view == "links") v = std::make_unique<LinksView>(&state);
+    else if (view == "heatmap") v = std::make_unique<HeatmapView>(&state);
+    else v = std::make_unique<ModelGridView>(&state);
+    v->resize(1000, 750);
+    const AnalysisResultPtr result = tokens == 32 ? m_result32 : m_result64;
+    v->setResult(result);
+    v->show();
+    QVERIFY(QTest::qWaitForWindowExposed(v.get()));
+    QBENCHMARK {
+        v->setResult(std::make_shared<AnalysisResult>(*result));  // a new result: nothing cached
+        v->repaint();
     }
 }
 
@@ -135,8 +174,8 @@ void BenchGui::keystrokeToViews() {
         v->setResult(r);
         v->repaint();
     });
-    // 30 words + [CLS] [SEP] = 32 tokens; each round adds one character after a pause.
-    QString text = QStringLiteral("the animal didn't cross the road because it was tired so it lay down by the side of the road and slept");
+    // About 32 tokens with [CLS] and [SEP]; each round adds one character after a pause.
+    QString text = QStringLiteral("the animal didn't cross the road because it was tired so it lay down by the side of the road and slept all night");
     std::vector<double> ms;
     for (int round = 0; round < 10; ++round) {
         QTest::qWait(AnalysisSession::kDefaultDebounceMs + 50);

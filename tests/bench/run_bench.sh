@@ -12,18 +12,17 @@ have_torch=0
 /usr/bin/python3 -c "import torch" 2>/dev/null && have_torch=1
 
 printf '%-10s %5s  %14s  %14s  %8s\n' model tokens "attnscope ms" "pytorch ms" speed-up
-for arch in bert-base gpt2; do
-  for seq in 16 128 512; do
-    ours=$("$cli" bench --synthetic "$arch" --seq "$seq" --threads "$threads" --reps 10 2>/dev/null)
-    ms=$(echo "$ours" | sed -E 's/.*"ms_median": ([0-9.]+).*/\1/')
-    if [ "$have_torch" = 1 ]; then
-      theirs=$(/usr/bin/python3 "$here/torch_forward.py" "${arch/bert-base/bert}" "$seq" "$threads" 5)
-      tms=$(echo "$theirs" | sed -E 's/.*"ms_median": ([0-9.]+).*/\1/')
-      printf '%-10s %5d  %14.1f  %14.1f  %7.1fx\n' "$arch" "$seq" "$ms" "$tms" "$(echo "$tms / $ms" | bc -l)"
-    else
-      printf '%-10s %5d  %14.1f  %14s\n' "$arch" "$seq" "$ms" "(no torch)"
-    fi
-  done
+for run in bert-base:16 bert-base:128 bert-base:512 gpt2:16 gpt2:128 gpt2:512 vit-base:197; do
+  arch=${run%:*} seq=${run#*:}
+  ours=$("$cli" bench --synthetic "$arch" --seq "$seq" --threads "$threads" --reps 10 2>/dev/null)
+  ms=$(echo "$ours" | sed -E 's/.*"ms_median": ([0-9.]+).*/\1/')
+  if [ "$have_torch" = 1 ]; then
+    theirs=$(/usr/bin/python3 "$here/torch_forward.py" "${arch%-base}" "$seq" "$threads" 5)
+    tms=$(echo "$theirs" | sed -E 's/.*"ms_median": ([0-9.]+).*/\1/')
+    printf '%-10s %5d  %14.1f  %14.1f  %7.1fx\n' "$arch" "$seq" "$ms" "$tms" "$(echo "$tms / $ms" | bc -l)"
+  else
+    printf '%-10s %5d  %14.1f  %14s\n' "$arch" "$seq" "$ms" "(no torch)"
+  fi
 done
 
 if /usr/bin/python3 -c "import numpy" 2>/dev/null; then

@@ -11,10 +11,11 @@ import torch
 arch, seq, threads, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 torch.set_num_threads(threads)
 H, L, heads, I = 768, 12, 12, 3072
-# BERT: post-LN blocks with exact GELU; GPT-2: pre-LN with a causal mask.
+# BERT: post-LN blocks with exact GELU; GPT-2: pre-LN with a causal mask; ViT: pre-LN, no mask.
 gpt2 = arch == "gpt2"
+pre_ln = arch in ("gpt2", "vit")
 layers = torch.nn.ModuleList([torch.nn.TransformerEncoderLayer(H, heads, I, dropout=0.0, activation="gelu",
-                                                               batch_first=True, norm_first=gpt2) for _ in range(L)]).eval()
+                                                               batch_first=True, norm_first=pre_ln) for _ in range(L)]).eval()
 x = torch.randn(1, seq, H)
 mask = torch.nn.Transformer.generate_square_subsequent_mask(seq) if gpt2 else None
 times = []

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace attnscope::ui {
 namespace {
@@ -74,6 +75,10 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
     // Screen lines are 1 px (wide antialiased strokes are 4-10x slower to rasterise); for short
     // inputs the strong ones are drawn twice, 1 px apart, so they read as 2 px on a projector.
     const bool doubled = s.fastLines && s.n <= 40;
+    // On screen, lines of one head with the same 8-bit alpha are drawn in one call (one pen, one
+    // drawLines): the same pixels (source-over of one colour does not depend on order), less
+    // per-line overhead in the raster engine.
+    std::vector<std::vector<QLineF>> byAlpha(256);
     for (size_t h = 0; h < s.heads.size(); ++h) {
         const float* a = s.heads[h];
         for (int i = 0; i < s.n; ++i) {
@@ -89,11 +94,18 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
                     painter.drawLine(QPointF(xa, y(i)), QPointF(xb, y(j)));
                     continue;
                 }
-                painter.setPen(QPen(c, 0));  // cosmetic
-                painter.drawLine(QPointF(xa, y(i)), QPointF(xb, y(j)));
-                if (doubled && w >= 0.1f) painter.drawLine(QPointF(xa, y(i) + 1), QPointF(xb, y(j) + 1));
-
+                std::vector<QLineF>& lines = byAlpha[size_t(c.alpha())];
+                lines.emplace_back(xa, y(i), xb, y(j));
+                if (doubled && w >= 0.1f) lines.emplace_back(xa, y(i) + 1, xb, y(j) + 1);
             }
+        }
+        for (size_t alpha = 0; alpha < byAlpha.size(); ++alpha) {
+            if (byAlpha[alpha].empty()) continue;
+            QColor c = s.colors[h];
+            c.setAlpha(int(alpha));
+            painter.setPen(QPen(c, 0));  // cosmetic
+            painter.drawLines(byAlpha[alpha].data(), int(byAlpha[alpha].size()));
+            byAlpha[alpha].clear();
         }
     }
     painter.restore();
