@@ -2,11 +2,15 @@
 #include "render/colormap.h"
 #include "render/grid_painter.h"
 #include "render/heatmap_painter.h"
+#include "render/line_rasterizer.h"
 #include "render/links_painter.h"
 #include "widgets/token_bar.h"
 
 #include <QGuiApplication>
 #include <QImage>
+#include <QPainter>
+
+#include <cmath>
 #include <QTest>
 
 using namespace attnscope::ui;
@@ -31,6 +35,21 @@ bool near(QRgb a, QRgb b, int tolerance = 2) {
            std::abs(qBlue(a) - qBlue(b)) <= tolerance;
 }
 
+// Ink of an image drawn on white: total darkness and its centroid.
+struct Ink {
+    double total = 0, x = 0, y = 0;
+};
+Ink inkOf(const QImage& image) {
+    Ink ink;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) {
+            const double v = 255.0 - qGray(image.pixel(x, y));
+            ink.total += v, ink.x += v * x, ink.y += v * y;
+        }
+    if (ink.total > 0) ink.x /= ink.total, ink.y /= ink.total;
+    return ink;
+}
+
 }  // namespace
 
 class TestPainters : public QObject {
@@ -48,6 +67,9 @@ private Q_SLOTS:
     void gridCellAt_data();
     void gridCellAt();
     void chipsWrap();
+    void rasterLinesMatchQPainter_data();
+    void rasterLinesMatchQPainter();
+    void rasterLinesOutsideAreClipped();
 };
 
 void TestPainters::colormapEnds_data() {
@@ -172,6 +194,69 @@ void TestPainters::chipsWrap() {
     const auto wrapped = chipLayout(QStringList(40, QStringLiteral("token")), f, 300);
     QVERIFY(wrapped.back().top() > wrapped.front().top());
     for (const QRectF& r : wrapped) QVERIFY(r.right() <= 300);
+}
+
+void TestPainters::rasterLinesMatchQPainter_data() {
+    QTest::addColumn<QLineF>("line");
+    QTest::addColumn<int>("alpha");
+    QTest::addColumn<qreal>("scale");  // the device pixel ratio of the view's cache
+    QTest::newRow("shallow") << QLineF(10, 20, 190, 70) << 255 << 1.0;
+    QTest::newRow("shallow, faint") << QLineF(10, 20, 190, 70) << 60 << 1.0;
+    QTest::newRow("horizontal") << QLineF(5, 50.5, 195, 50.5) << 200 << 1.0;
+    QTest::newRow("right to left") << QLineF(190, 100, 10, 5) << 255 << 1.0;
+    QTest::newRow("steep") << QLineF(100, 2, 120, 118) << 255 << 1.0;
+    QTest::newRow("vertical") << QLineF(60.5, 10, 60.5, 110) << 255 << 1.0;
+    QTest::newRow("high-DPI") << QLineF(5, 10, 95, 50) << 255 << 2.0;
+}
+
+// The fast screen lines put the same ink in the same place as QPainter's antialiased ones.
+void TestPainters::rasterLinesMatchQPainter() {
+    QFETCH(QLineF, line);
+    QFETCH(int, alpha);
+    QFETCH(qreal, scale);
+    QImage reference(200, 120, QImage::Format_ARGB32_Premultiplied), ours = reference;
+    reference.fill(Qt::white);
+    ours.fill(Qt::white);
+    const QColor color(30, 60, 200, alpha);
+    {
+        QPainter p(&reference);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.scale(scale, scale);
+        p.setPen(QPen(color, 0));
+        p.drawLine(line);
+    }
+    QTransform toDevice;
+    toDevice.scale(scale, scale);
+    QVERIFY(LineRasterizer::supports(ours, toDevice));
+    LineRasterizer::draw(ours, toDevice, &line, 1, color);
+    const Ink a = inkOf(reference), b = inkOf(ours);
+    QVERIFY2(b.total > 0.8 * a.total && b.total < 1.25 * a.total, qPrintable(QStringLiteral("ink %1 vs %2").arg(b.total).arg(a.total)));
+    // Centred on the line (pixel (x, y) covers [x, x + 1)); QPainter's own lines sit up to 0.3 px off.
+    const QPointF mid = toDevice.map(line.center()) - QPointF(0.5, 0.5);
+    QVERIFY2(std::abs(b.x - mid.x()) < 0.05 && std::abs(b.y - mid.y()) < 0.05,
+             qPrintable(QStringLiteral("centroid (%1, %2), line centre (%3, %4)").arg(b.x).arg(b.y).arg(mid.x()).arg(mid.y())));
+    QVERIFY(std::abs(a.x - b.x) < 0.35 && std::abs(a.y - b.y) < 0.35);
+    // Nothing outside the line's device bounding box grown by a pixel.
+    const QRect box = toDevice.mapRect(QRectF(line.p1(), line.p2()).normalized()).toAlignedRect().adjusted(-1, -1, 1, 1);
+    for (int y = 0; y < ours.height(); ++y)
+        for (int x = 0; x < ours.width(); ++x)
+            if (!box.contains(x, y)) QCOMPARE(ours.pixel(x, y), qRgb(255, 255, 255));
+}
+
+void TestPainters::rasterLinesOutsideAreClipped() {
+    QImage image(50, 40, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    const QLineF lines[] = {QLineF(-1e9, -5, 1e9, 20),  QLineF(-100, -100, -10, -50), QLineF(60, 10, 500, 30),
+                            QLineF(NAN, 3, 20, 4),       QLineF(3, 3, 3, 3),           QLineF(10, -1e12, 12, 1e12)};
+    LineRasterizer::draw(image, QTransform(), lines, 6, Qt::black);
+    // The first line crosses the image, the last one too (steep); the rest miss it or are empty.
+    int inked = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) inked += image.pixel(x, y) != qRgb(255, 255, 255);
+    QVERIFY(inked > 50 && inked < 300);
+    QImage other(10, 10, QImage::Format_RGB32);
+    QVERIFY(!LineRasterizer::supports(other, QTransform()));
+    QVERIFY(!LineRasterizer::supports(image, QTransform().rotate(30)));
 }
 
 QTEST_MAIN(TestPainters)

@@ -1,6 +1,9 @@
 #include "render/links_painter.h"
 
+#include "render/line_rasterizer.h"
+
 #include <QFontMetricsF>
+#include <QImage>
 #include <QPainterPath>
 
 #include <algorithm>
@@ -79,6 +82,12 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
     // drawLines): the same pixels (source-over of one colour does not depend on order), less
     // per-line overhead in the raster engine.
     std::vector<std::vector<QLineF>> byAlpha(256);
+    // Into a plain image (the view's cache) they are rasterised directly, 10x faster.
+    QImage* raster = nullptr;
+    if (s.fastLines && painter.device()->devType() == QInternal::Image && !painter.hasClipping()) {
+        auto* image = static_cast<QImage*>(painter.device());
+        if (LineRasterizer::supports(*image, painter.deviceTransform())) raster = image;
+    }
     for (size_t h = 0; h < s.heads.size(); ++h) {
         const float* a = s.heads[h];
         for (int i = 0; i < s.n; ++i) {
@@ -103,8 +112,12 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
             if (byAlpha[alpha].empty()) continue;
             QColor c = s.colors[h];
             c.setAlpha(int(alpha));
-            painter.setPen(QPen(c, 0));  // cosmetic
-            painter.drawLines(byAlpha[alpha].data(), int(byAlpha[alpha].size()));
+            if (raster) {
+                LineRasterizer::draw(*raster, painter.deviceTransform(), byAlpha[alpha].data(), int(byAlpha[alpha].size()), c);
+            } else {
+                painter.setPen(QPen(c, 0));  // cosmetic
+                painter.drawLines(byAlpha[alpha].data(), int(byAlpha[alpha].size()));
+            }
             byAlpha[alpha].clear();
         }
     }
