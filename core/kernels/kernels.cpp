@@ -36,6 +36,18 @@ void gemmAB(int m, int n, int k, const float* a, int lda, const float* b, int ld
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
 }
 
+void gemmABtHere(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+    using Strided = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
+    Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> out(c, m, n, Eigen::OuterStride<>(ldc));
+    out.noalias() = Strided(a, m, k, Eigen::OuterStride<>(lda)) * Strided(b, n, k, Eigen::OuterStride<>(ldb)).transpose();
+}
+
+void gemmABHere(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
+    using Strided = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
+    Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>> out(c, m, n, Eigen::OuterStride<>(ldc));
+    out.noalias() = Strided(a, m, k, Eigen::OuterStride<>(lda)) * Strided(b, k, n, Eigen::OuterStride<>(ldb));
+}
+
 namespace {
 
 // y (n, out) = x (n, in) . W (+ b): the sgemm call itself.

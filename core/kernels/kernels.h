@@ -42,6 +42,11 @@ void gemmABt(int m, int n, int k, const float* a, int lda, const float* b, int l
 // C (m, n) = A (m, k) . B (k, n)
 void gemmAB(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc);
 
+// The same two products computed on the calling thread only (Eigen), for work already split among
+// threads (attention heads on parallelFor).
+void gemmABtHere(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc);
+void gemmABHere(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc);
+
 // Keeps freed work buffers mapped for reuse: glibc otherwise gives every block over 128 KiB its own
 // mmap and returns it on free, so each forward pass page-faults its fresh activations and scratch
 // buffers in again (about 1000 faults per vit-base forward, 20 ms on this VM). Call once at start.
