@@ -2,12 +2,6 @@
 
 #include "kernels/few_rows_linear.h"
 
-// GCC 12 reports its own AVX-512 intrinsics (inlined from Eigen's exp and erf) as maybe
-// uninitialized: a false positive in the compiler's headers, not in this file.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-
 #include <Eigen/Core>
 #include <unsupported/Eigen/SpecialFunctions>
 #include <cblas.h>
