@@ -8,6 +8,12 @@
 #endif
 #include <cstring>
 
+// Without AVX-512 GCC notes that passing 64-byte vectors by value has another ABI: these
+// functions are internal to this file, so no call crosses an ABI boundary.
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__AVX512F__)
+#pragma GCC diagnostic ignored "-Wpsabi"
+#endif
+
 namespace attnscope::core::kernels {
 namespace {
 
