@@ -5,7 +5,9 @@
 #include "kernels/kernels.h"
 
 #include <QCoreApplication>
+#ifdef ATTNSCOPE_HAVE_UI
 #include <QGuiApplication>
+#endif
 
 #include <memory>
 #include <QStringDecoder>
@@ -71,10 +73,14 @@ int main(int argc, char** argv) {
             return attnscope::cli::kExitBadInput;
         }
     }
+#ifdef ATTNSCOPE_HAVE_UI
     // Rendering needs fonts and painting (QGuiApplication) but never a display.
     const bool render = argc > 1 && std::strcmp(argv[1], "render") == 0;
     if (render) qputenv("QT_QPA_PLATFORM", "offscreen");
     std::unique_ptr<QCoreApplication> app(render ? new QGuiApplication(argc, argv) : new QCoreApplication(argc, argv));
+#else
+    auto app = std::make_unique<QCoreApplication>(argc, argv);
+#endif
     QCoreApplication::setApplicationName(QStringLiteral("attnscope-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ATTNSCOPE_VERSION));
     QStringList args;

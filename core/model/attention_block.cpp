@@ -39,18 +39,20 @@ void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTenso
     kernels::linear(w.v, x, n, v);
 
     const float sqrtD = std::sqrt(float(d));
-    // Heads are independent: a share of them on each BLAS thread, each head's small products
-    // (n x d_head) on its own core.
-    const int parts = std::max(1, std::min(kernels::threads(), m_shape.heads));
+    // Heads are independent: with our own kernels, a share of them on each BLAS thread, each head's
+    // small products (n x d_head) on its own core; otherwise one after another, BLAS threaded.
+    const int parts = kernels::kOwnKernels ? std::max(1, std::min(kernels::threads(), m_shape.heads)) : 1;
+    const auto qk = parts > 1 ? kernels::gemmABtHere : kernels::gemmABt;
+    const auto pv = parts > 1 ? kernels::gemmABHere : kernels::gemmAB;
     kernels::parallelFor(parts, [&](int part) {
         for (int h = part * m_shape.heads / parts, end = (part + 1) * m_shape.heads / parts; h < end; ++h) {
             const size_t off = size_t(h) * square;
             // raw (n, n) = q_h (n, d) . k_h^T (d, n); heads are column blocks of q and k (stride H).
-            kernels::gemmABtHere(n, n, d, q + h * d, H, k + h * d, H, raw + off, n);
+            qk(n, n, d, q + h * d, H, k + h * d, H, raw + off, n);
             kernels::scaledMaskedSoftmax(raw + off, n, sqrtD, m_shape.causal, scores ? scores + off : nullptr,
                                          probs + off);
             // context_h (n, d) = probs (n, n) . v_h (n, d)
-            kernels::gemmABHere(n, d, n, probs + off, n, v + h * d, H, context + h * d, H);
+            pv(n, d, n, probs + off, n, v + h * d, H, context + h * d, H);
         }
     });
     kernels::linear(w.out, context, n, m_out.data());

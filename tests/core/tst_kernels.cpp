@@ -82,10 +82,10 @@ void TestKernels::linearMatchesLoops_data() {
     struct Shape {
         int in, out;
     };
-    // Rows: a single token, the few-rows kernel's blocks (4) and their ragged ends, its limit (16),
+    // Rows: a single token, the few-rows kernel's blocks (4) and their ragged ends, its limit (64),
     // just past it, and sgemm's padded and unpadded row counts.
     for (bool inByOut : {false, true})
-        for (int rows : {1, 3, 4, 5, 13, 16, 17, 29, 64, 197})
+        for (int rows : {1, 3, 4, 5, 13, 16, 17, 29, 64, 65, 197})
             for (Shape s : {Shape{5, 4}, Shape{37, 100}, Shape{768, 64}, Shape{64, 771}})
                 for (int threads : {1, 2}) {
                     const bool bias = (rows + s.out) % 2 == 0;
