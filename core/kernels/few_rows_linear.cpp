@@ -128,16 +128,81 @@ void rowsDotWeights(const Linear& L, const float* x, int n, float* y, int o0, in
     }
 }
 
+// acc[r * 4 + j] = sum over k of x[r][k] * lanes w[k][16j .. 16j + 16), w (in, ldw) from the block's
+// first column: 16 accumulators, 4 weight vectors and 1 broadcast input in registers. The weight
+// rows 16 ahead are fetched into L2 when prefetch is set (the first pass over this block).
+__attribute__((noinline)) void broadcastBlock(const float* w, size_t ldw, const float* const (&x)[4], int in,
+                                              Vec (&acc)[16], bool prefetch) {
+#if defined(__AVX512F__)
+    __m512 a[4][4];
+    for (auto& row : a)
+        for (__m512& v : row) v = _mm512_setzero_ps();
+    for (int k = 0; k < in; ++k) {
+        const float* wk = w + size_t(k) * ldw;
+        if (prefetch)
+            for (int j = 0; j < 4; ++j) __builtin_prefetch(wk + 16 * ldw + size_t(16 * j), 0, 2);
+        __m512 w0 = _mm512_loadu_ps(wk), w1 = _mm512_loadu_ps(wk + 16), w2 = _mm512_loadu_ps(wk + 32),
+               w3 = _mm512_loadu_ps(wk + 48);
+        asm("" : "+v"(w0), "+v"(w1), "+v"(w2), "+v"(w3));  // keep them in registers, loaded once
+        for (int r = 0; r < 4; ++r) {
+            __m512 xs = _mm512_set1_ps(x[r][k]);
+            asm("" : "+v"(xs));
+            a[r][0] = _mm512_fmadd_ps(xs, w0, a[r][0]);
+            a[r][1] = _mm512_fmadd_ps(xs, w1, a[r][1]);
+            a[r][2] = _mm512_fmadd_ps(xs, w2, a[r][2]);
+            a[r][3] = _mm512_fmadd_ps(xs, w3, a[r][3]);
+        }
+    }
+    for (int r = 0; r < 4; ++r)
+        for (int j = 0; j < 4; ++j) std::memcpy(&acc[r * 4 + j], &a[r][j], sizeof(Vec));
+#else
+    for (Vec& v : acc) v = Vec{};
+    for (int k = 0; k < in; ++k) {
+        const float* wk = w + size_t(k) * ldw;
+        if (prefetch)
+            for (int j = 0; j < 4; ++j) __builtin_prefetch(wk + 16 * ldw + size_t(16 * j), 0, 2);
+        const Vec wv[4] = {load(wk), load(wk + 16), load(wk + 32), load(wk + 48)};
+        for (int r = 0; r < 4; ++r)
+            for (int j = 0; j < 4; ++j) acc[r * 4 + j] += x[r][k] * wv[j];
+    }
+#endif
+}
+
+// Conv1D, W (in, ldw): y[i][o..o+64) = x[i] . W[:, o..o+64) + b, for columns [o0, o1), multiples
+// of 64. Blocks of 64 columns (read from memory once, then from L2) times every block of 4 rows.
+void rowsTimesWeights(const Linear& L, const float* x, int n, float* y, int o0, int o1) {
+    constexpr int kCols = 4 * kLanes, kX = 4;
+    const size_t ldy = size_t(L.out);
+    for (int o = o0; o < o1; o += kCols) {
+        for (int i = 0; i < n; i += kX) {
+            const int xCount = std::min(kX, n - i);
+            const float* xr[kX] = {};
+            for (int r = 0; r < kX; ++r) xr[r] = x + size_t(i + std::min(r, xCount - 1)) * size_t(L.in);
+            Vec acc[kX * 4];  // acc[r * 4 + j]: input row i + r, columns o + 16j ..
+            broadcastBlock(L.w + size_t(o), size_t(L.ldw), xr, L.in, acc, i == 0);
+            for (int r = 0; r < xCount; ++r) {
+                float* out = y + size_t(i + r) * ldy + size_t(o);
+                for (int c = 0; c < kCols; ++c) out[c] = acc[r * 4 + c / kLanes][c % kLanes] + (L.b ? L.b[o + c] : 0.0f);
+            }
+        }
+    }
+}
+
 }  // namespace
 
+bool fewRowsSupports(const Linear& layer) { return !layer.inByOut || layer.out % 64 == 0; }
+
 void fewRowsLinear(const Linear& layer, const float* x, int n, float* y) {
-    // Output columns in equal parts (multiples of 32), one per BLAS thread; small layers in one.
+    // Output columns in equal parts (multiples of 64), one per BLAS thread; small layers in one.
     const int parts = std::max(1, std::min(threads(), layer.out / 64));
-    const int step = (layer.out / parts + 31) / 32 * 32;
+    const int step = (layer.out / parts + 63) / 64 * 64;
     parallelFor(parts, [&](int p) {
         const int o0 = std::min(layer.out, p * step);
         const int o1 = p == parts - 1 ? layer.out : std::min(layer.out, (p + 1) * step);
-        rowsDotWeights(layer, x, n, y, o0, o1);
+        if (layer.inByOut)
+            rowsTimesWeights(layer, x, n, y, o0, o1);
+        else
+            rowsDotWeights(layer, x, n, y, o0, o1);
     });
 }
 

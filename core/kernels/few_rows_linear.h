@@ -4,7 +4,7 @@
 
 namespace attnscope::core::kernels {
 
-// y (n, out) = x (n, in) . W^T (+ b) for nn.Linear weights (out, in) and a few rows (a sentence):
+// y (n, out) = x (n, in) . W (+ b) for nn.Linear (out, in) or Conv1D (in, out) weights and a few rows (a sentence):
 // the weights are streamed once, each block of them used for all n rows while it is in cache, the
 // output columns split among the BLAS threads (parallelFor). sgemm packs the whole weight matrix
 // first, which does not pay for so few rows. Measured, bert-base's 72 linears, 2 threads:
@@ -14,5 +14,7 @@ namespace attnscope::core::kernels {
 // so linear() uses it up to kFewRows rows.
 constexpr int kFewRows = 64;
 void fewRowsLinear(const Linear& layer, const float* x, int n, float* y);
+// nn.Linear any shape; Conv1D (GPT-2, W (in, out)) when out is a multiple of 64.
+bool fewRowsSupports(const Linear& layer);
 
 }  // namespace attnscope::core::kernels

@@ -86,7 +86,7 @@ void TestKernels::linearMatchesLoops_data() {
     // just past it, and sgemm's padded and unpadded row counts.
     for (bool inByOut : {false, true})
         for (int rows : {1, 3, 4, 5, 13, 16, 17, 29, 64, 65, 197})
-            for (Shape s : {Shape{5, 4}, Shape{37, 100}, Shape{768, 64}, Shape{64, 771}})
+            for (Shape s : {Shape{5, 4}, Shape{37, 100}, Shape{768, 64}, Shape{64, 771}, Shape{40, 256}})
                 for (int threads : {1, 2}) {
                     const bool bias = (rows + s.out) % 2 == 0;
                     const int extra = rows % 3 == 0 ? 7 : 0;
