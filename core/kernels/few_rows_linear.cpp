@@ -2,31 +2,19 @@
 
 #include "kernels/parallel_for.h"
 
-#include <algorithm>
+// AVX-512 only: without it linear() leaves every product to BLAS (kernels::kOwnKernels).
 #if defined(__AVX512F__)
-#include <immintrin.h>
-#endif
-#include <cstring>
 
-// Without AVX-512 GCC notes that passing 64-byte vectors by value has another ABI: these
-// functions are internal to this file, so no call crosses an ABI boundary.
-#if defined(__GNUC__) && !defined(__clang__) && !defined(__AVX512F__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
+#include <algorithm>
+#include <cstring>
+#include <immintrin.h>
 
 namespace attnscope::core::kernels {
 namespace {
 
-// 16 floats: one AVX-512 register where the CPU has it, two or four narrower ones elsewhere.
+// 16 floats, one AVX-512 register (GCC vector type: lanes indexable, shuffles portable).
 typedef float Vec __attribute__((vector_size(64)));
 constexpr int kLanes = 16;
-
-inline Vec load(const float* p) {
-    Vec v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-
 typedef int Index __attribute__((vector_size(64)));
 
 // a (16 vectors) -> one vector whose lane l is the sum of a[l]'s 16 lanes: four rounds of pairwise
@@ -55,49 +43,31 @@ inline void prefetchRows(const float* rows, size_t stride, int k) {
 }
 
 // acc[j * 4 + r] = lanes of w[j][k0..k1) * x[r][k0..k1), k1 - k0 a multiple of 16: 16 accumulators,
-// 4 weight and 1 input vector in registers (8 loads per 16 FMAs; with GCC's memory operands it was
-// 20, and the kernel load-bound: 26 -> 18 ms for bert-base at 16 tokens). Meanwhile the 4 rows at next (nextStride apart) are fetched
-// into L2, one cache line each per step: DRAM latency would otherwise stall every new block.
+// 4 weight and 1 input vector in registers (8 loads per 16 FMAs; GCC's memory operands made it 20
+// and the kernel load-bound: 26 -> 18 ms for bert-base at 16 tokens). Meanwhile the 4 rows at next
+// (nextStride apart) are fetched into L2, a cache line of each per step: DRAM latency would
+// otherwise stall every new block.
 __attribute__((noinline)) void dotBlock(const float* const (&w)[4], const float* const (&x)[4], int k0, int k1,
                                         Vec (&acc)[16], const float* next, size_t nextStride) {
-#if defined(__AVX512F__)
-    __m512 a00 = _mm512_setzero_ps(), a01 = a00, a02 = a00, a03 = a00, a10 = a00, a11 = a00, a12 = a00, a13 = a00,
-           a20 = a00, a21 = a00, a22 = a00, a23 = a00, a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+    __m512 a[4][4];  // a[j][r]: weight row j, input row r
+    for (auto& row : a)
+        for (__m512& v : row) v = _mm512_setzero_ps();
     for (int k = k0; k < k1; k += kLanes) {
         if (next) prefetchRows(next, nextStride, k);
         __m512 w0 = _mm512_loadu_ps(w[0] + k), w1 = _mm512_loadu_ps(w[1] + k), w2 = _mm512_loadu_ps(w[2] + k),
                w3 = _mm512_loadu_ps(w[3] + k);
         asm("" : "+v"(w0), "+v"(w1), "+v"(w2), "+v"(w3));  // keep them in registers, loaded once
-        __m512 xv = _mm512_loadu_ps(x[0] + k);
-        asm("" : "+v"(xv));
-        a00 = _mm512_fmadd_ps(w0, xv, a00), a10 = _mm512_fmadd_ps(w1, xv, a10);
-        a20 = _mm512_fmadd_ps(w2, xv, a20), a30 = _mm512_fmadd_ps(w3, xv, a30);
-        xv = _mm512_loadu_ps(x[1] + k);
-        asm("" : "+v"(xv));
-        a01 = _mm512_fmadd_ps(w0, xv, a01), a11 = _mm512_fmadd_ps(w1, xv, a11);
-        a21 = _mm512_fmadd_ps(w2, xv, a21), a31 = _mm512_fmadd_ps(w3, xv, a31);
-        xv = _mm512_loadu_ps(x[2] + k);
-        asm("" : "+v"(xv));
-        a02 = _mm512_fmadd_ps(w0, xv, a02), a12 = _mm512_fmadd_ps(w1, xv, a12);
-        a22 = _mm512_fmadd_ps(w2, xv, a22), a32 = _mm512_fmadd_ps(w3, xv, a32);
-        xv = _mm512_loadu_ps(x[3] + k);
-        asm("" : "+v"(xv));
-        a03 = _mm512_fmadd_ps(w0, xv, a03), a13 = _mm512_fmadd_ps(w1, xv, a13);
-        a23 = _mm512_fmadd_ps(w2, xv, a23), a33 = _mm512_fmadd_ps(w3, xv, a33);
-    }
-    const __m512 all[16] = {a00, a01, a02, a03, a10, a11, a12, a13, a20, a21, a22, a23, a30, a31, a32, a33};
-    for (int i = 0; i < 16; ++i) std::memcpy(&acc[i], &all[i], sizeof(Vec));
-#else
-    for (Vec& a : acc) a = Vec{};
-    for (int k = k0; k < k1; k += kLanes) {
-        if (next) prefetchRows(next, nextStride, k);
-        const Vec wv[4] = {load(w[0] + k), load(w[1] + k), load(w[2] + k), load(w[3] + k)};
         for (int r = 0; r < 4; ++r) {
-            const Vec xv = load(x[r] + k);
-            for (int j = 0; j < 4; ++j) acc[j * 4 + r] += wv[j] * xv;
+            __m512 xv = _mm512_loadu_ps(x[r] + k);
+            asm("" : "+v"(xv));
+            a[0][r] = _mm512_fmadd_ps(w0, xv, a[0][r]);
+            a[1][r] = _mm512_fmadd_ps(w1, xv, a[1][r]);
+            a[2][r] = _mm512_fmadd_ps(w2, xv, a[2][r]);
+            a[3][r] = _mm512_fmadd_ps(w3, xv, a[3][r]);
         }
     }
-#endif
+    for (int j = 0; j < 4; ++j)
+        for (int r = 0; r < 4; ++r) std::memcpy(&acc[j * 4 + r], &a[j][r], sizeof(Vec));
 }
 
 // nn.Linear, W (out, in): y[i][o] = x[i] . W[o] + b[o] for columns [o0, o1). Blocks of 4 weight
@@ -133,7 +103,6 @@ void rowsDotWeights(const Linear& L, const float* x, int n, float* y, int o0, in
 // rows 16 ahead are fetched into L2 when prefetch is set (the first pass over this block).
 __attribute__((noinline)) void broadcastBlock(const float* w, size_t ldw, const float* const (&x)[4], int in,
                                               Vec (&acc)[16], bool prefetch) {
-#if defined(__AVX512F__)
     __m512 a[4][4];
     for (auto& row : a)
         for (__m512& v : row) v = _mm512_setzero_ps();
@@ -155,17 +124,6 @@ __attribute__((noinline)) void broadcastBlock(const float* w, size_t ldw, const 
     }
     for (int r = 0; r < 4; ++r)
         for (int j = 0; j < 4; ++j) std::memcpy(&acc[r * 4 + j], &a[r][j], sizeof(Vec));
-#else
-    for (Vec& v : acc) v = Vec{};
-    for (int k = 0; k < in; ++k) {
-        const float* wk = w + size_t(k) * ldw;
-        if (prefetch)
-            for (int j = 0; j < 4; ++j) __builtin_prefetch(wk + 16 * ldw + size_t(16 * j), 0, 2);
-        const Vec wv[4] = {load(wk), load(wk + 16), load(wk + 32), load(wk + 48)};
-        for (int r = 0; r < 4; ++r)
-            for (int j = 0; j < 4; ++j) acc[r * 4 + j] += x[r][k] * wv[j];
-    }
-#endif
 }
 
 // Conv1D, W (in, ldw): y[i][o..o+64) = x[i] . W[:, o..o+64) + b, for columns [o0, o1), multiples
@@ -207,3 +165,5 @@ void fewRowsLinear(const Linear& layer, const float* x, int n, float* y) {
 }
 
 }  // namespace attnscope::core::kernels
+
+#endif  // __AVX512F__

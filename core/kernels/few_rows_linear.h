@@ -11,7 +11,7 @@ namespace attnscope::core::kernels {
 //   rows        4      8     16     24     32     48     64    128
 //   OpenBLAS   43 ms  43 ms  34 ms  48 ms  52 ms  67 ms  76 ms  143 ms
 //   this       10 ms  11 ms  18 ms  26 ms  34 ms  50 ms  67 ms  149 ms
-// so linear() uses it up to kFewRows rows.
+// so linear() uses it up to kFewRows rows. Defined only in AVX-512 builds (kOwnKernels).
 constexpr int kFewRows = 64;
 void fewRowsLinear(const Linear& layer, const float* x, int n, float* y);
 // nn.Linear any shape; Conv1D (GPT-2, W (in, out)) when out is a multiple of 64.

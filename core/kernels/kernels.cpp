@@ -61,7 +61,9 @@ void linearRows(const Linear& layer, const float* x, int n, float* y) {
 }  // namespace
 
 void linear(const Linear& layer, const float* x, int n, float* y) {
-    if (kOwnKernels && n <= kFewRows && fewRowsSupports(layer)) return fewRowsLinear(layer, x, n, y);
+#if defined(__AVX512F__)  // kOwnKernels
+    if (n <= kFewRows && fewRowsSupports(layer)) return fewRowsLinear(layer, x, n, y);
+#endif
     // OpenBLAS splits the rows among its threads in blocks of 16, and a ragged last block costs
     // more than the rows it holds when it is nearly full (measured, 768 x 768, 2 threads: 29 rows
     // 0.30 ms raw, 0.25 ms padded to 32; 62 rows 0.54 / 0.51 ms) but less when it is nearly empty
