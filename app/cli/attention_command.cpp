@@ -66,8 +66,7 @@ int runAttention(const QStringList& args) {
             ? core::writeAttentionsNpy(*out.device(), *analysis->trace)
             : core::writeTraceJson(*out.device(), {model->config().modelType, &analysis->encoding, analysis->truncated, analysis->trace.get()},
                                    include);
-    if (!written) return fail(written.error());
-    if (core::Status s = out.commit(); !s) return fail(s.error());
+    if (core::Status s = out.commit(written); !s) return fail(s.error());
     return kExitOk;
 }
 

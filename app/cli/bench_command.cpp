@@ -1,4 +1,5 @@
 #include "cli_common.h"
+#include "model/text_analysis.h"
 #include "commands.h"
 
 #include "kernels/kernels.h"
@@ -74,13 +75,14 @@ int runBench(const QStringList& args) {
     if (c.isVision()) seq = c.maxTokens();
     if (seq > c.maxTokens())
         return usageError(QStringLiteral("--seq %1 exceeds the model's limit of %2 tokens").arg(seq).arg(c.maxTokens()));
+    const bool trace = !parser.isSet(QStringLiteral("no-trace"));
+    if (core::Status s = core::checkForwardMemory(c, seq, trace); !s) return fail(s.error());
     core::kernels::setThreads(threads);
 
     std::mt19937 rng(42);
     std::uniform_int_distribution<int> pick(0, c.vocabSize - 1);
     std::vector<int> ids(static_cast<size_t>(seq));
     for (int& id : ids) id = pick(rng);
-    const bool trace = !parser.isSet(QStringLiteral("no-trace"));
     core::ImageTensor pixels{3, c.imageSize, c.imageSize, {}};
     if (c.isVision()) {
         std::uniform_real_distribution<float> unit(-1.0f, 1.0f);

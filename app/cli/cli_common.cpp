@@ -2,6 +2,7 @@
 
 #include "model/builtin_models.h"
 #include "model/image_preprocessor.h"
+#include "util/memory_budget.h"
 #ifdef ATTNSCOPE_HAVE_UI
 #include "session/image_input.h"
 #endif
@@ -30,10 +31,20 @@ int parseCommand(QCommandLineParser& parser, const QStringList& args, const QStr
     const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")},
                                   QStringLiteral("Show this help."));
     parser.addOption(help);
+    const QCommandLineOption memory(QStringLiteral("memory-limit"),
+                                    QStringLiteral("Most memory one input may take, e.g. 8G (default: ATTNSCOPE_MEMORY_LIMIT, else the "
+                                                   "memory available now)."),
+                                    QStringLiteral("SIZE"));
+    parser.addOption(memory);
     if (!parser.parse(args)) return usageError(parser.errorText() + QStringLiteral(" (see --help)"));
     if (parser.isSet(help)) {
         std::fputs(parser.helpText().toUtf8().constData(), stdout);
         return kExitOk;
+    }
+    if (parser.isSet(memory)) {
+        const auto bytes = core::parseByteSize(parser.value(memory));
+        if (!bytes) return usageError(QStringLiteral("--memory-limit must be a size such as 512M or 8G, not '%1'").arg(parser.value(memory)));
+        core::setMemoryBudget(*bytes);
     }
     if (!parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("unexpected argument '%1' (see --help)").arg(parser.positionalArguments().first()));
@@ -65,19 +76,29 @@ core::Result<core::LoadedModel> loadModelOption(const QCommandLineParser& parser
 
 #ifdef ATTNSCOPE_HAVE_UI
 core::Result<ui::DecodedImage> decodeImageQuietly(const QString& path) {
-    // libpng's default error handler writes to stderr itself; keep the contract of one error line.
+    core::Result<ui::DecodedImage> decoded = core::inputError(QString());
+    withQuietStderr([&] { decoded = ui::decodeImageFile(path); });
+    return decoded;
+}
+#endif
+
+void withQuietStderr(const std::function<void()>& work) {
     std::fflush(stderr);
-    const int saved = dup(STDERR_FILENO), devNull = open("/dev/null", O_WRONLY);
+    const int saved = dup(STDERR_FILENO), devNull = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (saved >= 0 && devNull >= 0) dup2(devNull, STDERR_FILENO);
-    auto decoded = ui::decodeImageFile(path);
+    work();
     if (saved >= 0) {
         dup2(saved, STDERR_FILENO);
         close(saved);
     }
     if (devNull >= 0) close(devNull);
-    return decoded;
 }
-#endif
+
+int finishStdout(int status) {
+    const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout);
+    if (failed && status == kExitOk) return fail(core::internalError(QStringLiteral("cannot write to standard output")));
+    return status;
+}
 
 core::Result<core::ImageTensor> loadImageForModel(const QString& path, const core::LoadedModel& model) {
     if (!model.config().isVision())
@@ -117,20 +138,18 @@ core::Status Output::open(const QString& path) {
         m_device = m_stdout.get();
         return {};
     }
-    m_file = std::make_unique<QSaveFile>(path);
-    if (!m_file->open(QIODevice::WriteOnly))
-        return core::inputError(QStringLiteral("%1: cannot write (%2)").arg(path, m_file->errorString()));
-    m_device = m_file.get();
+    m_file = std::make_unique<core::AtomicFile>(path);
+    if (core::Status s = m_file->open(); !s) return s;
+    m_device = &m_file->device();
     return {};
 }
 
-core::Status Output::commit() {
-    if (m_file) {
-        if (!m_file->commit())
-            return core::inputError(QStringLiteral("%1: cannot write (%2)").arg(m_path, m_file->errorString()));
-        return {};
-    }
-    static_cast<QFile*>(m_stdout.get())->flush();
+core::Status Output::commit(const core::Status& written) {
+    if (m_file) return written ? m_file->commit() : m_file->discard(written);
+    if (!written) return written;
+    auto* out = static_cast<QFile*>(m_stdout.get());
+    if (!out->flush() || out->error() != QFileDevice::NoError || std::fflush(stdout) != 0 || std::ferror(stdout))
+        return core::internalError(QStringLiteral("cannot write to standard output"));
     return {};
 }
 

@@ -9,10 +9,11 @@
 #include <QCommandLineParser>
 #include <QIODevice>
 #include <QJsonObject>
-#include <QSaveFile>
+#include "io/atomic_file.h"
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 
 namespace attnscope::cli {
@@ -41,22 +42,32 @@ core::Result<core::ImageTensor> loadImageForModel(const QString& path, const cor
 core::Result<ui::DecodedImage> decodeImageQuietly(const QString& path);
 #endif
 
+// A command's exit status, made 1 with one line on stderr when standard output could not take
+// everything it was given (a full disk, /dev/full, a closed descriptor): never a silent success.
+int finishStdout(int status);
+
+// Runs `work` with stderr sent to /dev/null (libpng and libjpeg print their own messages there,
+// which would break the contract of one line per error), then restores it.
+void withQuietStderr(const std::function<void()>& work);
+
 // One JSON object on stdout as a single line (the trainers' summaries). Returns the exit status.
 int printJsonLine(const QJsonObject& object);
 
 // --text, present and not empty.
 core::Result<QString> textOption(const QCommandLineParser& parser);
 
-// Where a command writes: a file (through QSaveFile: written to a temporary, renamed on commit, so
+// Where a command writes: a file (through AtomicFile: written to a temporary, renamed on commit, so
 // a failure never leaves a partial file) or stdout.
 class Output {
 public:
     core::Status open(const QString& path);  // empty path: stdout
     QIODevice* device() { return m_device; }
-    core::Status commit();
+    // Commits when `written` is ok; otherwise leaves no file and returns the better message (the
+    // disk's own, when the device failed).
+    core::Status commit(const core::Status& written = core::Status());
 
 private:
-    std::unique_ptr<QSaveFile> m_file;
+    std::unique_ptr<core::AtomicFile> m_file;
     std::unique_ptr<QIODevice> m_stdout;
     QIODevice* m_device = nullptr;
     QString m_path;

@@ -73,37 +73,40 @@ int main(int argc, char** argv) {
             return attnscope::cli::kExitBadInput;
         }
     }
+    // Qt's application objects parse (and act on) their own options in argv, such as -platform:
+    // they get the program name only; the commands parse the real arguments themselves.
+    int qtArgc = 1;
+    char* qtArgv[] = {argv[0], nullptr};
 #ifdef ATTNSCOPE_HAVE_UI
     // Rendering needs fonts and painting (QGuiApplication) but never a display.
     const bool render = argc > 1 && std::strcmp(argv[1], "render") == 0;
     if (render) qputenv("QT_QPA_PLATFORM", "offscreen");
-    std::unique_ptr<QCoreApplication> app(render ? new QGuiApplication(argc, argv) : new QCoreApplication(argc, argv));
+    std::unique_ptr<QCoreApplication> app(render ? new QGuiApplication(qtArgc, qtArgv) : new QCoreApplication(qtArgc, qtArgv));
 #else
-    auto app = std::make_unique<QCoreApplication>(argc, argv);
+    auto app = std::make_unique<QCoreApplication>(qtArgc, qtArgv);
 #endif
     QCoreApplication::setApplicationName(QStringLiteral("attnscope-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ATTNSCOPE_VERSION));
     QStringList args;
     for (int i = 0; i < argc; ++i) args << QString::fromUtf8(argv[i]);
 
-    if (args.size() < 2) {
-        printUsage(stderr);
-        return attnscope::cli::kExitBadInput;
-    }
+    if (args.size() < 2)
+        return attnscope::cli::usageError(QStringLiteral("no command given (tokenize, attention, predict, bench, render, rollout, "
+                                                         "train-teaching, train-vision-teaching; see --help)"));
     const QString command = args[1];
     if (command == QLatin1String("--help") || command == QLatin1String("-h") || command == QLatin1String("help")) {
         printUsage(stdout);
-        return attnscope::cli::kExitOk;
+        return attnscope::cli::finishStdout(attnscope::cli::kExitOk);
     }
     if (command == QLatin1String("--version")) {
         std::printf("attnscope-cli %s\n", ATTNSCOPE_VERSION);
-        return attnscope::cli::kExitOk;
+        return attnscope::cli::finishStdout(attnscope::cli::kExitOk);
     }
     for (const Command& c : kCommands) {
         if (command == QLatin1String(c.name)) {
             QStringList rest = args.mid(2);
             rest.prepend(QStringLiteral("attnscope-cli ") + command);
-            return c.run(rest);
+            return attnscope::cli::finishStdout(c.run(rest));
         }
     }
     return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, render, rollout, train-teaching, train-vision-teaching; see --help)").arg(command));

@@ -84,7 +84,7 @@ int runPredict(const QStringList& args) {
     json.endArray();
     json.endObject();
     json.endLine();
-    if (!json.flush()) return fail(core::internalError(QStringLiteral("cannot write the output")));
+    if (!json.flush()) return fail(core::internalError(QStringLiteral("cannot write to standard output")));
     if (core::Status s = out.commit(); !s) return fail(s.error());
     return kExitOk;
 }

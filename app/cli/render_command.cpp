@@ -71,7 +71,7 @@ int runRender(const QStringList& args) {
     if (parser.isSet(QStringLiteral("threshold"))) {
         bool ok = false;
         threshold = parser.value(QStringLiteral("threshold")).toFloat(&ok);
-        if (!ok || threshold < 0 || threshold > 1) error = QStringLiteral("--threshold must be a number from 0 to 1");
+        if (!ok || !(threshold >= 0 && threshold <= 1)) error = QStringLiteral("--threshold must be a number from 0 to 1");
     }
     ImageOptions imageOptions;
     const QStringList overlays{QStringLiteral("attention"), QStringLiteral("rollout"), QStringLiteral("dino"), QStringLiteral("heads")};
@@ -140,8 +140,11 @@ int runRender(const QStringList& args) {
     options.transparent = parser.isSet(QStringLiteral("transparent"));
     options.title = QStringLiteral("AttnScope %1: %2").arg(view, (*result)->text);
     options.size = figureSize(view, **result);
-    const core::Status s = exportFigure(out, *format, options, [&](QPainter& p, const QRectF& rect) {
-        paintFigureByName(view, p, rect.adjusted(8, 8, -8, -8), **result, state, style, QkvOptions{step - 1, token});
+    core::Status s;
+    withQuietStderr([&] {  // libpng reports a failed write on stderr itself; our one line says it
+        s = exportFigure(out, *format, options, [&](QPainter& p, const QRectF& rect) {
+            paintFigureByName(view, p, rect.adjusted(8, 8, -8, -8), **result, state, style, QkvOptions{step - 1, token});
+        });
     });
     if (!s) return fail(s.error());
     return kExitOk;

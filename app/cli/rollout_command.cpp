@@ -36,7 +36,7 @@ int runRollout(const QStringList& args) {
     if (parser.isSet(QStringLiteral("discard"))) {
         bool ok = false;
         discard = parser.value(QStringLiteral("discard")).toFloat(&ok);
-        if (!ok || discard < 0 || discard >= 1) return usageError(QStringLiteral("--discard must be a number from 0 to below 1"));
+        if (!ok || !(discard >= 0 && discard < 1)) return usageError(QStringLiteral("--discard must be a number from 0 to below 1"));
     }
     const QString out = parser.value(QStringLiteral("out"));
     const QString ext = QFileInfo(out).suffix().toLower();
@@ -52,9 +52,10 @@ int runRollout(const QStringList& args) {
     const std::vector<float> map = core::clsRolloutMap(*analysis->trace, fusion, discard);  // (g * g)
     const int g = model->config().patchesPerSide();
 
-    const core::Status written = core::saveAtomically(out, [&](QIODevice& dev) -> core::Status {
+    core::Status written;
+    withQuietStderr([&] { written = core::saveAtomically(out, [&](QIODevice& dev) -> core::Status {
         if (ext == QLatin1String("npy")) return core::writeNpy(dev, {g, g}, map.data());
-        auto decoded = ui::decodeImageFile(parser.value(QStringLiteral("image")));
+        auto decoded = ui::decodeImageFile(parser.value(QStringLiteral("image")));  // stderr is quiet here already
         if (!decoded) return decoded.error();
         QImage picture = decoded->image.scaled(448, 448, Qt::KeepAspectRatio, Qt::SmoothTransformation);
         QImage heat(g, g, QImage::Format_ARGB32);
@@ -71,7 +72,7 @@ int runRollout(const QStringList& args) {
             p.drawImage(picture.rect(), heat);
         }
         return picture.save(&dev, "PNG") ? core::Status() : core::Status(core::internalError(QStringLiteral("cannot encode the PNG")));
-    });
+    }); });
     if (!written) return fail(written.error());
     return kExitOk;
 }

@@ -31,7 +31,7 @@ int runTokenize(const QStringList& args) {
     core::writeEncodingFields(json, *enc);
     json.endObject();
     json.endLine();
-    if (!json.flush()) return fail(core::internalError(QStringLiteral("cannot write the output")));
+    if (!json.flush()) return fail(core::internalError(QStringLiteral("cannot write to standard output")));
     if (core::Status s = out.commit(); !s) return fail(s.error());
     return kExitOk;
 }

@@ -51,11 +51,19 @@ int main(int argc, char** argv) {
         window.viewState()->setImageOptions(options);
     }
     if (parser.isSet(QStringLiteral("text"))) window.setText(parser.value(QStringLiteral("text")));
-    if (parser.isSet(QStringLiteral("image"))) window.openImage(parser.value(QStringLiteral("image")));
-    if (!parser.positionalArguments().isEmpty()) window.openSession(parser.positionalArguments().first());
-    else if (parser.isSet(QStringLiteral("model"))) window.openModel(parser.value(QStringLiteral("model")));
-    else if (parser.isSet(QStringLiteral("image"))) window.openBuiltinImageModel();
-    else window.openBuiltinModel();
+    const QString image = parser.value(QStringLiteral("image"));
+    if (!parser.positionalArguments().isEmpty()) {
+        window.openSession(parser.positionalArguments().first());
+    } else if (parser.isSet(QStringLiteral("model"))) {
+        if (!image.isEmpty())  // once the model is in, so its error (or a bad image's) stays in view
+            QObject::connect(window.session(), &attnscope::ui::AnalysisSession::modelChanged, &window,
+                             [&window, image] { window.openImage(image); }, Qt::SingleShotConnection);
+        window.openModel(parser.value(QStringLiteral("model")));
+    } else if (!image.isEmpty()) {
+        window.openBuiltinImageModel(image);  // a bad image shows its error; no example replaces it
+    } else {
+        window.openBuiltinModel();
+    }
     if (parser.isSet(QStringLiteral("screenshot"))) {
         const QString file = parser.value(QStringLiteral("screenshot"));
         auto save = [&window, file] {
@@ -66,10 +74,13 @@ int main(int argc, char** argv) {
             });
         };
         QObject::connect(window.session(), &attnscope::ui::AnalysisSession::resultReady, &window, save);
-        QObject::connect(window.session(), &attnscope::ui::AnalysisSession::modelFailed, &window, [](const QString& m) {
+        auto failed = [](const QString& m) {
             std::fprintf(stderr, "attnscope: %s\n", qPrintable(m));
             QApplication::exit(2);
-        });
+        };
+        QObject::connect(window.session(), &attnscope::ui::AnalysisSession::modelFailed, &window, failed);
+        QObject::connect(window.session(), &attnscope::ui::AnalysisSession::imageFailed, &window, failed);
+        QObject::connect(window.session(), &attnscope::ui::AnalysisSession::analysisFailed, &window, failed);
     }
     return QApplication::exec();
 }

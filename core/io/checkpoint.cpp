@@ -1,6 +1,8 @@
 #include "io/checkpoint.h"
 
 #include "io/half_float.h"
+#include "util/input_file.h"
+#include "util/memory_budget.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -66,11 +68,10 @@ Result<std::shared_ptr<Checkpoint>> Checkpoint::open(const QString& folder) {
         return inputError(QStringLiteral("%1: no %2 or %3 (AttnScope reads safetensors checkpoints)")
                               .arg(folder, kSingleFile, kIndexFile));
 
-    QFile indexFile(dir.filePath(kIndexFile));
-    if (!indexFile.open(QIODevice::ReadOnly))
-        return inputError(QStringLiteral("%1: cannot open (%2)").arg(kIndexFile, indexFile.errorString()));
+    auto indexBytes = readInputFile(dir.filePath(kIndexFile), kMaxConfigBytes);
+    if (!indexBytes) return indexBytes.error();
     QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(indexFile.readAll(), &err);
+    const QJsonDocument doc = QJsonDocument::fromJson(*indexBytes, &err);
     if (err.error != QJsonParseError::NoError || !doc.isObject())
         return inputError(QStringLiteral("%1: not a JSON object (%2)").arg(kIndexFile, err.errorString()));
     const QJsonValue mapValue = doc.object().value(QStringLiteral("weight_map"));
@@ -131,6 +132,17 @@ QString Checkpoint::storageDType() const {
     return list.join(QLatin1Char('+'));
 }
 
+Status Checkpoint::reserveOwned(const QString& name, int64_t elements) {
+    const uint64_t bytes = saturatingProduct({uint64_t(std::max<int64_t>(elements, 1)), sizeof(float)});
+    const uint64_t total = m_ownedBytes + bytes < m_ownedBytes ? ~uint64_t(0) : m_ownedBytes + bytes;
+    if (Status s = checkMemory(total, QStringLiteral("widening the weights to float32 (up to tensor '%1')").arg(name),
+                               QStringLiteral("use a float32 checkpoint or a smaller model"));
+        !s)
+        return s;
+    m_ownedBytes = total;
+    return {};
+}
+
 Result<Weight> Checkpoint::get(const QString& name, const Shape& expected) {
     if (const auto cached = m_cache.constFind(name); cached != m_cache.constEnd()) {
         if (cached->shape != expected)
@@ -140,6 +152,7 @@ Result<Weight> Checkpoint::get(const QString& name, const Shape& expected) {
     }
     if (m_synthetic) {
         const int64_t n = shapeElements(expected);
+        if (Status s = reserveOwned(name, n); !s) return s.error();
         m_owned.emplace_back(new float[size_t(std::max<int64_t>(n, 1))]);
         float* data = m_owned.back().get();
         uint32_t state = (m_seed ^ uint32_t(qHash(name)) ^ 0x9e3779b9u) | 1u;
@@ -170,6 +183,7 @@ Result<Weight> Checkpoint::get(const QString& name, const Shape& expected) {
     if (t->dtype == DType::F32 && reinterpret_cast<uintptr_t>(src) % alignof(float) == 0) {
         w.data = reinterpret_cast<const float*>(src);  // in place: no copy
     } else {
+        if (Status s = reserveOwned(name, n); !s) return s.error();
         m_owned.emplace_back(new float[size_t(std::max<int64_t>(n, 1))]);
         widen(*t, src, m_owned.back().get(), n);
         w.data = m_owned.back().get();

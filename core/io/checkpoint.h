@@ -44,12 +44,15 @@ public:
 private:
     Checkpoint() = default;
     Status addFile(const QString& path);
+    // Checks the memory budget before a tensor of `elements` floats is allocated.
+    Status reserveOwned(const QString& name, int64_t elements);
 
     std::vector<std::unique_ptr<SafetensorsFile>> m_files;
     QHash<QString, int> m_where;  // tensor name -> index in m_files
     QHash<QString, Weight> m_cache;
     std::vector<std::unique_ptr<float[]>> m_owned;  // widened or realigned tensors
     uint64_t m_fileBytes = 0;
+    uint64_t m_ownedBytes = 0;
     bool m_synthetic = false;
     uint32_t m_seed = 0;
 };

@@ -1,5 +1,6 @@
 #include "io/safetensors_file.h"
 
+#include "util/input_file.h"
 #include "util/json_keys.h"
 
 #include <QFileInfo>
@@ -173,9 +174,7 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const QString& pa
     };
     std::unique_ptr<SafetensorsFile> file(new SafetensorsFile);
     file->m_path = path;
-    file->m_file.setFileName(path);
-    if (!file->m_file.open(QIODevice::ReadOnly))
-        return fail(QStringLiteral("cannot open (%1)").arg(file->m_file.errorString()));
+    if (Status s = openInputFile(file->m_file, path); !s) return s.error();
     const uint64_t size = uint64_t(file->m_file.size());
     if (size < 8)
         return fail(QStringLiteral("file is too small (%1 bytes) to hold a safetensors header; it "

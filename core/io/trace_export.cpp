@@ -3,7 +3,6 @@
 #include "io/json_writer.h"
 #include "io/npy_writer.h"
 
-#include <QSaveFile>
 
 #include <cmath>
 #include <vector>
@@ -123,12 +122,15 @@ void writeEncodingFields(JsonWriter& json, const Encoding& e) {
 }
 
 Status writeAttentionsNpy(QIODevice& out, const AttentionTrace& t) {
-    const int64_t square = int64_t(t.tokens()) * t.tokens();
-    std::vector<float> all(size_t(t.layers()) * size_t(t.heads()) * size_t(square));  // (L, H, n, n)
+    // (L, H, n, n) streamed head by head: no copy of the whole trace.
+    const QByteArray header = npyHeader({t.layers(), t.heads(), t.tokens(), t.tokens()});
+    if (out.write(header) != header.size()) return internalError(QStringLiteral("cannot write the .npy data (%1)").arg(out.errorString()));
+    const qint64 bytes = qint64(t.tokens()) * t.tokens() * qint64(sizeof(float));
     for (int l = 0; l < t.layers(); ++l)
         for (int h = 0; h < t.heads(); ++h)
-            std::copy_n(t.probs(l, h), square, all.begin() + (int64_t(l) * t.heads() + h) * square);
-    return writeNpy(out, {t.layers(), t.heads(), t.tokens(), t.tokens()}, all.data());
+            if (out.write(reinterpret_cast<const char*>(t.probs(l, h)), bytes) != bytes)
+                return internalError(QStringLiteral("cannot write the .npy data (%1)").arg(out.errorString()));
+    return {};
 }
 
 Status writeMatrixNpy(QIODevice& out, const float* matrix, int n) { return writeNpy(out, {n, n}, matrix); }
@@ -162,21 +164,6 @@ Status writeMatrixJson(QIODevice& out, const float* m, int n, const QStringList&
     json.endArray();
     json.endObject();
     return finish(json);
-}
-
-Status saveAtomically(const QString& path, const std::function<Status(QIODevice&)>& write) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return inputError(QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()));
-    if (Status s = write(file); !s) return s;  // QSaveFile discards the temporary file
-    if (!file.commit()) return inputError(QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()));
-    return {};
-}
-
-Status saveBytesAtomically(const QString& path, const QByteArray& bytes) {
-    return saveAtomically(path, [&](QIODevice& out) -> Status {
-        return out.write(bytes) == bytes.size() ? Status() : Status(internalError(QStringLiteral("cannot write ") + path));
-    });
 }
 
 }  // namespace attnscope::core

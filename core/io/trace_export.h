@@ -1,5 +1,7 @@
 #pragma once
 
+#include "io/atomic_file.h"
+
 #include "io/json_writer.h"
 #include "tokenize/tokenizer.h"
 #include "trace/attention_trace.h"
@@ -36,10 +38,5 @@ Status writeMatrixJson(QIODevice& out, const float* matrix, int n, const QString
 
 // "tokens", "ids" and "offsets" of an encoding, as fields of the current JSON object.
 void writeEncodingFields(JsonWriter& json, const Encoding& encoding);
-
-// Runs `write` into a temporary file next to path and renames it over path on success.
-Status saveAtomically(const QString& path, const std::function<Status(QIODevice&)>& write);
-// Writes bytes to path through saveAtomically.
-Status saveBytesAtomically(const QString& path, const QByteArray& bytes);
 
 }  // namespace attnscope::core

@@ -52,7 +52,7 @@ Status EncoderModel::loadWeights() {
     if (c.family != Family::DistilBert && c.typeVocabSize > 0)
         m_typeEmb = w.tensor(QStringLiteral("embeddings.token_type_embeddings.weight"), {c.typeVocabSize, H});
     m_embNorm = w.layerNorm(QStringLiteral("embeddings.LayerNorm"), H);
-    countParameters(uint64_t(c.vocabSize + c.maxPositions + c.typeVocabSize + 2) * uint64_t(H));
+    countParameters((uint64_t(c.vocabSize) + uint64_t(c.maxPositions) + uint64_t(c.typeVocabSize) + 2) * uint64_t(H));
 
     for (int i = 0; i < c.layers; ++i) {
         const QString p = layerName(c, i);
@@ -66,8 +66,9 @@ Status EncoderModel::loadWeights() {
         l.ffnIn = w.linear(p + n.ffnIn, I, H);
         l.ffnOut = w.linear(p + n.ffnOut, H, I);
         l.outNorm = w.layerNorm(p + n.outNorm, H);
+        if (!w.ok()) break;  // stop at the first missing tensor (a config may claim a billion layers)
         m_layers.push_back(l);
-        countParameters(uint64_t(4) * (H * H + H) + uint64_t(2) * H * I + I + H + 4 * H);
+        countParameters(layerParameters(H, I));
     }
     if (!w.ok()) return w.error();
     WeightLoader head(m_checkpoint, QString());

@@ -23,7 +23,7 @@ Status Gpt2Model::loadWeights() {
     WeightLoader w(m_checkpoint, *prefix);
     m_wte = w.tensor(QStringLiteral("wte.weight"), {c.vocabSize, H});
     m_wpe = w.tensor(QStringLiteral("wpe.weight"), {c.maxPositions, H});
-    countParameters(uint64_t(c.vocabSize + c.maxPositions + 2) * uint64_t(H));
+    countParameters((uint64_t(c.vocabSize) + uint64_t(c.maxPositions) + 2) * uint64_t(H));
     for (int i = 0; i < c.layers; ++i) {
         const QString p = QStringLiteral("h.%1.").arg(i);
         Block b;
@@ -36,8 +36,9 @@ Status Gpt2Model::loadWeights() {
         b.ln2 = w.layerNorm(p + QStringLiteral("ln_2"), H);
         b.fc = w.conv1d(p + QStringLiteral("mlp.c_fc"), H, I, 0, I);
         b.proj = w.conv1d(p + QStringLiteral("mlp.c_proj"), I, H, 0, H);
+        if (!w.ok()) break;  // stop at the first missing tensor
         m_blocks.push_back(b);
-        countParameters(uint64_t(4) * H * H + 4 * H + uint64_t(2) * H * I + I + H + 4 * H);
+        countParameters(layerParameters(H, I));
     }
     m_lnF = w.layerNorm(QStringLiteral("ln_f"), H);
     WeightLoader top(m_checkpoint, QString());

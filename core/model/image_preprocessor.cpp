@@ -1,6 +1,7 @@
 #include "model/image_preprocessor.h"
 
 #include "util/json_file.h"
+#include "util/memory_budget.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -35,9 +36,12 @@ Filter filterFor(int resample) {
                     return 0.0;
                 }};
         case 4: return {0.5, [](double x) { return (x > -0.5 && x <= 0.5) ? 1.0 : 0.0; }};
-        case 5: return {1.0, [](double x) {
+        case 5: return {1.0, [](double x) {  // PIL's hamming: a windowed sinc, its constants float literals
                     x = std::abs(x);
-                    return x >= 1 ? 0.0 : 0.54 + 0.46 * std::cos(M_PI * x);
+                    if (x == 0.0) return 1.0;
+                    if (x >= 1.0) return 0.0;
+                    x *= M_PI;
+                    return std::sin(x) / x * (0.54f + 0.46f * std::cos(x));
                 }};
         default: return {1.0, [](double x) { x = std::abs(x); return x < 1 ? 1 - x : 0.0; }};  // bilinear
     }
@@ -85,13 +89,27 @@ int clip8(int64_t v) { return int(std::clamp<int64_t>(v >> kPrecisionBits, 0, 25
 
 ImageTensor resizeLikePil(const ImageTensor& in, int width, int height, int resample) {
     ImageTensor cur = in;
-    if (resample == 0) {  // nearest: PIL samples the pixel under each output centre
-        ImageTensor out{3, height, width, std::vector<float>(size_t(3) * size_t(width) * size_t(height))};
+    if (resample == 0) {
+        // Nearest, as PIL's ImagingScaleAffine: the sample position starts at scale / 2 and is
+        // advanced by adding the scale (a double) once per pixel, so it carries the same rounding;
+        // a position that lands outside the source is filled with 0.
+        if (width == in.width && height == in.height) return in;
+        auto table = [](int from, int to) {
+            std::vector<int> index(static_cast<size_t>(to));
+            const double scale = double(from) / to;
+            double pos = scale * 0.5;
+            for (int i = 0; i < to; ++i, pos += scale) {
+                const int v = pos < 0.0 ? -1 : int(pos);
+                index[size_t(i)] = v < from ? v : -1;
+            }
+            return index;
+        };
+        const std::vector<int> xs = table(in.width, width), ys = table(in.height, height);
+        ImageTensor out{3, height, width, std::vector<float>(size_t(3) * size_t(width) * size_t(height), 0.0f)};
         for (int c = 0; c < 3; ++c)
             for (int y = 0; y < height; ++y)
                 for (int x = 0; x < width; ++x)
-                    out.at(c, y, x) = in.at(c, std::min(in.height - 1, int((y + 0.5) * in.height / height)),
-                                            std::min(in.width - 1, int((x + 0.5) * in.width / width)));
+                    if (ys[size_t(y)] >= 0 && xs[size_t(x)] >= 0) out.at(c, y, x) = in.at(c, ys[size_t(y)], xs[size_t(x)]);
         return out;
     }
     const Filter filter = filterFor(resample);
@@ -164,20 +182,36 @@ Result<PreprocessorConfig> loadPreprocessorConfig(const QString& folder, const M
         c.width = size.toObject().value(QStringLiteral("width")).toInt(size.toObject().value(QStringLiteral("shortest_edge")).toInt(c.width));
     }
     c.resample = o.value(QStringLiteral("resample")).toInt(2);
+    if (c.resample < 0 || c.resample > 5 || !(o.value(QStringLiteral("resample")).isUndefined() || o.value(QStringLiteral("resample")).isDouble()))
+        return inputError(QStringLiteral("preprocessor_config.json: resample %1 is not a PIL filter (0 nearest, 1 lanczos, 2 bilinear, 3 bicubic, 4 box, 5 hamming)")
+                              .arg(o.value(QStringLiteral("resample")).toVariant().toString()));
     c.doCenterCrop = o.value(QStringLiteral("do_center_crop")).toBool(false);
     const QJsonValue crop = o.value(QStringLiteral("crop_size"));
     c.cropHeight = crop.isObject() ? crop.toObject().value(QStringLiteral("height")).toInt() : crop.toInt();
     c.cropWidth = crop.isObject() ? crop.toObject().value(QStringLiteral("width")).toInt() : crop.toInt();
     c.doRescale = o.value(QStringLiteral("do_rescale")).toBool(true);
     c.rescaleFactor = float(o.value(QStringLiteral("rescale_factor")).toDouble(1.0 / 255.0));
+    if (!std::isfinite(c.rescaleFactor)) return inputError(QStringLiteral("preprocessor_config.json: rescale_factor is not a finite number"));
     c.doNormalize = o.value(QStringLiteral("do_normalize")).toBool(true);
     const QJsonArray mean = o.value(QStringLiteral("image_mean")).toArray(), sd = o.value(QStringLiteral("image_std")).toArray();
     for (int i = 0; i < 3; ++i) {
         if (mean.size() == 3) c.mean[i] = float(mean[i].toDouble());
         if (sd.size() == 3) c.std[i] = float(sd[i].toDouble(1.0));
         if (c.std[i] == 0) return inputError(QStringLiteral("preprocessor_config.json: image_std has a zero"));
+        if (!std::isfinite(c.mean[i]) || !std::isfinite(c.std[i]))
+            return inputError(QStringLiteral("preprocessor_config.json: image_mean and image_std must be finite numbers"));
     }
     if (c.height <= 0 || c.width <= 0) return inputError(QStringLiteral("preprocessor_config.json: size must be positive"));
+    // Resizing far beyond the model's input only to crop it again is no real processor's setting;
+    // bound it (a hostile config could ask for 100000 x 100000 floats before the crop).
+    const int largest = std::min(kMaxImageSide, std::max(2 * model.imageSize, model.imageSize + 512));
+    if (c.doResize && (c.height > largest || c.width > largest))
+        return inputError(QStringLiteral("preprocessor_config.json: resizing to %1 x %2 is more than AttnScope allows for a %3-pixel model (%4 at most)")
+                              .arg(c.width).arg(c.height).arg(model.imageSize).arg(largest));
+    if (Status s = checkMemory(saturatingProduct({3 * sizeof(float) * 3, uint64_t(c.width), uint64_t(c.height)}),
+                               QStringLiteral("resizing the image to %1 x %2").arg(c.width).arg(c.height));
+        !s)
+        return s.error();
     const int finalH = c.doCenterCrop && c.cropHeight > 0 ? c.cropHeight : c.height;
     const int finalW = c.doCenterCrop && c.cropWidth > 0 ? c.cropWidth : c.width;
     if (finalH != model.imageSize || finalW != model.imageSize)

@@ -60,6 +60,8 @@ protected:
         : m_config(std::move(config)), m_checkpoint(std::move(checkpoint)) {}
     Status checkInput(const std::vector<int>& ids, const std::vector<int>& typeIds) const;
     void countParameters(uint64_t n) { m_parameters += n; }
+    // One transformer layer: q, k, v, out (H x H + H each), two feed-forward linears, two norms.
+    static uint64_t layerParameters(uint64_t H, uint64_t I) { return 4 * (H * H + H) + 2 * H * I + I + H + 4 * H; }
 
     ModelConfig m_config;
     std::shared_ptr<Checkpoint> m_checkpoint;

@@ -117,6 +117,11 @@ void readBertFamily(ConfigReader& r, ModelConfig& c) {
     c.padTokenId = r.optional("pad_token_id", roberta ? 1 : 0);
     c.layerNormEps = float(r.number("layer_norm_eps", 1e-12));
     c.activation = r.activation("hidden_act", "gelu");
+    // Keys that change the numbers: refused rather than silently ignored.
+    const QString positions = r.string("position_embedding_type", QStringLiteral("absolute"));
+    if (positions != QLatin1String("absolute"))
+        r.fail(QStringLiteral("position_embedding_type '%1' is not supported (absolute)").arg(positions));
+    if (r.boolean("is_decoder", false)) r.fail(QStringLiteral("is_decoder true (a causal BERT) is not supported"));
 }
 
 void readDistilBert(ConfigReader& r, ModelConfig& c) {
@@ -143,6 +148,8 @@ void readGpt2(ConfigReader& r, ModelConfig& c) {
     c.activation = r.activation("activation_function", "gelu_new");
     if (r.boolean("scale_attn_by_inverse_layer_idx", false))
         r.fail(QStringLiteral("scale_attn_by_inverse_layer_idx is not supported"));
+    if (!r.boolean("scale_attn_weights", true))
+        r.fail(QStringLiteral("scale_attn_weights false (attention scores without the 1/sqrt(d) scale) is not supported"));
 }
 
 void readVit(ConfigReader& r, ModelConfig& c, const QJsonObject& json) {
@@ -156,8 +163,13 @@ void readVit(ConfigReader& r, ModelConfig& c, const QJsonObject& json) {
     c.layerNormEps = float(r.number("layer_norm_eps", 1e-12));
     c.activation = r.activation("hidden_act", "gelu");
     if (!r.boolean("qkv_bias", true)) r.fail(QStringLiteral("qkv_bias false is not supported"));
-    if (c.patchSize <= 0 || c.imageSize % std::max(1, c.patchSize) != 0)
-        r.fail(QStringLiteral("image_size %1 is not a multiple of patch_size %2").arg(c.imageSize).arg(c.patchSize));
+    if (c.patchSize <= 0 || c.imageSize < c.patchSize || c.imageSize % std::max(1, c.patchSize) != 0)
+        r.fail(QStringLiteral("image_size %1 must be a positive multiple of patch_size %2").arg(c.imageSize).arg(c.patchSize));
+    else if (c.imageSize > kMaxImageSide)
+        r.fail(QStringLiteral("image_size %1 is above the limit of %2 pixels").arg(c.imageSize).arg(kMaxImageSide));
+    else if (int64_t(c.patchesPerSide()) * c.patchesPerSide() > kMaxPatches)
+        r.fail(QStringLiteral("image_size %1 / patch_size %2 makes %3 patches, above the limit of %4")
+                   .arg(c.imageSize).arg(c.patchSize).arg(int64_t(c.patchesPerSide()) * c.patchesPerSide()).arg(kMaxPatches));
     if (c.channels != 3) r.fail(QStringLiteral("num_channels %1 is not supported (3)").arg(c.channels));
     const QJsonObject labels = json.value(QStringLiteral("id2label")).toObject();
     c.labels.resize(labels.size());
@@ -170,7 +182,7 @@ void readVit(ConfigReader& r, ModelConfig& c, const QJsonObject& json) {
         }
         c.labels[id] = it.value().toString();
     }
-    const int patches = c.patchesPerSide() * c.patchesPerSide();
+    const int patches = r.error().isEmpty() ? c.patchesPerSide() * c.patchesPerSide() : 0;
     c.maxPositions = patches + 1;
     c.vocabSize = std::max(1, int(c.labels.size()));  // classes, for the classifier head
 }
@@ -218,6 +230,18 @@ Result<ModelConfig> parseModelConfig(const QJsonObject& json) {
     if (!r.error().isEmpty()) return inputError(QStringLiteral("config.json: ") + r.error());
     if (c.hidden <= 0 || c.layers <= 0 || c.heads <= 0 || c.vocabSize <= 0 || c.intermediate <= 0)
         return inputError(QStringLiteral("config.json: sizes must be positive"));
+    // Far above any real checkpoint, low enough that every size product fits in 64 bits (and the
+    // ones kernels take in 32).
+    const struct {
+        const char* what;
+        int value, limit;
+    } bounds[] = {{"the hidden size", c.hidden, kMaxHidden},       {"the number of layers", c.layers, kMaxLayers},
+                  {"the number of heads", c.heads, kMaxHeads},     {"the intermediate size", c.intermediate, kMaxIntermediate},
+                  {"the vocabulary size", c.vocabSize, kMaxVocab}, {"the number of positions", c.maxPositions, kMaxPositions}};
+    for (const auto& b : bounds)
+        if (b.value > b.limit)
+            return inputError(QStringLiteral("config.json: %1 %2 is above AttnScope's limit of %3")
+                                  .arg(QLatin1String(b.what)).arg(b.value).arg(b.limit));
     if (c.hidden % c.heads != 0)
         return inputError(QStringLiteral("config.json: hidden size %1 is not divisible by %2 heads")
                               .arg(c.hidden)

@@ -14,6 +14,18 @@ namespace attnscope::core {
 
 enum class Family { Bert, Roberta, DistilBert, Gpt2, Vit };
 
+// Limits on config.json sizes: far above any real checkpoint (Llama 3.1 405B: hidden 16384,
+// 126 layers, FF 53248; Gemma 3: vocabulary 262,144; Llama 4: 10 M positions is the outlier we
+// refuse), low enough that size products fit in 64 bits and per-row sizes in 32.
+inline constexpr int kMaxHidden = 1 << 16;
+inline constexpr int kMaxLayers = 1024;
+inline constexpr int kMaxHeads = 1024;
+inline constexpr int kMaxIntermediate = 1 << 20;
+inline constexpr int kMaxVocab = 1 << 24;
+inline constexpr int kMaxPositions = 1 << 22;
+inline constexpr int kMaxImageSide = 1 << 14;
+inline constexpr int kMaxPatches = 1 << 16;
+
 // The architecture facts AttnScope needs from a Hugging Face config.json, normalised across
 // families (each family names its keys differently).
 struct ModelConfig {

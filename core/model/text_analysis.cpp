@@ -1,6 +1,24 @@
 #include "model/text_analysis.h"
 
+#include "util/memory_budget.h"
+
 namespace attnscope::core {
+
+uint64_t forwardBytes(const ModelConfig& c, int tokens, bool record) {
+    const uint64_t n = uint64_t(std::max(tokens, 0)), H = uint64_t(c.hidden), L = uint64_t(c.layers);
+    const uint64_t rows = saturatingProduct({n, H}), squares = saturatingProduct({uint64_t(c.heads), n, n});
+    // Scratch of one forward: a few (n, H) activations, the feed-forward (n, I), a layer's scores.
+    uint64_t floats = saturatingProduct({8, rows}) + saturatingProduct({n, uint64_t(c.intermediate)}) + saturatingProduct({3, squares});
+    if (record)  // per layer 6 (n, H) and 3 (h, n, n) blocks, plus L + 1 hidden states
+        floats += saturatingProduct({L, 6, rows}) + saturatingProduct({L, 3, squares}) + saturatingProduct({L + 1, rows});
+    return saturatingProduct({floats, sizeof(float)});
+}
+
+Status checkForwardMemory(const ModelConfig& config, int tokens, bool record) {
+    return checkMemory(forwardBytes(config, tokens, record),
+                       QStringLiteral("%1 of %2 tokens").arg(record ? QStringLiteral("the attention trace") : QStringLiteral("the forward pass")).arg(tokens),
+                       config.isVision() ? QStringLiteral("use a model with fewer patches") : QStringLiteral("shorten the text"));
+}
 
 Result<TextAnalysis> analyzeText(const LoadedModel& loaded, const QString& text, const AnalysisOptions& options,
                                  const std::atomic<bool>* cancel) {
@@ -34,6 +52,7 @@ Result<TextAnalysis> analyzeText(const LoadedModel& loaded, const QString& text,
         e = std::move(cut);
         result.truncated = true;
     }
+    if (Status s = checkForwardMemory(loaded.config(), e.size(), options.record); !s) return s.error();
     TraceRecorder recorder;
     auto out = loaded.model->forward(e.ids, {}, options.record ? &recorder : nullptr, cancel);
     if (!out) return out.error();
@@ -62,6 +81,7 @@ Result<TextAnalysis> analyzeImage(const LoadedModel& loaded, const ImageTensor& 
             e.offsets.emplace_back(0, 0);
             e.special.push_back(false);
         }
+    if (Status s = checkForwardMemory(loaded.config(), e.size(), options.record); !s) return s.error();
     TraceRecorder recorder;
     auto out = loaded.model->forwardImage(pixels, options.record ? &recorder : nullptr, cancel);
     if (!out) return out.error();

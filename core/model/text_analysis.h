@@ -26,6 +26,11 @@ Result<TextAnalysis> analyzeImage(const LoadedModel& loaded, const ImageTensor& 
                                   const std::atomic<bool>* cancel = nullptr);
 QString patchName(int row, int column);
 
+// Bytes one forward pass of `tokens` tokens allocates (with the trace when `record`), saturating.
+uint64_t forwardBytes(const ModelConfig& config, int tokens, bool record);
+// The memory budget check before a forward pass; the message says what to do.
+Status checkForwardMemory(const ModelConfig& config, int tokens, bool record);
+
 // Tokenizes text, checks it fits the model, runs the forward pass and records the trace.
 Result<TextAnalysis> analyzeText(const LoadedModel& loaded, const QString& text, const AnalysisOptions& options,
                                  const std::atomic<bool>* cancel = nullptr);

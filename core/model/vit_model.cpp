@@ -37,8 +37,9 @@ Status VitModel::loadWeights() {
         blk.ln2 = w.layerNorm(b + QStringLiteral("layernorm_after"), H);
         blk.fc = w.linear(b + QStringLiteral("intermediate.dense"), I, H);
         blk.proj = w.linear(b + QStringLiteral("output.dense"), H, I);
+        if (!w.ok()) break;  // stop at the first missing tensor
         m_blocks.push_back(blk);
-        countParameters(uint64_t(4) * (H * H + H) + uint64_t(2) * H * I + I + H + 4 * H);
+        countParameters(layerParameters(H, I));
     }
     m_final = w.layerNorm(QStringLiteral("layernorm"), H);
     if (!w.ok()) return w.error();

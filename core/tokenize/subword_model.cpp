@@ -2,7 +2,10 @@
 
 #include "tokenize/unicode_text.h"
 
+#include <algorithm>
+#include <functional>
 #include <limits>
+#include <queue>
 
 namespace attnscope::core {
 
@@ -13,9 +16,12 @@ void WordPieceModel::split(const Piece& piece, std::vector<SubToken>& out) const
         out.push_back({unk, 0, n, unkToken});
         return;
     }
+    // No vocabulary entry is longer than longestToken(), so longer candidates are never tried: the
+    // work is linear in the word's length (the plain loop is quadratic, or worse, in it).
+    const int longest = std::max(1, m_vocab.longestToken());
     std::vector<SubToken> found;
     for (int start = 0; start < n;) {
-        int end = n;
+        int end = std::min(n, start + longest);
         int id = -1;
         QString text;
         for (; end > start; --end) {
@@ -44,35 +50,43 @@ std::vector<int> BpeModel::merge(const std::u32string& word) const {
         std::lock_guard<std::mutex> lock(m_cacheMutex);
         if (auto it = m_cache.find(word); it != m_cache.end()) return it->second;
     }
-    std::vector<QString> symbols;
-    for (char32_t c : word) symbols.push_back(QString::fromUcs4(&c, 1));
-    while (symbols.size() > 1) {
-        int best = std::numeric_limits<int>::max();
-        size_t at = 0;
-        for (size_t i = 0; i + 1 < symbols.size(); ++i) {
-            const auto it = m_ranks.constFind(symbols[i] + QLatin1Char(' ') + symbols[i + 1]);
-            if (it != m_ranks.constEnd() && *it < best) {
-                best = *it;
-                at = i;
-            }
-        }
-        if (best == std::numeric_limits<int>::max()) break;
-        // Merge every occurrence of the best pair, left to right.
-        const QString left = symbols[at], right = symbols[at + 1];
-        std::vector<QString> merged;
-        for (size_t i = 0; i < symbols.size();) {
-            if (i + 1 < symbols.size() && symbols[i] == left && symbols[i + 1] == right) {
-                merged.push_back(left + right);
-                i += 2;
-            } else {
-                merged.push_back(symbols[i]);
-                ++i;
-            }
-        }
-        symbols.swap(merged);
+    // The word's symbols as a linked list of spans; a min-heap of candidate merges ordered by
+    // (rank, position), as the tokenizers library does: O(n log n) instead of a rescan per merge.
+    // A heap entry remembers both symbols' lengths, so one made stale by an earlier merge is skipped.
+    struct Symbol {
+        int start, len, prev, next;
+    };
+    struct Candidate {
+        int rank, at, leftLen, rightLen;
+        bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : at > o.at; }
+    };
+    const int n = int(word.size());
+    std::vector<Symbol> sym(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) sym[size_t(i)] = {i, 1, i - 1, i + 1 < n ? i + 1 : -1};
+    std::priority_queue<Candidate, std::vector<Candidate>, std::greater<Candidate>> heap;
+    auto text = [&](int i) { return unicode::fromUtf32(word.substr(size_t(sym[size_t(i)].start), size_t(sym[size_t(i)].len))); };
+    auto consider = [&](int a) {
+        const int b = a < 0 ? -1 : sym[size_t(a)].next;
+        if (b < 0) return;
+        const auto it = m_ranks.constFind(text(a) + QLatin1Char(' ') + text(b));
+        if (it != m_ranks.constEnd()) heap.push({*it, a, sym[size_t(a)].len, sym[size_t(b)].len});
+    };
+    for (int i = 0; i + 1 < n; ++i) consider(i);
+    while (!heap.empty()) {
+        const Candidate c = heap.top();
+        heap.pop();
+        Symbol& a = sym[size_t(c.at)];
+        if (a.len != c.leftLen || a.next < 0 || sym[size_t(a.next)].len != c.rightLen) continue;  // stale
+        Symbol& b = sym[size_t(a.next)];
+        a.len += b.len;
+        b.len = 0;
+        a.next = b.next;
+        if (a.next >= 0) sym[size_t(a.next)].prev = c.at;
+        consider(a.prev);
+        consider(c.at);
     }
     std::vector<int> lengths;
-    for (const QString& s : symbols) lengths.push_back(int(s.toUcs4().size()));
+    for (int i = n > 0 ? 0 : -1; i >= 0; i = sym[size_t(i)].next) lengths.push_back(sym[size_t(i)].len);
     std::lock_guard<std::mutex> lock(m_cacheMutex);
     if (m_cache.size() > 50000) m_cache.clear();
     m_cache.emplace(word, lengths);

@@ -47,7 +47,8 @@ Result<std::unique_ptr<SubwordModel>> parseModel(const QJsonObject& m) {
     for (auto it = vocab.begin(); it != vocab.end(); ++it) {
         if (!it.value().isDouble() || it.value().toInt(-1) < 0)
             return jsonError(QStringLiteral("id of '%1' is not a non-negative integer").arg(it.key()));
-        model->vocabulary().add(it.key(), it.value().toInt());
+        if (!model->vocabulary().add(it.key(), it.value().toInt()))
+            return jsonError(QStringLiteral("id %1 of '%2' is above the limit of %3").arg(it.value().toInt()).arg(it.key()).arg(Vocabulary::kMaxId));
     }
     return model;
 }
@@ -146,6 +147,8 @@ Result<std::shared_ptr<const Tokenizer>> parseTokenizerJson(const QJsonObject& j
         const QString content = a.value(QStringLiteral("content")).toString();
         const int id = a.value(QStringLiteral("id")).toInt(-1);
         if (content.isEmpty() || id < 0) return jsonError(QStringLiteral("an added token has no content or id"));
+        if (id > Vocabulary::kMaxId)
+            return jsonError(QStringLiteral("added token '%1' has id %2, above the limit of %3").arg(content).arg(id).arg(Vocabulary::kMaxId));
         if (tok->id(content) != id) tok->addToken(content, id);
         tok->specials.push_back({content, id, a.value(QStringLiteral("lstrip")).toBool(),
                                  a.value(QStringLiteral("rstrip")).toBool()});

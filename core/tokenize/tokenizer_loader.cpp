@@ -34,6 +34,8 @@ void addSpecial(Tokenizer& t, const QString& content, bool lstrip = false) {
 Result<std::shared_ptr<const Tokenizer>> wordPieceFromVocab(const QStringList& vocab, const QJsonObject& cfg) {
     auto model = std::make_unique<WordPieceModel>();
     int id = 0;
+    if (vocab.size() > Vocabulary::kMaxId + 1)
+        return tokError(QStringLiteral("vocab.txt"), QStringLiteral("%1 lines is more than the limit of %2 tokens").arg(vocab.size()).arg(Vocabulary::kMaxId + 1));
     for (const QString& token : vocab) model->vocabulary().add(token, id++);
     if (id == 0) return tokError(QStringLiteral("vocab.txt"), QStringLiteral("the vocabulary is empty"));
     model->unkToken = configToken(cfg, "unk_token", QStringLiteral("[UNK]"));
@@ -57,11 +59,13 @@ Result<std::shared_ptr<const Tokenizer>> wordPieceFromVocab(const QStringList& v
 }
 
 Result<std::shared_ptr<const Tokenizer>> loadVocabTxt(const QString& dir, const QJsonObject& cfg) {
-    QFile file(QDir(dir).filePath(QStringLiteral("vocab.txt")));
-    if (!file.open(QIODevice::ReadOnly)) return tokError(QStringLiteral("vocab.txt"), file.errorString());
+    auto bytes = readInputFile(QDir(dir).filePath(QStringLiteral("vocab.txt")), kMaxTokenizerBytes);
+    if (!bytes) return bytes.error();
     QStringList vocab;
-    while (!file.atEnd()) {
-        QString line = QString::fromUtf8(file.readLine());
+    const QList<QByteArray> lines = bytes->split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        if (i + 1 == lines.size() && lines[i].isEmpty()) break;  // the final newline
+        QString line = QString::fromUtf8(lines[i]);
         while (line.endsWith(QLatin1Char('\n')) || line.endsWith(QLatin1Char('\r'))) line.chop(1);
         vocab << line;
     }
@@ -69,11 +73,11 @@ Result<std::shared_ptr<const Tokenizer>> loadVocabTxt(const QString& dir, const 
 }
 
 Status readMerges(const QString& path, BpeModel& model) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) return tokError(QStringLiteral("merges.txt"), file.errorString());
+    auto bytes = readInputFile(path, kMaxTokenizerBytes);
+    if (!bytes) return bytes.error();
     int rank = 0, lineNo = 0;
-    while (!file.atEnd()) {
-        QString line = QString::fromUtf8(file.readLine());
+    for (const QByteArray& raw : bytes->split('\n')) {
+        QString line = QString::fromUtf8(raw);
         ++lineNo;
         while (line.endsWith(QLatin1Char('\n')) || line.endsWith(QLatin1Char('\r'))) line.chop(1);
         if (line.isEmpty() || (lineNo == 1 && line.startsWith(QLatin1String("#version")))) continue;
@@ -90,7 +94,8 @@ Status readVocabJson(const QJsonObject& vocab, const QString& file, Vocabulary& 
     for (auto it = vocab.begin(); it != vocab.end(); ++it) {
         if (!it.value().isDouble() || it.value().toInt(-1) < 0)
             return tokError(file, QStringLiteral("id of '%1' is not a non-negative integer").arg(it.key()));
-        out.add(it.key(), it.value().toInt());
+        if (!out.add(it.key(), it.value().toInt()))
+            return tokError(file, QStringLiteral("id %1 of '%2' is above the limit of %3").arg(it.value().toInt()).arg(it.key()).arg(Vocabulary::kMaxId));
     }
     return {};
 }
@@ -106,7 +111,7 @@ void setRobertaTemplate(Tokenizer& t, const QJsonObject& cfg) {
 
 Result<std::shared_ptr<const Tokenizer>> loadBpeFiles(const QString& dir, const QJsonObject& cfg,
                                                       const QString& modelType) {
-    auto vocab = readJsonObject(QDir(dir).filePath(QStringLiteral("vocab.json")));
+    auto vocab = readJsonObject(QDir(dir).filePath(QStringLiteral("vocab.json")), kMaxTokenizerBytes);
     if (!vocab) return vocab.error();
     auto model = std::make_unique<BpeModel>();
     if (Status s = readVocabJson(*vocab, QStringLiteral("vocab.json"), model->vocabulary()); !s) return s.error();
@@ -141,7 +146,7 @@ Result<std::shared_ptr<const Tokenizer>> loadTokenizer(const QString& folder) {
         if (config) modelType = config->value(QStringLiteral("model_type")).toString();
     }
     if (QFileInfo::exists(dir.filePath(QStringLiteral("tokenizer.json")))) {
-        auto json = readJsonObject(dir.filePath(QStringLiteral("tokenizer.json")));
+        auto json = readJsonObject(dir.filePath(QStringLiteral("tokenizer.json")), kMaxTokenizerBytes);
         if (!json) return json.error();
         return parseTokenizerJson(*json);
     }

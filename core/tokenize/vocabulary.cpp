@@ -1,16 +1,16 @@
 #include "tokenize/vocabulary.h"
 
+#include <algorithm>
+
 namespace attnscope::core {
 
-void Vocabulary::add(const QString& token, int id) {
-    if (id < 0) return;
+bool Vocabulary::add(const QString& token, int id) {
+    if (id < 0 || id > kMaxId) return false;
     m_ids.insert(token, id);
-    if (size_t(id) >= m_tokens.size()) m_tokens.resize(size_t(id) + 1);
-    m_tokens[size_t(id)] = token;
-}
-
-QString Vocabulary::token(int id) const {
-    return id >= 0 && size_t(id) < m_tokens.size() ? m_tokens[size_t(id)] : QString();
+    m_tokens.insert(id, token);
+    m_maxId = std::max(m_maxId, id);
+    m_longest = std::max(m_longest, int(token.size()));  // UTF-16 units >= code points: a safe bound
+    return true;
 }
 
 }  // namespace attnscope::core

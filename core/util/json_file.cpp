@@ -6,13 +6,12 @@
 
 namespace attnscope::core {
 
-Result<QJsonObject> readJsonObject(const QString& path) {
+Result<QJsonObject> readJsonObject(const QString& path, qint64 maxBytes) {
     const QString name = QFileInfo(path).fileName();
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return inputError(QStringLiteral("%1: cannot open (%2)").arg(name, file.errorString()));
+    auto bytes = readInputFile(path, maxBytes);
+    if (!bytes) return bytes.error();
     QJsonParseError err;
-    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &err);
+    const QJsonDocument doc = QJsonDocument::fromJson(*bytes, &err);
     if (err.error != QJsonParseError::NoError)
         return inputError(QStringLiteral("%1: not valid JSON (%2 at byte %3)")
                               .arg(name, err.errorString())

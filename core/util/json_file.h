@@ -1,5 +1,6 @@
 #pragma once
 
+#include "util/input_file.h"
 #include "util/result.h"
 
 #include <QJsonObject>
@@ -8,6 +9,7 @@
 namespace attnscope::core {
 
 // Reads a file holding one JSON object; errors name the file.
-Result<QJsonObject> readJsonObject(const QString& path);
+// Reads a file holding one JSON object (a regular file of at most maxBytes); errors name the file.
+Result<QJsonObject> readJsonObject(const QString& path, qint64 maxBytes = kMaxConfigBytes);
 
 }  // namespace attnscope::core

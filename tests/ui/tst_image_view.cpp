@@ -339,8 +339,8 @@ void TestImageView::badImagesShowErrorsInPlace() {
     QVERIFY(f.open(QIODevice::WriteOnly));
     f.write(bytes);
     f.close();
-    w.openImage(path);
-    QVERIFY2(w.errorText().contains(message), qPrintable(w.errorText()));
+    w.openImage(path);  // decoded on the worker thread
+    QTRY_VERIFY2(w.errorText().contains(message), qPrintable(w.errorText()));
     QVERIFY(!ready.wait(300));
     QCOMPARE(w.session()->result(), before);  // the previous picture stays
     QCOMPARE(w.currentFigure()->result(), before);
@@ -355,7 +355,7 @@ void TestImageView::textModelRefusesAnImage() {
     const AnalysisResultPtr before = w.session()->result();
     QVERIFY(!before->isImage());
     w.openImage(core::builtinImageExamples().first());
-    QVERIFY2(w.errorText().contains(QStringLiteral("is a text model and cannot read images")), qPrintable(w.errorText()));
+    QTRY_VERIFY2(w.errorText().contains(QStringLiteral("is a text model and cannot read images")), qPrintable(w.errorText()));
     QCOMPARE(w.session()->result(), before);
     QVERIFY(!w.findChild<QTabWidget*>()->isTabVisible(0));  // no image tab for a text model
     // And the reverse: the image model keeps its picture when text is typed into a session.

@@ -4,7 +4,8 @@
 #include <QImage>
 #include <QPageSize>
 #include <QPdfWriter>
-#include <QSaveFile>
+#include "io/atomic_file.h"
+
 #include <QSvgGenerator>
 
 #include <cmath>
@@ -22,9 +23,9 @@ std::optional<FigureFormat> figureFormatFromPath(const QString& path) {
 core::Status exportFigure(const QString& path, FigureFormat format, const FigureOptions& o, const FigurePainter& paint) {
     if (o.size.width() < 1 || o.size.height() < 1 || o.dpi < 10 || o.dpi > 2400)
         return core::inputError(QStringLiteral("figure size or DPI out of range"));
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return core::inputError(QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()));
+    core::AtomicFile atomic(path);
+    if (core::Status s = atomic.open(); !s) return s;
+    QIODevice& file = atomic.device();
     const QRectF rect(QPointF(0, 0), o.size);
     bool ok = true;
     switch (format) {
@@ -77,8 +78,9 @@ core::Status exportFigure(const QString& path, FigureFormat format, const Figure
             break;
         }
     }
+    const core::Status committed = atomic.commit();  // a failed write says so; else a failed render
+    if (!committed) return committed;
     if (!ok) return core::internalError(QStringLiteral("%1: could not render the figure").arg(path));
-    if (!file.commit()) return core::inputError(QStringLiteral("%1: cannot write (%2)").arg(path, file.errorString()));
     return {};
 }
 

@@ -5,7 +5,28 @@
 
 #include <QElapsedTimer>
 
+#include <new>
+#include <stdexcept>
+
 namespace attnscope::ui {
+namespace {
+
+// Runs work on the worker thread; anything it throws becomes an error message instead of
+// terminating the app (nothing may throw across threads).
+template <typename T, typename Work>
+core::Result<T> guarded(Work&& work) {
+    try {
+        return work();
+    } catch (const std::bad_alloc&) {
+        return core::inputError(QStringLiteral("out of memory: the input needs more memory than the system could give"));
+    } catch (const std::exception& e) {
+        return core::internalError(QStringLiteral("unexpected error: %1").arg(QString::fromLocal8Bit(e.what())));
+    } catch (...) {
+        return core::internalError(QStringLiteral("unexpected error"));
+    }
+}
+
+}  // namespace
 
 core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, const QString& text, bool truncate,
                                             quint64 generation, const std::atomic<bool>* cancel) {
@@ -89,7 +110,7 @@ void AnalysisSession::openModel(const QString& folder) {
     Q_EMIT modelLoading(folder);
     setPending(+1);
     QMetaObject::invokeMethod(m_worker, [this, folder] {
-        auto loaded = core::loadModelFolder(folder);
+        auto loaded = guarded<core::LoadedModel>([&] { return core::loadModelFolder(folder); });
         LoadedModelPtr model = loaded ? std::make_shared<const core::LoadedModel>(std::move(loaded).value()) : nullptr;
         const QString error = loaded ? QString() : loaded.message();
         QMetaObject::invokeMethod(this, [this, model, error] {
@@ -119,6 +140,30 @@ void AnalysisSession::setImage(std::shared_ptr<const DecodedImage> image, const 
     m_debounce.stop();
     m_dirty = false;
     start();
+}
+
+void AnalysisSession::openImage(const QString& path) {
+    if (m_model && !m_model->config().isVision()) {
+        Q_EMIT imageFailed(imageToTextModelError(*m_model));
+        return;
+    }
+    const quint64 request = ++m_imageRequest;
+    setPending(+1);
+    QMetaObject::invokeMethod(m_worker, [this, path, request] {
+        auto decoded = guarded<DecodedImage>([&] { return decodeImageFile(path); });
+        auto image = decoded ? std::make_shared<const DecodedImage>(std::move(decoded).value()) : nullptr;
+        const QString error = decoded ? QString() : decoded.message();
+        QMetaObject::invokeMethod(this, [this, path, request, image, error] {
+            setPending(-1);
+            if (request != m_imageRequest) return;  // another image was asked for since
+            if (!image) {
+                Q_EMIT imageFailed(error);
+                return;
+            }
+            Q_EMIT imageOpened(path);
+            setImage(image, path);
+        });
+    });
 }
 
 void AnalysisSession::setText(const QString& text) {
@@ -158,7 +203,7 @@ void AnalysisSession::start() {
             QMetaObject::invokeMethod(this, [this, generation] { finished(generation, nullptr, QString()); });
             return;
         }
-        auto result = runAnalysis(*model, text, truncate, generation, cancel.get());
+        auto result = guarded<AnalysisResultPtr>([&] { return runAnalysis(*model, text, truncate, generation, cancel.get()); });
         AnalysisResultPtr ptr = result ? *result : nullptr;
         const QString error = result ? QString() : result.message();
         QMetaObject::invokeMethod(this, [this, generation, ptr, error] { finished(generation, ptr, error); });
@@ -180,7 +225,7 @@ void AnalysisSession::startImage() {
     setPending(+1);
     QMetaObject::invokeMethod(m_worker, [this, model, image, path, generation, cancel] {
         auto result = cancel->load() ? core::Result<AnalysisResultPtr>(AnalysisResultPtr()) :
-                                       runImageAnalysis(*model, *image, path, kTopK, generation, cancel.get());
+                                       guarded<AnalysisResultPtr>([&] { return runImageAnalysis(*model, *image, path, kTopK, generation, cancel.get()); });
         AnalysisResultPtr ptr = result ? *result : nullptr;
         const QString error = result ? QString() : result.message();
         QMetaObject::invokeMethod(this, [this, generation, ptr, error] { finished(generation, ptr, error); });

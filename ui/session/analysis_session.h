@@ -44,6 +44,9 @@ public:
     // Image input for vision models: analysed at once. A text model refuses it (analysisFailed)
     // and keeps its state. With a vision model, typed text is refused the same way.
     void setImage(std::shared_ptr<const DecodedImage> image, const QString& path);
+    // Decodes an image file on the worker thread (a slow or hostile file never blocks the GUI),
+    // then analyses it: imageOpened, or imageFailed with the reason (the previous picture stays).
+    void openImage(const QString& path);
     std::shared_ptr<const DecodedImage> image() const { return m_image; }
     QString imagePath() const { return m_imagePath; }
     bool imageMode() const { return m_model && m_model->config().isVision(); }
@@ -61,6 +64,8 @@ Q_SIGNALS:
     void busyChanged(bool busy);
     void resultReady(attnscope::ui::AnalysisResultPtr result);
     void analysisFailed(const QString& message);
+    void imageOpened(const QString& path);
+    void imageFailed(const QString& message);
 
 private:
     void start();
@@ -78,6 +83,7 @@ private:
     bool m_truncate = true;
     bool m_dirty = false;  // text changed during the debounce window
     quint64 m_generation = 0;
+    quint64 m_imageRequest = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     AnalysisResultPtr m_result;
     int m_pending = 0;

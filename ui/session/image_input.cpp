@@ -1,5 +1,8 @@
 #include "session/image_input.h"
 
+#include "util/input_file.h"
+
+#include <QBuffer>
 #include <QFileInfo>
 #include <QImageReader>
 #include <QPainter>
@@ -22,13 +25,21 @@ core::ImageTensor tensorFromImage(const QImage& image) {
 
 core::Result<DecodedImage> decodeImageFile(const QString& path) {
     const QString name = QFileInfo(path).fileName();
-    QImageReader reader(path);
+    // Read as bytes first: only regular files (a FIFO or a device would block the decoder), bounded.
+    auto bytes = core::readInputFile(path, core::kMaxImageFileBytes);
+    if (!bytes) return bytes.error();
+    QBuffer buffer(&bytes.value());
+    buffer.open(QIODevice::ReadOnly);
+    QImageReader reader(&buffer);
     reader.setAutoTransform(true);  // EXIF orientation
     if (!reader.canRead())
         return core::inputError(QStringLiteral("%1: not an image AttnScope can read (%2; formats: %3)")
                                     .arg(name, reader.errorString(), QString::fromLatin1(QImageReader::supportedImageFormats().join(", "))));
     DecodedImage out;
     out.original = reader.size();
+    if (out.original.isValid() && qint64(out.original.width()) * out.original.height() > kMaxPixels)
+        return core::inputError(QStringLiteral("%1: the image is %2 x %3 pixels, more than AttnScope decodes (%4 megapixels)")
+                                    .arg(name).arg(out.original.width()).arg(out.original.height()).arg(kMaxPixels / 1000000));
     if (out.original.isValid() && (out.original.width() < kMinSide || out.original.height() < kMinSide))
         return core::inputError(QStringLiteral("%1: the image is %2 x %3 pixels; AttnScope needs at least %4 x %4")
                                     .arg(name).arg(out.original.width()).arg(out.original.height()).arg(kMinSide));

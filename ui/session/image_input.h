@@ -21,6 +21,8 @@ struct DecodedImage {
 constexpr int kMaxSide = 4096;
 constexpr int kMinSide = 8;
 constexpr int kAllocationLimitMb = 256;  // the decoder's buffer: 64 megapixels at 4 bytes
+// Larger pictures are refused from their header: even decoded scaled down (JPEG) they cost seconds.
+constexpr qint64 kMaxPixels = 268'000'000;
 
 core::Result<DecodedImage> decodeImageFile(const QString& path);
 core::ImageTensor tensorFromImage(const QImage& rgb32);

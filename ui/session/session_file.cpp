@@ -3,6 +3,8 @@
 #include "io/trace_export.h"
 
 #include <QDir>
+#include "util/input_file.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -96,9 +98,9 @@ core::Status saveSession(const QString& path, const SessionFile& session) {
 }
 
 core::Result<SessionFile> loadSession(const QString& path) {
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) return core::inputError(QStringLiteral("%1: cannot open (%2)").arg(path, f.errorString()));
-    auto s = sessionFromJson(f.readAll());
+    auto bytes = core::readInputFile(path, core::kMaxSessionBytes);
+    if (!bytes) return bytes.error();
+    auto s = sessionFromJson(*bytes);
     if (!s) return core::inputError(QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), s.message()));
     // A relative model path is relative to the session file.
     if (QFileInfo(s->modelPath).isRelative()) s->modelPath = QFileInfo(path).dir().filePath(s->modelPath);

@@ -59,6 +59,11 @@ MainWindow::MainWindow(QWidget* parent)
     buildMenus();
     connect(m_session, &AnalysisSession::resultReady, this, &MainWindow::onResult);
     connect(m_session, &AnalysisSession::analysisFailed, this, &MainWindow::showError);
+    connect(m_session, &AnalysisSession::imageFailed, this, &MainWindow::showError);
+    connect(m_session, &AnalysisSession::imageOpened, this, [this](const QString& path) {
+        showError(QString());
+        m_imageName->setText(QFileInfo(path).fileName());
+    });
     connect(m_session, &AnalysisSession::modelChanged, this, &MainWindow::onModelChanged);
     connect(m_session, &AnalysisSession::modelFailed, this, [this](const QString& message) {
         showError(tr("Could not open the model: %1").arg(message));
@@ -278,7 +283,7 @@ void MainWindow::buildMenus() {
     });
     open->setShortcut(QKeySequence::Open);
     file->addAction(tr("Open &Built-in Teaching Model"), this, &MainWindow::openBuiltinModel);
-    file->addAction(tr("Open Built-in &Image Teaching Model"), this, &MainWindow::openBuiltinImageModel);
+    file->addAction(tr("Open Built-in &Image Teaching Model"), this, [this] { openBuiltinImageModel(); });
     file->addAction(tr("Open &Image…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open image"));
         if (!path.isEmpty()) openImage(path);
@@ -399,21 +404,16 @@ void MainWindow::showView(const QString& name) {
 }
 
 void MainWindow::openImage(const QString& path) {
-    if (const LoadedModelPtr model = m_session->model(); model && !model->config().isVision())
-        return showError(imageToTextModelError(*model));
-    auto decoded = decodeImageFile(path);
-    if (!decoded) return showError(decoded.message());
-    showError(QString());
-    m_imageName->setText(QFileInfo(path).fileName());
-    m_session->setImage(std::make_shared<const DecodedImage>(std::move(decoded).value()), path);
+    m_session->openImage(path);  // decoded on the worker; imageOpened or imageFailed comes back
 }
 
-void MainWindow::openBuiltinImageModel() {
+void MainWindow::openBuiltinImageModel(const QString& image) {
     const QStringList examples = core::builtinImageExamples();
-    if (!m_session->image() && !examples.isEmpty()) {
-        // The first example, once the model is in (a text model still open would refuse it).
-        connect(m_session, &AnalysisSession::modelChanged, this, [this, example = examples.first()] {
-            if (m_session->imageMode() && !m_session->image()) openImage(example);
+    if (!m_session->image() && (!image.isEmpty() || !examples.isEmpty())) {
+        // The given picture (or the first example) once the model is in; a text model still open
+        // would refuse it. A given picture that fails shows its error: no example replaces it.
+        connect(m_session, &AnalysisSession::modelChanged, this, [this, picture = image.isEmpty() ? examples.first() : image] {
+            if (m_session->imageMode() && !m_session->image()) openImage(picture);
         }, Qt::SingleShotConnection);
     }
     openModel(core::builtinImageModelPath());

@@ -51,7 +51,8 @@ public:
     // leave the previous picture and model as they were.
     void openImage(const QString& path);
     // The built-in image teaching model on its first example picture.
-    void openBuiltinImageModel();
+    // The built-in image teaching model, with `image` (or its first example) once it is in.
+    void openBuiltinImageModel(const QString& image = QString());
     QString text() const;
     FigureView* currentFigure() const;
     void showView(const QString& name);  // "links", "heatmap", "grid", "qkv", "image", "train"
