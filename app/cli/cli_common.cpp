@@ -124,7 +124,7 @@ int printJsonLine(const QJsonObject& object) {
 core::Result<QString> textOption(const QCommandLineParser& parser) {
     if (!parser.isSet(QStringLiteral("text"))) return core::inputError(QStringLiteral("--text TEXT is required"));
     const QString text = parser.value(QStringLiteral("text"));
-    if (text.trimmed().isEmpty()) return core::inputError(QStringLiteral("--text is empty"));
+    if (text.isEmpty()) return core::inputError(QStringLiteral("--text is empty"));  // " " is text: GPT-2 reads it as [220]
     return text;
 }
 

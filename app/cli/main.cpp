@@ -64,14 +64,17 @@ void quietQtMessages(QtMsgType type, const QMessageLogContext&, const QString& m
 int main(int argc, char** argv) {
     attnscope::core::kernels::keepFreedMemoryMapped();
     if (qEnvironmentVariableIntValue("ATTNSCOPE_DEBUG") == 0) qInstallMessageHandler(quietQtMessages);
-    // Arguments must be UTF-8; Qt would silently replace bad bytes.
-    for (int i = 1; i < argc; ++i) {
-        QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);  // a cut sequence is an error too
+    // Arguments must be UTF-8; Qt would silently replace bad bytes. A leading U+FEFF is text (the
+    // tokenizers see it), not a byte-order mark to drop.
+    QStringList args;
+    for (int i = 0; i < argc; ++i) {
+        QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless | QStringDecoder::Flag::ConvertInitialBom);
         const QString decoded = utf8.decode(QByteArrayView(argv[i], qsizetype(std::strlen(argv[i]))));
         if (utf8.hasError()) {
             std::fprintf(stderr, "attnscope-cli: argument %d is not valid UTF-8\n", i);
             return attnscope::cli::kExitBadInput;
         }
+        args << decoded;
     }
     // Qt's application objects parse (and act on) their own options in argv, such as -platform:
     // they get the program name only; the commands parse the real arguments themselves.
@@ -87,8 +90,6 @@ int main(int argc, char** argv) {
 #endif
     QCoreApplication::setApplicationName(QStringLiteral("attnscope-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(ATTNSCOPE_VERSION));
-    QStringList args;
-    for (int i = 0; i < argc; ++i) args << QString::fromUtf8(argv[i]);
 
     if (args.size() < 2)
         return attnscope::cli::usageError(QStringLiteral("no command given (tokenize, attention, predict, bench, render, rollout, "

@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <functional>
+#include <memory>
 
 namespace attnscope::core {
 
@@ -16,9 +17,12 @@ namespace attnscope::core {
 class AtomicFile {
 public:
     explicit AtomicFile(const QString& path);
+    ~AtomicFile();
     // Errors opening are exit status 2 (the path is wrong); errors writing are 1 (I/O).
     Status open();
-    QIODevice& device() { return m_file; }
+    // What writers write to: a short write (a disk filling up half way through a write) is an
+    // error here, where QFile returns a short count that most writers (QTextStream, SVG) ignore.
+    QIODevice& device();
     // Renames the temporary over the target if every write succeeded; else removes it.
     Status commit();
     // The writer failed: no file. Returns the device's own error if it had one (a full disk says
@@ -26,9 +30,12 @@ public:
     Status discard(const Status& why);
 
 private:
+    class CheckedDevice;
+    bool failed() const;
     Error writeError() const;
 
     QSaveFile m_file;
+    std::unique_ptr<CheckedDevice> m_device;
     QString m_path;
 };
 

@@ -114,12 +114,17 @@ void EncoderModel::loadHead(WeightLoader& w) {
 
 void EncoderModel::embed(const std::vector<int>& ids, const std::vector<int>& typeIds, float* x) const {
     const int H = m_config.hidden;
-    // RoBERTa numbers positions from padding_idx + 1.
-    const int firstPos = m_config.family == Family::Roberta ? m_config.padTokenId + 1 : 0;
+    // RoBERTa numbers positions from padding_idx + 1 and gives padding tokens padding_idx, counting
+    // only the others (transformers' create_position_ids_from_input_ids): a literal <pad> in the
+    // text takes position 1 and the tokens after it do not skip a number.
+    const bool roberta = m_config.family == Family::Roberta;
+    const int pad = m_config.padTokenId;
+    int counted = 0;
     for (size_t i = 0; i < ids.size(); ++i) {
         float* row = x + i * size_t(H);  // (H)
         std::memcpy(row, m_wordEmb + size_t(ids[i]) * size_t(H), sizeof(float) * size_t(H));
-        kernels::addInPlace(row, m_posEmb + size_t(firstPos + int(i)) * size_t(H), H);
+        const int position = !roberta ? int(i) : ids[i] == pad ? pad : pad + ++counted;
+        kernels::addInPlace(row, m_posEmb + size_t(position) * size_t(H), H);
         if (m_typeEmb) {
             const int t = typeIds.empty() ? 0 : typeIds[i];
             kernels::addInPlace(row, m_typeEmb + size_t(t) * size_t(H), H);

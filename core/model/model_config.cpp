@@ -142,7 +142,7 @@ void readGpt2(ConfigReader& r, ModelConfig& c) {
     c.heads = r.required("n_head");
     c.vocabSize = r.required("vocab_size");
     c.maxPositions = r.optional("n_positions", 1024);
-    c.intermediate = r.optional("n_inner", 4 * c.hidden);
+    c.intermediate = r.optional("n_inner", int(std::min<int64_t>(4 * int64_t(c.hidden), 1000000000)));
     c.layerNormEps = float(r.number("layer_norm_epsilon", 1e-5));
     c.causal = true;
     c.activation = r.activation("activation_function", "gelu_new");

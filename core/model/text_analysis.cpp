@@ -7,10 +7,13 @@ namespace attnscope::core {
 uint64_t forwardBytes(const ModelConfig& c, int tokens, bool record) {
     const uint64_t n = uint64_t(std::max(tokens, 0)), H = uint64_t(c.hidden), L = uint64_t(c.layers);
     const uint64_t rows = saturatingProduct({n, H}), squares = saturatingProduct({uint64_t(c.heads), n, n});
-    // Scratch of one forward: a few (n, H) activations, the feed-forward (n, I), a layer's scores.
-    uint64_t floats = saturatingProduct({8, rows}) + saturatingProduct({n, uint64_t(c.intermediate)}) + saturatingProduct({3, squares});
+    // Scratch of one forward: a few (n, H) activations and the feed-forward (n, I); a layer's
+    // scores too, unless the trace holds them.
+    uint64_t floats = saturatingProduct({8, rows}) + saturatingProduct({n, uint64_t(c.intermediate)});
     if (record)  // per layer 6 (n, H) and 3 (h, n, n) blocks, plus L + 1 hidden states
         floats += saturatingProduct({L, 6, rows}) + saturatingProduct({L, 3, squares}) + saturatingProduct({L + 1, rows});
+    else
+        floats += saturatingProduct({3, squares});
     return saturatingProduct({floats, sizeof(float)});
 }
 
@@ -24,7 +27,7 @@ Result<TextAnalysis> analyzeText(const LoadedModel& loaded, const QString& text,
                                  const std::atomic<bool>* cancel) {
     if (!loaded.tokenizer)
         return inputError(QStringLiteral("%1 is an image model; give it an image, not text").arg(loaded.config().name));
-    if (text.trimmed().isEmpty()) return inputError(QStringLiteral("the text is empty"));
+    if (text.isEmpty()) return inputError(QStringLiteral("the text is empty"));  // white space alone is text
     auto encoded = loaded.tokenizer->encode(text);
     if (!encoded) return encoded.error();
     TextAnalysis result;

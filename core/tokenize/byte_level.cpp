@@ -74,7 +74,7 @@ std::vector<Piece> byteLevelPreTokenize(const std::u32string& input, int originB
         const size_t len = matchAt(text, i);
         Piece p;
         for (size_t j = i; j < i + len; ++j) {
-            const QByteArray utf8 = QString::fromUcs4(&text[j], 1).toUtf8();
+            const QByteArray utf8 = unicode::fromChar(text[j]).toUtf8();
             for (char byte : utf8) {
                 p.text.push_back(byteToChar(static_cast<unsigned char>(byte)));
                 p.origin.push_back(where[j]);
@@ -91,7 +91,7 @@ QString byteLevelDecode(const QString& token) {
     for (char32_t c : unicode::toUtf32(token)) {
         const int b = charToByte(c);
         if (b >= 0) bytes.append(char(b));
-        else bytes.append(QString::fromUcs4(&c, 1).toUtf8());
+        else bytes.append(unicode::fromChar(c).toUtf8());
     }
     return QString::fromUtf8(bytes);
 }

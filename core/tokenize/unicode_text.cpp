@@ -7,13 +7,22 @@ namespace attnscope::core::unicode {
 
 bool isBertWhitespace(char32_t c) {
     if (c == U' ' || c == U'\t' || c == U'\n' || c == U'\r') return true;
-    return QChar::category(c) == QChar::Separator_Space;
+    const auto cat = QChar::category(c);
+    return cat == QChar::Separator_Space || cat == QChar::Separator_Line || cat == QChar::Separator_Paragraph;
 }
 
 bool isBertControl(char32_t c) {
     if (c == U'\t' || c == U'\n' || c == U'\r') return false;
-    const auto cat = QChar::category(c);
-    return cat == QChar::Other_Control || cat == QChar::Other_Format;
+    switch (QChar::category(c)) {
+        case QChar::Other_Control:
+        case QChar::Other_Format:
+        case QChar::Other_Surrogate:
+        case QChar::Other_PrivateUse:
+        case QChar::Other_NotAssigned:
+            return true;
+        default:
+            return false;
+    }
 }
 
 bool isBertPunctuation(char32_t c) {
@@ -50,12 +59,12 @@ bool isNumber(char32_t c) { return QChar::isNumber(c); }
 
 std::u32string toLower(char32_t c) {
     if (c < 128) return std::u32string(1, (c >= U'A' && c <= U'Z') ? c + 32 : c);
-    return toUtf32(QString::fromUcs4(&c, 1).toLower());
+    return toUtf32(fromChar(c).toLower());
 }
 
 std::u32string stripAccents(char32_t c) {
     if (c < 128) return std::u32string(1, c);
-    const std::u32string nfd = toUtf32(QString::fromUcs4(&c, 1).normalized(QString::NormalizationForm_D));
+    const std::u32string nfd = toUtf32(fromChar(c).normalized(QString::NormalizationForm_D));
     std::u32string out;
     for (char32_t d : nfd)
         if (QChar::category(d) != QChar::Mark_NonSpacing) out.push_back(d);
@@ -67,6 +76,21 @@ std::u32string toUtf32(const QString& s) {
     return std::u32string(ucs4.begin(), ucs4.end());
 }
 
-QString fromUtf32(const std::u32string& s) { return QString::fromUcs4(s.data(), qsizetype(s.size())); }
+// Not QString::fromUcs4: it takes a leading U+FEFF for a byte-order mark and drops it.
+QString fromUtf32(const std::u32string& s) {
+    QString out;
+    out.reserve(qsizetype(s.size()));
+    for (char32_t c : s) {
+        if (QChar::requiresSurrogates(c)) {
+            out.append(QChar(QChar::highSurrogate(c)));
+            out.append(QChar(QChar::lowSurrogate(c)));
+        } else {
+            out.append(QChar(char16_t(c)));
+        }
+    }
+    return out;
+}
+
+QString fromChar(char32_t c) { return fromUtf32(std::u32string(1, c)); }
 
 }  // namespace attnscope::core::unicode

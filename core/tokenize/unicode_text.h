@@ -7,9 +7,11 @@
 // Character classes with the exact definitions the reference tokenizers use.
 namespace attnscope::core::unicode {
 
-// BERT: space, \t, \n, \r or category Zs.
+// BERT: space, \t, \n, \r or category Zs, Zl, Zp (U+2028 and U+2029 split words as in
+// transformers, whose slow tokenizer splits with str.split() and fast one with char::is_whitespace).
 bool isBertWhitespace(char32_t c);
-// BERT: category Cc or Cf, except \t \n \r.
+// BERT: any category C* (Cc, Cf, Cs, Co, Cn: controls, format, surrogates, private use, unassigned)
+// except \t \n \r; clean_text deletes them.
 bool isBertControl(char32_t c);
 // BERT: ASCII 33-47, 58-64, 91-96, 123-126, or any category P*.
 bool isBertPunctuation(char32_t c);
@@ -26,6 +28,7 @@ std::u32string toLower(char32_t c);
 std::u32string stripAccents(char32_t c);
 
 std::u32string toUtf32(const QString& s);
-QString fromUtf32(const std::u32string& s);
+QString fromUtf32(const std::u32string& s);  // keeps a leading U+FEFF (QString::fromUcs4 drops it)
+QString fromChar(char32_t c);
 
 }  // namespace attnscope::core::unicode

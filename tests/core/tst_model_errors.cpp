@@ -112,9 +112,14 @@ void TestModelErrors::tooLongText() {
 void TestModelErrors::emptyText() {
     auto loaded = loadModelFolder(modelFixture(QStringLiteral("gpt2")));
     QVERIFY(loaded);
-    auto a = analyzeText(*loaded, QStringLiteral("   "), {});
+    auto a = analyzeText(*loaded, QString(), {});
     QVERIFY(!a);
     QCOMPARE(a.message(), QStringLiteral("the text is empty"));
+    // White space alone is text, as in transformers (GPT-2 reads " " as one token, id 220).
+    auto spaces = analyzeText(*loaded, QStringLiteral("   "), {});
+    QVERIFY2(spaces, qPrintable(spaces.message()));
+    QVERIFY(spaces->encoding.size() >= 1);
+    QVERIFY(spaces->trace);
 }
 
 QTEST_APPLESS_MAIN(TestModelErrors)

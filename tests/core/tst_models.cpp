@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace attnscope::core;
@@ -36,6 +37,7 @@ class TestModels : public QObject {
 private Q_SLOTS:
     void matchesReference_data();
     void matchesReference();
+    void robertaPadPositions();
 };
 
 void TestModels::matchesReference_data() {
@@ -110,6 +112,40 @@ void TestModels::matchesReference() {
     } else {
         QVERIFY(!loaded->model->hasLmHead());
     }
+}
+
+// transformers' create_position_ids_from_input_ids: a <pad> typed in the text takes position
+// padding_idx (1) and the tokens after it are numbered as if it were not there. Embedding rows
+// depend only on (token, position), so each row of [<s> a <pad> b </s>] must equal the row of the
+// same token at the same position in an input that has it there: b here is b in [<s> a b </s>],
+// the <pad> is [<pad>] alone (position 1 either way).
+void TestModels::robertaPadPositions() {
+    auto loaded = loadModelFolder(attnscope::test::modelFixture(QStringLiteral("roberta")));
+    QVERIFY2(loaded, qPrintable(loaded->config().name));
+    const Model& m = *loaded->model;
+    const int pad = loaded->config().padTokenId, H = loaded->config().hidden;
+    const int s = loaded->tokenizer->id(QStringLiteral("<s>")), e = loaded->tokenizer->id(QStringLiteral("</s>"));
+    const int a = 10, b = 20;
+    auto embeddings = [&](const std::vector<int>& ids) {
+        TraceRecorder rec;
+        auto out = m.forward(ids, {}, &rec);
+        auto t = rec.take();
+        return std::vector<float>(t->hiddenState(0), t->hiddenState(0) + ids.size() * size_t(H));
+    };
+    const std::vector<float> padded = embeddings({s, a, pad, b, e}), plain = embeddings({s, a, b, e}), alone = embeddings({pad});
+    auto diff = [&](const std::vector<float>& x, int i, const std::vector<float>& y, int j) {
+        float worst = 0;  // rows of different inputs may round differently in the last bit
+        for (int c = 0; c < H; ++c) worst = std::max(worst, std::abs(x[size_t(i * H + c)] - y[size_t(j * H + c)]));
+        return worst;
+    };
+    QVERIFY(diff(padded, 3, plain, 2) < 1e-5f);  // b: position 4 in both
+    QVERIFY(diff(padded, 4, plain, 3) < 1e-5f);  // </s>: position 5 in both
+    QVERIFY(diff(padded, 2, alone, 0) < 1e-5f);  // <pad>: position 1
+    QVERIFY(diff(padded, 3, padded, 4) > 1e-2f);  // and the rows do differ (the check can fail)
+    // And through the tokenizer: a literal <pad> in the text is that token.
+    auto enc = loaded->tokenizer->encode(QStringLiteral("a<pad>b"));
+    QVERIFY(enc);
+    QVERIFY(std::find(enc->ids.begin(), enc->ids.end(), pad) != enc->ids.end());
 }
 
 QTEST_APPLESS_MAIN(TestModels)

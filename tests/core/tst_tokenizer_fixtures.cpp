@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <random>
+
 using namespace attnscope::core;
 using attnscope::test::haveSharedFixtures;
 using attnscope::test::sharedFixtures;
@@ -23,6 +25,11 @@ private Q_SLOTS:
     void gpt2_data() { addCases(QStringLiteral("gpt2.jsonl")); }
     void gpt2() { check(m_gpt2.get()); }
     void offsetsPointIntoTheText();
+    void transformersEdgeCases_data();
+    void transformersEdgeCases();
+    void bpeMergesAsTheDefinition_data();
+    void bpeMergesAsTheDefinition();
+    void longWordsAreLinear();
 
 private:
     void addCases(const QString& file);
@@ -87,6 +94,108 @@ void TestTokenizerFixtures::offsetsPointIntoTheText() {
     QCOMPARE(gpt->offsets[0], std::make_pair(0, 5));
     QCOMPARE(gpt->offsets[1], std::make_pair(6, 11));  // the space is not part of the span
     QCOMPARE(m_gpt2->display(gpt->ids[1]), QStringLiteral(" world"));
+}
+
+// Cases where transformers (v4.31, run side by side by the author) and AttnScope differed.
+void TestTokenizerFixtures::transformersEdgeCases_data() {
+    QTest::addColumn<QString>("model");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QList<int>>("ids");
+    QTest::addColumn<QList<int>>("firstTextOffset");  // [begin, end) of the first non-template token
+    QTest::newRow("bert U+2028 splits") << "bert" << QStringLiteral("a\u2028b") << QList<int>{101, 1037, 1038, 102} << QList<int>{0, 1};
+    QTest::newRow("bert U+2029 splits") << "bert" << QStringLiteral("a\u2029b") << QList<int>{101, 1037, 1038, 102} << QList<int>{0, 1};
+    QTest::newRow("bert private use deleted") << "bert" << QStringLiteral("a\ue000b") << QList<int>{101, 11113, 102} << QList<int>{0, 3};
+    QTest::newRow("bert unassigned deleted") << "bert" << QStringLiteral("a\u0378b") << QList<int>{101, 11113, 102} << QList<int>{0, 3};
+    QTest::newRow("bert noncharacter deleted") << "bert" << QStringLiteral("a\ufdd0b") << QList<int>{101, 11113, 102} << QList<int>{0, 3};
+    QTest::newRow("bert one space") << "bert" << QStringLiteral(" ") << QList<int>{101, 102} << QList<int>{};
+    QTest::newRow("bert BOM only") << "bert" << QStringLiteral("\ufeff") << QList<int>{101, 102} << QList<int>{};
+    QTest::newRow("bert leading BOM keeps offsets") << "bert" << QStringLiteral("\ufeffab") << QList<int>{101, 11113, 102} << QList<int>{1, 3};
+    QTest::newRow("gpt2 one space") << "gpt2" << QStringLiteral(" ") << QList<int>{220} << QList<int>{0, 1};
+    QTest::newRow("gpt2 BOM inside") << "gpt2" << QStringLiteral("a\ufeffb") << QList<int>{64, 171, 119, 123, 65} << QList<int>{0, 1};
+    QTest::newRow("gpt2 leading BOM") << "gpt2" << QStringLiteral("\ufeffab") << QList<int>{171, 119, 123, 397} << QList<int>{0, 1};
+}
+
+void TestTokenizerFixtures::transformersEdgeCases() {
+    QFETCH(QString, model);
+    QFETCH(QString, text);
+    QFETCH(QList<int>, ids);
+    QFETCH(QList<int>, firstTextOffset);
+    const Tokenizer* t = model == QLatin1String("bert") ? m_bert.get() : m_gpt2.get();
+    auto enc = t->encode(text);
+    QVERIFY2(enc, qPrintable(enc.message()));
+    QCOMPARE(QList<int>(enc->ids.begin(), enc->ids.end()), ids);
+    for (int i = 0; i < enc->size(); ++i)
+        if (!enc->special[size_t(i)]) {
+            QCOMPARE((QList<int>{enc->offsets[size_t(i)].first, enc->offsets[size_t(i)].second}), firstTextOffset);
+            break;
+        }
+}
+
+// The heap-based merge against BPE's definition, written plainly here: repeatedly merge the
+// adjacent pair of lowest rank (all its occurrences, left to right) until none has a rank.
+void TestTokenizerFixtures::bpeMergesAsTheDefinition_data() {
+    QTest::addColumn<QString>("word");
+    std::mt19937 rng(7);
+    const QString letters = QStringLiteral("aaabbcdeeeehilmnnoorssttuy");
+    for (int i = 0; i < 200; ++i) {
+        QString w;
+        for (int n = 1 + int(rng() % 40); n > 0; --n) w += letters[int(rng() % letters.size())];
+        QTest::newRow(qPrintable(w)) << w;
+    }
+    QTest::newRow("repeats") << QStringLiteral("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    QTest::newRow("pairs") << QStringLiteral("abababababababababababab");
+}
+
+void TestTokenizerFixtures::bpeMergesAsTheDefinition() {
+    QFETCH(QString, word);
+    QFile mergesFile(sharedFixtures() + QStringLiteral("/gpt2/merges.txt"));
+    static QHash<QString, int> ranks;
+    if (ranks.isEmpty()) {
+        QVERIFY(mergesFile.open(QIODevice::ReadOnly));
+        int rank = 0;
+        while (!mergesFile.atEnd()) {
+            const QString line = QString::fromUtf8(mergesFile.readLine()).trimmed();
+            if (line.startsWith(QLatin1String("#version")) || line.isEmpty()) continue;
+            ranks.insert(line, rank++);
+        }
+    }
+    QStringList symbols;
+    for (QChar c : word) symbols << QString(c);
+    for (;;) {
+        int best = -1;
+        QString left, right;
+        for (int i = 0; i + 1 < symbols.size(); ++i) {
+            const auto it = ranks.constFind(symbols[i] + QLatin1Char(' ') + symbols[i + 1]);
+            if (it != ranks.constEnd() && (best < 0 || *it < best)) {
+                best = *it;
+                left = symbols[i];
+                right = symbols[i + 1];
+            }
+        }
+        if (best < 0) break;
+        QStringList merged;
+        for (int i = 0; i < symbols.size();) {
+            if (i + 1 < symbols.size() && symbols[i] == left && symbols[i + 1] == right) {
+                merged << left + right;
+                i += 2;
+            } else {
+                merged << symbols[i++];
+            }
+        }
+        symbols = merged;
+    }
+    auto enc = m_gpt2->encode(word);
+    QVERIFY(enc);
+    QCOMPARE(enc->tokens, symbols);
+}
+
+// A 60,000-letter word is tokenized (the speed is measured by bench_tokenizer, not here).
+void TestTokenizerFixtures::longWordsAreLinear() {
+    const QString word = QStringLiteral("a").repeated(60000);
+    auto gpt = m_gpt2->encode(word);
+    QVERIFY(gpt);
+    QCOMPARE(gpt->tokens.join(QString()), word);
+    QCOMPARE(gpt->offsets.back().second, 60000);
 }
 
 QTEST_APPLESS_MAIN(TestTokenizerFixtures)
