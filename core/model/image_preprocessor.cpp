@@ -167,13 +167,20 @@ ImageTensor preprocessImage(const ImageTensor& rgb, const PreprocessorConfig& c)
 }
 
 Result<PreprocessorConfig> loadPreprocessorConfig(const QString& folder, const ModelConfig& model) {
-    PreprocessorConfig c;
-    c.height = c.width = model.imageSize;
     const QString path = QDir(folder).filePath(QStringLiteral("preprocessor_config.json"));
-    if (!QFileInfo::exists(path)) return c;  // the model's size, mean = std = 0.5 (google/vit-base)
+    if (!QFileInfo::exists(path) && !QFileInfo(path).isSymLink()) {  // the model's size, mean = std = 0.5 (google/vit-base)
+        PreprocessorConfig c;
+        c.height = c.width = model.imageSize;
+        return c;
+    }
     auto json = readJsonObject(path);
     if (!json) return json.error();
-    const QJsonObject& o = *json;
+    return parsePreprocessorConfig(*json, model);
+}
+
+Result<PreprocessorConfig> parsePreprocessorConfig(const QJsonObject& o, const ModelConfig& model) {
+    PreprocessorConfig c;
+    c.height = c.width = model.imageSize;
     c.doResize = o.value(QStringLiteral("do_resize")).toBool(true);
     const QJsonValue size = o.value(QStringLiteral("size"));
     if (size.isDouble()) c.height = c.width = size.toInt();

@@ -4,6 +4,7 @@
 #include "model/model_config.h"
 #include "util/result.h"
 
+#include <QJsonObject>
 #include <QString>
 
 namespace attnscope::core {
@@ -23,6 +24,8 @@ struct PreprocessorConfig {
 };
 
 Result<PreprocessorConfig> loadPreprocessorConfig(const QString& folder, const ModelConfig& model);
+// The parsed preprocessor_config.json object, checked against the model.
+Result<PreprocessorConfig> parsePreprocessorConfig(const QJsonObject& json, const ModelConfig& model);
 
 // Resizes an 8-bit-valued RGB image (values 0..255) the way PIL does for "RGB" images: separable
 // filters with support scaled when shrinking (antialiasing), fixed-point weights, and rounding to

@@ -59,9 +59,11 @@ Result<QByteArray> readInputFile(const QString& path, qint64 maxBytes) {
     if (size > maxBytes)
         return inputError(QStringLiteral("%1: the file holds %2, more than the %3 AttnScope reads for such a file")
                               .arg(name, formatBytes(uint64_t(size)), formatBytes(uint64_t(maxBytes))));
-    QByteArray bytes = file.read(maxBytes + 1);  // a file that grows while read is cut off and refused
-    if (bytes.size() > maxBytes)
-        return inputError(QStringLiteral("%1: the file holds more than %2").arg(name, formatBytes(uint64_t(maxBytes))));
+    // Exactly the size seen (QIODevice::read(n) allocates n bytes up front); a file that grew
+    // meanwhile is refused rather than read without a bound.
+    QByteArray bytes = size > 0 ? file.read(size) : file.readAll();
+    if (bytes.size() > maxBytes || (size > 0 && !file.read(1).isEmpty()))
+        return inputError(QStringLiteral("%1: the file changed while it was read").arg(name));
     if (file.error() != QFileDevice::NoError)
         return inputError(QStringLiteral("%1: cannot read (%2)").arg(name, file.errorString()));
     return bytes;

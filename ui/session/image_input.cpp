@@ -24,11 +24,15 @@ core::ImageTensor tensorFromImage(const QImage& image) {
 }
 
 core::Result<DecodedImage> decodeImageFile(const QString& path) {
-    const QString name = QFileInfo(path).fileName();
     // Read as bytes first: only regular files (a FIFO or a device would block the decoder), bounded.
     auto bytes = core::readInputFile(path, core::kMaxImageFileBytes);
     if (!bytes) return bytes.error();
-    QBuffer buffer(&bytes.value());
+    return decodeImageBytes(*bytes, QFileInfo(path).fileName());
+}
+
+core::Result<DecodedImage> decodeImageBytes(const QByteArray& bytes, const QString& name) {
+    QBuffer buffer;
+    buffer.setData(bytes);
     buffer.open(QIODevice::ReadOnly);
     QImageReader reader(&buffer);
     reader.setAutoTransform(true);  // EXIF orientation

@@ -25,6 +25,8 @@ constexpr int kAllocationLimitMb = 256;  // the decoder's buffer: 64 megapixels 
 constexpr qint64 kMaxPixels = 268'000'000;
 
 core::Result<DecodedImage> decodeImageFile(const QString& path);
+// The same from the file's bytes; `name` is for messages.
+core::Result<DecodedImage> decodeImageBytes(const QByteArray& bytes, const QString& name);
 core::ImageTensor tensorFromImage(const QImage& rgb32);
 
 }  // namespace attnscope::ui

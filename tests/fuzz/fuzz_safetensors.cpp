@@ -1,0 +1,37 @@
+// A safetensors file (header and data) through the same path as a model folder's: open, parse,
+// check the layout, and read every floating-point tensor (widening F16/BF16/F64 under the budget).
+#include "fuzz_common.h"
+#include "io/checkpoint.h"
+
+#include <QTemporaryDir>
+
+#include <cstdio>
+#include <sys/mman.h>
+#include <unistd.h>
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    attnscope::fuzz::setUp();
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    using namespace attnscope::core;
+    const int fd = memfd_create("fuzz.safetensors", MFD_CLOEXEC);
+    if (fd < 0) return 0;
+    if (size > 0 && write(fd, data, size) != ssize_t(size)) {
+        close(fd);
+        return 0;
+    }
+    auto ckpt = Checkpoint::openFile(QStringLiteral("/proc/self/fd/%1").arg(fd));
+    if (ckpt) {
+        for (const QString& name : (*ckpt)->names()) {
+            const TensorInfo* t = (*ckpt)->info(name);
+            if (!t) __builtin_trap();  // every listed name must be found
+            auto w = (*ckpt)->get(name, t->shape);
+            if (w && shapeElements(t->shape) > 0 && !w->data) __builtin_trap();
+        }
+        (void)(*ckpt)->storageDType();
+    }
+    close(fd);
+    return 0;
+}
