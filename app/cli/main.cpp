@@ -13,6 +13,8 @@
 #include <QStringDecoder>
 
 #include <cstdio>
+#include <exception>
+#include <new>
 #include <cstring>
 
 namespace {
@@ -107,7 +109,13 @@ int main(int argc, char** argv) {
         if (command == QLatin1String(c.name)) {
             QStringList rest = args.mid(2);
             rest.prepend(QStringLiteral("attnscope-cli ") + command);
-            return attnscope::cli::finishStdout(c.run(rest));
+            try {
+                return attnscope::cli::finishStdout(c.run(rest));
+            } catch (const std::bad_alloc&) {  // the memory budget should have refused first
+                return attnscope::cli::fail(attnscope::core::internalError(QStringLiteral("out of memory")));
+            } catch (const std::exception& e) {
+                return attnscope::cli::fail(attnscope::core::internalError(QStringLiteral("unexpected error: %1").arg(QString::fromLocal8Bit(e.what()))));
+            }
         }
     }
     return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, render, rollout, train-teaching, train-vision-teaching; see --help)").arg(command));

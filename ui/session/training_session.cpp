@@ -29,9 +29,11 @@ void TrainingSession::start(const core::train::TeachingOptions& options, const Q
     m_running = true;
     m_paused = false;
     QMetaObject::invokeMethod(m_worker, [this, options] {
-        m_trainer = std::make_shared<core::train::TeachingTrainer>(options);
-        makePreview(0);
-        runOnWorker();
+        guarded([&] {
+            m_trainer = std::make_shared<core::train::TeachingTrainer>(options);
+            makePreview(0);
+            runOnWorker();
+        });
     });
 }
 
@@ -40,7 +42,25 @@ void TrainingSession::resume() {
     m_pauseRequested.store(false);
     m_paused = false;
     Q_EMIT pausedChanged(false);
-    QMetaObject::invokeMethod(m_worker, [this] { runOnWorker(); });
+    QMetaObject::invokeMethod(m_worker, [this] { guarded([this] { runOnWorker(); }); });
+}
+
+void TrainingSession::guarded(const std::function<void()>& work) {
+    QString message;
+    try {
+        work();
+        return;
+    } catch (const std::bad_alloc&) {
+        message = tr("out of memory while training");
+    } catch (const std::exception& e) {
+        message = tr("training failed: %1").arg(QString::fromLocal8Bit(e.what()));
+    } catch (...) {
+        message = tr("training failed");
+    }
+    QMetaObject::invokeMethod(this, [this, message] {
+        m_running = false;
+        Q_EMIT failed(message);
+    });
 }
 
 void TrainingSession::cancel() {

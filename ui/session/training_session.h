@@ -7,6 +7,7 @@
 #include <QThread>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -44,6 +45,8 @@ Q_SIGNALS:
 
 private:
     void runOnWorker();
+    // Runs work on the worker; an exception becomes failed() instead of ending the app.
+    void guarded(const std::function<void()>& work);
     void makePreview(int step);
 
     QThread m_thread;

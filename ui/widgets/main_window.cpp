@@ -7,6 +7,7 @@
 #include "session/image_input.h"
 #include "widgets/heatmap_view.h"
 #include "widgets/image_controls.h"
+#include "widgets/image_input_bar.h"
 #include "widgets/image_view.h"
 #include "widgets/links_view.h"
 #include "widgets/model_grid_view.h"
@@ -62,7 +63,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &AnalysisSession::imageFailed, this, &MainWindow::showError);
     connect(m_session, &AnalysisSession::imageOpened, this, [this](const QString& path) {
         showError(QString());
-        m_imageName->setText(QFileInfo(path).fileName());
+        m_imageRow->setImageName(QFileInfo(path).fileName());
     });
     connect(m_session, &AnalysisSession::modelChanged, this, &MainWindow::onModelChanged);
     connect(m_session, &AnalysisSession::modelFailed, this, [this](const QString& message) {
@@ -136,31 +137,8 @@ void MainWindow::buildUi() {
     layout->addWidget(m_sentenceRow);
 
     // Image models: the picture's name and the ways to change it instead of the sentence bar.
-    m_imageRow = new QWidget;
-    auto* imageRow = new QHBoxLayout(m_imageRow);
-    imageRow->setContentsMargins(0, 0, 0, 0);
-    m_imageName = new QLabel(tr("Drop an image here or open one"));
-    m_imageName->setFont(big);
-    imageRow->addWidget(m_imageName, 1);
-    auto* openImageButton = new QPushButton(tr("Open image…"));
-    openImageButton->setFont(big);
-    connect(openImageButton, &QPushButton::clicked, this, [this] {
-        QStringList patterns;
-        for (const QByteArray& f : QImageReader::supportedImageFormats()) patterns << QStringLiteral("*.") + QString::fromLatin1(f);
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open image"), QString(), tr("Images (%1)").arg(patterns.join(QLatin1Char(' '))));
-        if (!path.isEmpty()) openImage(path);
-    });
-    imageRow->addWidget(openImageButton);
-    auto* examplesButton = new QToolButton;
-    examplesButton->setText(tr("Examples"));
-    examplesButton->setFont(big);
-    examplesButton->setPopupMode(QToolButton::InstantPopup);
-    m_examples = new QMenu(examplesButton);
-    for (const QString& example : core::builtinImageExamples())
-        m_examples->addAction(QFileInfo(example).completeBaseName().replace(QLatin1Char('-'), QLatin1Char(' ')), this,
-                              [this, example] { openImage(example); });
-    examplesButton->setMenu(m_examples);
-    imageRow->addWidget(examplesButton);
+    m_imageRow = new ImageInputBar(big);
+    connect(m_imageRow, &ImageInputBar::openRequested, this, &MainWindow::openImage);
     m_imageRow->hide();
     layout->addWidget(m_imageRow);
     setAcceptDrops(true);
@@ -493,7 +471,7 @@ void MainWindow::onResult(AnalysisResultPtr result) {
         v->setResult(result);
     const LoadedModelPtr model = m_session->model();
     m_predictions->setResult(result, model && (model->model->hasLmHead() || model->model->hasClassifier()));
-    if (result->isImage()) m_imageName->setText(QFileInfo(result->imagePath).fileName());
+    if (result->isImage()) m_imageRow->setImageName(QFileInfo(result->imagePath).fileName());
     m_timing->setText(tr("%1 tokens · %2 ms").arg(t.tokens()).arg(result->milliseconds, 0, 'f', result->milliseconds < 10 ? 1 : 0));
     syncControls();
     applyPendingSession();

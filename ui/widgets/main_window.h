@@ -24,6 +24,7 @@ namespace attnscope::ui {
 class FigureView;
 class HeatmapView;
 class ImageControls;
+class ImageInputBar;
 class ImageView;
 class LinksView;
 class ModelGridView;
@@ -107,9 +108,7 @@ private:
     QWidget* m_imagePage = nullptr;
     ImageView* m_image = nullptr;
     QWidget* m_sentenceRow = nullptr;
-    QWidget* m_imageRow = nullptr;
-    QLabel* m_imageName = nullptr;
-    QMenu* m_examples = nullptr;
+    ImageInputBar* m_imageRow = nullptr;
     TrainView* m_train = nullptr;
     PredictionsView* m_predictions = nullptr;
     QLabel* m_modelLabel = nullptr;

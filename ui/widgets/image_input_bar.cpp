@@ -1,0 +1,45 @@
+#include "widgets/image_input_bar.h"
+
+#include "model/builtin_models.h"
+
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QImageReader>
+#include <QLabel>
+#include <QMenu>
+#include <QPushButton>
+#include <QToolButton>
+
+namespace attnscope::ui {
+
+ImageInputBar::ImageInputBar(const QFont& font, QWidget* parent) : QWidget(parent) {
+    auto* row = new QHBoxLayout(this);
+    row->setContentsMargins(0, 0, 0, 0);
+    m_name = new QLabel(tr("Drop an image here or open one"));
+    m_name->setFont(font);
+    row->addWidget(m_name, 1);
+    auto* open = new QPushButton(tr("Open image…"));
+    open->setFont(font);
+    connect(open, &QPushButton::clicked, this, [this] {
+        QStringList patterns;
+        for (const QByteArray& f : QImageReader::supportedImageFormats()) patterns << QStringLiteral("*.") + QString::fromLatin1(f);
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open image"), QString(), tr("Images (%1)").arg(patterns.join(QLatin1Char(' '))));
+        if (!path.isEmpty()) Q_EMIT openRequested(path);
+    });
+    row->addWidget(open);
+    auto* examples = new QToolButton;
+    examples->setText(tr("Examples"));
+    examples->setFont(font);
+    examples->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(examples);
+    for (const QString& example : core::builtinImageExamples())
+        menu->addAction(QFileInfo(example).completeBaseName().replace(QLatin1Char('-'), QLatin1Char(' ')), this,
+                        [this, example] { Q_EMIT openRequested(example); });
+    examples->setMenu(menu);
+    row->addWidget(examples);
+}
+
+void ImageInputBar::setImageName(const QString& name) { m_name->setText(name); }
+
+}  // namespace attnscope::ui
