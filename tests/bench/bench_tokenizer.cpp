@@ -1,6 +1,7 @@
 // Tokenizer speed on hostile words (QBENCHMARK; built, run by hand: build/tests/bench_tokenizer).
 // The target: a 60,000-letter word in well under a second with every tokenizer (the quadratic
 // merge loop took 30.7 s for 32,000 letters).
+#include "bpe_reference.h"
 #include "tokenize/tokenizer_loader.h"
 
 #include <QDir>
@@ -89,14 +90,8 @@ void BenchTokenizer::peerRescanningMerges_data() {
 void BenchTokenizer::peerRescanningMerges() {
     QFETCH(bool, rescan);
     QFETCH(int, letters);
-    static QHash<QString, int> ranks;
-    if (ranks.isEmpty()) {
-        QFile f(QStringLiteral(ATTNSCOPE_SHARED_FIXTURES "/gpt2/merges.txt"));
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        int rank = 0;
-        for (const QByteArray& line : f.readAll().split('\n'))
-            if (!line.isEmpty() && !line.startsWith("#version")) ranks.insert(QString::fromUtf8(line), rank++);
-    }
+    static const QHash<QString, int> ranks = attnscope::test::loadMergeRanks(QStringLiteral(ATTNSCOPE_SHARED_FIXTURES "/gpt2/merges.txt"));
+    QVERIFY(!ranks.isEmpty());
     std::mt19937 rng(2);
     QString word;
     for (int i = 0; i < letters; ++i) word += QChar(u'a' + char16_t(rng() % 26));
@@ -107,30 +102,7 @@ void BenchTokenizer::peerRescanningMerges() {
             count = m_gpt2->encode(word + QString::number(++salt))->size();
             continue;
         }
-        QStringList s;
-        for (QChar c : word) s << QString(c);
-        for (;;) {
-            int best = -1, at = -1;
-            for (int i = 0; i + 1 < s.size(); ++i) {
-                const auto it = ranks.constFind(s[i] + QLatin1Char(' ') + s[i + 1]);
-                if (it != ranks.constEnd() && (best < 0 || *it < best)) {
-                    best = *it;
-                    at = i;
-                }
-            }
-            if (at < 0) break;
-            const QString left = s[at], right = s[at + 1];
-            QStringList merged;
-            for (int i = 0; i < s.size();) {
-                if (i + 1 < s.size() && s[i] == left && s[i + 1] == right) {
-                    merged << left + right;
-                    i += 2;
-                } else {
-                    merged << s[i++];
-                }
-            }
-            s = merged;
-        }
+        const QStringList s = attnscope::test::referenceBpe(word, ranks);
         count = int(s.size());
     }
     QVERIFY(count > 0);

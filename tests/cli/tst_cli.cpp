@@ -1,4 +1,5 @@
 // attnscope-cli end to end: the JSON/NPY contract, exit statuses, one-line errors, no partial files.
+#include "cli_runner.h"
 #include "test_paths.h"
 
 #include <QBuffer>
@@ -18,17 +19,9 @@ using attnscope::test::modelFixture;
 
 namespace {
 
-struct Run {
-    int status = -1;
-    QByteArray out, err;
-};
+using Run = attnscope::test::CliRun;
 
-Run run(const QStringList& args) {
-    QProcess p;
-    p.start(cliPath(), args);
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
-}
+Run run(const QStringList& args) { return attnscope::test::runCli(args); }
 
 QJsonObject json(const QByteArray& bytes) { return QJsonDocument::fromJson(bytes).object(); }
 

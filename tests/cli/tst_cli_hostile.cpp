@@ -1,22 +1,19 @@
 // attnscope-cli against hostile and unlucky input (issue 10): every case exits 2 (bad input) or 1
 // (I/O failure) within seconds, with exactly one line on stderr, nothing on stdout and no file.
+#include "cli_runner.h"
 #include "safetensors_writer.h"
 #include "test_paths.h"
 
 #include <QBuffer>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <csignal>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,33 +26,10 @@ using attnscope::test::writeFile;
 
 namespace {
 
-struct Run {
-    int status = -1;
-    QByteArray out, err;
-    qint64 ms = 0;
-};
+using Run = attnscope::test::CliRun;
 
-// Runs the CLI; fileSizeLimit > 0 makes every file it writes fail past that many bytes (as a full
-// disk does: EFBIG instead of ENOSPC, SIGXFSZ ignored); stdoutPath replaces standard output.
 Run run(const QStringList& args, qint64 fileSizeLimit = 0, const QString& stdoutPath = QString()) {
-    QProcess p;
-    if (fileSizeLimit > 0)
-        p.setChildProcessModifier([fileSizeLimit] {
-            ::signal(SIGXFSZ, SIG_IGN);
-            const rlimit limit{rlim_t(fileSizeLimit), rlim_t(fileSizeLimit)};
-            ::setrlimit(RLIMIT_FSIZE, &limit);
-        });
-    if (!stdoutPath.isEmpty()) p.setStandardOutputFile(stdoutPath);
-    QElapsedTimer timer;
-    timer.start();
-    p.start(cliPath(), args);
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        return {-2, {}, "timed out", timer.elapsed()};
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError(),
-            timer.elapsed()};
+    return attnscope::test::runCli(args, fileSizeLimit, stdoutPath, 60000);
 }
 
 QJsonObject readJson(const QString& path) {

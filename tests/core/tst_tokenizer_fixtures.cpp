@@ -1,5 +1,6 @@
 // The real bert-base-uncased and GPT-2 vocabularies against ids from independent implementations
 // (../shared/fixtures/tokenizer-cases). Skipped with a message when ../shared is absent.
+#include "bpe_reference.h"
 #include "test_paths.h"
 #include "tokenize/tokenizer_loader.h"
 
@@ -131,8 +132,7 @@ void TestTokenizerFixtures::transformersEdgeCases() {
         }
 }
 
-// The heap-based merge against BPE's definition, written plainly here: repeatedly merge the
-// adjacent pair of lowest rank (all its occurrences, left to right) until none has a rank.
+// The heap-based merge against BPE's plain definition (tests/common/bpe_reference.h).
 void TestTokenizerFixtures::bpeMergesAsTheDefinition_data() {
     QTest::addColumn<QString>("word");
     std::mt19937 rng(7);
@@ -148,42 +148,9 @@ void TestTokenizerFixtures::bpeMergesAsTheDefinition_data() {
 
 void TestTokenizerFixtures::bpeMergesAsTheDefinition() {
     QFETCH(QString, word);
-    QFile mergesFile(sharedFixtures() + QStringLiteral("/gpt2/merges.txt"));
-    static QHash<QString, int> ranks;
-    if (ranks.isEmpty()) {
-        QVERIFY(mergesFile.open(QIODevice::ReadOnly));
-        int rank = 0;
-        while (!mergesFile.atEnd()) {
-            const QString line = QString::fromUtf8(mergesFile.readLine()).trimmed();
-            if (line.startsWith(QLatin1String("#version")) || line.isEmpty()) continue;
-            ranks.insert(line, rank++);
-        }
-    }
-    QStringList symbols;
-    for (QChar c : word) symbols << QString(c);
-    for (;;) {
-        int best = -1;
-        QString left, right;
-        for (int i = 0; i + 1 < symbols.size(); ++i) {
-            const auto it = ranks.constFind(symbols[i] + QLatin1Char(' ') + symbols[i + 1]);
-            if (it != ranks.constEnd() && (best < 0 || *it < best)) {
-                best = *it;
-                left = symbols[i];
-                right = symbols[i + 1];
-            }
-        }
-        if (best < 0) break;
-        QStringList merged;
-        for (int i = 0; i < symbols.size();) {
-            if (i + 1 < symbols.size() && symbols[i] == left && symbols[i + 1] == right) {
-                merged << left + right;
-                i += 2;
-            } else {
-                merged << symbols[i++];
-            }
-        }
-        symbols = merged;
-    }
+    static const QHash<QString, int> ranks = attnscope::test::loadMergeRanks(sharedFixtures() + QStringLiteral("/gpt2/merges.txt"));
+    QVERIFY(!ranks.isEmpty());
+    const QStringList symbols = attnscope::test::referenceBpe(word, ranks);
     auto enc = m_gpt2->encode(word);
     QVERIFY(enc);
     QCOMPARE(enc->tokens, symbols);
