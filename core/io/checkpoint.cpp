@@ -132,11 +132,14 @@ QString Checkpoint::storageDType() const {
     return list.join(QLatin1Char('+'));
 }
 
-Status Checkpoint::reserveOwned(const QString& name, int64_t elements) {
+Status Checkpoint::reserveOwned(const QString& name, int64_t elements, Owned why) {
     const uint64_t bytes = saturatingProduct({uint64_t(std::max<int64_t>(elements, 1)), sizeof(float)});
     const uint64_t total = m_ownedBytes + bytes < m_ownedBytes ? ~uint64_t(0) : m_ownedBytes + bytes;
-    if (Status s = checkMemory(total, QStringLiteral("widening the weights to float32 (up to tensor '%1')").arg(name),
-                               QStringLiteral("use a float32 checkpoint or a smaller model"));
+    const QString what = why == Owned::Widened     ? QStringLiteral("widening the weights to float32 (up to tensor '%1')").arg(name)
+                         : why == Owned::Realigned ? QStringLiteral("copying the weights into aligned memory (up to tensor '%1')").arg(name)
+                                                   : QStringLiteral("making random weights (up to tensor '%1')").arg(name);
+    if (Status s = checkMemory(total, what, why == Owned::Widened ? QStringLiteral("use a float32 checkpoint or a smaller model")
+                                                                  : QStringLiteral("use a smaller model"));
         !s)
         return s;
     m_ownedBytes = total;
@@ -152,7 +155,7 @@ Result<Weight> Checkpoint::get(const QString& name, const Shape& expected) {
     }
     if (m_synthetic) {
         const int64_t n = shapeElements(expected);
-        if (Status s = reserveOwned(name, n); !s) return s.error();
+        if (Status s = reserveOwned(name, n, Owned::Synthetic); !s) return s.error();
         m_owned.emplace_back(new float[size_t(std::max<int64_t>(n, 1))]);
         float* data = m_owned.back().get();
         uint32_t state = (m_seed ^ uint32_t(qHash(name)) ^ 0x9e3779b9u) | 1u;
@@ -183,7 +186,7 @@ Result<Weight> Checkpoint::get(const QString& name, const Shape& expected) {
     if (t->dtype == DType::F32 && reinterpret_cast<uintptr_t>(src) % alignof(float) == 0) {
         w.data = reinterpret_cast<const float*>(src);  // in place: no copy
     } else {
-        if (Status s = reserveOwned(name, n); !s) return s.error();
+        if (Status s = reserveOwned(name, n, t->dtype == DType::F32 ? Owned::Realigned : Owned::Widened); !s) return s.error();
         m_owned.emplace_back(new float[size_t(std::max<int64_t>(n, 1))]);
         widen(*t, src, m_owned.back().get(), n);
         w.data = m_owned.back().get();

@@ -45,7 +45,8 @@ private:
     Checkpoint() = default;
     Status addFile(const QString& path);
     // Checks the memory budget before a tensor of `elements` floats is allocated.
-    Status reserveOwned(const QString& name, int64_t elements);
+    enum class Owned { Widened, Realigned, Synthetic };
+    Status reserveOwned(const QString& name, int64_t elements, Owned why);
 
     std::vector<std::unique_ptr<SafetensorsFile>> m_files;
     QHash<QString, int> m_where;  // tensor name -> index in m_files

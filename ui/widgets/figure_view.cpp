@@ -32,7 +32,11 @@ QSizeF FigureView::preferredFigureSize() const { return QSizeF(width(), height()
 void FigureView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), palette().color(QPalette::Base));
-    if (!m_result || !m_result->trace) return;
+    if (!m_result || !m_result->trace) {
+        painter.setPen(palette().color(QPalette::PlaceholderText));
+        painter.drawText(rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, placeholder());
+        return;
+    }
     painter.setRenderHint(QPainter::TextAntialiasing);
     paintFigure(painter, figureRect(), m_style);
 }

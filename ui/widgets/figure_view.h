@@ -34,6 +34,8 @@ protected:
     void changeEvent(QEvent* event) override;      // font and palette follow the app (presentation, dark)
     void keyPressEvent(QKeyEvent* event) override;  // arrows: head (left/right), layer (up/down)
     virtual void resultChanged() {}
+    // What the view says while it has nothing to draw.
+    virtual QString placeholder() const { return tr("Type a sentence above: its attention appears here as you type."); }
     QRectF figureRect() const { return QRectF(rect()).adjusted(8, 8, -8, -8); }
 
     ViewState* m_state;

@@ -20,6 +20,9 @@ Q_SIGNALS:
     void headActivated(int layer, int head);
 
 protected:
+    QString placeholder() const override {
+        return tr("Drop an image on the window, open one (Ctrl+I) or pick one of the examples.");
+    }
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;

@@ -68,6 +68,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &AnalysisSession::modelChanged, this, &MainWindow::onModelChanged);
     connect(m_session, &AnalysisSession::modelFailed, this, [this](const QString& message) {
         showError(tr("Could not open the model: %1").arg(message));
+        statusBar()->clearMessage();  // "Loading …" is over
         if (!m_session->model()) m_emptyText->setText(tr("<h2>Could not open that model</h2><p>%1</p><p>Open a folder that holds "
                                                          "config.json, model.safetensors and the tokenizer files.</p>")
                                                           .arg(message.toHtmlEscaped()));
