@@ -50,6 +50,7 @@ std::vector<float> attentionRollout(const AttentionTrace& t, HeadFusion fusion, 
 }
 
 std::vector<float> clsRolloutMap(const AttentionTrace& t, HeadFusion fusion, float discard) {
+    if (t.tokens() < 2) return {};  // [CLS] alone: no patches (config checks refuse such models)
     const std::vector<float> r = attentionRollout(t, fusion, discard);
     std::vector<float> map(r.begin() + 1, r.begin() + t.tokens());  // row 0, columns 1..n-1
     const float mx = *std::max_element(map.begin(), map.end());
@@ -60,6 +61,7 @@ std::vector<float> clsRolloutMap(const AttentionTrace& t, HeadFusion fusion, flo
 
 std::vector<uint8_t> dinoMask(const AttentionTrace& t, int layer, int head, float keep) {
     const int n = t.tokens(), P = n - 1;
+    if (P < 1) return {};
     const float* cls = t.probs(layer, head) + 1;  // row 0, patches
     double total = 0;
     for (int j = 0; j < P; ++j) total += cls[j];

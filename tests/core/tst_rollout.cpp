@@ -30,6 +30,7 @@ private Q_SLOTS:
     void dino_data();
     void dino();
     void clsMapPeaksAtOne();
+    void oneTokenHasNoMap();
 
 private:
     std::shared_ptr<const AttentionTrace> m_trace;
@@ -101,6 +102,19 @@ void TestRollout::clsMapPeaksAtOne() {
     const auto map = clsRolloutMap(*m_trace, HeadFusion::Mean, 0.0f);
     QCOMPARE(int(map.size()), m_trace->tokens() - 1);
     QCOMPARE(*std::max_element(map.begin(), map.end()), 1.0f);
+}
+
+// A trace of [CLS] alone (what a ViT config with image_size 0 made before configs were checked):
+// no patches, so empty maps rather than reads past the end.
+void TestRollout::oneTokenHasNoMap() {
+    auto model = loadModelFolder(attnscope::test::modelFixture(QStringLiteral("bert")));
+    QVERIFY(model);
+    TraceRecorder recorder;
+    QVERIFY(model->model->forward({2}, {}, &recorder));
+    const auto trace = recorder.take();
+    QCOMPARE(trace->tokens(), 1);
+    QVERIFY(clsRolloutMap(*trace, HeadFusion::Mean, 0).empty());
+    QVERIFY(dinoMask(*trace, 0, 0, 0.6f).empty());
 }
 
 QTEST_APPLESS_MAIN(TestRollout)

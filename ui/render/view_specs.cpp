@@ -132,7 +132,7 @@ const std::vector<float>& RolloutCache::get(const core::AttentionTrace& t, core:
 
 ImageSpec imageSpec(const AnalysisResult& r, const ViewState& st, const FigureStyle& style, RolloutCache* cache) {
     ImageSpec s;
-    if (!r.isImage() || !r.trace) return s;
+    if (!r.isImage() || !r.trace || r.trace->tokens() < 2 || r.grid < 1) return s;  // no patches, nothing to lay over
     const ImageOptions& o = st.imageOptions();
     const core::AttentionTrace& t = *r.trace;
     s.picture = r.picture.get();

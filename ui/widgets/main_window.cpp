@@ -5,6 +5,7 @@
 #include "export/view_export.h"
 #include "session/image_analysis.h"
 #include "session/image_input.h"
+#include "widgets/export_actions.h"
 #include "widgets/heatmap_view.h"
 #include "widgets/image_controls.h"
 #include "widgets/image_input_bar.h"
@@ -57,6 +58,9 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_session(new AnalysisSession(this)), m_state(new ViewState(this)) {
     setWindowTitle(QStringLiteral("AttnScope"));
     buildUi();
+    m_exports = new ExportActions(this, m_session, m_state, [this] { return currentFigure(); }, m_image);
+    connect(m_exports, &ExportActions::failed, this, &MainWindow::showError);
+    connect(m_exports, &ExportActions::done, this, [this](const QString& message, int ms) { statusBar()->showMessage(message, ms); });
     buildMenus();
     connect(m_session, &AnalysisSession::resultReady, this, &MainWindow::onResult);
     connect(m_session, &AnalysisSession::analysisFailed, this, &MainWindow::showError);
@@ -284,16 +288,16 @@ void MainWindow::buildMenus() {
         else statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 4000);
     })->setShortcut(QKeySequence::Save);
     file->addSeparator();
-    QAction* exportView = file->addAction(tr("&Export View…"), this, &MainWindow::exportCurrentView);
+    QAction* exportView = file->addAction(tr("&Export View…"), m_exports, &ExportActions::exportCurrentView);
     exportView->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
-    file->addAction(tr("Export All &Heads of This View…"), this, &MainWindow::exportAllHeadsToFolder);
-    file->addAction(tr("Export Selected Head's &Data (CSV, NPY, JSON)…"), this, [this] { exportData(false); });
-    file->addAction(tr("Export &Whole Trace (JSON, NPY)…"), this, [this] { exportData(true); });
+    file->addAction(tr("Export All &Heads of This View…"), m_exports, &ExportActions::exportAllHeads);
+    file->addAction(tr("Export Selected Head's &Data (CSV, NPY, JSON)…"), m_exports, [this] { m_exports->exportData(false); });
+    file->addAction(tr("Export &Whole Trace (JSON, NPY)…"), m_exports, [this] { m_exports->exportData(true); });
     file->addSeparator();
     file->addAction(tr("&Quit"), qApp, &QApplication::quit)->setShortcut(QKeySequence::Quit);
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    edit->addAction(tr("&Copy View as Image"), this, &MainWindow::copyCurrentView)->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+C")));
+    edit->addAction(tr("&Copy View as Image"), m_exports, &ExportActions::copyCurrentView)->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+C")));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Next Layer"), this, [this] { m_state->setLayer(m_state->layer() + 1); })->setShortcut(Qt::Key_PageDown);
@@ -613,112 +617,4 @@ void MainWindow::updateRecentMenu() {
     for (const QString& folder : recent) m_recent->addAction(folder, this, [this, folder] { openModel(folder); });
     m_recent->setEnabled(!recent.isEmpty());
 }
-
-void MainWindow::exportCurrentView() {
-    FigureView* view = currentFigure();
-    if (!view || !view->result()) return;
-    QString filter;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export view"), view->figureName() + QStringLiteral(".png"),
-                                                      tr("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)"), &filter);
-    if (path.isEmpty()) return;
-    const auto format = figureFormatFromPath(path);
-    if (!format) return showError(tr("Choose a file name ending in .png, .svg or .pdf"));
-    FigureOptions options;
-    options.size = view->preferredFigureSize();
-    options.title = view->figureName();
-    {
-        QDialog dialog(this);
-        dialog.setWindowTitle(tr("Export %1").arg(QFileInfo(path).fileName()));
-        auto* form = new QFormLayout(&dialog);
-        auto* dpi = new QSpinBox;
-        dpi->setRange(72, 1200);
-        dpi->setValue(QSettings().value(QStringLiteral("export/dpi"), 200).toInt());
-        dpi->setSuffix(tr(" dpi"));
-        dpi->setEnabled(*format == FigureFormat::Png);
-        auto* transparent = new QCheckBox(tr("Transparent background"));
-        transparent->setChecked(QSettings().value(QStringLiteral("export/transparent"), false).toBool());
-        auto* size = new QLabel(tr("%1 x %2 points").arg(options.size.width(), 0, 'f', 0).arg(options.size.height(), 0, 'f', 0));
-        form->addRow(tr("Size:"), size);
-        form->addRow(tr("Resolution (PNG):"), dpi);
-        form->addRow(QString(), transparent);
-        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-        connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-        connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-        form->addRow(buttons);
-        if (dialog.exec() != QDialog::Accepted) return;
-        options.dpi = dpi->value();
-        options.transparent = transparent->isChecked();
-        QSettings().setValue(QStringLiteral("export/dpi"), options.dpi);
-        QSettings().setValue(QStringLiteral("export/transparent"), options.transparent);
-    }
-    FigureStyle style = view->figureStyle();
-    style.text = Qt::black;
-    style.vector = *format != FigureFormat::Png;
-    const core::Status s = exportFigure(path, *format, options,
-                                        [view, style](QPainter& p, const QRectF& r) { view->paintFigure(p, r, style); });
-    if (!s) showError(s.message());
-    else statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 4000);
-}
-
-void MainWindow::exportData(bool wholeTrace) {
-    const AnalysisResultPtr result = m_session->result();
-    if (!result || !m_session->model()) return;
-    if (!wholeTrace && result->isImage() && currentFigure() == m_image) {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export the image map"), QStringLiteral("image_map.npy"),
-                                                          tr("NumPy array (*.npy);;CSV table (*.csv);;JSON (*.json)"));
-        if (path.isEmpty()) return;
-        const core::Status s = exportImageMap(path, *result, *m_state);
-        if (!s) showError(s.message());
-        else statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 4000);
-        return;
-    }
-    const QString path = QFileDialog::getSaveFileName(
-        this, wholeTrace ? tr("Export the whole trace") : tr("Export the selected head"),
-        wholeTrace ? QStringLiteral("trace.json") : QStringLiteral("layer%1_head%2.csv").arg(m_state->layer()).arg(m_state->head()),
-        wholeTrace ? tr("JSON (*.json);;NumPy array (*.npy)") : tr("CSV table (*.csv);;NumPy array (*.npy);;JSON (*.json)"));
-    if (path.isEmpty()) return;
-    const core::Status s = wholeTrace ? exportTraceData(path, *result, m_session->model()->config().modelType)
-                                      : exportSelectionData(path, *result, *m_state);
-    if (!s) showError(s.message());
-    else statusBar()->showMessage(tr("Exported %1").arg(QFileInfo(path).fileName()), 4000);
-}
-
-void MainWindow::exportAllHeadsToFolder() {
-    FigureView* view = currentFigure();
-    const AnalysisResultPtr result = m_session->result();
-    if (!view || !result) return;
-    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder for one %1 per head").arg(view->figureName()));
-    if (folder.isEmpty()) return;
-    bool ok = false;
-    const QString ext = QInputDialog::getItem(this, tr("Format"), tr("File format:"), {QStringLiteral("png"), QStringLiteral("svg"), QStringLiteral("pdf")}, 0, false, &ok);
-    if (!ok) return;
-    QProgressDialog progress(tr("Exporting every head…"), tr("Cancel"), 0, result->trace->layers() * result->trace->heads(), this);
-    progress.setWindowModality(Qt::WindowModal);
-    FigureStyle style = view->figureStyle();
-    style.text = Qt::black;
-    auto written = exportAllHeads(folder, view->figureName(), ext, *result, *m_state, style, 200, [&](int done, int) {
-        progress.setValue(done);
-        return !progress.wasCanceled();
-    });
-    if (!written) showError(written.message());
-    else statusBar()->showMessage(tr("Wrote %1 files to %2").arg(*written).arg(folder), 6000);
-}
-
-void MainWindow::copyCurrentView() {
-    FigureView* view = currentFigure();
-    if (!view || !view->result()) return;
-    const QSizeF size = view->preferredFigureSize();
-    QImage image((size * 2).toSize(), QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::white);
-    QPainter p(&image);
-    p.setRenderHint(QPainter::Antialiasing);
-    p.scale(2, 2);
-    FigureStyle style = view->figureStyle();
-    style.text = Qt::black;
-    view->paintFigure(p, QRectF(QPointF(0, 0), size).adjusted(8, 8, -8, -8), style);
-    p.end();
-    QApplication::clipboard()->setImage(image);
-    statusBar()->showMessage(tr("Copied the %1 to the clipboard").arg(view->figureName()), 3000);
-}
-
 }  // namespace attnscope::ui

@@ -23,6 +23,7 @@ namespace attnscope::ui {
 
 class FigureView;
 class HeatmapView;
+class ExportActions;
 class ImageControls;
 class ImageInputBar;
 class ImageView;
@@ -76,10 +77,6 @@ private:
     void onResult(AnalysisResultPtr result);
     void onModelChanged();
     void syncControls();
-    void exportCurrentView();
-    void exportData(bool wholeTrace);
-    void exportAllHeadsToFolder();
-    void copyCurrentView();
     void updateRecentMenu();
     void showError(const QString& message);
     void applyPendingSession();
@@ -109,6 +106,7 @@ private:
     ImageView* m_image = nullptr;
     QWidget* m_sentenceRow = nullptr;
     ImageInputBar* m_imageRow = nullptr;
+    ExportActions* m_exports = nullptr;
     TrainView* m_train = nullptr;
     PredictionsView* m_predictions = nullptr;
     QLabel* m_modelLabel = nullptr;

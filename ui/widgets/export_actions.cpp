@@ -1,0 +1,137 @@
+#include "widgets/export_actions.h"
+
+#include "export/figure_export.h"
+#include "export/view_export.h"
+#include "widgets/figure_view.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QPainter>
+#include <QProgressDialog>
+#include <QSettings>
+#include <QSpinBox>
+
+namespace attnscope::ui {
+
+ExportActions::ExportActions(QWidget* window, AnalysisSession* session, ViewState* state, std::function<FigureView*()> currentFigure,
+                             const FigureView* imageView)
+    : QObject(window), m_window(window), m_session(session), m_state(state), m_currentFigure(std::move(currentFigure)), m_imageView(imageView) {}
+
+void ExportActions::report(const core::Status& status, const QString& path) {
+    if (!status) Q_EMIT failed(status.message());
+    else Q_EMIT done(tr("Exported %1").arg(QFileInfo(path).fileName()), 4000);
+}
+
+void ExportActions::exportCurrentView() {
+    FigureView* view = m_currentFigure();
+    if (!view || !view->result()) return;
+    QString filter;
+    const QString path = QFileDialog::getSaveFileName(m_window, tr("Export view"), view->figureName() + QStringLiteral(".png"),
+                                                      tr("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)"), &filter);
+    if (path.isEmpty()) return;
+    const auto format = figureFormatFromPath(path);
+    if (!format) return Q_EMIT failed(tr("Choose a file name ending in .png, .svg or .pdf"));
+    FigureOptions options;
+    options.size = view->preferredFigureSize();
+    options.title = view->figureName();
+    {
+        QDialog dialog(m_window);
+        dialog.setWindowTitle(tr("Export %1").arg(QFileInfo(path).fileName()));
+        auto* form = new QFormLayout(&dialog);
+        auto* dpi = new QSpinBox;
+        dpi->setRange(72, 1200);
+        dpi->setValue(QSettings().value(QStringLiteral("export/dpi"), 200).toInt());
+        dpi->setSuffix(tr(" dpi"));
+        dpi->setEnabled(*format == FigureFormat::Png);
+        auto* transparent = new QCheckBox(tr("Transparent background"));
+        transparent->setChecked(QSettings().value(QStringLiteral("export/transparent"), false).toBool());
+        auto* size = new QLabel(tr("%1 x %2 points").arg(options.size.width(), 0, 'f', 0).arg(options.size.height(), 0, 'f', 0));
+        form->addRow(tr("Size:"), size);
+        form->addRow(tr("Resolution (PNG):"), dpi);
+        form->addRow(QString(), transparent);
+        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+        connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+        connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+        form->addRow(buttons);
+        if (dialog.exec() != QDialog::Accepted) return;
+        options.dpi = dpi->value();
+        options.transparent = transparent->isChecked();
+        QSettings().setValue(QStringLiteral("export/dpi"), options.dpi);
+        QSettings().setValue(QStringLiteral("export/transparent"), options.transparent);
+    }
+    FigureStyle style = view->figureStyle();
+    style.text = Qt::black;
+    style.vector = *format != FigureFormat::Png;
+    const core::Status s = exportFigure(path, *format, options,
+                                        [view, style](QPainter& p, const QRectF& r) { view->paintFigure(p, r, style); });
+    report(s, path);
+}
+
+void ExportActions::exportData(bool wholeTrace) {
+    const AnalysisResultPtr result = m_session->result();
+    if (!result || !m_session->model()) return;
+    if (!wholeTrace && result->isImage() && m_currentFigure() == m_imageView) {
+        const QString path = QFileDialog::getSaveFileName(m_window, tr("Export the image map"), QStringLiteral("image_map.npy"),
+                                                          tr("NumPy array (*.npy);;CSV table (*.csv);;JSON (*.json)"));
+        if (path.isEmpty()) return;
+        const core::Status s = exportImageMap(path, *result, *m_state);
+        report(s, path);
+        return;
+    }
+    const QString path = QFileDialog::getSaveFileName(
+        m_window, wholeTrace ? tr("Export the whole trace") : tr("Export the selected head"),
+        wholeTrace ? QStringLiteral("trace.json") : QStringLiteral("layer%1_head%2.csv").arg(m_state->layer()).arg(m_state->head()),
+        wholeTrace ? tr("JSON (*.json);;NumPy array (*.npy)") : tr("CSV table (*.csv);;NumPy array (*.npy);;JSON (*.json)"));
+    if (path.isEmpty()) return;
+    const core::Status s = wholeTrace ? exportTraceData(path, *result, m_session->model()->config().modelType)
+                                      : exportSelectionData(path, *result, *m_state);
+    report(s, path);
+}
+
+void ExportActions::exportAllHeads() {
+    FigureView* view = m_currentFigure();
+    const AnalysisResultPtr result = m_session->result();
+    if (!view || !result) return;
+    const QString folder = QFileDialog::getExistingDirectory(m_window, tr("Folder for one %1 per head").arg(view->figureName()));
+    if (folder.isEmpty()) return;
+    bool ok = false;
+    const QString ext = QInputDialog::getItem(m_window, tr("Format"), tr("File format:"), {QStringLiteral("png"), QStringLiteral("svg"), QStringLiteral("pdf")}, 0, false, &ok);
+    if (!ok) return;
+    QProgressDialog progress(tr("Exporting every head…"), tr("Cancel"), 0, result->trace->layers() * result->trace->heads(), m_window);
+    progress.setWindowModality(Qt::WindowModal);
+    FigureStyle style = view->figureStyle();
+    style.text = Qt::black;
+    auto written = ui::exportAllHeads(folder, view->figureName(), ext, *result, *m_state, style, 200, [&](int done, int) {
+        progress.setValue(done);
+        return !progress.wasCanceled();
+    });
+    if (!written) Q_EMIT failed(written.message());
+    else Q_EMIT done(tr("Wrote %1 files to %2").arg(*written).arg(folder), 6000);
+}
+
+void ExportActions::copyCurrentView() {
+    FigureView* view = m_currentFigure();
+    if (!view || !view->result()) return;
+    const QSizeF size = view->preferredFigureSize();
+    QImage image((size * 2).toSize(), QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.scale(2, 2);
+    FigureStyle style = view->figureStyle();
+    style.text = Qt::black;
+    view->paintFigure(p, QRectF(QPointF(0, 0), size).adjusted(8, 8, -8, -8), style);
+    p.end();
+    QApplication::clipboard()->setImage(image);
+    Q_EMIT done(tr("Copied the %1 to the clipboard").arg(view->figureName()), 3000);
+}
+
+}  // namespace attnscope::ui
