@@ -3,10 +3,10 @@
 #include "tokenize/unicode_text.h"
 
 namespace attnscope::core {
-namespace {
 
 // Normalised characters, each remembering where it came from.
-Piece normalize(const std::u32string& text, int originBase, const BertNormalizerOptions& o) {
+Piece bertNormalize(const Piece& in, const BertNormalizerOptions& o) {
+    const std::u32string& text = in.text;
     Piece out;
     const bool strip = o.stripAccents.value_or(o.lowercase);
     auto emit = [&out](char32_t c, int origin) {
@@ -15,7 +15,7 @@ Piece normalize(const std::u32string& text, int originBase, const BertNormalizer
     };
     for (size_t i = 0; i < text.size(); ++i) {
         const char32_t c = text[i];
-        const int origin = originBase + int(i);
+        const int origin = in.origin[i];
         if (!o.enabled) {
             emit(c, origin);
             continue;
@@ -45,10 +45,14 @@ Piece normalize(const std::u32string& text, int originBase, const BertNormalizer
     return out;
 }
 
-}  // namespace
-
 std::vector<Piece> bertPreTokenize(const std::u32string& text, int originBase, const BertNormalizerOptions& options) {
-    const Piece norm = normalize(text, originBase, options);
+    Piece in;
+    in.text = text;
+    for (size_t i = 0; i < text.size(); ++i) in.origin.push_back(originBase + int(i));
+    return bertSplit(bertNormalize(in, options));
+}
+
+std::vector<Piece> bertSplit(const Piece& norm) {
     std::vector<Piece> pieces;
     Piece current;
     auto flush = [&]() {

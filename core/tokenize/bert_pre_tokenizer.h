@@ -19,5 +19,8 @@ struct BertNormalizerOptions {
 // Normalises text as BERT does and splits it on whitespace and punctuation (BertPreTokenizer).
 // `originBase` is added to every origin (the text's position in the whole input).
 std::vector<Piece> bertPreTokenize(const std::u32string& text, int originBase, const BertNormalizerOptions& options);
+// The two halves: BertNormalizer, and BertPreTokenizer (white space and punctuation).
+Piece bertNormalize(const Piece& text, const BertNormalizerOptions& options);
+std::vector<Piece> bertSplit(const Piece& normalized);
 
 }  // namespace attnscope::core

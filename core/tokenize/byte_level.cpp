@@ -62,16 +62,22 @@ int charToByte(char32_t c) {
 }
 
 std::vector<Piece> byteLevelPreTokenize(const std::u32string& input, int originBase, bool addPrefixSpace) {
-    std::u32string text = input;
-    std::vector<int> where(text.size());
-    for (size_t i = 0; i < text.size(); ++i) where[i] = originBase + int(i);
+    Piece in;
+    in.text = input;
+    for (size_t i = 0; i < input.size(); ++i) in.origin.push_back(originBase + int(i));
+    return byteLevelSplit(in, addPrefixSpace, true);
+}
+
+std::vector<Piece> byteLevelSplit(const Piece& in, bool addPrefixSpace, bool useRegex) {
+    std::u32string text = in.text;
+    std::vector<int> where = in.origin;
     if (addPrefixSpace && !text.empty() && text[0] != U' ') {
         text.insert(text.begin(), U' ');
-        where.insert(where.begin(), originBase);
+        where.insert(where.begin(), where.front());
     }
     std::vector<Piece> pieces;
     for (size_t i = 0; i < text.size();) {
-        const size_t len = matchAt(text, i);
+        const size_t len = useRegex ? matchAt(text, i) : text.size();
         Piece p;
         for (size_t j = i; j < i + len; ++j) {
             const QByteArray utf8 = unicode::fromChar(text[j]).toUtf8();

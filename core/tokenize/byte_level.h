@@ -19,6 +19,8 @@ int charToByte(char32_t c);
 //   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
 // and maps each piece's UTF-8 bytes to the printable table; origin is per byte.
 std::vector<Piece> byteLevelPreTokenize(const std::u32string& text, int originBase, bool addPrefixSpace);
+// The same on a piece; without useRegex the piece is only mapped to bytes, not split.
+std::vector<Piece> byteLevelSplit(const Piece& text, bool addPrefixSpace, bool useRegex);
 
 // The UTF-8 text a byte-level token stands for ("Ġworld" -> " world"); invalid bytes show as U+FFFD.
 QString byteLevelDecode(const QString& token);

@@ -40,68 +40,112 @@ void WordPieceModel::split(const Piece& piece, std::vector<SubToken>& out) const
     out.insert(out.end(), found.begin(), found.end());
 }
 
-void BpeModel::addMerge(const QString& left, const QString& right, int rank) {
-    const QString key = left + QLatin1Char(' ') + right;
-    if (!m_ranks.contains(key)) m_ranks.insert(key, rank);
+bool BpeModel::addMerge(const QString& left, const QString& right, int rank) {
+    const int a = m_vocab.id(left), b = m_vocab.id(right), merged = m_vocab.id(left + right);
+    if (a < 0 || b < 0 || merged < 0) return false;
+    m_merges.insert((quint64(quint32(a)) << 32) | quint32(b), Merge{rank, merged});
+    return true;
 }
 
-std::vector<int> BpeModel::merge(const std::u32string& word) const {
+std::vector<BpeModel::Symbol> BpeModel::initialSymbols(const std::u32string& word) const {
+    std::vector<Symbol> symbols;
+    const int unk = unkToken.isEmpty() ? -1 : m_vocab.id(unkToken);
+    bool lastUnk = false;
+    const int n = int(word.size());
+    for (int i = 0; i < n; ++i) {
+        QString s = unicode::fromChar(word[size_t(i)]);
+        if (i > 0) s.prepend(continuingPrefix);
+        if (i == n - 1) s.append(endOfWordSuffix);
+        if (const int id = m_vocab.id(s); id >= 0) {
+            symbols.push_back({id, i, i + 1});
+            lastUnk = false;
+            continue;
+        }
+        if (byteFallback) {
+            std::vector<int> bytes;
+            for (char c : s.toUtf8()) {
+                const int id = m_vocab.id(QStringLiteral("<0x%1>").arg(uint(uchar(c)), 2, 16, QLatin1Char('0')).toUpper().replace(QLatin1String("<0X"), QLatin1String("<0x")));
+                if (id < 0) {
+                    bytes.clear();
+                    break;
+                }
+                bytes.push_back(id);
+            }
+            if (!bytes.empty()) {
+                for (int id : bytes) symbols.push_back({id, i, i + 1});
+                lastUnk = false;
+                continue;
+            }
+        }
+        if (fuseUnk && lastUnk) {
+            symbols.back().end = i + 1;
+        } else {
+            symbols.push_back({unk, i, i + 1});  // -1 without an unknown token: the tokenizer refuses it
+        }
+        lastUnk = true;
+    }
+    return symbols;
+}
+
+std::vector<BpeModel::Symbol> BpeModel::merge(const std::u32string& word) const {
     {
         std::lock_guard<std::mutex> lock(m_cacheMutex);
         if (auto it = m_cache.find(word); it != m_cache.end()) return it->second;
     }
-    // The word's symbols as a linked list of spans; a min-heap of candidate merges ordered by
-    // (rank, position), as the tokenizers library does: O(n log n) instead of a rescan per merge.
-    // A heap entry remembers both symbols' lengths, so one made stale by an earlier merge is skipped.
-    struct Symbol {
-        int start, len, prev, next;
+    // The word's symbols as a linked list; a min-heap of candidate merges ordered by (rank,
+    // position), as the tokenizers library does: O(n log n) instead of a rescan per merge. A heap
+    // entry remembers both symbols' tokens, so one made stale by an earlier merge is skipped.
+    struct Node {
+        Symbol s;
+        int prev, next;
+        bool alive;
     };
     struct Candidate {
-        int rank, at, leftLen, rightLen;
+        int rank, at, left, right, merged;
         bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : at > o.at; }
     };
-    const int n = int(word.size());
-    std::vector<Symbol> sym(static_cast<size_t>(n));
-    for (int i = 0; i < n; ++i) sym[size_t(i)] = {i, 1, i - 1, i + 1 < n ? i + 1 : -1};
+    const std::vector<Symbol> initial = initialSymbols(word);
+    const int n = int(initial.size());
+    std::vector<Node> nodes(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) nodes[size_t(i)] = {initial[size_t(i)], i - 1, i + 1 < n ? i + 1 : -1, true};
     std::priority_queue<Candidate, std::vector<Candidate>, std::greater<Candidate>> heap;
-    auto text = [&](int i) { return unicode::fromUtf32(word.substr(size_t(sym[size_t(i)].start), size_t(sym[size_t(i)].len))); };
     auto consider = [&](int a) {
-        const int b = a < 0 ? -1 : sym[size_t(a)].next;
-        if (b < 0) return;
-        const auto it = m_ranks.constFind(text(a) + QLatin1Char(' ') + text(b));
-        if (it != m_ranks.constEnd()) heap.push({*it, a, sym[size_t(a)].len, sym[size_t(b)].len});
+        const int b = a < 0 ? -1 : nodes[size_t(a)].next;
+        if (b < 0 || nodes[size_t(a)].s.id < 0 || nodes[size_t(b)].s.id < 0) return;
+        const int l = nodes[size_t(a)].s.id, r = nodes[size_t(b)].s.id;
+        const auto it = m_merges.constFind((quint64(quint32(l)) << 32) | quint32(r));
+        if (it != m_merges.constEnd()) heap.push({it->rank, a, l, r, it->id});
     };
     for (int i = 0; i + 1 < n; ++i) consider(i);
     while (!heap.empty()) {
         const Candidate c = heap.top();
         heap.pop();
-        Symbol& a = sym[size_t(c.at)];
-        if (a.len != c.leftLen || a.next < 0 || sym[size_t(a.next)].len != c.rightLen) continue;  // stale
-        Symbol& b = sym[size_t(a.next)];
-        a.len += b.len;
-        b.len = 0;
+        Node& a = nodes[size_t(c.at)];
+        if (!a.alive || a.s.id != c.left || a.next < 0 || nodes[size_t(a.next)].s.id != c.right) continue;  // stale
+        Node& b = nodes[size_t(a.next)];
+        a.s = {c.merged, a.s.begin, b.s.end};
+        b.alive = false;
         a.next = b.next;
-        if (a.next >= 0) sym[size_t(a.next)].prev = c.at;
+        if (a.next >= 0) nodes[size_t(a.next)].prev = c.at;
         consider(a.prev);
         consider(c.at);
     }
-    std::vector<int> lengths;
-    for (int i = n > 0 ? 0 : -1; i >= 0; i = sym[size_t(i)].next) lengths.push_back(sym[size_t(i)].len);
+    std::vector<Symbol> symbols;
+    for (int i = n > 0 ? 0 : -1; i >= 0; i = nodes[size_t(i)].next) symbols.push_back(nodes[size_t(i)].s);
     std::lock_guard<std::mutex> lock(m_cacheMutex);
     if (m_cache.size() > 50000) m_cache.clear();
-    m_cache.emplace(word, lengths);
-    return lengths;
+    m_cache.emplace(word, symbols);
+    return symbols;
 }
 
 void BpeModel::split(const Piece& piece, std::vector<SubToken>& out) const {
-    int begin = 0;
-    for (int len : merge(piece.text)) {
-        const QString text = unicode::fromUtf32(piece.text.substr(size_t(begin), size_t(len)));
-        int id = m_vocab.id(text);
-        if (id < 0 && !unkToken.isEmpty()) id = m_vocab.id(unkToken);
-        out.push_back({id, begin, begin + len, text});
-        begin += len;
-    }
+    if (ignoreMerges)
+        if (const int id = m_vocab.id(unicode::fromUtf32(piece.text)); id >= 0) {
+            out.push_back({id, 0, int(piece.text.size()), m_vocab.token(id)});
+            return;
+        }
+    for (const Symbol& s : merge(piece.text))
+        out.push_back({s.id, s.begin, s.end, s.id >= 0 ? m_vocab.token(s.id) : unicode::fromUtf32(piece.text.substr(size_t(s.begin), size_t(s.end - s.begin)))});
 }
 
 }  // namespace attnscope::core

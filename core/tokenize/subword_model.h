@@ -35,22 +35,39 @@ public:
     void split(const Piece& piece, std::vector<SubToken>& out) const override;
 };
 
-// Byte-pair encoding: repeatedly merge the adjacent pair with the lowest rank.
+// Byte-pair encoding as the tokenizers library does it: each character becomes its token (with the
+// continuing prefix / end-of-word suffix where set; unknown ones as their UTF-8 bytes' <0xNN>
+// tokens with byte_fallback, else the unknown token, runs of them fused with fuse_unk), then the
+// adjacent pair of lowest rank is merged until none is ranked. ignore_merges: a piece that is a
+// token as a whole is taken as it is. Merges name vocabulary tokens (load the vocabulary first).
 class BpeModel : public SubwordModel {
 public:
-    void addMerge(const QString& left, const QString& right, int rank);
-    int mergeCount() const { return int(m_ranks.size()); }
+    // False when a side or the merged token is not in the vocabulary. A pair listed twice keeps its
+    // last rank (as the tokenizers library's map does).
+    bool addMerge(const QString& left, const QString& right, int rank);
+    int mergeCount() const { return int(m_merges.size()); }
     QString unkToken;  // empty: none
+    bool byteFallback = false;
+    bool fuseUnk = false;
+    bool ignoreMerges = false;
+    QString continuingPrefix, endOfWordSuffix;
 
     void split(const Piece& piece, std::vector<SubToken>& out) const override;
 
 private:
-    // Symbols of a word after all merges, as lengths in characters.
-    std::vector<int> merge(const std::u32string& word) const;
+    struct Symbol {
+        int id, begin, end;  // token, characters [begin, end) of the piece
+    };
+    std::vector<Symbol> initialSymbols(const std::u32string& word) const;
+    // Symbols of a word after all merges.
+    std::vector<Symbol> merge(const std::u32string& word) const;
 
-    QHash<QString, int> m_ranks;  // "left right" -> rank
+    struct Merge {
+        int rank, id;
+    };
+    QHash<quint64, Merge> m_merges;  // (left id << 32 | right id) -> rank and merged id
     mutable std::mutex m_cacheMutex;
-    mutable std::unordered_map<std::u32string, std::vector<int>> m_cache;
+    mutable std::unordered_map<std::u32string, std::vector<Symbol>> m_cache;
 };
 
 }  // namespace attnscope::core

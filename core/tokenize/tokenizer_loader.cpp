@@ -26,9 +26,11 @@ QString configToken(const QJsonObject& cfg, const char* key, const QString& fall
 void addSpecial(Tokenizer& t, const QString& content, bool lstrip = false) {
     const int id = t.id(content);
     if (id < 0) return;
-    for (const SpecialToken& s : t.specials)
-        if (s.content == content) return;
-    t.specials.push_back({content, id, lstrip, false});
+    SpecialToken s;
+    s.content = content;
+    s.id = id;
+    s.lstrip = lstrip;
+    t.addSpecial(s);
 }
 
 Result<std::shared_ptr<const Tokenizer>> wordPieceFromVocab(const QStringList& vocab, const QJsonObject& cfg) {
@@ -41,11 +43,14 @@ Result<std::shared_ptr<const Tokenizer>> wordPieceFromVocab(const QStringList& v
     model->unkToken = configToken(cfg, "unk_token", QStringLiteral("[UNK]"));
     if (!model->vocabulary().contains(model->unkToken))
         return tokError(QStringLiteral("vocab.txt"), QStringLiteral("no unknown token '%1'").arg(model->unkToken));
-    auto tok = std::make_shared<Tokenizer>(std::move(model), Tokenizer::PreTokenizer::Bert);
-    tok->normalizer.lowercase = cfg.value(QStringLiteral("do_lower_case")).toBool(true);
-    if (cfg.value(QStringLiteral("strip_accents")).isBool())
-        tok->normalizer.stripAccents = cfg.value(QStringLiteral("strip_accents")).toBool();
-    tok->normalizer.handleChineseChars = cfg.value(QStringLiteral("tokenize_chinese_chars")).toBool(true);
+    auto tok = std::make_shared<Tokenizer>(std::move(model));
+    BertNormalizerOptions options;
+    options.lowercase = cfg.value(QStringLiteral("do_lower_case")).toBool(true);
+    if (cfg.value(QStringLiteral("strip_accents")).isBool()) options.stripAccents = cfg.value(QStringLiteral("strip_accents")).toBool();
+    options.handleChineseChars = cfg.value(QStringLiteral("tokenize_chinese_chars")).toBool(true);
+    tok->normalizers = {bertNormalizer(options)};
+    tok->preTokenizers = {bertPreTokenizer()};
+    tok->kind = options.lowercase ? QStringLiteral("WordPiece, uncased") : QStringLiteral("WordPiece, cased");
     const QString cls = configToken(cfg, "cls_token", QStringLiteral("[CLS]"));
     const QString sep = configToken(cfg, "sep_token", QStringLiteral("[SEP]"));
     for (const char* key : {"pad_token", "unk_token", "cls_token", "sep_token", "mask_token"})
@@ -84,7 +89,9 @@ Status readMerges(const QString& path, BpeModel& model) {
         const QStringList parts = line.split(QLatin1Char(' '));
         if (parts.size() != 2)
             return tokError(QStringLiteral("merges.txt"), QStringLiteral("line %1 is not two symbols").arg(lineNo));
-        model.addMerge(parts[0], parts[1], rank++);
+        if (!model.addMerge(parts[0], parts[1], rank++))
+            return tokError(QStringLiteral("merges.txt"), QStringLiteral("line %1 merges '%2' and '%3', but vocab.json lacks one of them or '%2%3'")
+                                                           .arg(lineNo).arg(parts[0], parts[1]));
     }
     return {};
 }
@@ -116,8 +123,11 @@ Result<std::shared_ptr<const Tokenizer>> loadBpeFiles(const QString& dir, const 
     auto model = std::make_unique<BpeModel>();
     if (Status s = readVocabJson(*vocab, QStringLiteral("vocab.json"), model->vocabulary()); !s) return s.error();
     if (Status s = readMerges(QDir(dir).filePath(QStringLiteral("merges.txt")), *model); !s) return s.error();
-    auto tok = std::make_shared<Tokenizer>(std::move(model), Tokenizer::PreTokenizer::ByteLevel);
-    tok->addPrefixSpace = cfg.value(QStringLiteral("add_prefix_space")).toBool(false);
+    auto tok = std::make_shared<Tokenizer>(std::move(model));
+    tok->preTokenizers = {byteLevelPreTokenizer(cfg.value(QStringLiteral("add_prefix_space")).toBool(false), true)};
+    tok->tokenText = Tokenizer::TokenText::ByteLevel;
+    tok->trimOffsets = true;
+    tok->kind = QStringLiteral("byte-level BPE");
     const bool roberta = modelType == QLatin1String("roberta") ||
                          cfg.value(QStringLiteral("tokenizer_class")).toString().startsWith(QLatin1String("Roberta"));
     for (const char* key : {"bos_token", "eos_token", "unk_token", "pad_token", "cls_token", "sep_token"})
@@ -145,16 +155,16 @@ Result<std::shared_ptr<const Tokenizer>> loadTokenizer(const QString& folder) {
         auto config = readJsonObject(dir.filePath(QStringLiteral("config.json")));
         if (config) modelType = config->value(QStringLiteral("model_type")).toString();
     }
-    if (QFileInfo::exists(dir.filePath(QStringLiteral("tokenizer.json")))) {
-        auto json = readJsonObject(dir.filePath(QStringLiteral("tokenizer.json")), kMaxTokenizerBytes);
-        if (!json) return json.error();
-        return parseTokenizerJson(*json);
-    }
     QJsonObject cfg;
     if (QFileInfo::exists(dir.filePath(QStringLiteral("tokenizer_config.json")))) {
         auto json = readJsonObject(dir.filePath(QStringLiteral("tokenizer_config.json")));
         if (!json) return json.error();
         cfg = *json;
+    }
+    if (QFileInfo::exists(dir.filePath(QStringLiteral("tokenizer.json")))) {
+        auto json = readJsonObject(dir.filePath(QStringLiteral("tokenizer.json")), kMaxTokenizerBytes);
+        if (!json) return json.error();
+        return parseTokenizerJson(*json, cfg);
     }
     if (QFileInfo::exists(dir.filePath(QStringLiteral("vocab.txt")))) return loadVocabTxt(folder, cfg);
     if (QFileInfo::exists(dir.filePath(QStringLiteral("vocab.json"))) &&

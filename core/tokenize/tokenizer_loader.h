@@ -19,7 +19,7 @@ Result<std::shared_ptr<const Tokenizer>> loadTokenizer(const QString& folder);
 // [CLS] ... [SEP] template, special tokens from the vocabulary.
 Result<std::shared_ptr<const Tokenizer>> makeWordPieceTokenizer(const QStringList& vocab, bool lowercase = true);
 
-// tokenizer.json's content (exposed for tests).
-Result<std::shared_ptr<const Tokenizer>> parseTokenizerJson(const QJsonObject& json);
+// tokenizer.json's content, with tokenizer_config.json's (exposed for tests and fuzzing).
+Result<std::shared_ptr<const Tokenizer>> parseTokenizerJson(const QJsonObject& json, const QJsonObject& config = QJsonObject());
 
 }  // namespace attnscope::core

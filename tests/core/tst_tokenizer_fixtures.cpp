@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <map>
 #include <random>
 
 using namespace attnscope::core;
@@ -25,6 +26,15 @@ private Q_SLOTS:
     void bert() { check(m_bert.get()); }
     void gpt2_data() { addCases(QStringLiteral("gpt2.jsonl")); }
     void gpt2() { check(m_gpt2.get()); }
+    // tokenizer.json pipelines of today's decoders (ids include the BOS their templates add).
+    void mistral_data() { addCases(QStringLiteral("mistral-7b.jsonl")); }
+    void mistral() { check(modern(QStringLiteral("mistral-7b"))); }
+    void llama3_data() { addCases(QStringLiteral("llama3.jsonl")); }
+    void llama3() { check(modern(QStringLiteral("llama3"))); }
+    void qwen3_data() { addCases(QStringLiteral("qwen3.jsonl")); }
+    void qwen3() { check(modern(QStringLiteral("qwen3"))); }
+    void gemma3_data() { addCases(QStringLiteral("gemma3.jsonl")); }
+    void gemma3() { check(modern(QStringLiteral("gemma3"))); }
     void offsetsPointIntoTheText();
     void transformersEdgeCases_data();
     void transformersEdgeCases();
@@ -34,6 +44,9 @@ private Q_SLOTS:
 
 private:
     void addCases(const QString& file);
+    // Loaded once per folder of ../shared/fixtures.
+    const Tokenizer* modern(const QString& folder);
+    std::map<QString, std::shared_ptr<const Tokenizer>> m_modern;
     void check(const Tokenizer* tokenizer);
 
     std::shared_ptr<const Tokenizer> m_bert, m_gpt2;
@@ -50,6 +63,16 @@ void TestTokenizerFixtures::initTestCase() {
     m_gpt2 = *gpt2;
     QCOMPARE(m_bert->vocabSize(), 30522);
     QCOMPARE(m_gpt2->vocabSize(), 50257);
+}
+
+const Tokenizer* TestTokenizerFixtures::modern(const QString& folder) {
+    auto& slot = m_modern[folder];
+    if (!slot) {
+        auto t = loadTokenizer(sharedFixtures() + QLatin1Char('/') + folder);
+        if (!t) qFatal("%s: %s", qPrintable(folder), qPrintable(t.message()));
+        slot = *t;
+    }
+    return slot.get();
 }
 
 void TestTokenizerFixtures::addCases(const QString& file) {

@@ -47,7 +47,7 @@ core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, cons
     for (int i = 0; i < result->encoding.size(); ++i) {
         const int id = result->encoding.ids[size_t(i)];
         QString label = result->encoding.special[size_t(i)] ? tok.token(id) : tok.display(id);
-        if (tok.preTokenizer() == core::Tokenizer::PreTokenizer::ByteLevel && label.size() > 1) label = label.trimmed();
+        if (tok.tokenText != core::Tokenizer::TokenText::Plain && label.size() > 1) label = label.trimmed();
         if (label.trimmed().isEmpty()) label = label.contains(QLatin1Char('\n')) ? QStringLiteral("\\n") : QStringLiteral("␣");
         result->labels << label;
     }
