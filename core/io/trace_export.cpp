@@ -32,17 +32,15 @@ void writeSquares(JsonWriter& json, const AttentionTrace& t, Block block, float 
     json.endArray();
 }
 
-// [L][H][n][d] from an (n, H) matrix per layer (head h = columns [h d, (h + 1) d)).
-template <typename Matrix>
-void writeHeadColumns(JsonWriter& json, const AttentionTrace& t, Matrix matrix) {
-    const int n = t.tokens(), d = t.headDim(), H = t.hidden();
+// [L][heads][n][d] from one head's rows (q: the query heads; k, v: the key/value heads).
+template <typename Row>
+void writeHeadColumns(JsonWriter& json, const AttentionTrace& t, int heads, Row row) {
     json.beginArray();
     for (int l = 0; l < t.layers(); ++l) {
-        const float* m = matrix(l);
         json.beginArray();
-        for (int h = 0; h < t.heads(); ++h) {
+        for (int h = 0; h < heads; ++h) {
             json.beginArray();
-            for (int i = 0; i < n; ++i) json.floats(m + int64_t(i) * H + int64_t(h) * d, d);
+            for (int i = 0; i < t.tokens(); ++i) json.floats(row(l, h, i), t.headDim());
             json.endArray();
         }
         json.endArray();
@@ -90,11 +88,13 @@ Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QStri
     }
     if (include.contains(QStringLiteral("qkv"))) {
         json.key(QStringLiteral("q"));
-        writeHeadColumns(json, t, [&](int l) { return t.q(l); });
+        writeHeadColumns(json, t, t.heads(), [&](int l, int h, int i) { return t.qRow(l, h, i); });
+        // k and v per key/value head (fewer than the query heads under grouped-query attention).
+        const int group = std::max(1, t.heads() / t.kvHeads());
         json.key(QStringLiteral("k"));
-        writeHeadColumns(json, t, [&](int l) { return t.k(l); });
+        writeHeadColumns(json, t, t.kvHeads(), [&](int l, int g, int i) { return t.kRow(l, g * group, i); });
         json.key(QStringLiteral("v"));
-        writeHeadColumns(json, t, [&](int l) { return t.v(l); });
+        writeHeadColumns(json, t, t.kvHeads(), [&](int l, int g, int i) { return t.vRow(l, g * group, i); });
     }
     if (include.contains(QStringLiteral("hidden"))) {
         json.key(QStringLiteral("hidden_states"));

@@ -28,15 +28,15 @@ void TraceRecorder::begin(const ForwardShape& shape) {
 
 float* TraceRecorder::buffer(int layer, TraceBuffer which) {
     const ForwardShape& s = m_trace->m_shape;
-    const size_t rows = size_t(s.tokens) * size_t(s.hidden);
+    const size_t qRows = size_t(s.tokens) * size_t(s.qWidth()), kvRows = size_t(s.tokens) * size_t(s.kvWidth());
     const size_t squares = size_t(s.heads) * size_t(s.tokens) * size_t(s.tokens);
     AttentionTrace::Layer& l = m_trace->m_layers[size_t(layer)];
     auto grab = [](AttentionTrace::Buffer& b, size_t n) { return b.resize(n); };
     switch (which) {
-        case TraceBuffer::Q: return grab(l.q, rows);
-        case TraceBuffer::K: return grab(l.k, rows);
-        case TraceBuffer::V: return grab(l.v, rows);
-        case TraceBuffer::Context: return grab(l.context, rows);
+        case TraceBuffer::Q: return grab(l.q, qRows);
+        case TraceBuffer::K: return grab(l.k, kvRows);
+        case TraceBuffer::V: return grab(l.v, kvRows);
+        case TraceBuffer::Context: return grab(l.context, qRows);
         case TraceBuffer::RawScores: return grab(l.rawScores, squares);
         case TraceBuffer::Scores: return grab(l.scores, squares);
         case TraceBuffer::Probs: return grab(l.probs, squares);

@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <vector>
@@ -17,11 +18,12 @@ namespace attnscope::core {
 //
 // Shapes (n tokens, L layers, h heads, d head size, H = h d hidden size):
 //   hidden(i)              (n, H)     i in [0, L]: 0 = embedding output, i = after layer i
-//   q(l), k(l), v(l)       (n, H)     head j = columns [j d, (j + 1) d)
+//   q(l), context(l)       (n, h d)   head j = columns [j d, (j + 1) d)
+//   k(l), v(l)             (n, g d)   key/value head j; g = h except with grouped-query attention
 //   rawScores(l, j)        (n, n)     q_a . k_b
 //   scores(l, j)           (n, n)     rawScores / sqrt(d), -inf where masked (causal models)
 //   probs(l, j)            (n, n)     softmax of each row of scores; rows sum to 1
-//   context(l)             (n, H)     head j = columns [j d, (j + 1) d): sum_b probs_ab v_b
+//   context(l)             (n, h d)   head j: sum_b probs_ab v_b (of the key/value head it reads)
 //   attnOutput(l)          (n, H)     context W_o + b_o
 // All row-major float32.
 class AttentionTrace {
@@ -62,6 +64,15 @@ public:
     const float* k(int layer) const { return m_layers[size_t(layer)].k.data(); }
     const float* v(int layer) const { return m_layers[size_t(layer)].v.data(); }
     const float* context(int layer) const { return m_layers[size_t(layer)].context.data(); }
+    int kvHeads() const { return m_shape.keyValueHeads(); }
+    // The key/value head query head `head` reads (grouped-query attention; itself otherwise).
+    int kvHeadOf(int head) const { return head / std::max(1, heads() / kvHeads()); }
+    // One token's vector of one head (d floats): q and context of query head `head`; k and v of
+    // the key/value head it reads.
+    const float* qRow(int layer, int head, int i) const { return q(layer) + int64_t(i) * m_shape.qWidth() + int64_t(head) * headDim(); }
+    const float* kRow(int layer, int head, int j) const { return k(layer) + int64_t(j) * m_shape.kvWidth() + int64_t(kvHeadOf(head)) * headDim(); }
+    const float* vRow(int layer, int head, int j) const { return v(layer) + int64_t(j) * m_shape.kvWidth() + int64_t(kvHeadOf(head)) * headDim(); }
+    const float* contextRow(int layer, int head, int i) const { return context(layer) + int64_t(i) * m_shape.qWidth() + int64_t(head) * headDim(); }
     const float* attnInput(int layer) const { return m_layers[size_t(layer)].attnInput.data(); }
     const float* attnOutput(int layer) const { return m_layers[size_t(layer)].attnOutput.data(); }
     const float* rawScores(int layer, int head) const { return headBlock(m_layers[size_t(layer)].rawScores, head); }

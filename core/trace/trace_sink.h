@@ -2,7 +2,9 @@
 
 namespace attnscope::core {
 
-// Shapes of one forward pass; n = tokens, H = hidden size, h = heads, d = head size (H = h d).
+// Shapes of one forward pass; n = tokens, H = hidden size, h = (query) heads, d = head size,
+// g = key/value heads (grouped-query attention: query head j reads key/value head j / (h / g)).
+// Encoders and GPT-2 have g = h and h d = H; the rotary decoders may have neither.
 struct ForwardShape {
     int tokens = 0;
     int layers = 0;
@@ -10,6 +12,11 @@ struct ForwardShape {
     int headDim = 0;
     int hidden = 0;
     bool causal = false;
+    int kvHeads = 0;  // 0: as many as heads
+
+    int keyValueHeads() const { return kvHeads > 0 ? kvHeads : heads; }
+    int qWidth() const { return heads * headDim; }             // q and context: (n, h d)
+    int kvWidth() const { return keyValueHeads() * headDim; }  // k and v: (n, g d)
 };
 
 // What one attention layer computed. Pointers are valid only during the callback.
@@ -18,13 +25,13 @@ struct LayerTensors {
     int layer = 0;
     const float* input = nullptr;      // (n, H)    hidden state entering the layer
     const float* attnInput = nullptr;  // (n, H)    what the projections read (after ln_1 for pre-LN)
-    const float* q = nullptr;          // (n, H)    x W_q + b_q
-    const float* k = nullptr;          // (n, H)
-    const float* v = nullptr;          // (n, H)
+    const float* q = nullptr;          // (n, h d)  x W_q + b_q (decoders: after RoPE)
+    const float* k = nullptr;          // (n, g d)
+    const float* v = nullptr;          // (n, g d)
     const float* rawScores = nullptr;  // (h, n, n) q_i . k_j
     const float* scores = nullptr;     // (h, n, n) raw / sqrt(d), -inf where masked; null if not kept
     const float* probs = nullptr;      // (h, n, n) softmax over each row
-    const float* context = nullptr;    // (n, H)    sum_j p_ij v_j, heads side by side
+    const float* context = nullptr;    // (n, h d)  sum_j p_ij v_j, heads side by side
     const float* attnOutput = nullptr; // (n, H)    context W_o + b_o (before the residual)
     const float* output = nullptr;     // (n, H)    hidden state leaving the layer
 };
@@ -37,7 +44,7 @@ class TraceSink {
 public:
     virtual ~TraceSink() = default;
     virtual void begin(const ForwardShape& /*shape*/) {}
-    // Storage for a layer's buffer ((n, H) or (h, n, n) floats) or null to let the model use scratch.
+    // Storage for a layer's buffer ((n, h d), (n, g d) or (h, n, n) floats) or null for scratch.
     virtual float* buffer(int /*layer*/, TraceBuffer /*which*/) { return nullptr; }
     // hidden (n, H): index 0 = embeddings, i = after layer i (GPT-2: index L is after ln_f).
     virtual void hiddenState(int /*index*/, const float* /*hidden*/) {}

@@ -102,9 +102,10 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
     QFont bold = s.font;
     bold.setBold(true);
     const double line = fm.height() * 1.5;
-    const float* q = t.q(s.layer) + int64_t(i) * H + int64_t(s.head) * d;         // (d)
-    const float* k = t.k(s.layer) + int64_t(s.head) * d;                           // row j at + j H
-    const float* v = t.v(s.layer) + int64_t(s.head) * d;
+    const float* q = t.qRow(s.layer, s.head, i);                                  // (d)
+    const int kvStride = t.shape().kvWidth();                                     // k, v: row j at + j kvStride
+    const float* k = t.kRow(s.layer, s.head, 0);
+    const float* v = t.vRow(s.layer, s.head, 0);
     const float* raw = t.rawScores(s.layer, s.head) + int64_t(i) * n;              // (n)
     const float* probs = t.probs(s.layer, s.head) + int64_t(i) * n;               // (n)
     const float sqrtD = std::sqrt(float(d));
@@ -153,7 +154,7 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
     double maxDot = 0, maxScaled = 0, maxPv = 0;
     for (int j = 0; j < n; ++j) {
         maxDot = std::max(maxDot, double(std::abs(raw[j])));
-        for (int c = 0; c < d; ++c) maxPv = std::max(maxPv, double(std::abs(probs[j] * v[int64_t(j) * H + c])));
+        for (int c = 0; c < d; ++c) maxPv = std::max(maxPv, double(std::abs(probs[j] * v[int64_t(j) * kvStride + c])));
     }
     maxScaled = maxDot / sqrtD;
     const Colormap rdbu(ColormapId::RdBu);
@@ -165,7 +166,7 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
         p.setPen(j == i ? kCurrent : s.textColor);
         p.drawText(cell(0).adjusted(0, 0, -4, 0), Qt::AlignRight | Qt::AlignVCenter, fm.elidedText(s.labels.value(j), Qt::ElideRight, cell(0).width() - 4));
         p.setFont(s.font);
-        strip(p, cell(1).adjusted(0, l.rowHeight * 0.15, 0, -l.rowHeight * 0.15), k + int64_t(j) * H, d);
+        strip(p, cell(1).adjusted(0, l.rowHeight * 0.15, 0, -l.rowHeight * 0.15), k + int64_t(j) * kvStride, d);
         if (reveal(QkvStep::Dot)) signedBar(p, cell(2), raw[j], maxDot, fm, s.textColor);
         if (reveal(QkvStep::Scale)) signedBar(p, cell(3), raw[j] / sqrtD, maxScaled, fm, s.textColor);
         if (reveal(QkvStep::Mask)) {
@@ -185,7 +186,7 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
             const double w = c.width() / d;
             p.setPen(Qt::NoPen);
             for (int e = 0; e < d; ++e) {  // shared scale across rows, so small weights fade out
-                const float pv = probs[j] * v[int64_t(j) * H + e];
+                const float pv = probs[j] * v[int64_t(j) * kvStride + e];
                 p.fillRect(QRectF(c.left() + e * w, c.top(), w + 0.3, c.height()), rdbu.color(maxPv > 0 ? float(0.5 + 0.5 * pv / maxPv) : 0.5f));
             }
         }
@@ -194,7 +195,7 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
     // Footer: the context vector and the layer's attention output.
     const QRectF cRow(rect.left(), l.footer.top() + line * 0.3, rect.width(), line), oRow(rect.left(), l.footer.top() + line * 1.5, rect.width(), line);
     if (reveal(QkvStep::Context)) {
-        const float* ctx = t.context(s.layer) + int64_t(i) * H + int64_t(s.head) * d;
+        const float* ctx = t.contextRow(s.layer, s.head, i);
         title(QRectF(cRow.left(), cRow.top(), labelW, line), qkvStepName(QkvStep::Context, causal), QkvStep::Context);
         strip(p, QRectF(cRow.left() + labelW, cRow.top() + 3, rect.width() - labelW - 90, line - 6), ctx, d);
         p.setFont(s.font);
