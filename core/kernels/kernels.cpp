@@ -108,6 +108,43 @@ void activate(Activation act, float* x, int64_t count) {
         case Activation::Relu:
             a = a.max(0.0f);
             break;
+        case Activation::Silu:  // x sigmoid(x)
+            a = a / (1.0f + (-a).exp());
+            break;
+    }
+}
+
+void windowedSoftmax(const float* raw, int n, float scale, bool causal, int window, float* scores, float* probs) {
+    const float negInf = -std::numeric_limits<float>::infinity();
+    for (int i = 0; i < n; ++i) {
+        const int end = causal ? i + 1 : n;                          // keys [first, end) are visible
+        const int first = window > 0 ? std::max(0, i - window + 1) : 0;
+        const int visible = end - first;
+        const Eigen::Map<const Eigen::ArrayXf> r(raw + int64_t(i) * n + first, visible);
+        Eigen::Map<Eigen::ArrayXf> row(probs + int64_t(i) * n, n);
+        row.head(first).setZero();
+        row.tail(n - end).setZero();
+        Eigen::Map<Eigen::ArrayXf> p(probs + int64_t(i) * n + first, visible);
+        p = r * scale;  // multiply, as the decoders' reference implementations do
+        if (scores) {
+            Eigen::Map<Eigen::ArrayXf> s(scores + int64_t(i) * n, n);
+            s.setConstant(negInf);
+            s.segment(first, visible) = p;
+        }
+        const float mx = p.maxCoeff();
+        p = (p - mx).exp();
+        p /= p.sum();
+    }
+}
+
+void rmsNorm(const float* x, int n, int d, const float* w, float eps, bool onePlusWeight, float* out) {
+    const Eigen::Map<const Eigen::ArrayXf> weight(w, d);
+    for (int i = 0; i < n; ++i) {
+        const Eigen::Map<const Eigen::ArrayXf> row(x + int64_t(i) * d, d);
+        Eigen::Map<Eigen::ArrayXf> o(out + int64_t(i) * d, d);
+        const float inv = 1.0f / std::sqrt(row.square().mean() + eps);
+        if (onePlusWeight) o = (row * inv) * (1.0f + weight);
+        else o = weight * (row * inv);
     }
 }
 

@@ -34,7 +34,7 @@ void addInPlace(float* x, const float* y, int64_t count);
 // out (n, d) = LayerNorm(x) * gamma + beta, per row; out may equal x.
 void layerNorm(const float* x, int n, int d, const float* gamma, const float* beta, float eps, float* out);
 
-enum class Activation { GeluErf, GeluTanh, Relu };
+enum class Activation { GeluErf, GeluTanh, Relu, Silu };
 // In place over count elements.
 void activate(Activation act, float* x, int64_t count);
 
@@ -43,6 +43,13 @@ void activate(Activation act, float* x, int64_t count);
 // probs (n, n) = softmax over each row. scores may be null (not kept).
 void scaledMaskedSoftmax(const float* raw, int n, float sqrtDHead, bool causal, float* scores,
                          float* probs);
+
+// The rotary decoders' variant: probs (n, n) = softmax over each row of raw * scale, with key j
+// masked (-inf in scores, 0 in probs) when j > i (causal) or j <= i - window (window > 0).
+void windowedSoftmax(const float* raw, int n, float scale, bool causal, int window, float* scores, float* probs);
+
+// out (n, d) = x / sqrt(mean(x^2) + eps) * w per row (Gemma: * (1 + w)); out may equal x.
+void rmsNorm(const float* x, int n, int d, const float* w, float eps, bool onePlusWeight, float* out);
 
 // Softmax of a vector in place (predictions); returns nothing, sums to 1.
 void softmax(float* x, int64_t count);

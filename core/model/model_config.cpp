@@ -1,5 +1,6 @@
 #include "model/model_config.h"
 
+#include "model/config_reader.h"
 #include "util/json_file.h"
 
 #include <QDir>
@@ -11,99 +12,6 @@
 
 namespace attnscope::core {
 namespace {
-
-std::optional<kernels::Activation> activationFromName(const QString& name);
-
-// Reads typed keys from config.json and remembers the first problem.
-class ConfigReader {
-public:
-    explicit ConfigReader(const QJsonObject& json) : m_json(json) {}
-
-    int required(const char* key) { return readInt(key, 0, true); }
-    int optional(const char* key, int fallback) { return readInt(key, fallback, false); }
-
-    double number(const char* key, double fallback) {
-        const QJsonValue v = m_json.value(QLatin1String(key));
-        if (v.isUndefined() || v.isNull()) return fallback;
-        if (!v.isDouble()) {
-            fail(QStringLiteral("'%1' should be a number, found %2").arg(QLatin1String(key), typeName(v)));
-            return fallback;
-        }
-        return v.toDouble();
-    }
-
-    QString string(const char* key, const QString& fallback) {
-        const QJsonValue v = m_json.value(QLatin1String(key));
-        if (v.isUndefined() || v.isNull()) return fallback;
-        if (!v.isString()) {
-            fail(QStringLiteral("'%1' should be a string, found %2").arg(QLatin1String(key), typeName(v)));
-            return fallback;
-        }
-        return v.toString();
-    }
-
-    bool boolean(const char* key, bool fallback) {
-        const QJsonValue v = m_json.value(QLatin1String(key));
-        if (v.isUndefined() || v.isNull()) return fallback;
-        if (!v.isBool()) {
-            fail(QStringLiteral("'%1' should be true or false, found %2").arg(QLatin1String(key), typeName(v)));
-            return fallback;
-        }
-        return v.toBool();
-    }
-
-    // An activation function name (hidden_act, activation, activation_function).
-    kernels::Activation activation(const char* key, const char* fallback) {
-        const QString name = string(key, QLatin1String(fallback));
-        if (auto a = activationFromName(name)) return *a;
-        fail(QStringLiteral("%1 '%2' is not supported (gelu, gelu_new, gelu_pytorch_tanh, gelu_fast, relu)").arg(QLatin1String(key), name));
-        return kernels::Activation::GeluErf;
-    }
-
-    void fail(const QString& message) {
-        if (m_error.isEmpty()) m_error = message;
-    }
-    const QString& error() const { return m_error; }
-
-    static QString typeName(const QJsonValue& v) {
-        switch (v.type()) {
-            case QJsonValue::Bool: return QStringLiteral("a boolean");
-            case QJsonValue::Double: return QStringLiteral("a number");
-            case QJsonValue::String: return QStringLiteral("a string");
-            case QJsonValue::Array: return QStringLiteral("an array");
-            case QJsonValue::Object: return QStringLiteral("an object");
-            default: return QStringLiteral("null");
-        }
-    }
-
-private:
-    int readInt(const char* key, int fallback, bool isRequired) {
-        const QJsonValue v = m_json.value(QLatin1String(key));
-        if (v.isUndefined() || v.isNull()) {
-            if (isRequired) fail(QStringLiteral("missing key '%1'").arg(QLatin1String(key)));
-            return fallback;
-        }
-        const double d = v.toDouble(-1);
-        if (!v.isDouble() || std::floor(d) != d || d < 0 || d > 1e9) {
-            fail(QStringLiteral("'%1' should be a non-negative integer, found %2")
-                     .arg(QLatin1String(key), v.isDouble() ? QString::number(d) : typeName(v)));
-            return fallback;
-        }
-        return int(d);
-    }
-
-    const QJsonObject& m_json;
-    QString m_error;
-};
-
-std::optional<kernels::Activation> activationFromName(const QString& name) {
-    if (name == QLatin1String("gelu")) return kernels::Activation::GeluErf;
-    if (name == QLatin1String("gelu_new") || name == QLatin1String("gelu_pytorch_tanh") ||
-        name == QLatin1String("gelu_fast"))
-        return kernels::Activation::GeluTanh;
-    if (name == QLatin1String("relu")) return kernels::Activation::Relu;
-    return std::nullopt;
-}
 
 void readBertFamily(ConfigReader& r, ModelConfig& c) {
     c.hidden = r.required("hidden_size");
@@ -189,13 +97,24 @@ void readVit(ConfigReader& r, ModelConfig& c, const QJsonObject& json) {
 
 }  // namespace
 
+std::optional<kernels::Activation> activationFromName(const QString& name) {
+    if (name == QLatin1String("gelu")) return kernels::Activation::GeluErf;
+    if (name == QLatin1String("gelu_new") || name == QLatin1String("gelu_pytorch_tanh") ||
+        name == QLatin1String("gelu_fast"))
+        return kernels::Activation::GeluTanh;
+    if (name == QLatin1String("relu")) return kernels::Activation::Relu;
+    if (name == QLatin1String("silu") || name == QLatin1String("swish")) return kernels::Activation::Silu;
+    return std::nullopt;
+}
+
 int ModelConfig::maxTokens() const {
     return family == Family::Roberta ? std::max(0, maxPositions - padTokenId - 1) : maxPositions;
 }
 
 QStringList supportedModelTypes() {
-    return {QStringLiteral("bert"), QStringLiteral("roberta"), QStringLiteral("distilbert"),
-            QStringLiteral("gpt2"), QStringLiteral("vit")};
+    return {QStringLiteral("bert"),  QStringLiteral("roberta"), QStringLiteral("distilbert"), QStringLiteral("gpt2"),
+            QStringLiteral("vit"),   QStringLiteral("llama"),   QStringLiteral("mistral"),    QStringLiteral("qwen2"),
+            QStringLiteral("qwen3"), QStringLiteral("gemma3_text")};
 }
 
 Result<ModelConfig> parseModelConfig(const QJsonObject& json) {
@@ -222,6 +141,11 @@ Result<ModelConfig> parseModelConfig(const QJsonObject& json) {
     } else if (c.modelType == QLatin1String("vit")) {
         c.family = Family::Vit;
         readVit(r, c, json);
+    } else if (c.modelType == QLatin1String("llama") || c.modelType == QLatin1String("mistral") ||
+               c.modelType == QLatin1String("qwen2") || c.modelType == QLatin1String("qwen3") ||
+               c.modelType == QLatin1String("gemma3_text")) {
+        c.family = Family::Decoder;
+        readDecoderConfig(r, c, json);
     } else {
         return inputError(QStringLiteral("config.json: model_type '%1' is not supported (supported: %2)")
                               .arg(c.modelType, supportedModelTypes().join(QStringLiteral(", "))));
@@ -242,10 +166,15 @@ Result<ModelConfig> parseModelConfig(const QJsonObject& json) {
         if (b.value > b.limit)
             return inputError(QStringLiteral("config.json: %1 %2 is above AttnScope's limit of %3")
                                   .arg(QLatin1String(b.what)).arg(b.value).arg(b.limit));
-    if (c.hidden % c.heads != 0)
+    if (c.decoder.headDim <= 0 && c.hidden % c.heads != 0)
         return inputError(QStringLiteral("config.json: hidden size %1 is not divisible by %2 heads")
                               .arg(c.hidden)
                               .arg(c.heads));
+    if (c.kvHeads() <= 0 || c.heads % c.kvHeads() != 0)
+        return inputError(QStringLiteral("config.json: %1 key/value heads do not divide %2 attention heads").arg(c.kvHeads()).arg(c.heads));
+    if (c.headDim() <= 0 || c.headDim() > kMaxHidden || (c.isDecoder() && c.headDim() % 2 != 0))
+        return inputError(QStringLiteral("config.json: head_dim %1 must be a positive%2 size up to %3")
+                              .arg(c.headDim()).arg(c.isDecoder() ? QStringLiteral(" even") : QString()).arg(kMaxHidden));
     if (!(c.layerNormEps > 0)) return inputError(QStringLiteral("config.json: layer norm epsilon must be positive"));
 
     auto featuredHead = [&](const char* key) -> std::optional<std::pair<int, int>> {

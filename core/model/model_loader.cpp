@@ -1,5 +1,6 @@
 #include "model/model_loader.h"
 
+#include "model/decoder_model.h"
 #include "model/encoder_model.h"
 #include "model/gpt2_model.h"
 #include "model/vit_model.h"
@@ -32,6 +33,8 @@ Result<std::shared_ptr<Model>> buildModel(const ModelConfig& config, std::shared
             return Gpt2Model::load(config, std::move(checkpoint));
         case Family::Vit:
             return VitModel::load(config, std::move(checkpoint));
+        case Family::Decoder:
+            return DecoderModel::load(config, std::move(checkpoint));
     }
     return internalError(QStringLiteral("unknown model family"));
 }

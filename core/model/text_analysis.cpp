@@ -5,8 +5,10 @@
 namespace attnscope::core {
 
 uint64_t forwardBytes(const ModelConfig& c, int tokens, bool record) {
-    const uint64_t n = uint64_t(std::max(tokens, 0)), H = uint64_t(c.hidden), L = uint64_t(c.layers);
-    const uint64_t rows = saturatingProduct({n, H}), squares = saturatingProduct({uint64_t(c.heads), n, n});
+    const uint64_t n = uint64_t(std::max(tokens, 0)), L = uint64_t(c.layers);
+    // (n, w) rows with w the widest of the hidden size and the heads' q width (decoders may differ).
+    const uint64_t W = std::max(uint64_t(c.hidden), uint64_t(c.heads) * uint64_t(std::max(c.headDim(), 0)));
+    const uint64_t rows = saturatingProduct({n, W}), squares = saturatingProduct({uint64_t(c.heads), n, n});
     // Scratch of one forward: a few (n, H) activations and the feed-forward (n, I); a layer's
     // scores too, unless the trace holds them.
     uint64_t floats = saturatingProduct({8, rows}) + saturatingProduct({n, uint64_t(c.intermediate)});

@@ -32,14 +32,14 @@ void TestModelErrors::badConfig_data() {
     QTest::newRow("missing key") << "hidden_size" << QJsonValue(QJsonValue::Undefined) << "config.json: missing key 'hidden_size'";
     QTest::newRow("wrong type") << "num_attention_heads" << QJsonValue("4")
                                 << "config.json: 'num_attention_heads' should be a non-negative integer, found a string";
-    QTest::newRow("unsupported model_type") << "model_type" << QJsonValue("llama")
-                                            << "model_type 'llama' is not supported (supported: bert, roberta, distilbert, gpt2, vit)";
+    QTest::newRow("unsupported model_type") << "model_type" << QJsonValue("mamba")
+                                            << "model_type 'mamba' is not supported (supported: bert, roberta, distilbert, gpt2, vit, llama, mistral, qwen2, qwen3, gemma3_text)";
     QTest::newRow("wrong shape") << "intermediate_size" << QJsonValue(48)
                                  << "tensor 'encoder.layer.0.intermediate.dense.weight': expected shape [48, 32], found [64, 32]";
     QTest::newRow("missing tensor") << "num_hidden_layers" << QJsonValue(3)
                                     << "missing tensor 'encoder.layer.2.attention.self.query.weight' (expected shape [32, 32])";
-    QTest::newRow("unsupported activation") << "hidden_act" << QJsonValue("swish")
-                                            << "config.json: hidden_act 'swish' is not supported (gelu, gelu_new";
+    QTest::newRow("unsupported activation") << "hidden_act" << QJsonValue("relu2")
+                                            << "config.json: hidden_act 'relu2' is not supported (gelu, gelu_new";
     QTest::newRow("heads do not divide") << "num_attention_heads" << QJsonValue(5) << "not divisible by 5 heads";
 }
 

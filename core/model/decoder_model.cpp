@@ -1,0 +1,186 @@
+#include "model/decoder_model.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace attnscope::core {
+namespace {
+
+// transformers' inverse frequencies, in float32 as it computes them.
+std::vector<float> inverseFrequencies(const RopeConfig& rope, int d) {
+    std::vector<float> inv(size_t(d / 2));
+    for (int k = 0; k < d / 2; ++k) {
+        const float exponent = float(2 * k) / float(d);
+        inv[size_t(k)] = 1.0f / std::pow(float(rope.theta), exponent);
+    }
+    if (rope.scaling == RopeConfig::Scaling::Linear) {
+        for (float& f : inv) f = float(f / rope.factor);
+    } else if (rope.scaling == RopeConfig::Scaling::Llama3) {
+        const double old = rope.originalMaxPositions, low = rope.lowFreqFactor, high = rope.highFreqFactor;
+        const double lowWavelen = old / low, highWavelen = old / high;
+        for (float& f : inv) {
+            const double wavelen = 2 * M_PI / double(f);
+            if (wavelen > lowWavelen) {
+                f = float(f / rope.factor);
+            } else if (wavelen >= highWavelen) {  // between: interpolate
+                const double s = (old / wavelen - low) / (high - low);
+                f = float((1 - s) * f / rope.factor + s * f);
+            }
+        }
+    }
+    return inv;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Model>> DecoderModel::load(const ModelConfig& config, std::shared_ptr<Checkpoint> ckpt) {
+    std::shared_ptr<DecoderModel> model(new DecoderModel(config, std::move(ckpt)));
+    if (Status s = model->loadWeights(); !s) return s.error();
+    return std::shared_ptr<Model>(model);
+}
+
+Status DecoderModel::loadWeights() {
+    const ModelConfig& c = m_config;
+    const DecoderConfig& dc = c.decoder;
+    const int H = c.hidden, I = c.intermediate, d = c.headDim(), qw = c.heads * d, kvw = c.kvHeads() * d;
+    const QString probe = QStringLiteral("embed_tokens.weight");
+    const auto prefix = detectPrefix(*m_checkpoint, {QStringLiteral("model."), QString()}, probe);
+    if (!prefix)
+        return inputError(QStringLiteral("missing tensor 'model.%1' (expected shape [%2, %3]); is this a %4 checkpoint?")
+                              .arg(probe).arg(c.vocabSize).arg(H).arg(c.modelType));
+    WeightLoader w(m_checkpoint, *prefix);
+    m_embed = w.tensor(probe, {c.vocabSize, H});
+    countParameters(uint64_t(c.vocabSize) * uint64_t(H));
+    for (int i = 0; i < c.layers && w.ok(); ++i) {
+        const QString p = QStringLiteral("layers.%1.").arg(i);
+        Layer l;
+        l.attn.q = w.linear(p + QStringLiteral("self_attn.q_proj"), qw, H, dc.qkvBias);
+        l.attn.k = w.linear(p + QStringLiteral("self_attn.k_proj"), kvw, H, dc.qkvBias);
+        l.attn.v = w.linear(p + QStringLiteral("self_attn.v_proj"), kvw, H, dc.qkvBias);
+        l.attn.out = w.linear(p + QStringLiteral("self_attn.o_proj"), H, qw, dc.outputBias);
+        if (dc.qkNorm) {
+            l.attn.qNorm = w.tensor(p + QStringLiteral("self_attn.q_norm.weight"), {d});
+            l.attn.kNorm = w.tensor(p + QStringLiteral("self_attn.k_norm.weight"), {d});
+        }
+        l.inputNorm = w.tensor(p + QStringLiteral("input_layernorm.weight"), {H});
+        l.postAttentionNorm = w.tensor(p + QStringLiteral("post_attention_layernorm.weight"), {H});
+        if (dc.gemma) {
+            l.preFeedforwardNorm = w.tensor(p + QStringLiteral("pre_feedforward_layernorm.weight"), {H});
+            l.postFeedforwardNorm = w.tensor(p + QStringLiteral("post_feedforward_layernorm.weight"), {H});
+        }
+        l.gate = w.linear(p + QStringLiteral("mlp.gate_proj"), I, H, false);
+        l.up = w.linear(p + QStringLiteral("mlp.up_proj"), I, H, false);
+        l.down = w.linear(p + QStringLiteral("mlp.down_proj"), H, I, false);
+        l.local = size_t(i) < dc.localLayers.size() && dc.localLayers[size_t(i)];
+        if (!w.ok()) break;  // stop at the first missing tensor
+        m_layers.push_back(l);
+        countParameters(uint64_t(H) * uint64_t(2 * qw + 2 * kvw) + 3 * uint64_t(H) * uint64_t(I) + uint64_t(H) * (dc.gemma ? 4 : 2) +
+                        (dc.qkNorm ? 2 * uint64_t(d) : 0));
+    }
+    if (w.ok()) m_finalNorm = w.tensor(QStringLiteral("norm.weight"), {H});
+    if (!w.ok()) return w.error();
+    WeightLoader top(m_checkpoint, QString());
+    if (!dc.tiedEmbeddings || top.has(QStringLiteral("lm_head.weight"))) {
+        m_lmHead = top.tensor(QStringLiteral("lm_head.weight"), {c.vocabSize, H});
+        if (!top.ok()) return top.error();
+        countParameters(uint64_t(c.vocabSize) * uint64_t(H));
+    } else {
+        m_lmHead = m_embed;
+    }
+    return {};
+}
+
+RopeTable DecoderModel::ropeTable(int n, bool local) const {
+    const int d = m_config.headDim();
+    const std::vector<float> inv = inverseFrequencies(local ? m_config.decoder.localRope : m_config.decoder.rope, d);
+    RopeTable t;
+    t.half = d / 2;
+    t.cos.resize(size_t(n) * size_t(t.half));
+    t.sin.resize(t.cos.size());
+    for (int i = 0; i < n; ++i)
+        for (int k = 0; k < t.half; ++k) {
+            const float angle = float(i) * inv[size_t(k)];
+            t.cos[size_t(i) * size_t(t.half) + size_t(k)] = std::cos(angle);
+            t.sin[size_t(i) * size_t(t.half) + size_t(k)] = std::sin(angle);
+        }
+    return t;
+}
+
+Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const std::vector<int>& typeIds, TraceSink* sink,
+                                            const std::atomic<bool>* cancel) const {
+    if (Status s = checkInput(ids, typeIds); !s) return s.error();
+    const ModelConfig& c = m_config;
+    const DecoderConfig& dc = c.decoder;
+    const int n = int(ids.size()), H = c.hidden, I = c.intermediate;
+    ForwardShape shape{n, c.layers, c.heads, c.headDim(), H, true};
+    shape.kvHeads = c.kvHeads();
+    if (sink) sink->begin(shape);
+
+    std::vector<float> x(size_t(n) * size_t(H));        // (n, H) residual stream
+    std::vector<float> a(x.size());                      // (n, H) a normalised copy
+    std::vector<float> gate(size_t(n) * size_t(I)), up(gate.size());  // (n, I)
+    std::vector<float> mlp(x.size());                    // (n, H)
+    std::vector<float> layerIn(sink ? x.size() : 0);     // (n, H) for the sink
+    const float embedScale = dc.gemma ? float(std::sqrt(double(H))) : 1.0f;
+    for (int i = 0; i < n; ++i) {
+        float* row = x.data() + size_t(i) * size_t(H);
+        std::memcpy(row, m_embed + size_t(ids[size_t(i)]) * size_t(H), sizeof(float) * size_t(H));
+        if (dc.gemma)
+            for (int j = 0; j < H; ++j) row[j] *= embedScale;
+    }
+    if (sink) sink->hiddenState(0, x.data());
+
+    const RopeTable global = ropeTable(n, false);
+    const RopeTable local = dc.gemma ? ropeTable(n, true) : RopeTable();
+    RotaryAttention attention(shape, sink);
+    const float eps = dc.rmsNormEps;
+    for (int l = 0; l < c.layers; ++l) {
+        if (cancel && cancel->load()) return inputError(QStringLiteral("cancelled"));
+        const Layer& L = m_layers[size_t(l)];
+        if (sink) layerIn = x;
+        kernels::rmsNorm(x.data(), n, H, L.inputNorm, eps, dc.gemma, a.data());
+        LayerTensors t;
+        t.input = sink ? layerIn.data() : x.data();
+        RotaryAttention::Options o;
+        o.scale = dc.queryScale;
+        o.window = L.local ? dc.slidingWindow : 0;
+        o.normEps = eps;
+        o.onePlusNormWeight = dc.gemma;
+        attention.run(l, L.attn, o, dc.gemma && L.local ? local : global, a.data(), &t);
+        if (dc.gemma) {  // x += post_attention_norm(attn); x += post_ff_norm(mlp(pre_ff_norm(x)))
+            kernels::rmsNorm(t.attnOutput, n, H, L.postAttentionNorm, eps, true, mlp.data());
+            kernels::addInPlace(x.data(), mlp.data(), int64_t(x.size()));
+            kernels::rmsNorm(x.data(), n, H, L.preFeedforwardNorm, eps, true, a.data());
+        } else {  // x += attn; x += mlp(post_attention_norm(x))
+            kernels::addInPlace(x.data(), t.attnOutput, int64_t(x.size()));
+            kernels::rmsNorm(x.data(), n, H, L.postAttentionNorm, eps, false, a.data());
+        }
+        kernels::linear(L.gate, a.data(), n, gate.data());
+        kernels::linear(L.up, a.data(), n, up.data());
+        kernels::activate(c.activation, gate.data(), int64_t(gate.size()));
+        for (size_t i = 0; i < gate.size(); ++i) gate[i] *= up[i];
+        kernels::linear(L.down, gate.data(), n, mlp.data());
+        if (dc.gemma) kernels::rmsNorm(mlp.data(), n, H, L.postFeedforwardNorm, eps, true, mlp.data());
+        kernels::addInPlace(x.data(), mlp.data(), int64_t(x.size()));
+        t.output = x.data();
+        if (sink) {
+            sink->layer(t);
+            if (l + 1 < c.layers) sink->hiddenState(l + 1, x.data());
+        }
+    }
+    kernels::rmsNorm(x.data(), n, H, m_finalNorm, eps, dc.gemma, x.data());
+    if (sink) sink->hiddenState(c.layers, x.data());  // as transformers: the last one is after the final norm
+    return ForwardOutput{n, H, std::move(x)};
+}
+
+std::vector<float> DecoderModel::lmLogits(const ForwardOutput& out, int position) const {
+    const int H = m_config.hidden, V = m_config.vocabSize;
+    std::vector<float> logits(static_cast<size_t>(V));  // (V) = head (V, H) . h
+    kernels::Linear head{m_lmHead, nullptr, H, V, H, false};
+    kernels::linear(head, out.finalHidden.data() + size_t(position) * size_t(H), 1, logits.data());
+    if (const float cap = m_config.decoder.finalLogitSoftcap; cap > 0)
+        for (float& v : logits) v = std::tanh(v / cap) * cap;
+    return logits;
+}
+
+}  // namespace attnscope::core
