@@ -84,7 +84,7 @@ Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QStri
     writeSquares(json, t, [&](int l, int h) { return t.probs(l, h); });
     if (include.contains(QStringLiteral("scores"))) {
         json.key(QStringLiteral("scores"));
-        writeSquares(json, t, [&](int l, int h) { return t.rawScores(l, h); }, std::sqrt(float(t.headDim())));
+        writeSquares(json, t, [&](int l, int h) { return t.rawScores(l, h); }, 1.0f / t.shape().scale());
     }
     if (include.contains(QStringLiteral("qkv"))) {
         json.key(QStringLiteral("q"));

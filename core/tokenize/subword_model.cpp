@@ -64,7 +64,7 @@ std::vector<BpeModel::Symbol> BpeModel::initialSymbols(const std::u32string& wor
         if (byteFallback) {
             std::vector<int> bytes;
             for (char c : s.toUtf8()) {
-                const int id = m_vocab.id(QStringLiteral("<0x%1>").arg(uint(uchar(c)), 2, 16, QLatin1Char('0')).toUpper().replace(QLatin1String("<0X"), QLatin1String("<0x")));
+                const int id = m_vocab.id(byteFallbackToken(uchar(c)));
                 if (id < 0) {
                     bytes.clear();
                     break;

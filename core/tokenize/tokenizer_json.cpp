@@ -3,6 +3,7 @@
 // tokenizer_config.json's add_bos_token / add_eos_token where that template is silent.
 #include "tokenize/tokenizer_json_steps.h"
 #include "tokenize/tokenizer_loader.h"
+#include "tokenize/unigram_model.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -43,8 +44,24 @@ Result<std::unique_ptr<SubwordModel>> parseModel(const QJsonObject& m) {
         wp->maxChars = m.value(QStringLiteral("max_input_chars_per_word")).toInt(100);
         return std::unique_ptr<SubwordModel>(std::move(wp));
     }
+    if (type == QLatin1String("Unigram")) {
+        auto uni = std::make_unique<UnigramModel>();
+        const QJsonArray vocab = m.value(QStringLiteral("vocab")).toArray();
+        if (vocab.isEmpty()) return jsonError(QStringLiteral("model.vocab is missing or empty"));
+        if (vocab.size() > Vocabulary::kMaxId + 1) return jsonError(QStringLiteral("the vocabulary is larger than %1 tokens").arg(Vocabulary::kMaxId + 1));
+        for (qsizetype i = 0; i < vocab.size(); ++i) {
+            const QJsonArray entry = vocab[i].toArray();
+            if (entry.size() != 2 || !entry[0].isString() || !entry[1].isDouble())
+                return jsonError(QStringLiteral("Unigram vocab entry %1 is not [piece, score]").arg(i));
+            uni->addPiece(entry[0].toString(), int(i), entry[1].toDouble());
+        }
+        uni->unkId = m.value(QStringLiteral("unk_id")).toInt(-1);
+        if (uni->unkId >= vocab.size()) return jsonError(QStringLiteral("unk_id %1 is not in the vocabulary").arg(uni->unkId));
+        uni->byteFallback = m.value(QStringLiteral("byte_fallback")).toBool(false);
+        return std::unique_ptr<SubwordModel>(std::move(uni));
+    }
     if (type != QLatin1String("BPE") && !(type.isEmpty() && m.contains(QStringLiteral("merges"))))
-        return jsonError(QStringLiteral("model type '%1' is not supported (BPE, WordPiece)").arg(type));
+        return jsonError(QStringLiteral("model type '%1' is not supported (BPE, WordPiece, Unigram)").arg(type));
     auto bpe = std::make_unique<BpeModel>();
     if (Status s = readVocab(m.value(QStringLiteral("vocab")).toObject(), *bpe); !s) return s.error();
     bpe->unkToken = m.value(QStringLiteral("unk_token")).toString();
@@ -151,6 +168,8 @@ Result<std::shared_ptr<const Tokenizer>> parseTokenizerJson(const QJsonObject& j
                                                                                                : QStringLiteral("WordPiece, uncased");
     else if (tok->tokenText == Tokenizer::TokenText::ByteLevel)
         tok->kind = QStringLiteral("byte-level BPE");
+    else if (dynamic_cast<const UnigramModel*>(&tok->model()))
+        tok->kind = QStringLiteral("Unigram");
     else
         tok->kind = bpe && bpe->byteFallback ? QStringLiteral("BPE with byte fallback") : QStringLiteral("BPE");
 

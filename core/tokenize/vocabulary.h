@@ -31,6 +31,11 @@ private:
     int m_longest = 0;
 };
 
+// The byte-fallback token of a byte: "<0x41>" (upper-case hex, as SentencePiece names them).
+inline QString byteFallbackToken(unsigned char byte) {
+    return QStringLiteral("<0x%1>").arg(QString::number(byte, 16).toUpper().rightJustified(2, QLatin1Char('0')));
+}
+
 // One sub-word token inside a Piece: characters [begin, end) of piece.text.
 struct SubToken {
     int id = 0;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cmath>
+
 namespace attnscope::core {
 
 // Shapes of one forward pass; n = tokens, H = hidden size, h = (query) heads, d = head size,
@@ -13,10 +15,12 @@ struct ForwardShape {
     int hidden = 0;
     bool causal = false;
     int kvHeads = 0;  // 0: as many as heads
+    float scoreScale = 0;  // scaled score = raw q.k * scoreScale; 0: 1 / sqrt(d) (Gemma 3 differs)
 
     int keyValueHeads() const { return kvHeads > 0 ? kvHeads : heads; }
     int qWidth() const { return heads * headDim; }             // q and context: (n, h d)
     int kvWidth() const { return keyValueHeads() * headDim; }  // k and v: (n, g d)
+    float scale() const { return scoreScale > 0 ? scoreScale : 1.0f / std::sqrt(float(headDim)); }
 };
 
 // What one attention layer computed. Pointers are valid only during the callback.

@@ -56,6 +56,8 @@ private Q_SLOTS:
     void rejectsUnsupported_data();
     void rejectsUnsupported();
     void byteTableRoundTrips();
+    void unigramViterbi_data();
+    void unigramViterbi();
 };
 
 void TestTokenizer::wordPieceTemplates_data() {
@@ -107,8 +109,11 @@ void TestTokenizer::rejectsUnsupported_data() {
     QTest::addColumn<QJsonObject>("json");
     QTest::addColumn<QString>("message");
     QJsonObject unigram = bpeJson({});
-    unigram.insert(QStringLiteral("model"), QJsonObject{{"type", "Unigram"}, {"vocab", QJsonObject{{"a", 0}}}});
-    QTest::newRow("Unigram model") << unigram << "model type 'Unigram' is not supported";
+    unigram.insert(QStringLiteral("model"), QJsonObject{{"type", "Unigram"}, {"vocab", QJsonArray{QJsonArray{"a", "high"}}}});
+    QTest::newRow("Unigram entry") << unigram << "Unigram vocab entry 0 is not [piece, score]";
+    QJsonObject unknownModel = bpeJson({});
+    unknownModel.insert(QStringLiteral("model"), QJsonObject{{"type", "WordLevel"}, {"vocab", QJsonObject{{"a", 0}}}});
+    QTest::newRow("WordLevel model") << unknownModel << "model type 'WordLevel' is not supported (BPE, WordPiece, Unigram)";
     QJsonObject scripts = bpeJson({});
     scripts.insert(QStringLiteral("pre_tokenizer"), QJsonObject{{"type", "UnicodeScripts"}});
     QTest::newRow("UnicodeScripts") << scripts << "pre_tokenizer 'UnicodeScripts' is not supported";
@@ -135,6 +140,37 @@ void TestTokenizer::rejectsUnsupported() {
     auto tok = parseTokenizerJson(json);
     QVERIFY(!tok);
     QVERIFY2(tok.message().contains(message), qPrintable(tok.message()));
+}
+
+// Unigram's Viterbi on scores small enough to check by hand: "abc" = a + bc (-1 - 2.9 = -3.9) beats
+// ab + c (-5.5), abc (-6) and a + b + c (-6); an uncovered "d" is <unk> (min score - 10), runs fused;
+// with byte_fallback it is its byte.
+void TestTokenizer::unigramViterbi_data() {
+    QTest::addColumn<bool>("byteFallback");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QStringList>("tokens");
+    QTest::newRow("best path") << false << "abc" << QStringList{"a", "bc"};
+    QTest::newRow("two words") << false << "abc ab" << QStringList{"a", "bc", "ab"};
+    QTest::newRow("unknown") << false << "abd" << QStringList{"ab", "<unk>"};
+    QTest::newRow("unknowns fuse") << false << "ddab" << QStringList{"<unk>", "ab"};
+    QTest::newRow("byte fallback") << true << "abd" << QStringList{"ab", "<0x64>"};
+    QTest::newRow("byte fallback, two bytes") << true << "é" << QStringList{"<0xC3>", "<0xA9>"};
+}
+
+void TestTokenizer::unigramViterbi() {
+    QFETCH(bool, byteFallback);
+    QFETCH(QString, text);
+    QFETCH(QStringList, tokens);
+    QJsonArray vocab{QJsonArray{"<unk>", 0.0}, QJsonArray{"a", -1.0},  QJsonArray{"b", -2.0},     QJsonArray{"ab", -2.5},
+                     QJsonArray{"abc", -6.0},  QJsonArray{"c", -3.0},  QJsonArray{"bc", -2.9},    QJsonArray{"<0x64>", -9.0},
+                     QJsonArray{"<0xC3>", -9.0}, QJsonArray{"<0xA9>", -9.0}};
+    const QJsonObject json{{"model", QJsonObject{{"type", "Unigram"}, {"unk_id", 0}, {"vocab", vocab}, {"byte_fallback", byteFallback}}},
+                           {"pre_tokenizer", QJsonObject{{"type", "WhitespaceSplit"}}}};
+    auto tok = parseTokenizerJson(json);
+    QVERIFY2(tok, qPrintable(tok.message()));
+    auto enc = (*tok)->encode(text);
+    QVERIFY2(enc, qPrintable(enc.message()));
+    QCOMPARE(enc->tokens, tokens);
 }
 
 void TestTokenizer::byteTableRoundTrips() {

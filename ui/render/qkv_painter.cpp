@@ -108,7 +108,7 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
     const float* v = t.vRow(s.layer, s.head, 0);
     const float* raw = t.rawScores(s.layer, s.head) + int64_t(i) * n;              // (n)
     const float* probs = t.probs(s.layer, s.head) + int64_t(i) * n;               // (n)
-    const float sqrtD = std::sqrt(float(d));
+    const float sqrtD = 1.0f / t.shape().scale();  // √d, or Gemma's √query_pre_attn_scalar
 
     auto title = [&](const QRectF& r, const QString& text, QkvStep which) {
         const bool current = int(which) == step;
@@ -145,7 +145,7 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
     const double titleY = l.top - line * 1.2;
     const QkvStep columnStep[7] = {QkvStep::Keys, QkvStep::Keys, QkvStep::Dot, QkvStep::Scale, QkvStep::Mask, QkvStep::Softmax, QkvStep::Weighted};
     const QString columnTitle[7] = {QStringLiteral("key token"), QStringLiteral("k_j"), QStringLiteral("q · k_j"),
-                                    QStringLiteral("÷ √%1").arg(d), QStringLiteral("mask"), QStringLiteral("softmax p_j"),
+                                    QStringLiteral("÷ √%1").arg(std::lround(double(sqrtD) * sqrtD)), QStringLiteral("mask"), QStringLiteral("softmax p_j"),
                                     QStringLiteral("p_j v_j")};
     for (int c = 0; c < 7; ++c)
         if (reveal(columnStep[c])) title(QRectF(l.columns[c].left(), titleY, l.columns[c].width(), line), columnTitle[c], columnStep[c]);
