@@ -6,7 +6,9 @@
 
 namespace attnscope::core {
 
-QStringList syntheticArchitectures() { return {QStringLiteral("bert-base"), QStringLiteral("gpt2"), QStringLiteral("vit-base")}; }
+QStringList syntheticArchitectures() {
+    return {QStringLiteral("bert-base"), QStringLiteral("gpt2"), QStringLiteral("vit-base"), QStringLiteral("llama-1b"), QStringLiteral("qwen3-0.6b")};
+}
 
 Result<std::shared_ptr<Model>> makeSyntheticModel(const QString& architecture, uint32_t seed) {
     QJsonObject json;
@@ -26,6 +28,20 @@ Result<std::shared_ptr<Model>> makeSyntheticModel(const QString& architecture, u
         json = QJsonObject{{"model_type", "vit"},       {"hidden_size", 768},       {"num_hidden_layers", 12},
                            {"num_attention_heads", 12}, {"intermediate_size", 3072}, {"image_size", 224},
                            {"patch_size", 16},           {"id2label", labels},       {"_name_or_path", "synthetic vit-base"}};
+    } else if (architecture == QLatin1String("llama-1b")) {  // meta-llama/Llama-3.2-1B's shapes
+        json = QJsonObject{{"model_type", "llama"},          {"hidden_size", 2048},        {"num_hidden_layers", 16},
+                           {"num_attention_heads", 32},      {"num_key_value_heads", 8},   {"intermediate_size", 8192},
+                           {"vocab_size", 128256},           {"tie_word_embeddings", true}, {"rope_theta", 500000.0},
+                           {"max_position_embeddings", 131072}, {"rms_norm_eps", 1e-5},
+                           {"rope_scaling", QJsonObject{{"rope_type", "llama3"}, {"factor", 32.0}, {"low_freq_factor", 1.0},
+                                                        {"high_freq_factor", 4.0}, {"original_max_position_embeddings", 8192}}},
+                           {"_name_or_path", "synthetic llama-1b"}};
+    } else if (architecture == QLatin1String("qwen3-0.6b")) {  // Qwen/Qwen3-0.6B's shapes
+        json = QJsonObject{{"model_type", "qwen3"},          {"hidden_size", 1024},       {"num_hidden_layers", 28},
+                           {"num_attention_heads", 16},      {"num_key_value_heads", 8},  {"head_dim", 128},
+                           {"intermediate_size", 3072},      {"vocab_size", 151936},      {"tie_word_embeddings", true},
+                           {"rope_theta", 1000000.0},        {"max_position_embeddings", 40960}, {"rms_norm_eps", 1e-6},
+                           {"_name_or_path", "synthetic qwen3-0.6b"}};
     } else {
         return inputError(QStringLiteral("unknown synthetic architecture '%1' (available: %2)")
                               .arg(architecture, syntheticArchitectures().join(QStringLiteral(", "))));

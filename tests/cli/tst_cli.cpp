@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <cmath>
+
 using attnscope::test::cliPath;
 using attnscope::test::modelFixture;
 
@@ -184,11 +186,18 @@ void TestCli::bench() {
     const Run r = run({"bench", "--model", modelFixture("bert"), "--seq", "8", "--reps", "2", "--threads", "1"});
     QCOMPARE(r.status, 0);
     const QJsonObject o = json(r.out);
-    for (const char* key : {"model", "seq", "threads", "ms_median", "ms_min", "gflops"}) QVERIFY2(o.contains(key), key);
+    for (const char* key : {"model", "seq", "threads", "ms_median", "ms_min", "gflops", "sgemm_peak_gflops", "fraction_of_peak"})
+        QVERIFY2(o.contains(key), key);
     QCOMPARE(o.value("seq").toInt(), 8);
     QCOMPARE(o.value("threads").toInt(), 1);
     QVERIFY(o.value("ms_min").toDouble() > 0);
     QVERIFY(o.value("ms_min").toDouble() <= o.value("ms_median").toDouble());
+    QVERIFY(o.value("sgemm_peak_gflops").toDouble() > 0);
+    QVERIFY(std::abs(o.value("fraction_of_peak").toDouble() - o.value("gflops").toDouble() / o.value("sgemm_peak_gflops").toDouble()) < 1e-3);
+    // A decoder fixture benchmarks the same way.
+    const Run d = run({"bench", "--model", QStringLiteral(ATTNSCOPE_FIXTURES "/decoders/qwen3"), "--seq", "8", "--reps", "2"});
+    QCOMPARE(d.status, 0);
+    QVERIFY(json(d.out).value("gflops").toDouble() > 0);
 }
 
 void TestCli::helpForEveryCommand_data() {
