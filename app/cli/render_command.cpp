@@ -35,6 +35,8 @@ int runRender(const QStringList& args) {
     parser.addOption({QStringLiteral("token"), QStringLiteral("Token to single out, counting from 0."), QStringLiteral("I")});
     parser.addOption({QStringLiteral("colormap"), QStringLiteral("viridis (default), magma, cividis, greys or rdbu."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("log"), QStringLiteral("Log colour scale (1e-4 .. 1).")});
+    parser.addOption({QStringLiteral("hide-first-token"),
+                      QStringLiteral("Attention sinks: drop the first key and renormalise each row (said in the figure's title).")});
     parser.addOption({QStringLiteral("threshold"), QStringLiteral("Links: hide weights below this (0..1)."), QStringLiteral("W")});
     parser.addOption({QStringLiteral("dpi"), QStringLiteral("PNG resolution (default 200)."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("transparent"), QStringLiteral("No background fill.")});
@@ -128,6 +130,7 @@ int runRender(const QStringList& args) {
     state.setPinnedToken(token);
     state.setColormap(map);
     state.setLogScale(parser.isSet(QStringLiteral("log")));
+    state.setHideFirstToken(parser.isSet(QStringLiteral("hide-first-token")));
     state.setThreshold(threshold);
     state.setImageOptions(imageOptions);
 

@@ -2,6 +2,7 @@
 
 #include "io/json_writer.h"
 #include "io/npy_writer.h"
+#include "analysis/sinks.h"
 
 
 #include <cmath>
@@ -82,6 +83,14 @@ Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QStri
     json.value(t.heads());
     json.key(QStringLiteral("attentions"));
     writeSquares(json, t, [&](int l, int h) { return t.probs(l, h); });
+    json.key(QStringLiteral("sink_share"));  // [L][H]: each head's mean weight on the first token
+    json.beginArray();
+    for (const std::vector<double>& layer : sinkShares(t)) {
+        json.beginArray();
+        for (double v : layer) json.value(v);
+        json.endArray();
+    }
+    json.endArray();
     if (include.contains(QStringLiteral("scores"))) {
         json.key(QStringLiteral("scores"));
         writeSquares(json, t, [&](int l, int h) { return t.rawScores(l, h); }, 1.0f / t.shape().scale());

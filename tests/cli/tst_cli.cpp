@@ -136,6 +136,21 @@ void TestCli::attentionJson() {
     QCOMPARE(o.value("hidden_states").toArray()[0].toArray()[0].toArray().size(), 32);
     QCOMPARE(o.value("q").toArray()[1].toArray()[2].toArray()[0].toArray().size(), 8);
     QCOMPARE(o.value("scores").toArray()[0].toArray()[0].toArray()[0].toArray().size(), n);
+    // Each head's sink share: the mean over rows of the weight on token 0.
+    const QJsonArray sink = o.value("sink_share").toArray();
+    QCOMPARE(sink.size(), 2);
+    QCOMPARE(sink[1].toArray().size(), 4);
+    double mean = 0;
+    for (const QJsonValue& row : att[1].toArray()[3].toArray()) mean += row.toArray().at(0).toDouble() / n;
+    QVERIFY(std::abs(sink[1].toArray()[3].toDouble() - mean) < 1e-6);
+
+    // A decoder with grouped-query attention: k and v per key/value head (2 of 4 here).
+    const Run d = run({"attention", "--model", QStringLiteral(ATTNSCOPE_FIXTURES "/decoders/qwen3"), "--text", "hello", "--include", "qkv"});
+    QCOMPARE(d.status, 0);
+    const QJsonObject dj = json(d.out);
+    QCOMPARE(dj.value("q").toArray()[0].toArray().size(), 4);
+    QCOMPARE(dj.value("k").toArray()[0].toArray().size(), 2);
+    QCOMPARE(dj.value("q").toArray()[0].toArray()[0].toArray()[0].toArray().size(), 16);  // head_dim 16
 }
 
 void TestCli::attentionNpy() {

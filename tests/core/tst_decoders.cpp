@@ -2,6 +2,7 @@
 // biases, qwen3's q/k norms and explicit head size, gemma3's four norms, local/global layers and
 // logit soft-capping) in F32, BF16 and F16, against an independent NumPy float64 reference
 // (tests/tools/make_decoder_fixtures.py), and their refusals.
+#include "analysis/sinks.h"
 #include "model/model_loader.h"
 #include "model/text_analysis.h"
 #include "test_paths.h"
@@ -50,6 +51,7 @@ private Q_SLOTS:
     void configParsing();
     void refused_data();
     void refused();
+    void attentionSinks();
 };
 
 void TestDecoders::matchesReference_data() {
@@ -164,6 +166,31 @@ void TestDecoders::refused() {
     auto loaded = loadModelFolder(dir.path());
     QVERIFY(!loaded);
     QVERIFY2(loaded.message().contains(message), qPrintable(loaded.message()));
+}
+
+// "Hide first token": column 0 dropped, rows renormalised over the rest, by hand on a 3 x 3 causal
+// matrix; and each head's sink share (mean weight on key 0) on a real decoder trace.
+void TestDecoders::attentionSinks() {
+    const float probs[9] = {1.0f, 0, 0,  //
+                            0.6f, 0.4f, 0,
+                            0.5f, 0.3f, 0.2f};
+    const std::vector<float> hidden = withoutFirstKey(probs, 3);
+    const std::vector<float> expected = {0, 0, 0, 0, 1, 0, 0, 0.6f, 0.4f};
+    for (size_t i = 0; i < 9; ++i) QVERIFY2(std::abs(hidden[i] - expected[i]) < 1e-6f, qPrintable(QString::number(i)));
+
+    auto loaded = loadModelFolder(decoderFixture(QStringLiteral("llama")));
+    QVERIFY(loaded);
+    auto a = analyzeText(*loaded, QStringLiteral("hello world again"), {});
+    QVERIFY(a);
+    const auto shares = sinkShares(*a->trace);
+    QCOMPARE(int(shares.size()), a->trace->layers());
+    for (int l = 0; l < a->trace->layers(); ++l)
+        for (int h = 0; h < a->trace->heads(); ++h) {
+            double sum = 0;
+            for (int i = 0; i < a->trace->tokens(); ++i) sum += a->trace->prob(l, h, i, 0);
+            QVERIFY(std::abs(shares[size_t(l)][size_t(h)] - sum / a->trace->tokens()) < 1e-9);
+            QVERIFY(shares[size_t(l)][size_t(h)] >= 1.0 / a->trace->tokens());  // row 0 gives key 0 everything
+        }
 }
 
 QTEST_APPLESS_MAIN(TestDecoders)

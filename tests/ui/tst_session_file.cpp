@@ -29,6 +29,7 @@ void TestSessionFile::roundTrip() {
     s.token = 10;
     s.colormap = ColormapId::Cividis;
     s.logScale = true;
+    s.hideFirstToken = true;
     s.threshold = 0.25f;
     s.qkvStep = 6;
     auto back = sessionFromJson(sessionToJson(s));
@@ -42,6 +43,7 @@ void TestSessionFile::roundTrip() {
     QCOMPARE(back->token, 10);
     QCOMPARE(int(back->colormap), int(ColormapId::Cividis));
     QCOMPARE(back->logScale, true);
+    QCOMPARE(back->hideFirstToken, true);
     QCOMPARE(back->threshold, 0.25f);
     QCOMPARE(back->qkvStep, 6);
 }

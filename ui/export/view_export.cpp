@@ -11,7 +11,7 @@ namespace attnscope::ui {
 
 core::Status exportSelectionData(const QString& path, const AnalysisResult& r, const ViewState& st) {
     const HeadMode mode = st.headMode() == HeadMode::Single ? HeadMode::Single : HeadMode::Average;
-    const AttentionMatrix m = selectMatrix(*r.trace, st.layer(), mode, st.head());
+    const AttentionMatrix m = selectMatrix(*r.trace, st.layer(), mode, st.head(), st.hideFirstToken());
     const QString ext = QFileInfo(path).suffix().toLower();
     if (ext == QLatin1String("csv"))
         return core::saveAtomically(path, [&](QIODevice& out) { return core::writeMatrixCsv(out, m.data, m.n, r.labels); });

@@ -1,12 +1,19 @@
 #include "render/attention_matrix.h"
 
+#include "analysis/sinks.h"
+
 namespace attnscope::ui {
 
-AttentionMatrix selectMatrix(const core::AttentionTrace& trace, int layer, HeadMode mode, int head) {
+AttentionMatrix selectMatrix(const core::AttentionTrace& trace, int layer, HeadMode mode, int head, bool hideFirstToken) {
     AttentionMatrix m;
     m.n = trace.tokens();
     if (mode == HeadMode::Single) {
-        m.data = trace.probs(layer, head);
+        if (hideFirstToken) {
+            m.owned = core::withoutFirstKey(trace.probs(layer, head), m.n);
+            m.data = m.owned.data();
+        } else {
+            m.data = trace.probs(layer, head);
+        }
         return m;
     }
     const size_t count = size_t(m.n) * size_t(m.n);
@@ -16,13 +23,15 @@ AttentionMatrix selectMatrix(const core::AttentionTrace& trace, int layer, HeadM
         for (size_t i = 0; i < count; ++i) m.owned[i] += p[i];
     }
     for (float& v : m.owned) v /= float(trace.heads());
+    if (hideFirstToken) m.owned = core::withoutFirstKey(m.owned.data(), m.n);
     m.data = m.owned.data();
     return m;
 }
 
-QString matrixTitle(int layer, HeadMode mode, int head, int heads) {
-    if (mode == HeadMode::Single) return QStringLiteral("Layer %1 · Head %2").arg(layer).arg(head);
-    return QStringLiteral("Layer %1 · mean of %2 heads").arg(layer).arg(heads);
+QString matrixTitle(int layer, HeadMode mode, int head, int heads, bool hideFirstToken) {
+    const QString base = mode == HeadMode::Single ? QStringLiteral("Layer %1 · Head %2").arg(layer).arg(head)
+                                                  : QStringLiteral("Layer %1 · mean of %2 heads").arg(layer).arg(heads);
+    return hideFirstToken ? base + QStringLiteral(" · first token hidden, rows renormalised") : base;
 }
 
 }  // namespace attnscope::ui

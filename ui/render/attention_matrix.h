@@ -14,10 +14,11 @@ struct AttentionMatrix {
     std::vector<float> owned;     // backing store when computed (the average)
 };
 
-AttentionMatrix selectMatrix(const core::AttentionTrace& trace, int layer, HeadMode mode, int head);
+// hideFirstToken: without the first key, rows renormalised (core::withoutFirstKey).
+AttentionMatrix selectMatrix(const core::AttentionTrace& trace, int layer, HeadMode mode, int head, bool hideFirstToken = false);
 
 // "Layer 4 · Head 7" or "Layer 4 · mean of 12 heads". Layers and heads count from 0 everywhere in
 // AttnScope, as in the attention arrays (Clark et al.'s head "5-4" is layer 4, head 3 here).
-QString matrixTitle(int layer, HeadMode mode, int head, int heads);
+QString matrixTitle(int layer, HeadMode mode, int head, int heads, bool hideFirstToken = false);
 
 }  // namespace attnscope::ui

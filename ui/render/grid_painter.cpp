@@ -1,5 +1,6 @@
 #include "render/grid_painter.h"
 
+#include "render/attention_matrix.h"
 #include "render/heatmap_painter.h"
 
 #include <QFontMetricsF>
@@ -46,12 +47,14 @@ QImage attentionImage(const float* probs, int n, const Colormap& map, bool logSc
     return image;
 }
 
-std::vector<QImage> allThumbnails(const core::AttentionTrace& trace, const Colormap& map, bool logScale) {
+std::vector<QImage> allThumbnails(const core::AttentionTrace& trace, const Colormap& map, bool logScale, bool hideFirstToken) {
     std::vector<QImage> images;
     images.reserve(size_t(trace.layers() * trace.heads()));
     for (int l = 0; l < trace.layers(); ++l)
-        for (int h = 0; h < trace.heads(); ++h)
-            images.push_back(attentionImage(trace.probs(l, h), trace.tokens(), map, logScale, trace.shape().causal));
+        for (int h = 0; h < trace.heads(); ++h) {
+            const AttentionMatrix m = selectMatrix(trace, l, HeadMode::Single, h, hideFirstToken);
+            images.push_back(attentionImage(m.data, trace.tokens(), map, logScale, trace.shape().causal));
+        }
     return images;
 }
 
@@ -73,19 +76,20 @@ void paintGrid(QPainter& painter, const QRectF& rect, const GridSpec& s) {
     for (int l = 0; l < t.layers(); ++l) {
         for (int h = 0; h < t.heads(); ++h) {
             const QRectF cell = g.thumbnail(l, h);
+            const AttentionMatrix m = selectMatrix(t, l, HeadMode::Single, h, s.hideFirstToken);
             if (s.vectorCells) {
                 const double c = cell.width() / n;
                 painter.setPen(Qt::NoPen);
                 for (int r = 0; r < n; ++r)
                     for (int k = 0; k < n; ++k) {
                         const QColor color = t.shape().causal && k > r ? QColor(226, 226, 226)
-                                                                        : s.colormap.color(heatmapScale(t.prob(l, h, r, k), s.logScale));
+                                                                        : s.colormap.color(heatmapScale(m.data[r * n + k], s.logScale));
                         painter.fillRect(QRectF(cell.left() + k * c, cell.top() + r * c, c + 0.2, c + 0.2), color);
                     }
             } else if (s.thumbnails && s.thumbnails->size() == size_t(t.layers() * t.heads())) {
                 painter.drawImage(cell, (*s.thumbnails)[size_t(l * t.heads() + h)]);
             } else {
-                painter.drawImage(cell, attentionImage(t.probs(l, h), n, s.colormap, s.logScale, t.shape().causal));
+                painter.drawImage(cell, attentionImage(m.data, n, s.colormap, s.logScale, t.shape().causal));
             }
             if (s.focus >= 0 && s.focus < n) {
                 painter.setPen(QPen(QColor(230, 60, 40), 1));

@@ -25,6 +25,7 @@ struct GridSpec {
     QColor textColor = Qt::black;
     bool vectorCells = false;
     const std::vector<QImage>* thumbnails = nullptr;  // layer * heads + head, cached by the view
+    bool hideFirstToken = false;  // every thumbnail without the first key, rows renormalised
 };
 
 struct GridLayout {
@@ -43,7 +44,7 @@ GridLayout gridLayout(const QRectF& rect, int layers, int heads, const QFont& fo
 std::optional<QPoint> gridCellAt(const GridLayout& layout, const QPointF& point);
 // One head's probabilities as an (n, n) image (masked cells light grey in causal models).
 QImage attentionImage(const float* probs, int n, const Colormap& map, bool logScale, bool causal);
-std::vector<QImage> allThumbnails(const core::AttentionTrace& trace, const Colormap& map, bool logScale);
+std::vector<QImage> allThumbnails(const core::AttentionTrace& trace, const Colormap& map, bool logScale, bool hideFirstToken = false);
 void paintGrid(QPainter& painter, const QRectF& rect, const GridSpec& spec);
 
 }  // namespace attnscope::ui

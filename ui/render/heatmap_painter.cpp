@@ -53,7 +53,7 @@ std::optional<QPoint> heatmapCellAt(const HeatmapLayout& l, int n, const QPointF
 
 static void paintCells(QPainter& painter, const HeatmapLayout& l, const HeatmapSpec& s) {
     const int n = s.n;
-    auto masked = [&](int r, int c) { return s.causal && c > r; };
+    auto masked = [&](int r, int c) { return (s.causal && c > r) || (s.hiddenFirstKey && c == 0); };
     if (s.vectorCells) {
         painter.setPen(Qt::NoPen);
         for (int r = 0; r < n; ++r)

@@ -6,6 +6,7 @@
 #include <QRectF>
 #include <QStringList>
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct LinksSpec {
     int n = 0;
     QStringList labels;
     std::vector<const float*> heads;  // each (n, n)
+    std::shared_ptr<const std::vector<std::vector<float>>> owned;  // backing store of computed heads
     std::vector<QColor> colors;       // one per entry of heads
     float threshold = 0;              // weights below are not drawn
     int focus = -1;                   // token singled out

@@ -1,5 +1,6 @@
 #include "render/view_specs.h"
 
+#include "analysis/sinks.h"
 #include "render/head_palette.h"
 #include "render/qkv_painter.h"
 
@@ -11,7 +12,7 @@ namespace attnscope::ui {
 HeatmapSpec heatmapSpec(const AnalysisResult& r, const ViewState& st, const FigureStyle& style, AttentionMatrix& m) {
     const core::AttentionTrace& t = *r.trace;
     const HeadMode mode = st.headMode() == HeadMode::All ? HeadMode::Average : st.headMode();
-    m = selectMatrix(t, st.layer(), mode, st.head());
+    m = selectMatrix(t, st.layer(), mode, st.head(), st.hideFirstToken());
     HeatmapSpec s;
     s.values = m.data;
     s.n = m.n;
@@ -20,7 +21,8 @@ HeatmapSpec heatmapSpec(const AnalysisResult& r, const ViewState& st, const Figu
     s.logScale = st.logScale();
     s.causal = r.causal;
     s.focus = st.focusToken();
-    s.title = matrixTitle(st.layer(), mode, st.head(), t.heads());
+    s.title = matrixTitle(st.layer(), mode, st.head(), t.heads(), st.hideFirstToken());
+    s.hiddenFirstKey = st.hideFirstToken();
     s.font = style.font;
     s.textColor = style.text;
     s.vectorCells = style.vector;
@@ -37,30 +39,37 @@ LinksSpec linksSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
     s.causal = r.causal;
     s.font = style.font;
     s.textColor = style.text;
+    const bool hide = st.hideFirstToken();
+    auto owned = std::make_shared<std::vector<std::vector<float>>>();  // matrices the spec points into
     switch (st.headMode()) {
         case HeadMode::Single:
-            s.heads = {t.probs(st.layer(), st.head())};
+            m = selectMatrix(t, st.layer(), HeadMode::Single, st.head(), hide);
+            s.heads = {m.data};
             s.colors = {headColor(st.head())};
             break;
         case HeadMode::Average:
-            m = selectMatrix(t, st.layer(), HeadMode::Average, 0);
+            m = selectMatrix(t, st.layer(), HeadMode::Average, 0, hide);
             s.heads = {m.data};
             s.colors = {QColor(60, 60, 60)};
             break;
         case HeadMode::All:
             for (int h = 0; h < t.heads(); ++h) {
-                s.heads.push_back(t.probs(st.layer(), h));
+                if (hide) owned->push_back(core::withoutFirstKey(t.probs(st.layer(), h), t.tokens()));
+                s.heads.push_back(hide ? owned->back().data() : t.probs(st.layer(), h));
                 s.colors.push_back(headColor(h));
             }
             break;
     }
-    s.title = st.headMode() == HeadMode::All ? QStringLiteral("Layer %1 · all %2 heads").arg(st.layer()).arg(t.heads())
-                                             : matrixTitle(st.layer(), st.headMode(), st.head(), t.heads());
+    s.owned = owned;
+    s.title = st.headMode() == HeadMode::All
+                  ? QStringLiteral("Layer %1 · all %2 heads%3").arg(st.layer()).arg(t.heads()).arg(hide ? QStringLiteral(" · first token hidden, rows renormalised") : QString())
+                  : matrixTitle(st.layer(), st.headMode(), st.head(), t.heads(), hide);
     return s;
 }
 
 GridSpec gridSpec(const AnalysisResult& r, const ViewState& st, const FigureStyle& style) {
     GridSpec s;
+    s.hideFirstToken = st.hideFirstToken();
     s.trace = r.trace.get();
     s.colormap = Colormap(st.colormap());
     s.logScale = st.logScale();

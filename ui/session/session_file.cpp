@@ -33,6 +33,7 @@ QByteArray sessionToJson(const SessionFile& s) {
                   {"token", s.token >= 0 ? QJsonValue(s.token) : QJsonValue()},
                   {"colormap", Colormap::name(s.colormap)},
                   {"log_scale", s.logScale},
+                  {"hide_first_token", s.hideFirstToken},
                   {"threshold", double(s.threshold)},
                   {"qkv_step", s.qkvStep}};
     o.insert(QStringLiteral("image"), QJsonObject{{"path", s.imagePath.isEmpty() ? QJsonValue() : QJsonValue(s.imagePath)},
@@ -72,6 +73,7 @@ core::Result<SessionFile> sessionFromJson(const QByteArray& json) {
     if (!Colormap::fromName(o.value(QStringLiteral("colormap")).toString(QStringLiteral("viridis")), &s.colormap))
         return core::inputError(QStringLiteral("unknown colormap '%1'").arg(o.value(QStringLiteral("colormap")).toString()));
     s.logScale = o.value(QStringLiteral("log_scale")).toBool();
+    s.hideFirstToken = o.value(QStringLiteral("hide_first_token")).toBool();
     s.threshold = float(std::clamp(o.value(QStringLiteral("threshold")).toDouble(), 0.0, 1.0));
     s.qkvStep = std::clamp(o.value(QStringLiteral("qkv_step")).toInt(9), 0, 9);
     const QJsonObject image = o.value(QStringLiteral("image")).toObject();

@@ -22,6 +22,7 @@ struct SessionFile {
     int token = -1;  // pinned token, -1 for none
     ColormapId colormap = ColormapId::Viridis;
     bool logScale = false;
+    bool hideFirstToken = false;
     float threshold = 0;
     int qkvStep = 9;
     QString imagePath;      // image models: the picture (empty for text)

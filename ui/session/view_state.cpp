@@ -59,6 +59,12 @@ void ViewState::setLogScale(bool on) {
     Q_EMIT changed();
 }
 
+void ViewState::setHideFirstToken(bool on) {
+    if (on == m_hideFirst) return;
+    m_hideFirst = on;
+    Q_EMIT changed();
+}
+
 void ViewState::setImageOptions(const ImageOptions& options) {
     ImageOptions o = options;
     o.opacity = std::clamp(o.opacity, 0.0f, 1.0f);

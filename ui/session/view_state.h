@@ -48,6 +48,8 @@ public:
     float threshold() const { return m_threshold; }
     bool logScale() const { return m_logScale; }
     const ImageOptions& imageOptions() const { return m_image; }
+    // Attention sinks: the views drop the first key and renormalise each row (labelled as such).
+    bool hideFirstToken() const { return m_hideFirst; }
 
     // Clamped to the model's sizes (set by setLimits).
     void setLayer(int layer);
@@ -59,6 +61,7 @@ public:
     void setColormap(ColormapId map);
     void setThreshold(float threshold);
     void setLogScale(bool on);
+    void setHideFirstToken(bool on);
     void setImageOptions(const ImageOptions& options);  // clamped
     void setLimits(int layers, int heads, int tokens);
     int layers() const { return m_layers; }
@@ -78,6 +81,7 @@ private:
     ColormapId m_colormap = ColormapId::Viridis;
     float m_threshold = 0.0f;
     bool m_logScale = false;
+    bool m_hideFirst = false;
     ImageOptions m_image;
     int m_layers = 1, m_heads = 1, m_tokens = 0;
 };

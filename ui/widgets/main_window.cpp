@@ -192,6 +192,11 @@ void MainWindow::buildUi() {
     m_log = new QCheckBox(tr("L&og scale"));
     connect(m_log, &QCheckBox::toggled, m_state, &ViewState::setLogScale);
     controls->addWidget(m_log);
+    m_hideFirst = new QCheckBox(tr("&Hide first token"));
+    m_hideFirst->setToolTip(tr("Attention sinks: drop the first key (decoders park most weight on it) and renormalise each "
+                               "row over the others. Figures say so in their title."));
+    connect(m_hideFirst, &QCheckBox::toggled, m_state, &ViewState::setHideFirstToken);
+    controls->addWidget(m_hideFirst);
     controls->addStretch();
     layout->addLayout(controls);
 
@@ -524,6 +529,7 @@ void MainWindow::applyPendingSession() {
     m_state->setHead(s.head);
     m_state->setColormap(s.colormap);
     m_state->setLogScale(s.logScale);
+    m_state->setHideFirstToken(s.hideFirstToken);
     m_state->setThreshold(s.threshold);
     m_state->setPinnedToken(s.token);
     m_state->setImageOptions(s.image);
@@ -546,6 +552,7 @@ SessionFile MainWindow::currentSession() const {
     s.token = m_state->pinnedToken();
     s.colormap = m_state->colormap();
     s.logScale = m_state->logScale();
+    s.hideFirstToken = m_state->hideFirstToken();
     s.threshold = m_state->threshold();
     s.qkvStep = int(m_qkv->step());
     if (m_session->imageMode()) s.imagePath = m_session->imagePath();
@@ -599,7 +606,7 @@ void MainWindow::setDarkTheme(bool on) {
 }
 
 void MainWindow::syncControls() {
-    const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mode), b4(m_colormap), b5(m_threshold), b6(m_log);
+    const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mode), b4(m_colormap), b5(m_threshold), b6(m_log), b7(m_hideFirst);
     m_layer->setRange(0, m_state->layers() - 1);
     m_layer->setValue(m_state->layer());
     m_head->setRange(0, m_state->heads() - 1);
@@ -609,6 +616,7 @@ void MainWindow::syncControls() {
     m_colormap->setCurrentIndex(int(m_state->colormap()));
     m_threshold->setValue(int(m_state->threshold() * 100 + 0.5f));
     m_log->setChecked(m_state->logScale());
+    m_hideFirst->setChecked(m_state->hideFirstToken());
 }
 
 void MainWindow::updateRecentMenu() {

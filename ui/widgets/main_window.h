@@ -95,6 +95,7 @@ private:
     QComboBox* m_colormap = nullptr;
     QSlider* m_threshold = nullptr;
     QCheckBox* m_log = nullptr;
+    QCheckBox* m_hideFirst = nullptr;
     QStackedWidget* m_stack = nullptr;
     QLabel* m_emptyText = nullptr;
     QTabWidget* m_tabs = nullptr;

@@ -7,7 +7,8 @@ namespace attnscope::ui {
 
 ModelGridView::ModelGridView(ViewState* state, QWidget* parent) : FigureView(state, parent) {
     connect(state, &ViewState::changed, this, [this] {
-        if (m_state->colormap() != m_thumbMap || m_state->logScale() != m_thumbLog) rebuildThumbnails();
+        if (m_state->colormap() != m_thumbMap || m_state->logScale() != m_thumbLog || m_state->hideFirstToken() != m_thumbHideFirst)
+            rebuildThumbnails();
     });
 }
 
@@ -16,7 +17,8 @@ void ModelGridView::resultChanged() { rebuildThumbnails(); }
 void ModelGridView::rebuildThumbnails() {
     m_thumbMap = m_state->colormap();
     m_thumbLog = m_state->logScale();
-    m_thumbnails = m_result && m_result->trace ? allThumbnails(*m_result->trace, Colormap(m_thumbMap), m_thumbLog)
+    m_thumbHideFirst = m_state->hideFirstToken();
+    m_thumbnails = m_result && m_result->trace ? allThumbnails(*m_result->trace, Colormap(m_thumbMap), m_thumbLog, m_thumbHideFirst)
                                                : std::vector<QImage>{};
     update();
 }

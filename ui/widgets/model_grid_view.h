@@ -32,6 +32,7 @@ private:
     std::vector<QImage> m_thumbnails;  // per (layer, head), rebuilt when the trace or colours change
     ColormapId m_thumbMap = ColormapId::Viridis;
     bool m_thumbLog = false;
+    bool m_thumbHideFirst = false;
 };
 
 }  // namespace attnscope::ui
