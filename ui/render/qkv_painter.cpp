@@ -123,7 +123,10 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
     p.setPen(s.textColor);
     p.drawText(QRectF(rect.left(), rect.top(), rect.width(), line),
                Qt::AlignLeft | Qt::AlignVCenter,
-               QStringLiteral("Layer %1 · Head %2 · query token #%3 “%4”   (d = %5)").arg(s.layer).arg(s.head).arg(i).arg(s.labels.value(i)).arg(d));
+               QStringLiteral("Layer %1 · Head %2%6 · query token #%3 “%4”   (d = %5)")
+                   .arg(s.layer).arg(s.head).arg(i).arg(s.labels.value(i)).arg(d)
+                   .arg(t.kvHeads() < t.heads() ? QStringLiteral(" (shares key/value head %1 of %2)").arg(t.kvHeadOf(s.head)).arg(t.kvHeads())
+                                                : QString()));
     const double labelW = rect.width() * 0.3;
     const QRectF xRow(rect.left(), rect.top() + line, rect.width(), line), qRow(rect.left(), rect.top() + line * 2.2, rect.width(), line);
     title(QRectF(xRow.left(), xRow.top(), labelW, line), qkvStepName(QkvStep::Input, causal), QkvStep::Input);
