@@ -11,6 +11,7 @@
 #include <QPainter>
 
 #include <cmath>
+#include <limits>
 #include <QTest>
 
 using namespace attnscope::ui;
@@ -97,11 +98,15 @@ void TestPainters::heatmapCells_data() {
     QTest::addColumn<int>("col");
     QTest::addColumn<bool>("causal");
     QTest::addColumn<bool>("vector");
+    QTest::addColumn<bool>("window");  // a 2-token sliding window (cell 2,0 masked too) and the first key hidden
     for (bool vector : {false, true})
         for (int r = 0; r < 3; ++r)
             for (int c = 0; c < 3; ++c)
                 QTest::newRow(qPrintable(QStringLiteral("%1,%2 %3").arg(r).arg(c).arg(vector ? "rects" : "image")))
-                    << r << c << vector << vector;  // the rectangle rows draw a causal (decoder) matrix
+                    << r << c << vector << vector << false;  // the rectangle rows draw a causal (decoder) matrix
+    for (int r = 0; r < 3; ++r)
+        for (int c = 0; c < 3; ++c)
+            QTest::newRow(qPrintable(QStringLiteral("%1,%2 window").arg(r).arg(c))) << r << c << true << false << true;
 }
 
 void TestPainters::heatmapCells() {
@@ -109,11 +114,18 @@ void TestPainters::heatmapCells() {
     QFETCH(int, col);
     QFETCH(bool, causal);
     QFETCH(bool, vector);
+    QFETCH(bool, window);
     QImage image(400, 360, QImage::Format_RGB32);
     image.setDevicePixelRatio(1);
     image.fill(Qt::white);
     HeatmapSpec s = spec3(causal);
     s.vectorCells = vector;
+    const float inf = std::numeric_limits<float>::infinity();
+    const float scores[9] = {0, -inf, -inf, 0, 0, -inf, -inf, 0, 0};  // window 2: row 2 cannot see key 0
+    if (window) {
+        s.maskedScores = scores;
+        s.hiddenFirstKey = true;
+    }
     const QRectF rect(0, 0, 400, 360);
     {
         QPainter p(&image);
@@ -121,7 +133,8 @@ void TestPainters::heatmapCells() {
     }
     const HeatmapLayout l = heatmapLayout(rect, s);
     const QPoint centre((l.matrix.left() + (col + 0.5) * l.cell), (l.matrix.top() + (row + 0.5) * l.cell));
-    const QRgb expected = causal && col > row ? qRgb(226, 226, 226) : s.colormap.rgb(kMatrix[row * 3 + col]);
+    const bool masked = (causal && col > row) || (window && (std::isinf(scores[row * 3 + col]) || col == 0));
+    const QRgb expected = masked ? qRgb(226, 226, 226) : s.colormap.rgb(kMatrix[row * 3 + col]);
     const QRgb actual = image.pixel(centre);
     if (!near(actual, expected)) image.save(QStringLiteral("tst_painters_heatmap_actual.png"));
     QVERIFY2(near(actual, expected), qPrintable(QStringLiteral("pixel %1 expected %2").arg(actual, 0, 16).arg(expected, 0, 16)));

@@ -53,7 +53,9 @@ std::optional<QPoint> heatmapCellAt(const HeatmapLayout& l, int n, const QPointF
 
 static void paintCells(QPainter& painter, const HeatmapLayout& l, const HeatmapSpec& s) {
     const int n = s.n;
-    auto masked = [&](int r, int c) { return (s.causal && c > r) || (s.hiddenFirstKey && c == 0); };
+    auto masked = [&](int r, int c) {
+        return (s.causal && c > r) || (s.hiddenFirstKey && c == 0) || (s.maskedScores && std::isinf(s.maskedScores[r * n + c]));
+    };
     if (s.vectorCells) {
         painter.setPen(Qt::NoPen);
         for (int r = 0; r < n; ++r)

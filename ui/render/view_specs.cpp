@@ -23,6 +23,8 @@ HeatmapSpec heatmapSpec(const AnalysisResult& r, const ViewState& st, const Figu
     s.focus = st.focusToken();
     s.title = matrixTitle(st.layer(), mode, st.head(), t.heads(), st.hideFirstToken());
     s.hiddenFirstKey = st.hideFirstToken();
+    // Masks beyond the causal one (sliding windows) are the same for every head of a layer.
+    if (t.hasScores()) s.maskedScores = t.scores(st.layer(), mode == HeadMode::Single ? st.head() : 0);
     s.font = style.font;
     s.textColor = style.text;
     s.vectorCells = style.vector;
