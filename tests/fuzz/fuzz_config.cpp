@@ -18,7 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!doc.isObject()) return 0;
     auto config = parseModelConfig(doc.object());
     if (config) {
-        if (config->hidden % config->heads != 0 || config->maxTokens() < 0) __builtin_trap();
+        // What every model relies on: heads share key/value heads evenly, a positive head size (and
+        // hidden = heads x head size unless the config names head_dim, as Qwen3 and Gemma 3 do).
+        if (config->heads % config->kvHeads() != 0 || config->headDim() <= 0 || config->maxTokens() < 0) __builtin_trap();
+        if (config->decoder.headDim <= 0 && config->hidden % config->heads != 0) __builtin_trap();
         auto model = buildModel(*config, Checkpoint::synthetic(1));
         if (model && (*model)->config().layers != config->layers) __builtin_trap();
     }

@@ -1,6 +1,7 @@
 // Any text through the real tokenizers: WordPiece (the built-in teaching model), byte-level BPE
-// (the GPT-2 fixture) and tokenizer.json WordPiece (the DistilBERT fixture). Offsets must lie in
-// the text and never go backwards.
+// (the GPT-2 fixture), tokenizer.json WordPiece (the DistilBERT fixture), and when ../shared is
+// there the Llama 3 (regex Split + byte-level) and Mistral (Prepend/Replace + byte fallback)
+// tokenizer.json pipelines. Offsets must lie in the text.
 #include "fuzz_common.h"
 #include "model/builtin_models.h"
 #include "tokenize/tokenizer_loader.h"
@@ -21,6 +22,8 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
         if (!t) __builtin_trap();
         g_tokenizers.push_back(*t);
     }
+    for (const char* shared : {"/llama3", "/mistral-7b"})
+        if (auto t = loadTokenizer(QStringLiteral(ATTNSCOPE_SHARED_FIXTURES) + QLatin1String(shared))) g_tokenizers.push_back(*t);
     return 0;
 }
 
