@@ -7,15 +7,8 @@
 
 namespace attnscope::core {
 
-AttentionBlock::AttentionBlock(const ForwardShape& shape, TraceSink* sink) : m_shape(shape), m_sink(sink) {
+AttentionBlock::AttentionBlock(const ForwardShape& shape, TraceSink* sink) : m_shape(shape), m_buffers(sink) {
     m_out.resize(size_t(shape.tokens) * size_t(shape.hidden));
-}
-
-float* AttentionBlock::take(int layer, TraceBuffer which, std::vector<float>& scratch, size_t count) {
-    if (m_sink)
-        if (float* p = m_sink->buffer(layer, which)) return p;
-    if (scratch.size() < count) scratch.resize(count);
-    return scratch.data();
 }
 
 void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTensors* t) {
@@ -24,15 +17,13 @@ void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTenso
     const size_t square = size_t(n) * size_t(n);
     const size_t squares = square * size_t(m_shape.heads);
 
-    float* q = take(layer, TraceBuffer::Q, m_q, rows);        // (n, H)
-    float* k = take(layer, TraceBuffer::K, m_k, rows);        // (n, H)
-    float* v = take(layer, TraceBuffer::V, m_v, rows);        // (n, H)
-    float* raw = take(layer, TraceBuffer::RawScores, m_raw, squares);  // (h, n, n)
-    float* probs = take(layer, TraceBuffer::Probs, m_probs, squares);  // (h, n, n)
-    float* scores = (m_sink && m_sink->wantsScores())
-                        ? take(layer, TraceBuffer::Scores, m_scores, squares)
-                        : nullptr;  // (h, n, n)
-    float* context = take(layer, TraceBuffer::Context, m_context, rows);  // (n, H)
+    float* q = m_buffers.take(layer, TraceBuffer::Q, rows);                // (n, H)
+    float* k = m_buffers.take(layer, TraceBuffer::K, rows);                // (n, H)
+    float* v = m_buffers.take(layer, TraceBuffer::V, rows);                // (n, H)
+    float* raw = m_buffers.take(layer, TraceBuffer::RawScores, squares);   // (h, n, n)
+    float* probs = m_buffers.take(layer, TraceBuffer::Probs, squares);     // (h, n, n)
+    float* scores = m_buffers.scores(layer, squares);                      // (h, n, n) or null
+    float* context = m_buffers.take(layer, TraceBuffer::Context, rows);    // (n, H)
 
     kernels::linear(w.q, x, n, q);
     kernels::linear(w.k, x, n, k);
@@ -57,16 +48,7 @@ void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTenso
     });
     kernels::linear(w.out, context, n, m_out.data());
 
-    t->layer = layer;
-    t->attnInput = x;
-    t->q = q;
-    t->k = k;
-    t->v = v;
-    t->rawScores = raw;
-    t->scores = scores;
-    t->probs = probs;
-    t->context = context;
-    t->attnOutput = m_out.data();
+    describeAttention(layer, {x, q, k, v, raw, scores, probs, context, m_out.data()}, t);
 }
 
 }  // namespace attnscope::core

@@ -22,28 +22,21 @@ void applyRope(float* x, int n, int heads, int d, const RopeTable& rope) {
     }
 }
 
-RotaryAttention::RotaryAttention(const ForwardShape& shape, TraceSink* sink) : m_shape(shape), m_sink(sink) {
+RotaryAttention::RotaryAttention(const ForwardShape& shape, TraceSink* sink) : m_shape(shape), m_buffers(sink) {
     m_out.resize(size_t(shape.tokens) * size_t(shape.hidden));
-}
-
-float* RotaryAttention::take(int layer, TraceBuffer which, std::vector<float>& scratch, size_t count) {
-    if (m_sink)
-        if (float* p = m_sink->buffer(layer, which)) return p;
-    if (scratch.size() < count) scratch.resize(count);
-    return scratch.data();
 }
 
 void RotaryAttention::run(int layer, const Weights& w, const Options& o, const RopeTable& rope, const float* x, LayerTensors* t) {
     const int n = m_shape.tokens, d = m_shape.headDim, h = m_shape.heads, g = m_shape.keyValueHeads();
     const int qw = m_shape.qWidth(), kvw = m_shape.kvWidth(), group = h / g;
     const size_t square = size_t(n) * size_t(n);
-    float* q = take(layer, TraceBuffer::Q, m_q, size_t(n) * size_t(qw));      // (n, h d)
-    float* k = take(layer, TraceBuffer::K, m_k, size_t(n) * size_t(kvw));     // (n, g d)
-    float* v = take(layer, TraceBuffer::V, m_v, size_t(n) * size_t(kvw));     // (n, g d)
-    float* raw = take(layer, TraceBuffer::RawScores, m_raw, square * size_t(h));  // (h, n, n)
-    float* probs = take(layer, TraceBuffer::Probs, m_probs, square * size_t(h));  // (h, n, n)
-    float* scores = (m_sink && m_sink->wantsScores()) ? take(layer, TraceBuffer::Scores, m_scores, square * size_t(h)) : nullptr;
-    float* context = take(layer, TraceBuffer::Context, m_context, size_t(n) * size_t(qw));  // (n, h d)
+    float* q = m_buffers.take(layer, TraceBuffer::Q, size_t(n) * size_t(qw));              // (n, h d)
+    float* k = m_buffers.take(layer, TraceBuffer::K, size_t(n) * size_t(kvw));             // (n, g d)
+    float* v = m_buffers.take(layer, TraceBuffer::V, size_t(n) * size_t(kvw));             // (n, g d)
+    float* raw = m_buffers.take(layer, TraceBuffer::RawScores, square * size_t(h));        // (h, n, n)
+    float* probs = m_buffers.take(layer, TraceBuffer::Probs, square * size_t(h));          // (h, n, n)
+    float* scores = m_buffers.scores(layer, square * size_t(h));                           // (h, n, n) or null
+    float* context = m_buffers.take(layer, TraceBuffer::Context, size_t(n) * size_t(qw));  // (n, h d)
 
     kernels::linear(w.q, x, n, q);
     kernels::linear(w.k, x, n, k);
@@ -69,16 +62,7 @@ void RotaryAttention::run(int layer, const Weights& w, const Options& o, const R
     });
     kernels::linear(w.out, context, n, m_out.data());
 
-    t->layer = layer;
-    t->attnInput = x;
-    t->q = q;
-    t->k = k;
-    t->v = v;
-    t->rawScores = raw;
-    t->scores = scores;
-    t->probs = probs;
-    t->context = context;
-    t->attnOutput = m_out.data();
+    describeAttention(layer, {x, q, k, v, raw, scores, probs, context, m_out.data()}, t);
 }
 
 }  // namespace attnscope::core

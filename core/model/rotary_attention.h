@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kernels/kernels.h"
+#include "model/attention_buffers.h"
 #include "trace/trace_sink.h"
 
 #include <cstddef>
@@ -39,11 +40,9 @@ public:
     void run(int layer, const Weights& w, const Options& o, const RopeTable& rope, const float* x, LayerTensors* tensors);
 
 private:
-    float* take(int layer, TraceBuffer which, std::vector<float>& scratch, size_t count);
-
     ForwardShape m_shape;
-    TraceSink* m_sink;
-    std::vector<float> m_q, m_k, m_v, m_raw, m_scores, m_probs, m_context, m_out;
+    AttentionBuffers m_buffers;
+    std::vector<float> m_out;
 };
 
 // Rotates each head's vectors in place: x (n, heads, d) -> x cos + rotate_half(x) sin.

@@ -5,6 +5,7 @@
 #include "analysis/sinks.h"
 #include "model/model_loader.h"
 #include "model/text_analysis.h"
+#include "reference_compare.h"
 #include "test_paths.h"
 
 #include <QDir>
@@ -28,17 +29,7 @@ QJsonObject readJson(const QString& path) {
     return f.open(QIODevice::ReadOnly) ? QJsonDocument::fromJson(f.readAll()).object() : QJsonObject();
 }
 
-// Largest |ours - reference| over a nested JSON array, ours read through at(index path).
-template <typename At>
-double maxError(const QJsonArray& ref, At at, QList<int> path = {}) {
-    double worst = 0;
-    for (int i = 0; i < ref.size(); ++i) {
-        QList<int> p = path;
-        p << i;
-        worst = std::max(worst, ref[i].isArray() ? maxError(ref[i].toArray(), at, p) : std::abs(double(at(p)) - ref[i].toDouble()));
-    }
-    return worst;
-}
+using attnscope::test::maxError;
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // Every model family and checkpoint layout against an independent PyTorch (float64) reference
 // (tests/tools/make_model_fixtures.py wrote the fixtures).
 #include "model/text_analysis.h"
+#include "reference_compare.h"
 #include "test_paths.h"
 
 #include <QFile>
@@ -14,22 +15,7 @@
 
 using namespace attnscope::core;
 
-namespace {
-
-// Largest |ours - reference| over a nested JSON array, with ours read through `at(path)`.
-template <typename At>
-double maxError(const QJsonArray& ref, At at, QList<int> path = {}) {
-    double worst = 0;
-    for (int i = 0; i < ref.size(); ++i) {
-        QList<int> p = path;
-        p << i;
-        const double e = ref[i].isArray() ? maxError(ref[i].toArray(), at, p) : std::abs(double(at(p)) - ref[i].toDouble());
-        worst = std::max(worst, e);
-    }
-    return worst;
-}
-
-}  // namespace
+using attnscope::test::maxError;
 
 class TestModels : public QObject {
     Q_OBJECT
