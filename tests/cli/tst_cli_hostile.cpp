@@ -42,14 +42,7 @@ void writeJson(const QString& path, const QJsonObject& o) { QVERIFY(writeFile(pa
 // A copy of a fixture with config.json keys replaced (a null value removes the key).
 QString patched(const QTemporaryDir& dir, const QString& name, const QString& fixture, const QString& file, const QJsonObject& keys) {
     const QString folder = dir.filePath(name);
-    if (!copyFolder(modelFixture(fixture), folder)) return QString();
-    QJsonObject o = readJson(QDir(folder).filePath(file));
-    for (auto it = keys.begin(); it != keys.end(); ++it) {
-        if (it.value().isNull()) o.remove(it.key());
-        else o.insert(it.key(), it.value());
-    }
-    writeJson(QDir(folder).filePath(file), o);
-    return folder;
+    return attnscope::test::copyWithJsonKeys(modelFixture(fixture), folder, file, keys) ? folder : QString();
 }
 
 // A copy of a fixture whose `file` is replaced by a FIFO (or a symlink to `target`).

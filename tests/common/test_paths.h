@@ -53,4 +53,21 @@ inline bool copyFolder(const QString& from, const QString& to) {
     return true;
 }
 
+// Copies a fixture folder to `to` with keys of one of its JSON files replaced (a null or undefined
+// value removes the key): the damaged copies the bad-input tests load.
+inline bool copyWithJsonKeys(const QString& from, const QString& to, const QString& file, const QJsonObject& keys) {
+    if (!copyFolder(from, to)) return false;
+    QFile f(QDir(to).filePath(file));
+    if (!f.open(QIODevice::ReadOnly)) return false;
+    QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+    f.close();
+    for (auto it = keys.begin(); it != keys.end(); ++it) {
+        if (it.value().isNull() || it.value().isUndefined()) o.remove(it.key());
+        else o.insert(it.key(), it.value());
+    }
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return false;
+    const QByteArray bytes = QJsonDocument(o).toJson();
+    return f.write(bytes) == bytes.size();
+}
+
 }  // namespace attnscope::test

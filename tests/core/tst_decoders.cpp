@@ -147,13 +147,7 @@ void TestDecoders::refused() {
     QFETCH(QJsonObject, keys);
     QFETCH(QString, message);
     QTemporaryDir dir;
-    QVERIFY(attnscope::test::copyFolder(decoderFixture(fixture), dir.path()));
-    QJsonObject config = readJson(dir.filePath(QStringLiteral("config.json")));
-    for (auto it = keys.begin(); it != keys.end(); ++it) config.insert(it.key(), it.value());
-    QFile f(dir.filePath(QStringLiteral("config.json")));
-    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    f.write(QJsonDocument(config).toJson());
-    f.close();
+    QVERIFY(attnscope::test::copyWithJsonKeys(decoderFixture(fixture), dir.path(), QStringLiteral("config.json"), keys));
     auto loaded = loadModelFolder(dir.path());
     QVERIFY(!loaded);
     QVERIFY2(loaded.message().contains(message), qPrintable(loaded.message()));

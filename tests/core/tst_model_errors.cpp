@@ -48,16 +48,8 @@ void TestModelErrors::badConfig() {
     QFETCH(QJsonValue, value);
     QFETCH(QString, message);
     QTemporaryDir dir;
-    QVERIFY(copyFolder(modelFixture(QStringLiteral("bert-gamma-beta")), dir.path()));
-    QFile f(dir.filePath(QStringLiteral("config.json")));
-    QVERIFY(f.open(QIODevice::ReadOnly));
-    QJsonObject config = QJsonDocument::fromJson(f.readAll()).object();
-    f.close();
-    if (value.isUndefined()) config.remove(key);
-    else config.insert(key, value);
-    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    f.write(QJsonDocument(config).toJson());
-    f.close();
+    QVERIFY(attnscope::test::copyWithJsonKeys(modelFixture(QStringLiteral("bert-gamma-beta")), dir.path(), QStringLiteral("config.json"),
+                                              QJsonObject{{key, value.isUndefined() ? QJsonValue(QJsonValue::Null) : value}}));
     auto loaded = loadModelFolder(dir.path());
     QVERIFY(!loaded);
     QVERIFY2(loaded.message().contains(message), qPrintable(loaded.message()));

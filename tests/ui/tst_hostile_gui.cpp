@@ -2,9 +2,11 @@
 // the event loop never blocked, the previous state kept, and quitting at once even mid-load.
 #include "test_paths.h"
 #include "util/memory_budget.h"
+#include "widgets/figure_view.h"
 #include "widgets/main_window.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QImage>
@@ -27,15 +29,7 @@ namespace {
 
 QString patchedConfig(const QTemporaryDir& dir, const QString& name, const QString& fixture, const QJsonObject& keys) {
     const QString folder = dir.filePath(name);
-    copyFolder(modelFixture(fixture), folder);
-    QFile f(folder + QStringLiteral("/config.json"));
-    f.open(QIODevice::ReadOnly);
-    QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
-    f.close();
-    for (auto it = keys.begin(); it != keys.end(); ++it) o.insert(it.key(), it.value());
-    f.open(QIODevice::WriteOnly | QIODevice::Truncate);
-    f.write(QJsonDocument(o).toJson());
-    return folder;
+    return attnscope::test::copyWithJsonKeys(modelFixture(fixture), folder, QStringLiteral("config.json"), keys) ? folder : QString();
 }
 
 QString withFifo(const QTemporaryDir& dir, const QString& name, const QString& fixture, const QString& file) {
@@ -128,6 +122,26 @@ void TestHostileGui::badImages_data() {
     QTest::newRow("missing") << m_dir.filePath(QStringLiteral("none.png")) << "none.png: cannot open";
     const QString dev = QStringLiteral("/dev/zero");
     QTest::newRow("/dev/zero") << dev << "zero: is a character device";
+    // Files no decoder accepts.
+    QImage tiny(1, 1, QImage::Format_RGB32);
+    tiny.fill(Qt::red);
+    QByteArray png;
+    QBuffer buffer(&png);
+    buffer.open(QIODevice::WriteOnly);
+    tiny.save(&buffer, "PNG");
+    const std::pair<const char*, QByteArray> files[] = {{"corrupt", QByteArray("\x89PNG\r\n\x1a\n" + QByteArray(64, 'x'))},
+                                                        {"empty", QByteArray()},
+                                                        {"text", QByteArray("hello, world")},
+                                                        {"1 x 1", png}};
+    const char* messages[] = {"cannot decode the image", "not an image AttnScope can read", "not an image AttnScope can read",
+                              "the image is 1 x 1 pixels"};
+    for (size_t i = 0; i < 4; ++i) {
+        const QString path = m_dir.filePath(QStringLiteral("bad-%1.png").arg(i));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(files[i].second);
+        QTest::newRow(files[i].first) << path << QString::fromLatin1(messages[i]);
+    }
 }
 
 void TestHostileGui::badImages() {
@@ -142,7 +156,9 @@ void TestHostileGui::badImages() {
     w.openImage(path);
     QVERIFY(eventLoopResponsive(100));  // decoding happens on the worker, never on the GUI thread
     QTRY_VERIFY2_WITH_TIMEOUT(w.errorText().contains(message), qPrintable(w.errorText()), 5000);
-    QCOMPARE(w.session()->result(), before);
+    QVERIFY(!ready.wait(300));
+    QCOMPARE(w.session()->result(), before);  // the previous picture stays
+    QCOMPARE(w.currentFigure()->result(), before);
 }
 
 // An input too large for the memory budget says so in place instead of dying in std::bad_alloc.

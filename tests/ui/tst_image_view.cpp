@@ -11,7 +11,6 @@
 #include "widgets/main_window.h"
 
 #include <QApplication>
-#include <QBuffer>
 #include <QFileInfo>
 #include <QComboBox>
 #include <QFile>
@@ -54,8 +53,6 @@ private Q_SLOTS:
     void mapExport_data();
     void mapExport();
     void windowOpensTheImageModel();
-    void badImagesShowErrorsInPlace_data();
-    void badImagesShowErrorsInPlace();
     void textModelRefusesAnImage();
     void sessionReopensTheImageView();
 
@@ -308,42 +305,6 @@ void TestImageView::windowOpensTheImageModel() {
     // The other views take the patches as tokens.
     w.showView(QStringLiteral("heatmap"));
     QCOMPARE(w.currentFigure()->result()->encoding.size(), 65);
-}
-
-void TestImageView::badImagesShowErrorsInPlace_data() {
-    QTest::addColumn<QByteArray>("bytes");
-    QTest::addColumn<QString>("message");
-    QTest::newRow("corrupt") << QByteArray("\x89PNG\r\n\x1a\n" + QByteArray(64, 'x')) << "cannot decode the image";
-    QTest::newRow("empty") << QByteArray() << "not an image AttnScope can read";
-    QTest::newRow("text") << QByteArray("hello, world") << "not an image AttnScope can read";
-    QImage tiny(1, 1, QImage::Format_RGB32);
-    tiny.fill(Qt::red);
-    QByteArray png;
-    QBuffer buffer(&png);
-    buffer.open(QIODevice::WriteOnly);
-    tiny.save(&buffer, "PNG");
-    QTest::newRow("1 x 1") << png << "the image is 1 x 1 pixels";
-}
-
-void TestImageView::badImagesShowErrorsInPlace() {
-    QFETCH(QByteArray, bytes);
-    QFETCH(QString, message);
-    MainWindow w;
-    w.show();
-    QSignalSpy ready(w.session(), &AnalysisSession::resultReady);
-    w.openBuiltinImageModel();
-    QVERIFY(ready.wait(10000));
-    const AnalysisResultPtr before = w.session()->result();
-    const QString path = m_dir.filePath(QStringLiteral("bad-%1.png").arg(QTest::currentDataTag()));
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(bytes);
-    f.close();
-    w.openImage(path);  // decoded on the worker thread
-    QTRY_VERIFY2(w.errorText().contains(message), qPrintable(w.errorText()));
-    QVERIFY(!ready.wait(300));
-    QCOMPARE(w.session()->result(), before);  // the previous picture stays
-    QCOMPARE(w.currentFigure()->result(), before);
 }
 
 void TestImageView::textModelRefusesAnImage() {
