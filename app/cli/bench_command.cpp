@@ -60,6 +60,8 @@ int runBench(const QStringList& args) {
     parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("synthetic"), QStringLiteral("Random weights with a real architecture's shapes: bert-base, gpt2, vit-base, llama-1b or qwen3-0.6b."),
                       QStringLiteral("ARCH")});
+    parser.addOption({QStringLiteral("dtype"), QStringLiteral("With --synthetic: how the weights are stored, f32, bf16 or f16 (default: as the architecture's checkpoint, bf16 for llama-1b and qwen3-0.6b)."),
+                      QStringLiteral("TYPE")});
     parser.addOption({QStringLiteral("seq"), QStringLiteral("Tokens per input (default 128)."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("BLAS threads (default: all cores)."), QStringLiteral("T")});
     parser.addOption({QStringLiteral("reps"), QStringLiteral("Timed repetitions after one warm-up (default 10)."), QStringLiteral("R")});
@@ -75,6 +77,8 @@ int runBench(const QStringList& args) {
     if (!error.isEmpty()) return usageError(error);
     const bool haveModel = parser.isSet(QStringLiteral("model")), haveSynth = parser.isSet(QStringLiteral("synthetic"));
     if (haveModel == haveSynth) return usageError(QStringLiteral("give exactly one of --model DIR or --synthetic ARCH"));
+    if (haveModel && parser.isSet(QStringLiteral("dtype")))
+        return usageError(QStringLiteral("--dtype goes with --synthetic (a model folder's weights are used as stored)"));
 
     std::shared_ptr<const core::Model> model;
     QString name;
@@ -84,10 +88,14 @@ int runBench(const QStringList& args) {
         model = loaded->model;
         name = loaded->config().name;
     } else {
-        auto synth = core::makeSyntheticModel(parser.value(QStringLiteral("synthetic")));
+        const QString arch = parser.value(QStringLiteral("synthetic"));
+        core::DType storage = core::syntheticDefaultDType(arch);
+        if (parser.isSet(QStringLiteral("dtype")) && !storageOption(parser.value(QStringLiteral("dtype")), &storage, &error))
+            return usageError(error);
+        auto synth = core::makeSyntheticModel(arch, 1, storage);
         if (!synth) return fail(synth.error());
         model = std::move(synth).value();
-        name = QStringLiteral("synthetic-") + parser.value(QStringLiteral("synthetic"));
+        name = QStringLiteral("synthetic-%1-%2").arg(arch, core::dtypeName(storage).toLower());
     }
     const core::ModelConfig& c = model->config();
     if (c.isVision() && parser.isSet(QStringLiteral("seq")) && seq != c.maxTokens())

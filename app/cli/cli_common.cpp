@@ -153,4 +153,16 @@ core::Status Output::commit(const core::Status& written) {
     return {};
 }
 
+bool storageOption(const QString& value, core::DType* dtype, QString* error) {
+    const QString v = value.toLower();
+    if (v == QLatin1String("f32")) *dtype = core::DType::F32;
+    else if (v == QLatin1String("bf16")) *dtype = core::DType::BF16;
+    else if (v == QLatin1String("f16")) *dtype = core::DType::F16;
+    else {
+        *error = QStringLiteral("--dtype must be f32, bf16 or f16, not '%1'").arg(value);
+        return false;
+    }
+    return true;
+}
+
 }  // namespace attnscope::cli

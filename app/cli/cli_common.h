@@ -28,6 +28,8 @@ int usageError(const QString& message);
 // or an exit status: 0 after printing --help, 2 for unknown options or stray arguments.
 int parseCommand(QCommandLineParser& parser, const QStringList& args, const QString& description);
 
+// "f32", "bf16" or "f16" (any case) -> the storage type; otherwise false and a message in *error.
+bool storageOption(const QString& value, core::DType* dtype, QString* error);
 // A positive integer option, or the fallback when absent; sets `ok` false with a message.
 int intOption(const QCommandLineParser& parser, const QString& name, int fallback, int min, int max, QString* error);
 

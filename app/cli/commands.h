@@ -10,6 +10,7 @@ int runTokenize(const QStringList& args);
 int runAttention(const QStringList& args);
 int runPredict(const QStringList& args);
 int runBench(const QStringList& args);
+int runSynthesize(const QStringList& args);
 int runRender(const QStringList& args);  // needs the ui library
 int runTrainTeaching(const QStringList& args);
 int runRollout(const QStringList& args);  // needs the ui library (image decoding)

@@ -1,6 +1,7 @@
 #include "io/checkpoint.h"
 
 #include "io/half_float.h"
+#include "io/safetensors_writer.h"
 #include "util/input_file.h"
 #include "util/memory_budget.h"
 
@@ -54,11 +55,26 @@ Result<std::shared_ptr<Checkpoint>> Checkpoint::openFile(const QString& path) {
     return ckpt;
 }
 
-std::shared_ptr<Checkpoint> Checkpoint::synthetic(uint32_t seed) {
+std::shared_ptr<Checkpoint> Checkpoint::synthetic(uint32_t seed, DType storage) {
     std::shared_ptr<Checkpoint> ckpt(new Checkpoint);
     ckpt->m_synthetic = true;
     ckpt->m_seed = seed;
+    ckpt->m_syntheticType = storage == DType::BF16 || storage == DType::F16 ? storage : DType::F32;
     return ckpt;
+}
+
+std::vector<float> Checkpoint::syntheticValues(const QString& name, int64_t count) const {
+    std::vector<float> data(size_t(std::max<int64_t>(count, 0)));
+    uint32_t state = (m_seed ^ uint32_t(qHash(name)) ^ 0x9e3779b9u) | 1u;
+    for (float& v : data) {  // xorshift32
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        v = (float(state) / 4294967296.0f - 0.5f) * 0.1f;
+        if (m_syntheticType == DType::BF16) v = bf16ToFloat(floatToBf16(v));
+        else if (m_syntheticType == DType::F16) v = halfToFloat(floatToHalf(v));
+    }
+    return data;
 }
 
 Result<std::shared_ptr<Checkpoint>> Checkpoint::open(const QString& folder) {
@@ -120,10 +136,33 @@ const TensorInfo* Checkpoint::info(const QString& name) const {
     return it == m_where.constEnd() ? nullptr : m_files[size_t(*it)]->find(name);
 }
 
-QStringList Checkpoint::names() const { return m_synthetic ? m_cache.keys() : m_where.keys(); }
+QStringList Checkpoint::names() const {
+    if (!m_synthetic) return m_where.keys();
+    QSet<QString> all(m_cache.keyBegin(), m_cache.keyEnd());
+    for (auto it = m_storedCache.keyBegin(); it != m_storedCache.keyEnd(); ++it) all.insert(*it);
+    QStringList list(all.begin(), all.end());
+    list.sort();
+    return list;
+}
+
+Status Checkpoint::saveSynthetic(const QString& path) {
+    if (!m_synthetic) return internalError(QStringLiteral("only a synthetic checkpoint is saved this way"));
+    std::vector<NamedTensor> tensors;
+    for (const QString& name : names()) {
+        const Shape shape = m_storedCache.contains(name) ? m_storedCache.value(name).shape : m_cache.value(name).shape;
+        auto w = getStored(name, shape);
+        if (!w) return w.error();
+        NamedTensor t{name, shape};
+        t.dtype = w->dtype;
+        if (w->dtype == DType::F32) t.data = static_cast<const float*>(w->data);
+        else t.data16 = static_cast<const uint16_t*>(w->data);
+        tensors.push_back(t);
+    }
+    return writeSafetensors(path, tensors, {{QStringLiteral("format"), QStringLiteral("pt")}});
+}
 
 QString Checkpoint::storageDType() const {
-    if (m_synthetic) return QStringLiteral("synthetic F32");
+    if (m_synthetic) return QStringLiteral("synthetic ") + dtypeName(m_syntheticType);
     QSet<QString> kinds;
     for (const auto& f : m_files)
         for (const auto& t : f->tensors()) kinds.insert(dtypeName(t.dtype));
@@ -132,8 +171,7 @@ QString Checkpoint::storageDType() const {
     return list.join(QLatin1Char('+'));
 }
 
-Status Checkpoint::reserveOwned(const QString& name, int64_t elements, Owned why) {
-    const uint64_t bytes = saturatingProduct({uint64_t(std::max<int64_t>(elements, 1)), sizeof(float)});
+Status Checkpoint::reserveOwned(const QString& name, uint64_t bytes, Owned why) {
     const uint64_t total = m_ownedBytes + bytes < m_ownedBytes ? ~uint64_t(0) : m_ownedBytes + bytes;
     const QString what = why == Owned::Widened     ? QStringLiteral("widening the weights to float32 (up to tensor '%1')").arg(name)
                          : why == Owned::Realigned ? QStringLiteral("copying the weights into aligned memory (up to tensor '%1')").arg(name)
@@ -146,53 +184,101 @@ Status Checkpoint::reserveOwned(const QString& name, int64_t elements, Owned why
     return {};
 }
 
-Result<Weight> Checkpoint::get(const QString& name, const Shape& expected) {
-    if (const auto cached = m_cache.constFind(name); cached != m_cache.constEnd()) {
-        if (cached->shape != expected)
-            return inputError(QStringLiteral("tensor '%1': expected shape %2, found %3")
-                                  .arg(name, shapeToString(expected), shapeToString(cached->shape)));
-        return *cached;
-    }
-    if (m_synthetic) {
-        const int64_t n = shapeElements(expected);
-        if (Status s = reserveOwned(name, n, Owned::Synthetic); !s) return s.error();
-        m_owned.emplace_back(new float[size_t(std::max<int64_t>(n, 1))]);
-        float* data = m_owned.back().get();
-        uint32_t state = (m_seed ^ uint32_t(qHash(name)) ^ 0x9e3779b9u) | 1u;
-        for (int64_t i = 0; i < n; ++i) {  // xorshift32
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            data[i] = (float(state) / 4294967296.0f - 0.5f) * 0.1f;
-        }
-        m_cache.insert(name, Weight{data, expected});
-        return m_cache.value(name);
-    }
+namespace {
+
+uint64_t bytesOf(int64_t elements, size_t size) {
+    return saturatingProduct({uint64_t(std::max<int64_t>(elements, 1)), uint64_t(size)});
+}
+
+Error shapeMismatch(const QString& name, const Shape& expected, const Shape& found) {
+    return inputError(QStringLiteral("tensor '%1': expected shape %2, found %3")
+                          .arg(name, shapeToString(expected), shapeToString(found)));
+}
+
+}  // namespace
+
+Result<const TensorInfo*> Checkpoint::checkedInfo(const QString& name, const Shape& expected) const {
     const TensorInfo* t = info(name);
     if (!t)
         return inputError(QStringLiteral("missing tensor '%1' (expected shape %2)")
                               .arg(name, shapeToString(expected)));
-    if (t->shape != expected)
-        return inputError(QStringLiteral("tensor '%1': expected shape %2, found %3")
-                              .arg(name, shapeToString(expected), shapeToString(t->shape)));
+    if (t->shape != expected) return shapeMismatch(name, expected, t->shape);
     if (t->dtype != DType::F32 && t->dtype != DType::F16 && t->dtype != DType::BF16 &&
         t->dtype != DType::F64)
         return inputError(QStringLiteral("tensor '%1': dtype %2 is not a floating-point type")
                               .arg(name, dtypeName(t->dtype)));
+    return t;
+}
 
+
+Result<Weight> Checkpoint::get(const QString& name, const Shape& expected) {
+    if (const auto cached = m_cache.constFind(name); cached != m_cache.constEnd()) {
+        if (cached->shape != expected) return shapeMismatch(name, expected, cached->shape);
+        return *cached;
+    }
+    if (m_synthetic) {
+        const int64_t n = shapeElements(expected);
+        if (Status s = reserveOwned(name, bytesOf(n, sizeof(float)), Owned::Synthetic); !s) return s.error();
+        const std::vector<float> values = syntheticValues(name, n);
+        m_owned.emplace_back(new float[size_t(std::max<int64_t>(n, 1))]);
+        std::copy(values.begin(), values.end(), m_owned.back().get());
+        m_cache.insert(name, Weight{m_owned.back().get(), expected});
+        return m_cache.value(name);
+    }
+    auto checked = checkedInfo(name, expected);
+    if (!checked) return checked.error();
+    const TensorInfo* t = *checked;
     const uchar* src = m_files[size_t(m_where.value(name))]->bytes(*t);
     const int64_t n = shapeElements(t->shape);
     Weight w{nullptr, t->shape};
     if (t->dtype == DType::F32 && reinterpret_cast<uintptr_t>(src) % alignof(float) == 0) {
         w.data = reinterpret_cast<const float*>(src);  // in place: no copy
     } else {
-        if (Status s = reserveOwned(name, n, t->dtype == DType::F32 ? Owned::Realigned : Owned::Widened); !s) return s.error();
+        if (Status s = reserveOwned(name, bytesOf(n, sizeof(float)), t->dtype == DType::F32 ? Owned::Realigned : Owned::Widened); !s)
+            return s.error();
         m_owned.emplace_back(new float[size_t(std::max<int64_t>(n, 1))]);
         widen(*t, src, m_owned.back().get(), n);
         w.data = m_owned.back().get();
     }
     m_cache.insert(name, w);
     return w;
+}
+
+Result<StoredWeight> Checkpoint::getStored(const QString& name, const Shape& expected) {
+    if (const auto cached = m_storedCache.constFind(name); cached != m_storedCache.constEnd()) {
+        if (cached->shape != expected) return shapeMismatch(name, expected, cached->shape);
+        return *cached;
+    }
+    DType dtype = m_synthetic ? m_syntheticType : DType::F32;
+    const uchar* src = nullptr;
+    if (!m_synthetic) {
+        auto checked = checkedInfo(name, expected);
+        if (!checked) return checked.error();
+        dtype = (*checked)->dtype;
+        src = m_files[size_t(m_where.value(name))]->bytes(**checked);
+    }
+    if (dtype != DType::BF16 && dtype != DType::F16) {  // F32 (in place or realigned) or F64 (widened)
+        auto w = get(name, expected);
+        if (!w) return w.error();
+        return m_storedCache.insert(name, StoredWeight{w->data, DType::F32, w->shape}).value();
+    }
+    StoredWeight w{src, dtype, expected};
+    if (m_synthetic || reinterpret_cast<uintptr_t>(src) % alignof(uint16_t) != 0) {
+        const int64_t n = shapeElements(expected);
+        if (Status s = reserveOwned(name, bytesOf(n, sizeof(uint16_t)), m_synthetic ? Owned::Synthetic : Owned::Realigned); !s)
+            return s.error();
+        m_owned16.emplace_back(new uint16_t[size_t(std::max<int64_t>(n, 1))]);
+        uint16_t* data = m_owned16.back().get();
+        if (m_synthetic) {
+            const std::vector<float> values = syntheticValues(name, n);
+            for (int64_t i = 0; i < n; ++i)
+                data[i] = dtype == DType::BF16 ? floatToBf16(values[size_t(i)]) : floatToHalf(values[size_t(i)]);
+        } else {
+            std::memcpy(data, src, size_t(n) * sizeof(uint16_t));
+        }
+        w.data = data;
+    }
+    return m_storedCache.insert(name, w).value();
 }
 
 }  // namespace attnscope::core

@@ -38,4 +38,32 @@ inline float bf16ToFloat(uint16_t b) {
     return f;
 }
 
+// binary32 -> bfloat16, rounded to nearest even (NaN stays NaN), as torch's .to(torch.bfloat16).
+inline uint16_t floatToBf16(float f) {
+    uint32_t bits;
+    std::memcpy(&bits, &f, sizeof bits);
+    if ((bits & 0x7fffffffu) > 0x7f800000u) return uint16_t((bits >> 16) | 0x40u);  // quiet NaN
+    bits += 0x7fffu + ((bits >> 16) & 1u);
+    return uint16_t(bits >> 16);
+}
+
+// binary32 -> binary16, rounded to nearest even; overflow to infinity, underflow to subnormals/zero.
+inline uint16_t floatToHalf(float f) {
+    uint32_t bits;
+    std::memcpy(&bits, &f, sizeof bits);
+    const uint16_t sign = uint16_t((bits >> 16) & 0x8000u);
+    const uint32_t magnitude = bits & 0x7fffffffu;
+    if (magnitude > 0x7f800000u) return uint16_t(sign | 0x7e00u);              // NaN
+    if (magnitude >= 0x477ff000u) return uint16_t(sign | 0x7c00u);             // rounds past 65504: inf
+    if (magnitude < 0x38800000u) {                                             // below 2^-14: subnormal
+        if (magnitude < 0x33000000u) return sign;                              // below half the smallest
+        const uint32_t mantissa = (magnitude & 0x7fffffu) | 0x800000u;
+        const int shift = 126 - int(magnitude >> 23);                          // 14 .. 24
+        const uint32_t half = mantissa >> shift, rest = mantissa & ((1u << shift) - 1u), mid = 1u << (shift - 1);
+        return uint16_t(sign | (half + (rest > mid || (rest == mid && (half & 1u)))));
+    }
+    const uint32_t rounded = magnitude + 0xfffu + ((magnitude >> 13) & 1u);   // nearest even at bit 13
+    return uint16_t(sign | ((rounded - 0x38000000u) >> 13));
+}
+
 }  // namespace attnscope::core

@@ -14,8 +14,8 @@ Status writeSafetensors(const QString& path, const std::vector<NamedTensor>& ten
     for (const NamedTensor& t : tensors) {
         QJsonArray shape;
         for (int64_t d : t.shape) shape.append(qint64(d));
-        const qint64 bytes = shapeElements(t.shape) * qint64(sizeof(float));
-        header.insert(t.name, QJsonObject{{"dtype", "F32"}, {"shape", shape}, {"data_offsets", QJsonArray{offset, offset + bytes}}});
+        const qint64 bytes = shapeElements(t.shape) * qint64(dtypeSize(t.dtype));
+        header.insert(t.name, QJsonObject{{"dtype", dtypeName(t.dtype)}, {"shape", shape}, {"data_offsets", QJsonArray{offset, offset + bytes}}});
         offset += bytes;
     }
     QJsonObject meta;
@@ -29,8 +29,9 @@ Status writeSafetensors(const QString& path, const std::vector<NamedTensor>& ten
         if (out.write(length) != 8 || out.write(json) != json.size())
             return internalError(QStringLiteral("cannot write the safetensors header"));
         for (const NamedTensor& t : tensors) {
-            const qint64 bytes = shapeElements(t.shape) * qint64(sizeof(float));
-            if (out.write(reinterpret_cast<const char*>(t.data), bytes) != bytes)
+            const qint64 bytes = shapeElements(t.shape) * qint64(dtypeSize(t.dtype));
+            const char* data = t.dtype == DType::F32 ? reinterpret_cast<const char*>(t.data) : reinterpret_cast<const char*>(t.data16);
+            if (out.write(data, bytes) != bytes)
                 return internalError(QStringLiteral("cannot write tensor '%1'").arg(t.name));
         }
         return {};

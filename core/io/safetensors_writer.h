@@ -1,5 +1,6 @@
 #pragma once
 
+#include "io/dtype.h"
 #include "util/result.h"
 #include "util/shape.h"
 
@@ -10,12 +11,14 @@
 
 namespace attnscope::core {
 
-// Writes F32 tensors as a safetensors file (header padded to 8 bytes, offsets contiguous),
-// through a temporary file renamed on success.
+// Writes tensors as a safetensors file (header padded to 8 bytes, offsets contiguous), through a
+// temporary file renamed on success: F32 from data, or BF16/F16 from data16 as stored.
 struct NamedTensor {
     QString name;
     Shape shape;
     const float* data = nullptr;
+    const uint16_t* data16 = nullptr;  // with dtype BF16 or F16
+    DType dtype = DType::F32;
 };
 
 Status writeSafetensors(const QString& path, const std::vector<NamedTensor>& tensors,

@@ -5,6 +5,8 @@
 // AVX-512 only: without it linear() leaves every product to BLAS (kernels::kOwnKernels).
 #if defined(__AVX512F__)
 
+#include "io/half_float.h"
+
 #include <algorithm>
 #include <cstring>
 #include <immintrin.h>
@@ -43,7 +45,23 @@ __attribute__((noinline)) Vec sum16(const Vec (&a)[16]) {
     return shuffle2(d[0], d[1], lo4) + shuffle2(d[0], d[1], hi4);
 }
 
-inline void prefetchRows(const float* rows, size_t stride, int k) {
+// Weight elements as stored: float32, bfloat16 or IEEE half, widened to 16 float lanes on load
+// (a shift or vcvtph2ps: the FMA loop stays the same, and 16-bit weights halve the bytes streamed).
+struct Bf16 { uint16_t bits; };
+struct Half { uint16_t bits; };
+
+inline __m512 load16(const float* p) { return _mm512_loadu_ps(p); }
+inline __m512 load16(const Bf16* p) {
+    const __m512i wide = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(wide, 16));
+}
+inline __m512 load16(const Half* p) { return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))); }
+inline float toFloat(float v) { return v; }
+inline float toFloat(Bf16 v) { return bf16ToFloat(v.bits); }
+inline float toFloat(Half v) { return halfToFloat(v.bits); }
+
+template <class W>
+inline void prefetchRows(const W* rows, size_t stride, int k) {
     for (int j = 0; j < 4; ++j) __builtin_prefetch(rows + size_t(j) * stride + size_t(k), 0, 2);
 }
 
@@ -52,15 +70,15 @@ inline void prefetchRows(const float* rows, size_t stride, int k) {
 // and the kernel load-bound: 26 -> 18 ms for bert-base at 16 tokens). Meanwhile the 4 rows at next
 // (nextStride apart) are fetched into L2, a cache line of each per step: DRAM latency would
 // otherwise stall every new block.
-__attribute__((noinline)) void dotBlock(const float* const (&w)[4], const float* const (&x)[4], int k0, int k1,
-                                        Vec (&acc)[16], const float* next, size_t nextStride) {
+template <class W>
+__attribute__((noinline)) void dotBlock(const W* const (&w)[4], const float* const (&x)[4], int k0, int k1,
+                                        Vec (&acc)[16], const W* next, size_t nextStride) {
     __m512 a[4][4];  // a[j][r]: weight row j, input row r
     for (auto& row : a)
         for (__m512& v : row) v = _mm512_setzero_ps();
     for (int k = k0; k < k1; k += kLanes) {
         if (next) prefetchRows(next, nextStride, k);
-        __m512 w0 = _mm512_loadu_ps(w[0] + k), w1 = _mm512_loadu_ps(w[1] + k), w2 = _mm512_loadu_ps(w[2] + k),
-               w3 = _mm512_loadu_ps(w[3] + k);
+        __m512 w0 = load16(w[0] + k), w1 = load16(w[1] + k), w2 = load16(w[2] + k), w3 = load16(w[3] + k);
         asm("" : "+v"(w0), "+v"(w1), "+v"(w2), "+v"(w3));  // keep them in registers, loaded once
         for (int r = 0; r < 4; ++r) {
             __m512 xv = _mm512_loadu_ps(x[r] + k);
@@ -77,15 +95,16 @@ __attribute__((noinline)) void dotBlock(const float* const (&w)[4], const float*
 
 // nn.Linear, W (out, in): y[i][o] = x[i] . W[o] + b[o] for columns [o0, o1). Blocks of 4 weight
 // rows (read from memory once, then from L1) times every block of 4 input rows.
-void rowsDotWeights(const Linear& L, const float* x, int n, float* y, int o0, int o1) {
+template <class W>
+void rowsDotWeights(const Linear& L, const W* weights, const float* x, int n, float* y, int o0, int o1) {
     constexpr int kW = 4, kX = 4;
     const int in = L.in, vecEnd = in / kLanes * kLanes;
     const size_t ldw = size_t(L.ldw), ldy = size_t(L.out);
     for (int o = o0; o < o1; o += kW) {
         const int wCount = std::min(kW, o1 - o);
-        const float* w[kW] = {};  // rows past o1 repeat the last one; their sums are dropped
-        for (int j = 0; j < kW; ++j) w[j] = L.w + size_t(o + std::min(j, wCount - 1)) * ldw;
-        const float* ahead = o + 3 * kW <= o1 ? L.w + size_t(o + 2 * kW) * ldw : nullptr;  // two blocks on
+        const W* w[kW] = {};  // rows past o1 repeat the last one; their sums are dropped
+        for (int j = 0; j < kW; ++j) w[j] = weights + size_t(o + std::min(j, wCount - 1)) * ldw;
+        const W* ahead = o + 3 * kW <= o1 ? weights + size_t(o + 2 * kW) * ldw : nullptr;  // two blocks on
         for (int i = 0; i < n; i += kX) {
             const int xCount = std::min(kX, n - i);
             const float* xr[kX] = {};
@@ -96,7 +115,7 @@ void rowsDotWeights(const Linear& L, const float* x, int n, float* y, int o0, in
             for (int j = 0; j < wCount; ++j)
                 for (int r = 0; r < xCount; ++r) {
                     float s = sums[j * kX + r];
-                    for (int k = vecEnd; k < in; ++k) s += w[j][k] * xr[r][k];  // in % 16 leftovers
+                    for (int k = vecEnd; k < in; ++k) s += toFloat(w[j][k]) * xr[r][k];  // in % 16 leftovers
                     y[size_t(i + r) * ldy + size_t(o + j)] = s + (L.b ? L.b[o + j] : 0.0f);
                 }
         }
@@ -106,17 +125,17 @@ void rowsDotWeights(const Linear& L, const float* x, int n, float* y, int o0, in
 // acc[r * 4 + j] = sum over k of x[r][k] * lanes w[k][16j .. 16j + 16), w (in, ldw) from the block's
 // first column: 16 accumulators, 4 weight vectors and 1 broadcast input in registers. The weight
 // rows 16 ahead are fetched into L2 when prefetch is set (the first pass over this block).
-__attribute__((noinline)) void broadcastBlock(const float* w, size_t ldw, const float* const (&x)[4], int in,
+template <class W>
+__attribute__((noinline)) void broadcastBlock(const W* w, size_t ldw, const float* const (&x)[4], int in,
                                               Vec (&acc)[16], bool prefetch) {
     __m512 a[4][4];
     for (auto& row : a)
         for (__m512& v : row) v = _mm512_setzero_ps();
     for (int k = 0; k < in; ++k) {
-        const float* wk = w + size_t(k) * ldw;
+        const W* wk = w + size_t(k) * ldw;
         if (prefetch)
             for (int j = 0; j < 4; ++j) __builtin_prefetch(wk + 16 * ldw + size_t(16 * j), 0, 2);
-        __m512 w0 = _mm512_loadu_ps(wk), w1 = _mm512_loadu_ps(wk + 16), w2 = _mm512_loadu_ps(wk + 32),
-               w3 = _mm512_loadu_ps(wk + 48);
+        __m512 w0 = load16(wk), w1 = load16(wk + 16), w2 = load16(wk + 32), w3 = load16(wk + 48);
         asm("" : "+v"(w0), "+v"(w1), "+v"(w2), "+v"(w3));  // keep them in registers, loaded once
         for (int r = 0; r < 4; ++r) {
             __m512 xs = _mm512_set1_ps(x[r][k]);
@@ -133,7 +152,8 @@ __attribute__((noinline)) void broadcastBlock(const float* w, size_t ldw, const 
 
 // Conv1D, W (in, ldw): y[i][o..o+64) = x[i] . W[:, o..o+64) + b, for columns [o0, o1), multiples
 // of 64. Blocks of 64 columns (read from memory once, then from L2) times every block of 4 rows.
-void rowsTimesWeights(const Linear& L, const float* x, int n, float* y, int o0, int o1) {
+template <class W>
+void rowsTimesWeights(const Linear& L, const W* weights, const float* x, int n, float* y, int o0, int o1) {
     constexpr int kCols = 4 * kLanes, kX = 4;
     const size_t ldy = size_t(L.out);
     for (int o = o0; o < o1; o += kCols) {
@@ -142,13 +162,21 @@ void rowsTimesWeights(const Linear& L, const float* x, int n, float* y, int o0, 
             const float* xr[kX] = {};
             for (int r = 0; r < kX; ++r) xr[r] = x + size_t(i + std::min(r, xCount - 1)) * size_t(L.in);
             Vec acc[kX * 4];  // acc[r * 4 + j]: input row i + r, columns o + 16j ..
-            broadcastBlock(L.w + size_t(o), size_t(L.ldw), xr, L.in, acc, i == 0);
+            broadcastBlock(weights + size_t(o), size_t(L.ldw), xr, L.in, acc, i == 0);
             for (int r = 0; r < xCount; ++r) {
                 float* out = y + size_t(i + r) * ldy + size_t(o);
                 for (int c = 0; c < kCols; ++c) out[c] = acc[r * 4 + c / kLanes][c % kLanes] + (L.b ? L.b[o + c] : 0.0f);
             }
         }
     }
+}
+
+template <class W>
+void columns(const Linear& L, const W* weights, const float* x, int n, float* y, int o0, int o1) {
+    if (L.inByOut)
+        rowsTimesWeights(L, weights, x, n, y, o0, o1);
+    else
+        rowsDotWeights(L, weights, x, n, y, o0, o1);
 }
 
 }  // namespace
@@ -162,10 +190,11 @@ void fewRowsLinear(const Linear& layer, const float* x, int n, float* y) {
     parallelFor(parts, [&](int p) {
         const int o0 = std::min(layer.out, p * step);
         const int o1 = p == parts - 1 ? layer.out : std::min(layer.out, (p + 1) * step);
-        if (layer.inByOut)
-            rowsTimesWeights(layer, x, n, y, o0, o1);
-        else
-            rowsDotWeights(layer, x, n, y, o0, o1);
+        switch (layer.type) {
+            case WeightType::F32: return columns(layer, layer.w, x, n, y, o0, o1);
+            case WeightType::BF16: return columns(layer, reinterpret_cast<const Bf16*>(layer.w16), x, n, y, o0, o1);
+            case WeightType::F16: return columns(layer, reinterpret_cast<const Half*>(layer.w16), x, n, y, o0, o1);
+        }
     });
 }
 

@@ -1,6 +1,7 @@
 #include "kernels/kernels.h"
 
 #include "kernels/few_rows_linear.h"
+#include "kernels/half_weights.h"
 
 #include <Eigen/Core>
 #include <unsupported/Eigen/SpecialFunctions>
@@ -46,6 +47,7 @@ namespace {
 
 // y (n, out) = x (n, in) . W (+ b): the sgemm call itself.
 void linearRows(const Linear& layer, const float* x, int n, float* y) {
+    if (layer.type != WeightType::F32) return linear16(layer, x, n, y, layer.out);
     // With a bias, y starts as the bias in every row and sgemm accumulates into it (beta = 1):
     // one pass over y instead of sgemm's beta pass plus a bias pass.
     float beta = 0.0f;

@@ -5,15 +5,27 @@
 // Tiny kernels of the forward pass. All matrices are row-major float32; n = tokens.
 namespace attnscope::core::kernels {
 
+// How a layer's weights are stored: float32, or 16-bit (bfloat16, IEEE half) widened to float32
+// inside the kernels, so a 16-bit checkpoint is computed in float32 without a float32 copy.
+enum class WeightType : uint8_t { F32, BF16, F16 };
+
 // A dense layer's weights as stored in the checkpoint, used in place.
 struct Linear {
     const float* w = nullptr;  // nn.Linear: (out, in); Conv1D (GPT-2): (in, ldw) sliced to out columns
     const float* b = nullptr;  // (out) or null
     int in = 0;
     int out = 0;
-    int ldw = 0;              // row stride of w in floats
+    int ldw = 0;              // row stride of w in elements
     bool inByOut = false;     // true for Conv1D storage (y = x W + b), false for nn.Linear (y = x W^T + b)
+    WeightType type = WeightType::F32;
+    const uint16_t* w16 = nullptr;  // the same layout as w, when type is BF16 or F16 (w is then null)
+
+    bool hasWeights() const { return w != nullptr || w16 != nullptr; }
 };
+
+// Row r of the stored matrix (nn.Linear: output r's weights, `in` of them; an embedding table
+// stored as (rows, in) is a Linear with out = rows) as float32: out (in).
+void weightRow(const Linear& layer, int r, float* out);
 
 // Whether this build has the vector width our own kernels (the few-rows linear, per-core attention
 // heads in Eigen) need to beat OpenBLAS, which picks its kernels at run time: AVX-512 (the default

@@ -49,7 +49,7 @@ Status DecoderModel::loadWeights() {
         return inputError(QStringLiteral("missing tensor 'model.%1' (expected shape [%2, %3]); is this a %4 checkpoint?")
                               .arg(probe).arg(c.vocabSize).arg(H).arg(c.modelType));
     WeightLoader w(m_checkpoint, *prefix);
-    m_embed = w.tensor(probe, {c.vocabSize, H});
+    m_embed = w.matrix(probe, c.vocabSize, H);
     countParameters(uint64_t(c.vocabSize) * uint64_t(H));
     for (int i = 0; i < c.layers && w.ok(); ++i) {
         const QString p = QStringLiteral("layers.%1.").arg(i);
@@ -80,8 +80,8 @@ Status DecoderModel::loadWeights() {
     if (w.ok()) m_finalNorm = w.tensor(QStringLiteral("norm.weight"), {H});
     if (!w.ok()) return w.error();
     WeightLoader top(m_checkpoint, QString());
-    if (!dc.tiedEmbeddings || top.has(QStringLiteral("lm_head.weight"))) {
-        m_lmHead = top.tensor(QStringLiteral("lm_head.weight"), {c.vocabSize, H});
+    if (!dc.tiedEmbeddings) {  // tied: transformers ties lm_head to the embeddings, a stored copy unused
+        m_lmHead = top.matrix(QStringLiteral("lm_head.weight"), c.vocabSize, H);
         if (!top.ok()) return top.error();
         countParameters(uint64_t(c.vocabSize) * uint64_t(H));
     } else {
@@ -125,7 +125,7 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
     const float embedScale = dc.gemma ? float(std::sqrt(double(H))) : 1.0f;
     for (int i = 0; i < n; ++i) {
         float* row = x.data() + size_t(i) * size_t(H);
-        std::memcpy(row, m_embed + size_t(ids[size_t(i)]) * size_t(H), sizeof(float) * size_t(H));
+        kernels::weightRow(m_embed, ids[size_t(i)], row);
         if (dc.gemma)
             for (int j = 0; j < H; ++j) row[j] *= embedScale;
     }
@@ -177,8 +177,7 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
 std::vector<float> DecoderModel::lmLogits(const ForwardOutput& out, int position) const {
     const int H = m_config.hidden, V = m_config.vocabSize;
     std::vector<float> logits(static_cast<size_t>(V));  // (V) = head (V, H) . h
-    kernels::Linear head{m_lmHead, nullptr, H, V, H, false};
-    kernels::linear(head, out.finalHidden.data() + size_t(position) * size_t(H), 1, logits.data());
+    kernels::linear(m_lmHead, out.finalHidden.data() + size_t(position) * size_t(H), 1, logits.data());
     if (const float cap = m_config.decoder.finalLogitSoftcap; cap > 0)
         for (float& v : logits) v = std::tanh(v / cap) * cap;
     return logits;

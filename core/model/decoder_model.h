@@ -36,8 +36,8 @@ private:
     using Model::Model;
     Status loadWeights();
 
-    const float* m_embed = nullptr;   // (V, H)
-    const float* m_lmHead = nullptr;  // (V, H)
+    kernels::Linear m_embed;   // (V, H) as stored
+    kernels::Linear m_lmHead;  // (V, H): lm_head.weight, or the embeddings when tied
     const float* m_finalNorm = nullptr;
     std::vector<Layer> m_layers;
 };

@@ -47,7 +47,7 @@ Status EncoderModel::loadWeights() {
                               .arg(H)
                               .arg(c.modelType));
     WeightLoader w(m_checkpoint, *prefix);
-    m_wordEmb = w.tensor(probe, {c.vocabSize, H});
+    m_wordEmb = w.matrix(probe, c.vocabSize, H);
     m_posEmb = w.tensor(QStringLiteral("embeddings.position_embeddings.weight"), {c.maxPositions, H});
     if (c.family != Family::DistilBert && c.typeVocabSize > 0)
         m_typeEmb = w.tensor(QStringLiteral("embeddings.token_type_embeddings.weight"), {c.typeVocabSize, H});
@@ -106,9 +106,9 @@ void EncoderModel::loadHead(WeightLoader& w) {
     if (!w.has(dense + QStringLiteral(".weight"))) return;  // no head: predictions unavailable
     head.transform = w.linear(dense, H, H);
     head.norm = w.layerNorm(norm, H);
-    head.decoder = w.has(decoder) ? w.tensor(decoder, {V, H}) : m_wordEmb;
-    if (w.has(bias)) head.bias = w.tensor(bias, {V});
-    else if (!bias2.isEmpty() && w.has(bias2)) head.bias = w.tensor(bias2, {V});
+    head.decoder = w.has(decoder) ? w.matrix(decoder, V, H) : m_wordEmb;
+    if (w.has(bias)) head.decoder.b = w.tensor(bias, {V});
+    else if (!bias2.isEmpty() && w.has(bias2)) head.decoder.b = w.tensor(bias2, {V});
     if (w.ok()) m_head = head;
 }
 
@@ -122,7 +122,7 @@ void EncoderModel::embed(const std::vector<int>& ids, const std::vector<int>& ty
     int counted = 0;
     for (size_t i = 0; i < ids.size(); ++i) {
         float* row = x + i * size_t(H);  // (H)
-        std::memcpy(row, m_wordEmb + size_t(ids[i]) * size_t(H), sizeof(float) * size_t(H));
+        kernels::weightRow(m_wordEmb, ids[i], row);
         const int position = !roberta ? int(i) : ids[i] == pad ? pad : pad + ++counted;
         kernels::addInPlace(row, m_posEmb + size_t(position) * size_t(H), H);
         if (m_typeEmb) {
@@ -181,8 +181,7 @@ std::vector<float> EncoderModel::lmLogits(const ForwardOutput& out, int position
     kernels::activate(m_head.activation, h.data(), H);
     kernels::layerNorm(h.data(), 1, H, m_head.norm.gamma, m_head.norm.beta, m_config.layerNormEps, h.data());
     std::vector<float> logits(static_cast<size_t>(V));  // (V) = decoder (V, H) . h
-    kernels::Linear decoder{m_head.decoder, m_head.bias, H, V, H, false};
-    kernels::linear(decoder, h.data(), 1, logits.data());
+    kernels::linear(m_head.decoder, h.data(), 1, logits.data());
     return logits;
 }
 

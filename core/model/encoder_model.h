@@ -14,7 +14,7 @@ public:
 
     Result<ForwardOutput> forward(const std::vector<int>& ids, const std::vector<int>& typeIds,
                                   TraceSink* sink, const std::atomic<bool>* cancel) const override;
-    bool hasLmHead() const override { return m_head.decoder != nullptr; }
+    bool hasLmHead() const override { return m_head.decoder.hasWeights(); }
     std::vector<float> lmLogits(const ForwardOutput& out, int position) const override;
 
 private:
@@ -29,8 +29,7 @@ private:
         kernels::Linear transform;  // (H) -> (H)
         kernels::Activation activation = kernels::Activation::GeluErf;
         NormWeights norm;
-        const float* decoder = nullptr;  // (V, H), usually tied to the word embeddings
-        const float* bias = nullptr;     // (V)
+        kernels::Linear decoder;  // (V, H) as stored with its bias (V), usually tied to the word embeddings
     };
 
     using Model::Model;
@@ -38,7 +37,7 @@ private:
     void loadHead(WeightLoader& base);
     void embed(const std::vector<int>& ids, const std::vector<int>& typeIds, float* x) const;
 
-    const float* m_wordEmb = nullptr;   // (V, H)
+    kernels::Linear m_wordEmb;          // (V, H) as stored
     const float* m_posEmb = nullptr;    // (P, H)
     const float* m_typeEmb = nullptr;   // (T, H) or null (DistilBERT)
     NormWeights m_embNorm;

@@ -21,7 +21,7 @@ Status Gpt2Model::loadWeights() {
                               .arg(c.vocabSize)
                               .arg(H));
     WeightLoader w(m_checkpoint, *prefix);
-    m_wte = w.tensor(QStringLiteral("wte.weight"), {c.vocabSize, H});
+    m_wte = w.matrix(QStringLiteral("wte.weight"), c.vocabSize, H);
     m_wpe = w.tensor(QStringLiteral("wpe.weight"), {c.maxPositions, H});
     countParameters((uint64_t(c.vocabSize) + uint64_t(c.maxPositions) + 2) * uint64_t(H));
     for (int i = 0; i < c.layers; ++i) {
@@ -42,7 +42,7 @@ Status Gpt2Model::loadWeights() {
     }
     m_lnF = w.layerNorm(QStringLiteral("ln_f"), H);
     WeightLoader top(m_checkpoint, QString());
-    m_lmHead = top.has(QStringLiteral("lm_head.weight")) ? top.tensor(QStringLiteral("lm_head.weight"), {c.vocabSize, H})
+    m_lmHead = top.has(QStringLiteral("lm_head.weight")) ? top.matrix(QStringLiteral("lm_head.weight"), c.vocabSize, H)
                                                          : m_wte;
     if (!w.ok()) return w.error();
     if (!top.ok()) return top.error();
@@ -60,7 +60,7 @@ Result<ForwardOutput> Gpt2Model::forward(const std::vector<int>& ids, const std:
     std::vector<float> x(size_t(n) * size_t(H));               // (n, H) residual stream
     for (int i = 0; i < n; ++i) {
         float* row = x.data() + size_t(i) * size_t(H);
-        std::memcpy(row, m_wte + size_t(ids[size_t(i)]) * size_t(H), sizeof(float) * size_t(H));
+        kernels::weightRow(m_wte, ids[size_t(i)], row);
         kernels::addInPlace(row, m_wpe + size_t(i) * size_t(H), H);
     }
     if (sink) sink->hiddenState(0, x.data());
@@ -79,8 +79,7 @@ Result<ForwardOutput> Gpt2Model::forward(const std::vector<int>& ids, const std:
 std::vector<float> Gpt2Model::lmLogits(const ForwardOutput& out, int position) const {
     const int H = m_config.hidden, V = m_config.vocabSize;
     std::vector<float> logits(static_cast<size_t>(V));  // (V) = wte (V, H) . h
-    kernels::Linear head{m_lmHead, nullptr, H, V, H, false};
-    kernels::linear(head, out.finalHidden.data() + size_t(position) * size_t(H), 1, logits.data());
+    kernels::linear(m_lmHead, out.finalHidden.data() + size_t(position) * size_t(H), 1, logits.data());
     return logits;
 }
 

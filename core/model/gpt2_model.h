@@ -24,9 +24,9 @@ private:
     using Model::Model;
     Status loadWeights();
 
-    const float* m_wte = nullptr;  // (V, H)
+    kernels::Linear m_wte;  // (V, H) as stored
     const float* m_wpe = nullptr;  // (P, H)
-    const float* m_lmHead = nullptr;  // (V, H): lm_head.weight if stored, else wte
+    kernels::Linear m_lmHead;  // (V, H): lm_head.weight if stored, else wte
     std::vector<Block> m_blocks;
     NormWeights m_lnF;
 };

@@ -2,6 +2,10 @@
 
 #include "model/model_loader.h"
 
+#include "io/atomic_file.h"
+
+#include <QDir>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 namespace attnscope::core {
@@ -10,7 +14,13 @@ QStringList syntheticArchitectures() {
     return {QStringLiteral("bert-base"), QStringLiteral("gpt2"), QStringLiteral("vit-base"), QStringLiteral("llama-1b"), QStringLiteral("qwen3-0.6b")};
 }
 
-Result<std::shared_ptr<Model>> makeSyntheticModel(const QString& architecture, uint32_t seed) {
+DType syntheticDefaultDType(const QString& architecture) {
+    return architecture == QLatin1String("llama-1b") || architecture == QLatin1String("qwen3-0.6b") ? DType::BF16 : DType::F32;
+}
+
+namespace {
+
+Result<QJsonObject> syntheticConfig(const QString& architecture) {
     QJsonObject json;
     if (architecture == QLatin1String("bert-base")) {
         json = QJsonObject{{"model_type", "bert"},          {"hidden_size", 768},
@@ -46,9 +56,32 @@ Result<std::shared_ptr<Model>> makeSyntheticModel(const QString& architecture, u
         return inputError(QStringLiteral("unknown synthetic architecture '%1' (available: %2)")
                               .arg(architecture, syntheticArchitectures().join(QStringLiteral(", "))));
     }
-    auto config = parseModelConfig(json);
+    return json;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Model>> makeSyntheticModel(const QString& architecture, uint32_t seed, DType storage) {
+    auto json = syntheticConfig(architecture);
+    if (!json) return json.error();
+    auto config = parseModelConfig(*json);
     if (!config) return config.error();
-    return buildModel(*config, Checkpoint::synthetic(seed));
+    return buildModel(*config, Checkpoint::synthetic(seed, storage));
+}
+
+Status writeSyntheticModel(const QString& architecture, DType storage, uint32_t seed, const QString& folder) {
+    auto json = syntheticConfig(architecture);
+    if (!json) return json.error();
+    auto config = parseModelConfig(*json);
+    if (!config) return config.error();
+    const auto checkpoint = Checkpoint::synthetic(seed, storage);
+    auto model = buildModel(*config, checkpoint);  // requests every tensor the architecture has
+    if (!model) return model.error();
+    if (!QDir().mkpath(folder)) return internalError(QStringLiteral("%1: cannot create the folder").arg(folder));
+    json->insert(QStringLiteral("torch_dtype"), storage == DType::BF16 ? "bfloat16" : storage == DType::F16 ? "float16" : "float32");
+    if (Status s = saveBytesAtomically(QDir(folder).filePath(QStringLiteral("config.json")), QJsonDocument(*json).toJson()); !s)
+        return s;
+    return checkpoint->saveSynthetic(QDir(folder).filePath(QStringLiteral("model.safetensors")));
 }
 
 }  // namespace attnscope::core

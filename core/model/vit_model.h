@@ -19,7 +19,7 @@ public:
     Result<ForwardOutput> forwardImage(const ImageTensor& pixels, TraceSink* sink, const std::atomic<bool>* cancel) const override;
     bool hasLmHead() const override { return false; }
     std::vector<float> lmLogits(const ForwardOutput&, int) const override { return {}; }
-    bool hasClassifier() const override { return m_classifier.w != nullptr; }
+    bool hasClassifier() const override { return m_classifier.hasWeights(); }
     std::vector<float> classLogits(const ForwardOutput& out) const override;
 
 private:

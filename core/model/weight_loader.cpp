@@ -12,12 +12,33 @@ const float* WeightLoader::tensor(const QString& name, const Shape& shape) {
     return w->data;
 }
 
-kernels::Linear WeightLoader::linear(const QString& base, int out, int in, bool withBias) {
+void WeightLoader::stored(const QString& name, const Shape& shape, int64_t first, kernels::Linear* layer) {
+    if (!ok()) return;
+    auto w = m_ckpt->getStored(m_prefix + name, shape);
+    if (!w) {
+        m_error = w.error();
+        return;
+    }
+    if (w->dtype == DType::F32) {
+        layer->type = kernels::WeightType::F32;
+        layer->w = static_cast<const float*>(w->data) + first;
+    } else {
+        layer->type = w->dtype == DType::BF16 ? kernels::WeightType::BF16 : kernels::WeightType::F16;
+        layer->w16 = static_cast<const uint16_t*>(w->data) + first;
+    }
+}
+
+kernels::Linear WeightLoader::matrix(const QString& name, int rows, int cols) {
     kernels::Linear l;
-    l.in = in;
-    l.out = out;
-    l.ldw = in;
-    l.w = tensor(base + QStringLiteral(".weight"), {out, in});
+    l.in = cols;
+    l.out = rows;
+    l.ldw = cols;
+    stored(name, {rows, cols}, 0, &l);
+    return l;
+}
+
+kernels::Linear WeightLoader::linear(const QString& base, int out, int in, bool withBias) {
+    kernels::Linear l = matrix(base + QStringLiteral(".weight"), out, in);
     if (withBias) l.b = tensor(base + QStringLiteral(".bias"), {out});
     return l;
 }
@@ -28,9 +49,8 @@ kernels::Linear WeightLoader::conv1d(const QString& base, int in, int out, int f
     l.out = count;
     l.ldw = out;
     l.inByOut = true;
-    const float* w = tensor(base + QStringLiteral(".weight"), {in, out});
+    stored(base + QStringLiteral(".weight"), {in, out}, first, &l);
     const float* b = tensor(base + QStringLiteral(".bias"), {out});
-    if (w) l.w = w + first;
     if (b) l.b = b + first;
     return l;
 }

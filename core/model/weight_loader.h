@@ -23,9 +23,12 @@ public:
 
     bool has(const QString& name) const { return m_ckpt->has(m_prefix + name); }
     const float* tensor(const QString& name, const Shape& shape);
-    // nn.Linear: base.weight (out, in), base.bias (out).
+    // A (rows, cols) matrix as stored (F32, BF16 or F16, in place), as a Linear with out = rows and
+    // in = cols and no bias: embedding tables (kernels::weightRow) and LM heads.
+    kernels::Linear matrix(const QString& name, int rows, int cols);
+    // nn.Linear: base.weight (out, in) as stored, base.bias (out).
     kernels::Linear linear(const QString& base, int out, int in, bool withBias = true);
-    // GPT-2 Conv1D: base.weight (in, out), base.bias (out); columns [first, first + count) only.
+    // GPT-2 Conv1D: base.weight (in, out) as stored, base.bias (out); columns [first, first + count) only.
     kernels::Linear conv1d(const QString& base, int in, int out, int first, int count);
     // LayerNorm: base.weight/bias, or the older base.gamma/beta.
     NormWeights layerNorm(const QString& base, int d);
@@ -35,6 +38,9 @@ public:
     const QString& prefix() const { return m_prefix; }
 
 private:
+    // Points layer at the stored tensor (w or w16 and type), offset by `first` elements.
+    void stored(const QString& name, const Shape& shape, int64_t first, kernels::Linear* layer);
+
     std::shared_ptr<Checkpoint> m_ckpt;
     QString m_prefix;
     Error m_error;

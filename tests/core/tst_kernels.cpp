@@ -1,4 +1,5 @@
 // The forward pass's tiny kernels against direct formulas.
+#include "io/half_float.h"
 #include "kernels/kernels.h"
 #include "kernels/parallel_for.h"
 
@@ -22,6 +23,8 @@ private Q_SLOTS:
     void causalSoftmaxMasksTheFuture();
     void linearMatchesLoops_data();
     void linearMatchesLoops();
+    void roundsToSixteenBits_data();
+    void roundsToSixteenBits();
     void parallelForRunsEveryPartOnce();
     void parallelForRethrows();
     void parallelForFromTwoThreadsAtOnce();
@@ -79,6 +82,7 @@ void TestKernels::linearMatchesLoops_data() {
     QTest::addColumn<int>("extraStride");  // ldw beyond the minimum (a slice of a wider tensor)
     QTest::addColumn<bool>("bias");
     QTest::addColumn<int>("threads");
+    QTest::addColumn<int>("storage");  // kernels::WeightType: 16-bit weights are widened in the kernels
     struct Shape {
         int in, out;
     };
@@ -92,7 +96,19 @@ void TestKernels::linearMatchesLoops_data() {
                     const int extra = rows % 3 == 0 ? 7 : 0;
                     QTest::addRow("%s %d x %d -> %d%s%s, %d threads", inByOut ? "Conv1D" : "nn.Linear", rows, s.in,
                                   s.out, bias ? " +b" : "", extra ? " strided" : "", threads)
-                        << inByOut << rows << s.in << s.out << extra << bias << threads;
+                        << inByOut << rows << s.in << s.out << extra << bias << threads << int(kernels::WeightType::F32);
+                }
+    // 16-bit weights: the few-rows kernel's loads (up to 64 rows), and the widened blocks beyond it
+    // (4096 inputs make blocks of 128 columns: 300 outputs are three, the last one ragged).
+    for (auto type : {kernels::WeightType::BF16, kernels::WeightType::F16})
+        for (bool inByOut : {false, true})
+            for (int rows : {1, 5, 64, 65, 197})
+                for (Shape s : {Shape{37, 100}, Shape{64, 771}, Shape{4096, 300}}) {
+                    const bool bias = rows % 2 == 1;
+                    const int extra = rows == 5 ? 7 : 0;
+                    QTest::addRow("%s %s %d x %d -> %d%s%s", type == kernels::WeightType::BF16 ? "BF16" : "F16",
+                                  inByOut ? "Conv1D" : "nn.Linear", rows, s.in, s.out, bias ? " +b" : "", extra ? " strided" : "")
+                        << inByOut << rows << s.in << s.out << extra << bias << 2 << int(type);
                 }
 }
 
@@ -104,14 +120,26 @@ void TestKernels::linearMatchesLoops() {
     QFETCH(int, extraStride);
     QFETCH(bool, bias);
     QFETCH(int, threads);
+    QFETCH(int, storage);
+    const auto type = kernels::WeightType(storage);
     const int ldw = (inByOut ? out : in) + extraStride;
     std::vector<float> x(size_t(rows) * size_t(in)), w(size_t(inByOut ? in : out) * size_t(ldw));
     std::vector<float> b(static_cast<size_t>(out)), y(size_t(rows) * size_t(out), std::nanf(""));
     for (size_t i = 0; i < x.size(); ++i) x[i] = std::sin(float(i) * 0.37f);
     for (size_t i = 0; i < w.size(); ++i) w[i] = std::cos(float(i) * 0.7f) * 0.1f;
     for (size_t i = 0; i < b.size(); ++i) b[i] = float(i) * 0.01f - 0.2f;
+    std::vector<uint16_t> w16(type == kernels::WeightType::F32 ? 0 : w.size());  // stored; w becomes its exact value
+    for (size_t i = 0; i < w16.size(); ++i) {
+        w16[i] = type == kernels::WeightType::BF16 ? floatToBf16(w[i]) : floatToHalf(w[i]);
+        w[i] = type == kernels::WeightType::BF16 ? bf16ToFloat(w16[i]) : halfToFloat(w16[i]);
+    }
     kernels::setThreads(threads);
     kernels::Linear l{w.data(), bias ? b.data() : nullptr, in, out, ldw, inByOut};
+    if (type != kernels::WeightType::F32) {
+        l.w = nullptr;
+        l.w16 = w16.data();
+        l.type = type;
+    }
     kernels::linear(l, x.data(), rows, y.data());
     kernels::setThreads(0);
     double worst = 0;
@@ -125,6 +153,44 @@ void TestKernels::linearMatchesLoops() {
             worst = std::isnan(err) ? INFINITY : std::max(worst, err);
         }
     QVERIFY2(worst < 2e-5, qPrintable(QStringLiteral("max abs error %1").arg(worst)));
+}
+
+// Rounding to nearest even at the edges: ties, the largest finite half, overflow, subnormals
+// (expected bits from NumPy's float32 -> float16 and the bfloat16 bit formula).
+void TestKernels::roundsToSixteenBits_data() {
+    QTest::addColumn<float>("value");
+    QTest::addColumn<uint>("bf16");
+    QTest::addColumn<uint>("half");
+    QTest::newRow("1") << 1.0f << 0x3f80u << 0x3c00u;
+    QTest::newRow("-2") << -2.0f << 0xc000u << 0xc000u;
+    QTest::newRow("0") << 0.0f << 0x0000u << 0x0000u;
+    QTest::newRow("-0") << -0.0f << 0x8000u << 0x8000u;
+    QTest::newRow("1 + 2^-8 (bf16 tie to even)") << 1.00390625f << 0x3f80u << 0x3c04u;
+    QTest::newRow("1 + 3 * 2^-8 (bf16 tie up)") << 1.01171875f << 0x3f82u << 0x3c0cu;
+    QTest::newRow("1 + 2^-11 (half tie to even)") << 1.00048828125f << 0x3f80u << 0x3c00u;
+    QTest::newRow("1 + 3 * 2^-11 (half tie up)") << 1.00146484375f << 0x3f80u << 0x3c02u;
+    QTest::newRow("65504 (largest half)") << 65504.0f << 0x4780u << 0x7bffu;
+    QTest::newRow("65519 (rounds down)") << 65519.0f << 0x4780u << 0x7bffu;
+    QTest::newRow("65520 (overflows)") << 65520.0f << 0x4780u << 0x7c00u;
+    QTest::newRow("2^-14 (smallest normal half)") << std::ldexp(1.0f, -14) << 0x3880u << 0x0400u;
+    QTest::newRow("2^-24 (smallest subnormal)") << std::ldexp(1.0f, -24) << 0x3380u << 0x0001u;
+    QTest::newRow("2^-25 (tie to zero)") << std::ldexp(1.0f, -25) << 0x3300u << 0x0000u;
+    QTest::newRow("1.5 * 2^-25 (up to 2^-24)") << std::ldexp(1.5f, -25) << 0x3340u << 0x0001u;
+    QTest::newRow("3 * 2^-25 (tie up to 2^-23)") << std::ldexp(3.0f, -25) << 0x33c0u << 0x0002u;
+    QTest::newRow("-1023 * 2^-24 (subnormal, rounds to normal)") << -std::ldexp(1023.75f, -24) << 0xb880u << 0x8400u;
+    QTest::newRow("infinity") << INFINITY << 0x7f80u << 0x7c00u;
+    QTest::newRow("1e38 (past half's range)") << 1e38f << 0x7e96u << 0x7c00u;
+}
+
+void TestKernels::roundsToSixteenBits() {
+    QFETCH(float, value);
+    QFETCH(uint, bf16);
+    QFETCH(uint, half);
+    QCOMPARE(uint(floatToBf16(value)), bf16);
+    QCOMPARE(uint(floatToHalf(value)), half);
+    if (std::isfinite(halfToFloat(uint16_t(half))) && std::abs(value) < 65520.0f)
+        QVERIFY(std::abs(halfToFloat(uint16_t(half)) - value) <= std::max(std::abs(value) * 0x1p-11f, 0x1p-25f));
+    QVERIFY(std::isnan(bf16ToFloat(floatToBf16(NAN))) && std::isnan(halfToFloat(floatToHalf(NAN))));
 }
 
 void TestKernels::parallelForRunsEveryPartOnce() {

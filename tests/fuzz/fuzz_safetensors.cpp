@@ -29,6 +29,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             if (!t) __builtin_trap();  // every listed name must be found
             auto w = (*ckpt)->get(name, t->shape);
             if (w && shapeElements(t->shape) > 0 && !w->data) __builtin_trap();
+            // As stored (16-bit in place): the same success, and every element readable.
+            auto stored = (*ckpt)->getStored(name, t->shape);
+            if (bool(stored) != bool(w)) __builtin_trap();
+            if (stored && shapeElements(t->shape) > 0) {
+                const int64_t n = shapeElements(t->shape);
+                volatile uint32_t sum = 0;
+                const auto* bytes = static_cast<const unsigned char*>(stored->data);
+                const int64_t size = n * (stored->dtype == DType::F32 ? 4 : 2);
+                for (int64_t i = 0; i < size; i += 97) sum += bytes[i];
+                sum += bytes[size - 1];
+            }
         }
         (void)(*ckpt)->storageDType();
     }
