@@ -20,6 +20,8 @@ int runAttention(const QStringList& args) {
                       QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("format"), QStringLiteral("json (default) or npy (attentions as float32 (L, H, n, n))."),
                       QStringLiteral("FORMAT"), QStringLiteral("json")});
+    parser.addOption({QStringLiteral("layers"), QStringLiteral("Only these layers, e.g. 0,5-7 (counting from 0; default: all)."), QStringLiteral("LIST")});
+    parser.addOption({QStringLiteral("heads"), QStringLiteral("Only these heads of each layer, e.g. 3,8 (default: all)."), QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Output file (default: standard output)."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("truncate"), QStringLiteral("Keep the first tokens that fit the model instead of failing.")});
     if (int status = parseCommand(parser, args, QStringLiteral("Runs the model on the text and writes the attention "
@@ -45,6 +47,13 @@ int runAttention(const QStringList& args) {
     if (image == parser.isSet(QStringLiteral("text"))) return usageError(QStringLiteral("give exactly one of --text TEXT or --image FILE"));
     auto model = loadModelOption(parser);
     if (!model) return fail(model.error());
+    core::TraceSelection selection;
+    QString error;
+    if (parser.isSet(QStringLiteral("layers")))
+        selection.layers = indexList(parser.value(QStringLiteral("layers")), model->config().layers, QStringLiteral("--layers"), &error);
+    if (parser.isSet(QStringLiteral("heads")) && error.isEmpty())
+        selection.heads = indexList(parser.value(QStringLiteral("heads")), model->config().heads, QStringLiteral("--heads"), &error);
+    if (!error.isEmpty()) return usageError(error);
     core::AnalysisOptions options;
     options.truncate = parser.isSet(QStringLiteral("truncate"));
     core::Result<core::TextAnalysis> analysis = core::inputError(QString());
@@ -63,8 +72,9 @@ int runAttention(const QStringList& args) {
     if (core::Status s = out.open(parser.value(QStringLiteral("out"))); !s) return fail(s.error());
     const core::Status written =
         format == QLatin1String("npy")
-            ? core::writeAttentionsNpy(*out.device(), *analysis->trace)
-            : core::writeTraceJson(*out.device(), {model->config().modelType, &analysis->encoding, analysis->truncated, analysis->trace.get()},
+            ? core::writeAttentionsNpy(*out.device(), *analysis->trace, selection)
+            : core::writeTraceJson(*out.device(),
+                                   {model->config().modelType, &analysis->encoding, analysis->truncated, analysis->trace.get(), selection},
                                    include);
     if (core::Status s = out.commit(written); !s) return fail(s.error());
     return kExitOk;

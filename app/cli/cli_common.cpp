@@ -165,4 +165,32 @@ bool storageOption(const QString& value, core::DType* dtype, QString* error) {
     return true;
 }
 
+std::vector<int> indexList(const QString& value, int count, const QString& option, QString* error) {
+    std::vector<int> list;
+    std::vector<bool> seen(size_t(std::max(count, 0)), false);
+    auto bad = [&](const QString& why) {
+        *error = QStringLiteral("%1 %2: %3").arg(option, value, why);
+        return std::vector<int>();
+    };
+    const QStringList parts = value.split(QLatin1Char(','));
+    for (const QString& raw : parts) {
+        const QString part = raw.trimmed();
+        const QStringList ends = part.split(QLatin1Char('-'));
+        bool ok0 = false, ok1 = true;
+        const int first = ends.value(0).trimmed().toInt(&ok0);
+        const int last = ends.size() == 2 ? ends.value(1).trimmed().toInt(&ok1) : first;
+        if (part.isEmpty() || ends.size() > 2 || !ok0 || !ok1)
+            return bad(QStringLiteral("'%1' is not a number or a range such as 2-5").arg(part));
+        if (first > last) return bad(QStringLiteral("the range %1 runs backwards").arg(part));
+        if (first < 0 || last >= count)
+            return bad(QStringLiteral("%1 is out of range (the model has %2, numbered 0 to %3)").arg(part).arg(count).arg(count - 1));
+        for (int i = first; i <= last; ++i) {
+            if (seen[size_t(i)]) return bad(QStringLiteral("%1 is listed twice").arg(i));
+            seen[size_t(i)] = true;
+            list.push_back(i);
+        }
+    }
+    return list;
+}
+
 }  // namespace attnscope::cli

@@ -30,6 +30,9 @@ int parseCommand(QCommandLineParser& parser, const QStringList& args, const QStr
 
 // "f32", "bf16" or "f16" (any case) -> the storage type; otherwise false and a message in *error.
 bool storageOption(const QString& value, core::DType* dtype, QString* error);
+// "0,3,5-7" -> {0, 3, 5, 6, 7}, each in [0, count), no repeats; otherwise {} and a message naming
+// the option in *error.
+std::vector<int> indexList(const QString& value, int count, const QString& option, QString* error);
 // A positive integer option, or the fallback when absent; sets `ok` false with a message.
 int intOption(const QCommandLineParser& parser, const QString& name, int fallback, int min, int max, QString* error);
 

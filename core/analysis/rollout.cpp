@@ -14,7 +14,8 @@ Mat fuse(const AttentionTrace& t, int layer, HeadFusion fusion) {
     const int n = t.tokens();
     Mat f(n, n);
     for (int h = 0; h < t.heads(); ++h) {
-        const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> a(t.probs(layer, h), n, n);
+        const HeadMatrices head = t.head(layer, h);
+        const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> a(head.probs(), n, n);
         const Mat ad = a.cast<double>();
         if (h == 0) f = ad;
         else if (fusion == HeadFusion::Mean) f += ad;
@@ -62,7 +63,8 @@ std::vector<float> clsRolloutMap(const AttentionTrace& t, HeadFusion fusion, flo
 std::vector<uint8_t> dinoMask(const AttentionTrace& t, int layer, int head, float keep) {
     const int n = t.tokens(), P = n - 1;
     if (P < 1) return {};
-    const float* cls = t.probs(layer, head) + 1;  // row 0, patches
+    const HeadMatrices matrices = t.head(layer, head);
+    const float* cls = matrices.probs() + 1;  // row 0, patches
     double total = 0;
     for (int j = 0; j < P; ++j) total += cls[j];
     std::vector<int> order(static_cast<size_t>(P));

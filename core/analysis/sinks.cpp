@@ -15,12 +15,7 @@ std::vector<float> withoutFirstKey(const float* probs, int n) {
     return out;
 }
 
-double sinkShare(const AttentionTrace& trace, int layer, int head) {
-    const int n = trace.tokens();
-    double sum = 0;
-    for (int i = 0; i < n; ++i) sum += trace.prob(layer, head, i, 0);
-    return n > 0 ? sum / n : 0.0;
-}
+double sinkShare(const AttentionTrace& trace, int layer, int head) { return trace.sinkShare(layer, head); }
 
 std::vector<std::vector<double>> sinkShares(const AttentionTrace& trace) {
     std::vector<std::vector<double>> all(size_t(trace.layers()));

@@ -11,16 +11,22 @@
 namespace attnscope::core {
 namespace {
 
-// [L][H][n][n] from per-head (n, n) blocks, each value divided by `divisor`.
-template <typename Block>
-void writeSquares(JsonWriter& json, const AttentionTrace& t, Block block, float divisor = 1.0f) {
+std::vector<int> upTo(int count) {
+    std::vector<int> all(static_cast<size_t>(std::max(count, 0)));
+    for (int i = 0; i < count; ++i) all[size_t(i)] = i;
+    return all;
+}
+
+// [L'][H'][n][n] from per-head (n, n) blocks (raw or probs), each value divided by `divisor`.
+void writeSquares(JsonWriter& json, const AttentionTrace& t, const TraceSelection& sel, bool raw, float divisor = 1.0f) {
     const int n = t.tokens();
     std::vector<float> row(size_t(n), 0.0f);
     json.beginArray();
-    for (int l = 0; l < t.layers(); ++l) {
+    for (int l : sel.layersOf(t)) {
         json.beginArray();
-        for (int h = 0; h < t.heads(); ++h) {
-            const float* m = block(l, h);
+        for (int h : sel.headsOf(t)) {
+            const HeadMatrices head = t.head(l, h);
+            const float* m = raw ? head.raw() : head.probs();
             json.beginArray();
             for (int i = 0; i < n; ++i) {
                 for (int j = 0; j < n; ++j) row[size_t(j)] = m[int64_t(i) * n + j] / divisor;
@@ -68,6 +74,9 @@ QString csvField(const QString& s) {
 
 }  // namespace
 
+std::vector<int> TraceSelection::layersOf(const AttentionTrace& t) const { return layers.empty() ? upTo(t.layers()) : layers; }
+std::vector<int> TraceSelection::headsOf(const AttentionTrace& t) const { return heads.empty() ? upTo(t.heads()) : heads; }
+
 Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QString>& include) {
     const AttentionTrace& t = *doc.trace;
     JsonWriter json(&out);
@@ -81,19 +90,26 @@ Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QStri
     json.value(t.layers());
     json.key(QStringLiteral("num_heads"));
     json.value(t.heads());
+    const TraceSelection& sel = doc.selection;
+    if (!sel.all()) {
+        json.key(QStringLiteral("layers"));
+        json.ints(sel.layersOf(t));
+        json.key(QStringLiteral("heads"));
+        json.ints(sel.headsOf(t));
+    }
     json.key(QStringLiteral("attentions"));
-    writeSquares(json, t, [&](int l, int h) { return t.probs(l, h); });
-    json.key(QStringLiteral("sink_share"));  // [L][H]: each head's mean weight on the first token
+    writeSquares(json, t, sel, false);
+    json.key(QStringLiteral("sink_share"));  // [L'][H']: each head's mean weight on the first token
     json.beginArray();
-    for (const std::vector<double>& layer : sinkShares(t)) {
+    for (int l : sel.layersOf(t)) {
         json.beginArray();
-        for (double v : layer) json.value(v);
+        for (int h : sel.headsOf(t)) json.value(sinkShare(t, l, h));
         json.endArray();
     }
     json.endArray();
     if (include.contains(QStringLiteral("scores"))) {
         json.key(QStringLiteral("scores"));
-        writeSquares(json, t, [&](int l, int h) { return t.rawScores(l, h); }, 1.0f / t.shape().scale());
+        writeSquares(json, t, sel, true, 1.0f / t.shape().scale());
     }
     if (include.contains(QStringLiteral("qkv"))) {
         json.key(QStringLiteral("q"));
@@ -130,14 +146,15 @@ void writeEncodingFields(JsonWriter& json, const Encoding& e) {
     json.endArray();
 }
 
-Status writeAttentionsNpy(QIODevice& out, const AttentionTrace& t) {
-    // (L, H, n, n) streamed head by head: no copy of the whole trace.
-    const QByteArray header = npyHeader({t.layers(), t.heads(), t.tokens(), t.tokens()});
+Status writeAttentionsNpy(QIODevice& out, const AttentionTrace& t, const TraceSelection& sel) {
+    // (L', H', n, n) streamed head by head: no copy of the whole trace.
+    const std::vector<int> layers = sel.layersOf(t), heads = sel.headsOf(t);
+    const QByteArray header = npyHeader({int64_t(layers.size()), int64_t(heads.size()), t.tokens(), t.tokens()});
     if (out.write(header) != header.size()) return internalError(QStringLiteral("cannot write the .npy data (%1)").arg(out.errorString()));
     const qint64 bytes = qint64(t.tokens()) * t.tokens() * qint64(sizeof(float));
-    for (int l = 0; l < t.layers(); ++l)
-        for (int h = 0; h < t.heads(); ++h)
-            if (out.write(reinterpret_cast<const char*>(t.probs(l, h)), bytes) != bytes)
+    for (int l : layers)
+        for (int h : heads)
+            if (out.write(reinterpret_cast<const char*>(t.head(l, h).probs()), bytes) != bytes)
                 return internalError(QStringLiteral("cannot write the .npy data (%1)").arg(out.errorString()));
     return {};
 }

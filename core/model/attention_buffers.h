@@ -3,6 +3,7 @@
 #include "trace/trace_sink.h"
 
 #include <cstddef>
+#include <functional>
 #include <vector>
 
 namespace attnscope::core {
@@ -15,12 +16,32 @@ public:
     explicit AttentionBuffers(TraceSink* sink) : m_sink(sink) {}
 
     float* take(int layer, TraceBuffer which, size_t count);
-    // The scaled scores, or null when nobody keeps them.
-    float* scores(int layer, size_t count) { return m_sink && m_sink->wantsScores() ? take(layer, TraceBuffer::Scores, count) : nullptr; }
+
+    // One layer's heads: head j reads columns [j d, (j + 1) d) of q and context, and key/value head
+    // j / group of k and v.
+    struct Heads {
+        int n = 0, d = 0, heads = 0, group = 1;
+        const float* q = nullptr;  // (n, ldq)
+        const float* k = nullptr;  // (n, ldkv)
+        const float* v = nullptr;  // (n, ldkv)
+        int ldq = 0, ldkv = 0;
+        float* context = nullptr;  // (n, ldq)
+    };
+    // raw (n, n) -> scores (n, n, or null when not kept) and probs (n, n) of one head.
+    using Softmax = std::function<void(const float* raw, float* scores, float* probs)>;
+    // The (h, n, n) blocks a layer wrote, or nulls when computed a head at a time.
+    struct Blocks {
+        float *raw = nullptr, *scores = nullptr, *probs = nullptr;
+    };
+    // raw = q_j k^T, softmax, context_j = probs v for every head, heads shared among the cores.
+    // Into the sink's (h, n, n) blocks when it keeps them; otherwise each head in per-core (n, n)
+    // scratch, shown to the sink through headProbs (a long prompt never holds every head at once).
+    Blocks computeHeads(int layer, const Heads& in, const Softmax& softmax);
 
 private:
     TraceSink* m_sink;
     std::vector<float> m_scratch[7];  // one per TraceBuffer
+    std::vector<std::vector<float>> m_headScratch;  // per core: raw and probs of one head (2 n n)
 };
 
 // What a layer's attention computed, for the sink.

@@ -115,6 +115,7 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
     ForwardShape shape{n, c.layers, c.heads, c.headDim(), H, true};
     shape.kvHeads = c.kvHeads();
     shape.scoreScale = dc.queryScale;
+    shape.multiplies = true;
     if (sink) sink->begin(shape);
 
     std::vector<float> x(size_t(n) * size_t(H));        // (n, H) residual stream

@@ -29,13 +29,9 @@ RotaryAttention::RotaryAttention(const ForwardShape& shape, TraceSink* sink) : m
 void RotaryAttention::run(int layer, const Weights& w, const Options& o, const RopeTable& rope, const float* x, LayerTensors* t) {
     const int n = m_shape.tokens, d = m_shape.headDim, h = m_shape.heads, g = m_shape.keyValueHeads();
     const int qw = m_shape.qWidth(), kvw = m_shape.kvWidth(), group = h / g;
-    const size_t square = size_t(n) * size_t(n);
     float* q = m_buffers.take(layer, TraceBuffer::Q, size_t(n) * size_t(qw));              // (n, h d)
     float* k = m_buffers.take(layer, TraceBuffer::K, size_t(n) * size_t(kvw));             // (n, g d)
     float* v = m_buffers.take(layer, TraceBuffer::V, size_t(n) * size_t(kvw));             // (n, g d)
-    float* raw = m_buffers.take(layer, TraceBuffer::RawScores, square * size_t(h));        // (h, n, n)
-    float* probs = m_buffers.take(layer, TraceBuffer::Probs, square * size_t(h));          // (h, n, n)
-    float* scores = m_buffers.scores(layer, square * size_t(h));                           // (h, n, n) or null
     float* context = m_buffers.take(layer, TraceBuffer::Context, size_t(n) * size_t(qw));  // (n, h d)
 
     kernels::linear(w.q, x, n, q);
@@ -46,23 +42,14 @@ void RotaryAttention::run(int layer, const Weights& w, const Options& o, const R
     applyRope(q, n, h, d, rope);
     applyRope(k, n, g, d, rope);
 
-    const int parts = kernels::kOwnKernels ? std::max(1, std::min(kernels::threads(), h)) : 1;
-    const auto qk = parts > 1 ? kernels::gemmABtHere : kernels::gemmABt;
-    const auto pv = parts > 1 ? kernels::gemmABHere : kernels::gemmAB;
-    kernels::parallelFor(parts, [&](int part) {
-        for (int j = part * h / parts, end = (part + 1) * h / parts; j < end; ++j) {
-            const size_t off = size_t(j) * square;
-            const int kv = j / group;  // transformers' repeat_kv
-            // raw (n, n) = q_j (n, d) . k_kv^T (d, n)
-            qk(n, n, d, q + j * d, qw, k + kv * d, kvw, raw + off, n);
-            kernels::windowedSoftmax(raw + off, n, o.scale, true, o.window, scores ? scores + off : nullptr, probs + off);
-            // context_j (n, d) = probs (n, n) . v_kv (n, d)
-            pv(n, d, n, probs + off, n, v + kv * d, kvw, context + j * d, qw);
-        }
-    });
+    const auto blocks = m_buffers.computeHeads(layer, {n, d, h, group, q, k, v, qw, kvw, context},
+                                               [&](const float* raw, float* scores, float* probs) {
+                                                   kernels::windowedSoftmax(raw, n, o.scale, true, o.window, scores, probs);
+                                               });
     kernels::linear(w.out, context, n, m_out.data());
 
-    describeAttention(layer, {x, q, k, v, raw, scores, probs, context, m_out.data()}, t);
+    describeAttention(layer, {x, q, k, v, blocks.raw, blocks.scores, blocks.probs, context, m_out.data()}, t);
+    t->window = o.window;
 }
 
 }  // namespace attnscope::core

@@ -1,5 +1,8 @@
 #include "model/text_analysis.h"
 
+#include "kernels/kernels.h"
+#include "trace/attention_trace.h"
+#include "trace/head_summary.h"
 #include "util/memory_budget.h"
 
 namespace attnscope::core {
@@ -9,13 +12,22 @@ uint64_t forwardBytes(const ModelConfig& c, int tokens, bool record) {
     // (n, w) rows with w the widest of the hidden size and the heads' q width (decoders may differ).
     const uint64_t W = std::max(uint64_t(c.hidden), uint64_t(c.heads) * uint64_t(std::max(c.headDim(), 0)));
     const uint64_t rows = saturatingProduct({n, W}), squares = saturatingProduct({uint64_t(c.heads), n, n});
-    // Scratch of one forward: a few (n, H) activations and the feed-forward (n, I); a layer's
-    // scores too, unless the trace holds them.
+    ForwardShape shape;
+    shape.tokens = int(std::min<uint64_t>(n, uint64_t(1) << 30));
+    shape.layers = c.layers;
+    shape.heads = c.heads;
+    const bool blocks = record && !TraceRecorder::rebuildsHeads(shape, TraceRecorder::Mode::Auto);
+    // Scratch of one forward: a few (n, H) activations and the feed-forward (n, I); each core's
+    // raw scores and probabilities of one head unless the trace holds every head's.
     uint64_t floats = saturatingProduct({8, rows}) + saturatingProduct({n, uint64_t(c.intermediate)});
-    if (record)  // per layer 6 (n, H) and 3 (h, n, n) blocks, plus L + 1 hidden states
-        floats += saturatingProduct({L, 6, rows}) + saturatingProduct({L, 3, squares}) + saturatingProduct({L + 1, rows});
-    else
-        floats += saturatingProduct({3, squares});
+    const uint64_t cores = uint64_t(std::max(1, std::min(kernels::threads(), c.heads)));
+    if (!blocks) floats += saturatingProduct({cores, 2, n, n});
+    if (record)  // per layer 6 (n, H), plus L + 1 hidden states
+        floats += saturatingProduct({L, 6, rows}) + saturatingProduct({L + 1, rows});
+    if (blocks)  // 3 (h, n, n) blocks per layer
+        floats += saturatingProduct({L, 3, squares});
+    else if (record)  // thumbnails, and the cache of rebuilt heads
+        floats += saturatingProduct({L, uint64_t(c.heads), 2 * kThumbnailSize * kThumbnailSize}) + TraceRecorder::kHeadCacheBytes / sizeof(float);
     return saturatingProduct({floats, sizeof(float)});
 }
 

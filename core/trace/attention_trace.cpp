@@ -1,6 +1,11 @@
 #include "trace/attention_trace.h"
 
+#include "kernels/kernels.h"
+#include "trace/head_summary.h"
+#include "util/memory_budget.h"
+
 #include <algorithm>
+#include <cmath>
 
 namespace attnscope::core {
 
@@ -16,14 +21,71 @@ size_t AttentionTrace::bytes() const {
         total += l.attnInput.size() + l.q.size() + l.k.size() + l.v.size() +
                  l.context.size() + l.attnOutput.size() + l.rawScores.size() + l.scores.size() +
                  l.probs.size();
+    total += m_thumbs.size() + m_thumbsHidden.size() + 2 * m_sinkShare.size();
     return total * sizeof(float);
+}
+
+HeadMatrices AttentionTrace::head(int layer, int head) const {
+    HeadMatrices m;
+    m.m_n = tokens();
+    if (!m_rebuilt) {
+        const Layer& l = m_layers[size_t(layer)];
+        m.m_raw = headBlock(l.rawScores, head);
+        m.m_scores = headBlock(l.scores, head);
+        m.m_probs = headBlock(l.probs, head);
+        return m;
+    }
+    m.m_keep = m_cache->get(layer, head, [&] { return rebuild(layer, head); });
+    m.m_raw = m.m_keep->raw.data();
+    m.m_scores = m.m_keep->scores.data();
+    m.m_probs = m.m_keep->probs.data();
+    return m;
+}
+
+// The forward pass's own products and softmax (model/attention_buffers.cpp, the models' softmax
+// calls), so a rebuilt head equals the one the pass computed.
+std::shared_ptr<const HeadBlock> AttentionTrace::rebuild(int layer, int head) const {
+    const int n = tokens(), d = headDim();
+    auto block = std::make_shared<HeadBlock>();
+    const size_t square = size_t(n) * size_t(n);
+    block->raw.resize(square);     // (n, n)
+    block->scores.resize(square);  // (n, n)
+    block->probs.resize(square);   // (n, n)
+    const bool here = kernels::kOwnKernels && std::min(kernels::threads(), heads()) > 1;
+    (here ? kernels::gemmABtHere : kernels::gemmABt)(n, n, d, qRow(layer, head, 0), m_shape.qWidth(), kRow(layer, head, 0),
+                                                      m_shape.kvWidth(), block->raw.data(), n);
+    if (m_shape.multiplies)
+        kernels::windowedSoftmax(block->raw.data(), n, m_shape.scale(), m_shape.causal, window(layer), block->scores.data(),
+                                 block->probs.data());
+    else
+        kernels::scaledMaskedSoftmax(block->raw.data(), n, std::sqrt(float(d)), m_shape.causal, block->scores.data(),
+                                     block->probs.data());
+    return block;
+}
+
+uint64_t TraceRecorder::fullBlockBytes(const ForwardShape& s) {
+    return saturatingProduct({uint64_t(s.layers), uint64_t(s.heads), uint64_t(s.tokens), uint64_t(s.tokens), 3, sizeof(float)});
+}
+
+bool TraceRecorder::rebuildsHeads(const ForwardShape& shape, Mode mode) {
+    return mode == Mode::Rebuilt || (mode == Mode::Auto && fullBlockBytes(shape) > kFullTraceBytes);
 }
 
 void TraceRecorder::begin(const ForwardShape& shape) {
     m_trace = std::make_shared<AttentionTrace>();
-    m_trace->m_shape = shape;
-    m_trace->m_layers.resize(size_t(shape.layers));
-    m_trace->m_hidden.resize(size_t(shape.layers) + 1);
+    AttentionTrace& t = *m_trace;
+    t.m_shape = shape;
+    t.m_layers.resize(size_t(shape.layers));
+    t.m_hidden.resize(size_t(shape.layers) + 1);
+    t.m_sinkShare.assign(size_t(shape.layers) * size_t(shape.heads), 0.0);
+    t.m_rebuilt = rebuildsHeads(shape, m_mode);
+    if (t.m_rebuilt) {
+        t.m_cache = std::make_shared<HeadCache>(kHeadCacheBytes);
+        t.m_thumbSize = std::min(shape.tokens, kThumbnailSize);
+        const size_t all = t.m_sinkShare.size() * size_t(t.m_thumbSize) * size_t(t.m_thumbSize);
+        t.m_thumbs.assign(all, 0.0f);
+        t.m_thumbsHidden.assign(all, 0.0f);
+    }
 }
 
 float* TraceRecorder::buffer(int layer, TraceBuffer which) {
@@ -32,14 +94,15 @@ float* TraceRecorder::buffer(int layer, TraceBuffer which) {
     const size_t squares = size_t(s.heads) * size_t(s.tokens) * size_t(s.tokens);
     AttentionTrace::Layer& l = m_trace->m_layers[size_t(layer)];
     auto grab = [](AttentionTrace::Buffer& b, size_t n) { return b.resize(n); };
+    const bool blocks = !m_trace->m_rebuilt;
     switch (which) {
         case TraceBuffer::Q: return grab(l.q, qRows);
         case TraceBuffer::K: return grab(l.k, kvRows);
         case TraceBuffer::V: return grab(l.v, kvRows);
         case TraceBuffer::Context: return grab(l.context, qRows);
-        case TraceBuffer::RawScores: return grab(l.rawScores, squares);
-        case TraceBuffer::Scores: return grab(l.scores, squares);
-        case TraceBuffer::Probs: return grab(l.probs, squares);
+        case TraceBuffer::RawScores: return blocks ? grab(l.rawScores, squares) : nullptr;
+        case TraceBuffer::Scores: return blocks ? grab(l.scores, squares) : nullptr;
+        case TraceBuffer::Probs: return blocks ? grab(l.probs, squares) : nullptr;
     }
     return nullptr;
 }
@@ -50,11 +113,26 @@ void TraceRecorder::hiddenState(int index, const float* hidden) {
 }
 
 void TraceRecorder::layer(const LayerTensors& t) {
-    const size_t n = size_t(m_trace->m_shape.tokens) * size_t(m_trace->m_shape.hidden);
-    AttentionTrace::Layer& l = m_trace->m_layers[size_t(t.layer)];
+    AttentionTrace& trace = *m_trace;
+    const size_t n = size_t(trace.m_shape.tokens) * size_t(trace.m_shape.hidden);
+    AttentionTrace::Layer& l = trace.m_layers[size_t(t.layer)];
     l.attnInput.assign(t.attnInput, n);
     l.attnOutput.assign(t.attnOutput, n);
-    // q, k, v, context and the score blocks were written in place through buffer().
+    l.window = t.window;
+    // q, k, v, context and the score blocks were written in place through buffer(); a rebuilt
+    // trace's summaries came through headProbs().
+    if (!trace.m_rebuilt && t.probs)
+        for (int h = 0; h < trace.heads(); ++h)
+            trace.m_sinkShare[size_t(t.layer * trace.heads() + h)] =
+                meanFirstKeyWeight(t.probs + int64_t(h) * trace.tokens() * trace.tokens(), trace.tokens());
+}
+
+void TraceRecorder::headProbs(int layer, int head, const float* probs) {
+    AttentionTrace& t = *m_trace;
+    if (!t.m_rebuilt) return;
+    const size_t slot = size_t(layer * t.heads() + head), thumb = size_t(t.m_thumbSize) * size_t(t.m_thumbSize);
+    summarizeHead(probs, t.tokens(), t.m_thumbSize, t.m_thumbs.data() + slot * thumb, t.m_thumbsHidden.data() + slot * thumb,
+                  &t.m_sinkShare[slot]);
 }
 
 std::shared_ptr<const AttentionTrace> TraceRecorder::take() { return std::move(m_trace); }

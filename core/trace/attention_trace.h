@@ -1,6 +1,7 @@
 #pragma once
 
 #include "trace/float_pool.h"
+#include "trace/head_cache.h"
 #include "trace/trace_sink.h"
 
 #include <QString>
@@ -20,12 +21,36 @@ namespace attnscope::core {
 //   hidden(i)              (n, H)     i in [0, L]: 0 = embedding output, i = after layer i
 //   q(l), context(l)       (n, h d)   head j = columns [j d, (j + 1) d)
 //   k(l), v(l)             (n, g d)   key/value head j; g = h except with grouped-query attention
-//   rawScores(l, j)        (n, n)     q_a . k_b
-//   scores(l, j)           (n, n)     rawScores / sqrt(d), -inf where masked (causal models)
-//   probs(l, j)            (n, n)     softmax of each row of scores; rows sum to 1
+//   head(l, j).raw()       (n, n)     q_a . k_b
+//   head(l, j).scores()    (n, n)     raw / sqrt(d) (decoders: raw * scale), -inf where masked
+//   head(l, j).probs()     (n, n)     softmax of each row of scores; rows sum to 1
 //   context(l)             (n, h d)   head j: sum_b probs_ab v_b (of the key/value head it reads)
 //   attnOutput(l)          (n, H)     context W_o + b_o
 // All row-major float32.
+//
+// A short input's trace holds every head's matrices. A long one (rebuilt(): the blocks would take
+// more than TraceRecorder::kFullTraceBytes) holds q and k instead, and head() rebuilds a head's
+// matrices from them on request, exactly as the forward pass computed them, keeping the most
+// recent in a bounded cache; each head's sink share and thumbnail were kept during the forward.
+class HeadMatrices {
+public:
+    const float* raw() const { return m_raw; }
+    const float* scores() const { return m_scores; }  // null when the trace did not keep them
+    const float* probs() const { return m_probs; }
+    // Query row a, key column b.
+    float prob(int a, int b) const { return m_probs[int64_t(a) * m_n + b]; }
+    const float* probsRow(int a) const { return m_probs + int64_t(a) * m_n; }
+    const float* rawRow(int a) const { return m_raw + int64_t(a) * m_n; }
+
+private:
+    friend class AttentionTrace;
+    std::shared_ptr<const HeadBlock> m_keep;  // a rebuilt head, alive while this handle is
+    const float* m_raw = nullptr;
+    const float* m_scores = nullptr;
+    const float* m_probs = nullptr;
+    int64_t m_n = 0;
+};
+
 class AttentionTrace {
 public:
     // Floats the forward pass writes straight into; not zero-filled (every element is written).
@@ -48,7 +73,8 @@ public:
 
     struct Layer {
         Buffer attnInput, q, k, v, context, attnOutput;  // (n, H)
-        Buffer rawScores, scores, probs;                 // (h, n, n)
+        Buffer rawScores, scores, probs;                 // (h, n, n); empty when rebuilt()
+        int window = 0;                                  // the layer's sliding window (0: none)
     };
 
     const ForwardShape& shape() const { return m_shape; }
@@ -75,40 +101,72 @@ public:
     const float* contextRow(int layer, int head, int i) const { return context(layer) + int64_t(i) * m_shape.qWidth() + int64_t(head) * headDim(); }
     const float* attnInput(int layer) const { return m_layers[size_t(layer)].attnInput.data(); }
     const float* attnOutput(int layer) const { return m_layers[size_t(layer)].attnOutput.data(); }
-    const float* rawScores(int layer, int head) const { return headBlock(m_layers[size_t(layer)].rawScores, head); }
-    const float* scores(int layer, int head) const { return headBlock(m_layers[size_t(layer)].scores, head); }
-    const float* probs(int layer, int head) const { return headBlock(m_layers[size_t(layer)].probs, head); }
-    // One entry of probs(layer, head): query row a, key column b.
-    float prob(int layer, int head, int a, int b) const { return probs(layer, head)[int64_t(a) * tokens() + b]; }
+    int window(int layer) const { return m_layers[size_t(layer)].window; }
 
-    bool hasScores() const { return !m_layers.empty() && !m_layers[0].scores.empty(); }
+    // One head's matrices (rebuilt from q and k if need be); keep the handle while using them.
+    HeadMatrices head(int layer, int head) const;
+    // Whether the heads' matrices are rebuilt on request rather than held.
+    bool rebuilt() const { return m_rebuilt; }
+    // Whether head().scores() is available (kept, or rebuilt with the rest).
+    bool hasScores() const { return m_rebuilt || (!m_layers.empty() && !m_layers[0].scores.empty()); }
     bool hasHidden() const { return int(m_hidden.size()) == layers() + 1; }
+    // Mean weight on key 0 over the query rows (the head's "sink share").
+    double sinkShare(int layer, int head) const { return m_sinkShare[size_t(layer * heads() + head)]; }
+    // Side of the kept thumbnails (a rebuilt trace's), or 0 when there are none.
+    int thumbnailSize() const { return m_thumbSize; }
+    // (t, t) block means of probs (head_summary.h), or of probs without the first key.
+    const float* thumbnail(int layer, int head, bool hideFirstToken) const {
+        const auto& all = hideFirstToken ? m_thumbsHidden : m_thumbs;
+        return all.data() + size_t(layer * heads() + head) * size_t(m_thumbSize) * size_t(m_thumbSize);
+    }
     size_t bytes() const;
+    // Bytes of rebuilt heads held by the cache now.
+    size_t cachedBytes() const { return m_cache ? m_cache->bytes() : 0; }
 
 private:
     friend class TraceRecorder;
     const float* headBlock(const Buffer& all, int head) const {
-        return all.data() + int64_t(head) * tokens() * tokens();
+        return all.empty() ? nullptr : all.data() + int64_t(head) * tokens() * tokens();
     }
+    std::shared_ptr<const HeadBlock> rebuild(int layer, int head) const;
 
     ForwardShape m_shape;
     std::vector<Layer> m_layers;
     std::vector<Buffer> m_hidden;
+    bool m_rebuilt = false;
+    std::vector<double> m_sinkShare;                 // (L h)
+    int m_thumbSize = 0;
+    std::vector<float> m_thumbs, m_thumbsHidden;     // (L h, t, t) when rebuilt
+    std::shared_ptr<HeadCache> m_cache;              // when rebuilt
 };
 
 // A TraceSink that records everything into an AttentionTrace, writing the model's attention
 // buffers directly into the trace's memory.
 class TraceRecorder : public TraceSink {
 public:
+    // Full: every head's matrices kept; Rebuilt: q and k kept, matrices rebuilt on request; Auto:
+    // Full while the blocks fit in kFullTraceBytes.
+    enum class Mode { Auto, Full, Rebuilt };
+    static constexpr uint64_t kFullTraceBytes = uint64_t(1) << 30;
+    // Rebuilt heads a trace keeps for reuse.
+    static constexpr size_t kHeadCacheBytes = size_t(256) << 20;
+    // The bytes of the (h, n, n) blocks of every layer (raw, scores and probs).
+    static uint64_t fullBlockBytes(const ForwardShape& shape);
+    static bool rebuildsHeads(const ForwardShape& shape, Mode mode);
+
+    explicit TraceRecorder(Mode mode = Mode::Auto) : m_mode(mode) {}
+
     void begin(const ForwardShape& shape) override;
     float* buffer(int layer, TraceBuffer which) override;
     void hiddenState(int index, const float* hidden) override;
     void layer(const LayerTensors& tensors) override;
+    void headProbs(int layer, int head, const float* probs) override;
 
     // Hands over the finished trace; the recorder is empty afterwards.
     std::shared_ptr<const AttentionTrace> take();
 
 private:
+    Mode m_mode;
     std::shared_ptr<AttentionTrace> m_trace;
 };
 

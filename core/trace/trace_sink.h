@@ -16,6 +16,7 @@ struct ForwardShape {
     bool causal = false;
     int kvHeads = 0;  // 0: as many as heads
     float scoreScale = 0;  // scaled score = raw q.k * scoreScale; 0: 1 / sqrt(d) (Gemma 3 differs)
+    bool multiplies = false;  // scores = raw * scale() (the rotary decoders), else raw / sqrt(d)
 
     int keyValueHeads() const { return kvHeads > 0 ? kvHeads : heads; }
     int qWidth() const { return heads * headDim; }             // q and context: (n, h d)
@@ -32,12 +33,13 @@ struct LayerTensors {
     const float* q = nullptr;          // (n, h d)  x W_q + b_q (decoders: after RoPE)
     const float* k = nullptr;          // (n, g d)
     const float* v = nullptr;          // (n, g d)
-    const float* rawScores = nullptr;  // (h, n, n) q_i . k_j
+    const float* rawScores = nullptr;  // (h, n, n) q_i . k_j; null when the sink keeps no blocks
     const float* scores = nullptr;     // (h, n, n) raw / sqrt(d), -inf where masked; null if not kept
-    const float* probs = nullptr;      // (h, n, n) softmax over each row
+    const float* probs = nullptr;      // (h, n, n) softmax over each row; null as rawScores
     const float* context = nullptr;    // (n, h d)  sum_j p_ij v_j, heads side by side
     const float* attnOutput = nullptr; // (n, H)    context W_o + b_o (before the residual)
     const float* output = nullptr;     // (n, H)    hidden state leaving the layer
+    int window = 0;                    // sliding window of this layer's mask (0: none)
 };
 
 // The parts of a layer a recording sink can hold in its own memory, so nothing is copied.
@@ -55,6 +57,10 @@ public:
     virtual void layer(const LayerTensors& /*tensors*/) {}
     // Whether scaled+masked scores are wanted (else the model skips writing them).
     virtual bool wantsScores() const { return true; }
+    // When buffer() gives no Probs block, the model computes a head at a time in scratch and shows
+    // each head's probs (n, n) here, from the thread that computed it (heads run in parallel; each
+    // call writes only its own head's results). Valid during the call.
+    virtual void headProbs(int /*layer*/, int /*head*/, const float* /*probs*/) {}
 };
 
 }  // namespace attnscope::core

@@ -185,7 +185,8 @@ Result<TeachingEvaluation> evaluateTeachingModel(const LoadedModel& model, const
         const AttentionTrace& t = *a->trace;
         for (int l = 0; l < t.layers(); ++l)
             for (int h = 0; h < t.heads(); ++h) {
-                const float* row = t.probs(l, h) + int64_t(pronoun) * t.tokens();
+                const HeadMatrices head = t.head(l, h);
+                const float* row = head.probsRow(pronoun);
                 headHits[size_t(l * t.heads() + h)] += int(std::max_element(row, row + t.tokens()) - row) == referent;
             }
     }

@@ -150,7 +150,8 @@ Result<VisionTeachingEvaluation> evaluateVisionTeachingModel(const LoadedModel& 
         const AttentionTrace& t = *a->trace;
         for (int l = 0; l < t.layers(); ++l)
             for (int h = 0; h < t.heads(); ++h) {
-                const float* row = t.probs(l, h) + 1;  // [CLS] row over the patches
+                const HeadMatrices head = t.head(l, h);
+                const float* row = head.probs() + 1;  // [CLS] row over the patches
                 headHits[size_t(l * t.heads() + h)] += touches(img, int(std::max_element(row, row + t.tokens() - 1) - row));
             }
         const std::vector<float> rollout = clsRolloutMap(t, HeadFusion::Mean, 0.0f);

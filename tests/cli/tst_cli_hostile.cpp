@@ -196,10 +196,10 @@ void TestCliHostile::refused_data() {
         << 2 << "resizing to 100000 x 100000 is more than AttnScope allows for a 32-pixel model";
     // "." is one token each: 65,000 of them fit one argument (the kernel's limit is 128 KB).
     QTest::newRow("65,000 tokens, 100,000 positions") << QStringList{"attention", "--model", longBert(d, 100000), "--text", QStringLiteral(".").repeated(65000)}
-                                                      << 2 << "the attention trace of 65002 tokens needs 50.7 GB, more than";
+                                                      << 2 << "the attention trace of 65002 tokens needs 34.1 GB, more than";
     QTest::newRow("16,384 positions with --truncate, 1 GB limit")
         << QStringList{"attention", "--model", longBert(d, 16384), "--text", QStringLiteral(".").repeated(20000), "--truncate", "--memory-limit", "1G"}
-        << 2 << "the attention trace of 16384 tokens needs 3.2 GB, more than the 1.1 GB AttnScope may use (shorten the text";
+        << 2 << "the attention trace of 16384 tokens needs 2.4 GB, more than the 1.1 GB AttnScope may use (shorten the text";
     QTest::newRow("--memory-limit not a size") << QStringList{"tokenize", "--text", "hi", "--memory-limit", "lots"} << 2
                                                << "--memory-limit must be a size such as 512M or 8G, not 'lots'";
     QTest::newRow("JPEG claiming 65000 x 65000") << QStringList{"attention", "--image", m_dir.filePath("claims.jpg")} << 2

@@ -122,7 +122,7 @@ void TestHalfWeights::equalsFloat32OfTheStoredValues() {
     for (int l = 0; l < ta->layers(); ++l)
         for (int h = 0; h < ta->heads(); ++h)
             for (int64_t i = 0; i < int64_t(tokens) * tokens; ++i)
-                probs = std::max(probs, double(std::abs(ta->probs(l, h)[i] - tb->probs(l, h)[i])));
+                probs = std::max(probs, double(std::abs(ta->head(l, h).probs()[i] - tb->head(l, h).probs()[i])));
     const std::vector<float> la = (*a)->lmLogits(*oa, tokens - 1), lb = (*b)->lmLogits(*ob, tokens - 1);
     for (size_t i = 0; i < la.size(); ++i) logits = std::max(logits, double(std::abs(la[i] - lb[i])));
     QVERIFY2(hidden < 1e-5 && probs < 1e-6 && logits < 1e-5,

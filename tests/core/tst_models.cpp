@@ -49,14 +49,14 @@ void TestModels::matchesReference() {
     const AttentionTrace& t = *a->trace;
     const int n = t.tokens(), H = t.hidden(), d = t.headDim();
     const double att = maxError(ref.value(QStringLiteral("attentions")).toArray(),
-                                [&](const QList<int>& p) { return t.probs(p[0], p[1])[p[2] * n + p[3]]; });
+                                [&](const QList<int>& p) { return t.head(p[0], p[1]).prob(p[2], p[3]); });
     QVERIFY2(att <= 1e-5, qPrintable(QStringLiteral("attention max abs error %1").arg(att)));
     // The reference's scores are q.k / sqrt(d) before the mask.
     const double scores = maxError(ref.value(QStringLiteral("scores")).toArray(), [&](const QList<int>& p) {
-        return t.rawScores(p[0], p[1])[p[2] * n + p[3]] / std::sqrt(float(d));
+        return t.head(p[0], p[1]).raw()[p[2] * n + p[3]] / std::sqrt(float(d));
     });
     for (int l = 0; l < t.layers(); ++l)  // and ours, masked, hide the future in decoders
-        QCOMPARE(std::isinf(t.scores(l, 0)[1]), t.shape().causal);
+        QCOMPARE(std::isinf(t.head(l, 0).scores()[1]), t.shape().causal);
     QVERIFY2(scores <= 1e-4, qPrintable(QStringLiteral("scores max abs error %1").arg(scores)));
     const double hidden = maxError(ref.value(QStringLiteral("hidden_states")).toArray(),
                                    [&](const QList<int>& p) { return t.hiddenState(p[0])[p[1] * H + p[2]]; });
@@ -73,7 +73,7 @@ void TestModels::matchesReference() {
         for (int h = 0; h < t.heads(); ++h)
             for (int i = 0; i < n; ++i) {
                 double sum = 0;
-                for (int j = 0; j < n; ++j) sum += t.prob(l, h, i, j);
+                for (int j = 0; j < n; ++j) sum += t.head(l, h).prob(i, j);
                 QVERIFY(std::abs(sum - 1) < 1e-5);
             }
 

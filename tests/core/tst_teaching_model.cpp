@@ -17,7 +17,8 @@ QString peak(const LoadedModel& model, const QString& text, int layer, int head)
     auto a = analyzeText(model, text, {});
     if (!a) return a.message();
     const int it = a->encoding.tokens.indexOf(QStringLiteral("it"));
-    const float* row = a->trace->probs(layer, head) + int64_t(it) * a->trace->tokens();
+    const HeadMatrices matrices = a->trace->head(layer, head);
+    const float* row = matrices.probsRow(it);
     return a->encoding.tokens[int(std::max_element(row, row + a->trace->tokens()) - row)];
 }
 

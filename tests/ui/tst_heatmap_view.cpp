@@ -55,7 +55,7 @@ QPointF TestHeatmapView::cellCentre(int row, int col) const {
 
 void TestHeatmapView::hoverShowsTheExactValue() {
     const QPointF p = cellCentre(3, 1);
-    const float value = m_result->trace->prob(0, 0, 3, 1);
+    const float value = m_result->trace->head(0, 0).prob(3, 1);
     QCOMPARE(m_view->cellText(p), QStringLiteral("%1 → %2  %3").arg(m_result->labels[3], m_result->labels[1]).arg(double(value), 0, 'f', 4));
     QTest::mouseMove(m_view.get(), p.toPoint());
     QTRY_COMPARE(m_state.hoveredToken(), 3);

@@ -101,7 +101,8 @@ void TestImageView::painterColoursEachPatch() {
         paintImageFigure(p, rect, spec);
     }
     const ImageLayout l = imageLayout(rect, spec);
-    const float* row = m_result->trace->probs(2, 1) + query * m_result->trace->tokens() + 1;
+    const core::HeadMatrices head = m_result->trace->head(2, 1);
+    const float* row = head.probsRow(query) + 1;
     const float mx = *std::max_element(row, row + 64);
     const Colormap map(st.colormap());
     for (int i = 0; i < 64; ++i) {
@@ -265,7 +266,8 @@ void TestImageView::mapExport() {
         const auto mask = core::dinoMask(*m_result->trace, 2, 1, o.keep);
         expected.assign(mask.begin(), mask.end());
     } else {
-        const float* row = m_result->trace->probs(2, 1) + 1;  // [CLS] row
+        const core::HeadMatrices head = m_result->trace->head(2, 1);
+        const float* row = head.probs() + 1;  // [CLS] row
         expected.assign(row, row + 64);
     }
     const QString npy = m_dir.filePath(QStringLiteral("map%1.npy").arg(overlay));

@@ -8,18 +8,21 @@ AttentionMatrix selectMatrix(const core::AttentionTrace& trace, int layer, HeadM
     AttentionMatrix m;
     m.n = trace.tokens();
     if (mode == HeadMode::Single) {
+        const core::HeadMatrices matrices = trace.head(layer, head);
         if (hideFirstToken) {
-            m.owned = core::withoutFirstKey(trace.probs(layer, head), m.n);
+            m.owned = core::withoutFirstKey(matrices.probs(), m.n);
             m.data = m.owned.data();
         } else {
-            m.data = trace.probs(layer, head);
+            m.kept.push_back(matrices);
+            m.data = matrices.probs();
         }
         return m;
     }
     const size_t count = size_t(m.n) * size_t(m.n);
     m.owned.assign(count, 0.0f);
     for (int h = 0; h < trace.heads(); ++h) {
-        const float* p = trace.probs(layer, h);
+        const core::HeadMatrices matrices = trace.head(layer, h);
+        const float* p = matrices.probs();
         for (size_t i = 0; i < count; ++i) m.owned[i] += p[i];
     }
     for (float& v : m.owned) v /= float(trace.heads());

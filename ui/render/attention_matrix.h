@@ -12,6 +12,7 @@ struct AttentionMatrix {
     int n = 0;
     const float* data = nullptr;  // (n, n) rows = queries, columns = keys
     std::vector<float> owned;     // backing store when computed (the average)
+    std::vector<core::HeadMatrices> kept;  // heads pointed into (a rebuilt head lives while kept)
 };
 
 // hideFirstToken: without the first key, rows renormalised (core::withoutFirstKey).

@@ -38,13 +38,41 @@ std::optional<QPoint> gridCellAt(const GridLayout& g, const QPointF& p) {
 }
 
 QImage attentionImage(const float* probs, int n, const Colormap& map, bool logScale, bool causal) {
-    QImage image(n, n, QImage::Format_RGB32);
-    for (int r = 0; r < n; ++r) {
+    return attentionImage(probs, n, n, map, logScale, causal);
+}
+
+namespace {
+
+// Whether block cell (r, c) of a (size, size) picture of an (n, n) causal matrix is all masked: its
+// first key comes after its last query (blocks as core::summarizeHead makes them).
+bool blockMasked(int r, int c, int size, int n) {
+    const int64_t firstKey = (int64_t(c) * n + size - 1) / size, lastQuery = (int64_t(r + 1) * n + size - 1) / size - 1;
+    return firstKey > lastQuery;
+}
+
+}  // namespace
+
+QImage attentionImage(const float* values, int size, int n, const Colormap& map, bool logScale, bool causal) {
+    QImage image(size, size, QImage::Format_RGB32);
+    for (int r = 0; r < size; ++r) {
         auto* line = reinterpret_cast<QRgb*>(image.scanLine(r));
-        for (int c = 0; c < n; ++c)
-            line[c] = causal && c > r ? qRgb(226, 226, 226) : map.rgb(heatmapScale(probs[r * n + c], logScale));
+        for (int c = 0; c < size; ++c)
+            line[c] = causal && blockMasked(r, c, size, n) ? qRgb(226, 226, 226) : map.rgb(heatmapScale(values[r * size + c], logScale));
     }
     return image;
+}
+
+HeadPicture headPicture(const core::AttentionTrace& trace, int layer, int head, bool hideFirstToken) {
+    HeadPicture p;
+    if (trace.rebuilt()) {
+        p.values = trace.thumbnail(layer, head, hideFirstToken);
+        p.size = trace.thumbnailSize();
+    } else {
+        p.matrix = selectMatrix(trace, layer, HeadMode::Single, head, hideFirstToken);
+        p.values = p.matrix.data;
+        p.size = trace.tokens();
+    }
+    return p;
 }
 
 std::vector<QImage> allThumbnails(const core::AttentionTrace& trace, const Colormap& map, bool logScale, bool hideFirstToken) {
@@ -52,8 +80,8 @@ std::vector<QImage> allThumbnails(const core::AttentionTrace& trace, const Color
     images.reserve(size_t(trace.layers() * trace.heads()));
     for (int l = 0; l < trace.layers(); ++l)
         for (int h = 0; h < trace.heads(); ++h) {
-            const AttentionMatrix m = selectMatrix(trace, l, HeadMode::Single, h, hideFirstToken);
-            images.push_back(attentionImage(m.data, trace.tokens(), map, logScale, trace.shape().causal));
+            const HeadPicture p = headPicture(trace, l, h, hideFirstToken);
+            images.push_back(attentionImage(p.values, p.size, trace.tokens(), map, logScale, trace.shape().causal));
         }
     return images;
 }
@@ -76,20 +104,24 @@ void paintGrid(QPainter& painter, const QRectF& rect, const GridSpec& s) {
     for (int l = 0; l < t.layers(); ++l) {
         for (int h = 0; h < t.heads(); ++h) {
             const QRectF cell = g.thumbnail(l, h);
-            const AttentionMatrix m = selectMatrix(t, l, HeadMode::Single, h, s.hideFirstToken);
-            if (s.vectorCells) {
-                const double c = cell.width() / n;
-                painter.setPen(Qt::NoPen);
-                for (int r = 0; r < n; ++r)
-                    for (int k = 0; k < n; ++k) {
-                        const QColor color = t.shape().causal && k > r ? QColor(226, 226, 226)
-                                                                        : s.colormap.color(heatmapScale(m.data[r * n + k], s.logScale));
-                        painter.fillRect(QRectF(cell.left() + k * c, cell.top() + r * c, c + 0.2, c + 0.2), color);
-                    }
-            } else if (s.thumbnails && s.thumbnails->size() == size_t(t.layers() * t.heads())) {
+            if (s.thumbnails && s.thumbnails->size() == size_t(t.layers() * t.heads()) && !s.vectorCells) {
                 painter.drawImage(cell, (*s.thumbnails)[size_t(l * t.heads() + h)]);
             } else {
-                painter.drawImage(cell, attentionImage(m.data, n, s.colormap, s.logScale, t.shape().causal));
+                const HeadPicture pic = headPicture(t, l, h, s.hideFirstToken);
+                const int size = pic.size;
+                if (s.vectorCells) {
+                    const double c = cell.width() / size;
+                    painter.setPen(Qt::NoPen);
+                    for (int r = 0; r < size; ++r)
+                        for (int k = 0; k < size; ++k) {
+                            const QColor color = t.shape().causal && blockMasked(r, k, size, n)
+                                                     ? QColor(226, 226, 226)
+                                                     : s.colormap.color(heatmapScale(pic.values[r * size + k], s.logScale));
+                            painter.fillRect(QRectF(cell.left() + k * c, cell.top() + r * c, c + 0.2, c + 0.2), color);
+                        }
+                } else {
+                    painter.drawImage(cell, attentionImage(pic.values, size, n, s.colormap, s.logScale, t.shape().causal));
+                }
             }
             if (s.focus >= 0 && s.focus < n) {
                 painter.setPen(QPen(QColor(230, 60, 40), 1));

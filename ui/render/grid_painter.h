@@ -1,5 +1,6 @@
 #pragma once
 
+#include "render/attention_matrix.h"
 #include "render/colormap.h"
 #include "trace/attention_trace.h"
 
@@ -42,8 +43,19 @@ struct GridLayout {
 GridLayout gridLayout(const QRectF& rect, int layers, int heads, const QFont& font);
 // (layer, head) under a point: QPoint(head, layer).
 std::optional<QPoint> gridCellAt(const GridLayout& layout, const QPointF& point);
-// One head's probabilities as an (n, n) image (masked cells light grey in causal models).
+// One head's probabilities as an (n, n) image (masked cells light grey in causal models), or a
+// (size, size) picture of block means of an (n, n) matrix (a cell wholly above the diagonal grey).
 QImage attentionImage(const float* probs, int n, const Colormap& map, bool logScale, bool causal);
+QImage attentionImage(const float* values, int size, int n, const Colormap& map, bool logScale, bool causal);
+
+// What a grid cell shows of a head: its (n, n) matrix, or the (t, t) thumbnail a long prompt's
+// trace kept (core::AttentionTrace::rebuilt(): no head is rebuilt to draw the grid).
+struct HeadPicture {
+    const float* values = nullptr;  // (size, size)
+    int size = 0;
+    AttentionMatrix matrix;         // backing store of a full matrix
+};
+HeadPicture headPicture(const core::AttentionTrace& trace, int layer, int head, bool hideFirstToken);
 std::vector<QImage> allThumbnails(const core::AttentionTrace& trace, const Colormap& map, bool logScale, bool hideFirstToken = false);
 void paintGrid(QPainter& painter, const QRectF& rect, const GridSpec& spec);
 

@@ -54,7 +54,7 @@ std::optional<QPoint> heatmapCellAt(const HeatmapLayout& l, int n, const QPointF
 static void paintCells(QPainter& painter, const HeatmapLayout& l, const HeatmapSpec& s) {
     const int n = s.n;
     auto masked = [&](int r, int c) {
-        return (s.causal && c > r) || (s.hiddenFirstKey && c == 0) || (s.maskedScores && std::isinf(s.maskedScores[r * n + c]));
+        return (s.causal && c > r) || (s.hiddenFirstKey && c == 0) || (s.window > 0 && c <= r - s.window);
     };
     if (s.vectorCells) {
         painter.setPen(Qt::NoPen);

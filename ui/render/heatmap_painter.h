@@ -21,7 +21,7 @@ struct HeatmapSpec {
     bool logScale = false;          // 1e-4 .. 1 on a log axis
     bool causal = false;            // cells right of the diagonal are masked: drawn as neutral
     bool hiddenFirstKey = false;    // "hide first token": the first column drawn as neutral too
-    const float* maskedScores = nullptr;  // (n, n) a head's scaled scores: -inf cells (sliding windows) drawn neutral
+    int window = 0;  // the layer's sliding window: keys c <= r - window are masked, drawn neutral
     int focus = -1;                 // token whose row and column are outlined
     QString title;
     QFont font;

@@ -95,7 +95,8 @@ void drawMask(QPainter& p, const QRectF& picture, const ImageSpec& s) {
 
 // The row of `query` over the patches for one head, scaled so its maximum is 1.
 std::vector<float> headMap(const core::AttentionTrace& t, int layer, int head, int query) {
-    const float* row = t.probs(layer, head) + int64_t(query) * t.tokens() + 1;
+    const core::HeadMatrices matrices = t.head(layer, head);
+    const float* row = matrices.probsRow(query) + 1;
     std::vector<float> map(row, row + t.tokens() - 1);
     const float mx = *std::max_element(map.begin(), map.end());
     if (mx > 0)

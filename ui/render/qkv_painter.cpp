@@ -106,8 +106,9 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
     const int kvStride = t.shape().kvWidth();                                     // k, v: row j at + j kvStride
     const float* k = t.kRow(s.layer, s.head, 0);
     const float* v = t.vRow(s.layer, s.head, 0);
-    const float* raw = t.rawScores(s.layer, s.head) + int64_t(i) * n;              // (n)
-    const float* probs = t.probs(s.layer, s.head) + int64_t(i) * n;               // (n)
+    const core::HeadMatrices head = t.head(s.layer, s.head);
+    const float* raw = head.rawRow(i);                                            // (n)
+    const float* probs = head.probsRow(i);                                        // (n)
     const float sqrtD = 1.0f / t.shape().scale();  // √d, or Gemma's √query_pre_attn_scalar
 
     auto title = [&](const QRectF& r, const QString& text, QkvStep which) {

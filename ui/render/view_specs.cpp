@@ -23,8 +23,7 @@ HeatmapSpec heatmapSpec(const AnalysisResult& r, const ViewState& st, const Figu
     s.focus = st.focusToken();
     s.title = matrixTitle(st.layer(), mode, st.head(), t.heads(), st.hideFirstToken());
     s.hiddenFirstKey = st.hideFirstToken();
-    // Masks beyond the causal one (sliding windows) are the same for every head of a layer.
-    if (t.hasScores()) s.maskedScores = t.scores(st.layer(), mode == HeadMode::Single ? st.head() : 0);
+    s.window = t.window(st.layer());  // a mask beyond the causal one, the same for every head of a layer
     s.font = style.font;
     s.textColor = style.text;
     s.vectorCells = style.vector;
@@ -55,9 +54,12 @@ LinksSpec linksSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
             s.colors = {QColor(60, 60, 60)};
             break;
         case HeadMode::All:
+            owned->reserve(size_t(t.heads()));  // pointers into it stay valid
             for (int h = 0; h < t.heads(); ++h) {
-                if (hide) owned->push_back(core::withoutFirstKey(t.probs(st.layer(), h), t.tokens()));
-                s.heads.push_back(hide ? owned->back().data() : t.probs(st.layer(), h));
+                const core::HeadMatrices head = t.head(st.layer(), h);
+                if (hide) owned->push_back(core::withoutFirstKey(head.probs(), t.tokens()));
+                else m.kept.push_back(head);
+                s.heads.push_back(hide ? owned->back().data() : head.probs());
                 s.colors.push_back(headColor(h));
             }
             break;
@@ -107,7 +109,8 @@ std::vector<float> attentionRow(const AnalysisResult& r, const ViewState& st, in
     std::vector<float> row(size_t(n - 1), 0.0f);
     const bool mean = st.headMode() != HeadMode::Single;
     for (int h = mean ? 0 : st.head(); h < (mean ? t.heads() : st.head() + 1); ++h) {
-        const float* p = t.probs(st.layer(), h) + int64_t(query) * n + 1;
+        const core::HeadMatrices head = t.head(st.layer(), h);
+        const float* p = head.probsRow(query) + 1;
         for (int j = 0; j < n - 1; ++j) row[size_t(j)] += p[j] / float(mean ? t.heads() : 1);
     }
     return row;

@@ -1,0 +1,209 @@
+// Long prompts' traces: heads rebuilt on request from q and k equal the matrices the forward pass
+// computed (every family, sliding windows included; to float rounding: the products run on other
+// buffers, whose alignment may change the order of Eigen's sums), the kept thumbnails and sink shares equal
+// those computed from the full matrices, the cache stays within its budget, and exports of a
+// selection write the selected heads.
+#include "analysis/sinks.h"
+#include "io/trace_export.h"
+#include "model/model_loader.h"
+#include "model/synthetic_model.h"
+#include "test_paths.h"
+#include "trace/attention_trace.h"
+#include "trace/head_summary.h"
+
+#include <QBuffer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+
+#include <cmath>
+
+using namespace attnscope::core;
+using attnscope::test::modelFixture;
+
+namespace {
+
+std::shared_ptr<Model> tinyLlama(int window) {
+    QJsonObject json{{"model_type", "mistral"},       {"hidden_size", 64},       {"num_hidden_layers", 2}, {"num_attention_heads", 4},
+                     {"num_key_value_heads", 2},      {"intermediate_size", 96}, {"vocab_size", 300},      {"max_position_embeddings", 512},
+                     {"tie_word_embeddings", true},   {"rms_norm_eps", 1e-5}};
+    if (window > 0) json.insert(QStringLiteral("sliding_window"), window);
+    auto config = parseModelConfig(json);
+    if (!config) return nullptr;
+    auto model = buildModel(*config, Checkpoint::synthetic(5, DType::BF16));
+    return model ? std::const_pointer_cast<Model>(*model) : nullptr;
+}
+
+std::shared_ptr<const Model> fixtureModel(const QString& name) {
+    const QString folder = name.startsWith(QLatin1String("decoders/")) ? QStringLiteral(ATTNSCOPE_FIXTURES "/") + name : modelFixture(name);
+    auto loaded = loadModelFolder(folder);
+    return loaded ? loaded->model : nullptr;
+}
+
+std::vector<int> someIds(int n, int vocab) {
+    std::vector<int> ids(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) ids[size_t(i)] = (i * 131 + 7) % vocab;
+    return ids;
+}
+
+// Largest difference, relative to the value where it is above 1 (raw scores run to tens); masked
+// cells (-inf) must match exactly.
+double maxDiff(const float* a, const float* b, int64_t count) {
+    double worst = 0;
+    for (int64_t i = 0; i < count; ++i) {
+        if (std::isinf(a[i]) || std::isinf(b[i])) {
+            if (a[i] != b[i]) return INFINITY;
+            continue;
+        }
+        worst = std::max(worst, double(std::abs(a[i] - b[i])) / std::max(1.0, double(std::abs(a[i]))));
+    }
+    return worst;
+}
+
+}  // namespace
+
+class TestRebuiltTrace : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void equalsTheFullTrace_data();
+    void equalsTheFullTrace();
+    void autoModeFollowsTheSize();
+    void cacheStaysWithinItsBudget();
+    void exportsTheSelection();
+};
+
+void TestRebuiltTrace::equalsTheFullTrace_data() {
+    QTest::addColumn<QString>("model");  // a fixture, or "tiny" (a BF16 mistral, 300 tokens: real downsampling)
+    QTest::addColumn<int>("tokens");
+    QTest::addColumn<int>("window");
+    for (const char* name : {"bert", "gpt2", "distilbert", "decoders/llama", "decoders/mistral-window", "decoders/gemma3", "decoders/qwen3"})
+        QTest::newRow(name) << QString::fromLatin1(name) << 0 << 0;
+    QTest::newRow("tiny, 300 tokens") << QStringLiteral("tiny") << 300 << 0;
+    QTest::newRow("tiny, 300 tokens, window 40") << QStringLiteral("tiny") << 300 << 40;
+    QTest::newRow("tiny, 129 tokens") << QStringLiteral("tiny") << 129 << 0;
+}
+
+void TestRebuiltTrace::equalsTheFullTrace() {
+    QFETCH(QString, model);
+    QFETCH(int, tokens);
+    QFETCH(int, window);
+    const std::shared_ptr<const Model> m = model == QLatin1String("tiny") ? tinyLlama(window) : fixtureModel(model);
+    QVERIFY(m);
+    const int n = tokens > 0 ? tokens : std::min(12, m->config().maxTokens());
+    const std::vector<int> ids = someIds(n, m->config().vocabSize);
+    TraceRecorder full(TraceRecorder::Mode::Full), rebuilt(TraceRecorder::Mode::Rebuilt);
+    QVERIFY(m->forward(ids, {}, &full));
+    QVERIFY(m->forward(ids, {}, &rebuilt));
+    const auto a = full.take(), b = rebuilt.take();
+    QVERIFY(!a->rebuilt() && b->rebuilt());
+    QCOMPARE(b->thumbnailSize(), std::min(n, kThumbnailSize));
+    const int64_t square = int64_t(n) * n, t = b->thumbnailSize();
+    for (int l = 0; l < a->layers(); ++l) {
+        QCOMPARE(b->window(l), a->window(l));
+        // The same products from scratch instead of the trace's blocks (alignment may change Eigen's order).
+        QVERIFY(maxDiff(a->context(l), b->context(l), int64_t(n) * a->shape().qWidth()) <= 1e-6);
+        for (int h = 0; h < a->heads(); ++h) {
+            const HeadMatrices x = a->head(l, h), y = b->head(l, h);
+            QVERIFY2(maxDiff(x.raw(), y.raw(), square) <= 1e-5, qPrintable(QStringLiteral("raw L%1 H%2: %3").arg(l).arg(h).arg(maxDiff(x.raw(), y.raw(), square))));
+            QVERIFY2(maxDiff(x.scores(), y.scores(), square) <= 1e-5, qPrintable(QStringLiteral("scores L%1 H%2").arg(l).arg(h)));
+            QVERIFY2(maxDiff(x.probs(), y.probs(), square) <= 1e-6, qPrintable(QStringLiteral("probs L%1 H%2").arg(l).arg(h)));
+            QVERIFY(std::abs(a->sinkShare(l, h) - b->sinkShare(l, h)) < 1e-6);
+            QVERIFY(std::abs(sinkShare(*a, l, h) - meanFirstKeyWeight(x.probs(), n)) < 1e-12);
+            // The kept thumbnails: block means of the full matrix, and of it without the first key.
+            const std::vector<float> hidden = withoutFirstKey(x.probs(), n);
+            std::vector<double> mean(size_t(t * t), 0.0), meanHidden(mean.size(), 0.0), cells(mean.size(), 0.0);
+            for (int i = 0; i < n; ++i)
+                for (int j = 0; j < n; ++j) {
+                    const size_t at = size_t(int64_t(i) * t / n * t + int64_t(j) * t / n);
+                    mean[at] += x.prob(i, j);
+                    meanHidden[at] += hidden[size_t(i) * size_t(n) + size_t(j)];
+                    cells[at] += 1;
+                }
+            double worst = 0;
+            for (size_t c = 0; c < mean.size(); ++c) {
+                worst = std::max(worst, std::abs(b->thumbnail(l, h, false)[c] - mean[c] / cells[c]));
+                worst = std::max(worst, std::abs(b->thumbnail(l, h, true)[c] - meanHidden[c] / cells[c]));
+            }
+            QVERIFY2(worst < 1e-6, qPrintable(QStringLiteral("thumbnail L%1 H%2: %3").arg(l).arg(h).arg(worst)));
+        }
+    }
+}
+
+// A short input keeps its matrices; one whose blocks pass kFullTraceBytes keeps q and k.
+void TestRebuiltTrace::autoModeFollowsTheSize() {
+    ForwardShape s{512, 12, 12, 64, 768, false};
+    QVERIFY(!TraceRecorder::rebuildsHeads(s, TraceRecorder::Mode::Auto));  // bert-base at 512: 453 MB
+    s = ForwardShape{2048, 16, 32, 64, 2048, true};
+    QVERIFY(TraceRecorder::rebuildsHeads(s, TraceRecorder::Mode::Auto));  // llama-1b at 2048: 25.8 GB
+    QVERIFY(TraceRecorder::rebuildsHeads(ForwardShape{4, 1, 1, 4, 4, false}, TraceRecorder::Mode::Rebuilt));
+    QVERIFY(!TraceRecorder::rebuildsHeads(s, TraceRecorder::Mode::Full));
+}
+
+void TestRebuiltTrace::cacheStaysWithinItsBudget() {
+    const size_t perHead = 3 * 100 * sizeof(float);
+    HeadCache cache(3 * perHead + 1);
+    int builds = 0;
+    auto build = [&] {
+        ++builds;
+        auto b = std::make_shared<HeadBlock>();
+        b->raw.assign(100, float(builds));
+        b->scores.assign(100, 0.0f);
+        b->probs.assign(100, 0.0f);
+        return std::shared_ptr<const HeadBlock>(b);
+    };
+    const auto first = cache.get(0, 0, build);
+    QCOMPARE(cache.get(0, 0, build).get(), first.get());  // cached
+    QCOMPARE(builds, 1);
+    for (int h = 1; h < 6; ++h) cache.get(0, h, build);
+    QCOMPARE(builds, 6);
+    QVERIFY(cache.bytes() <= 3 * perHead + 1);
+    QCOMPARE(first->raw[0], 1.0f);  // evicted, still alive for its holder
+    cache.get(0, 0, build);
+    QCOMPARE(builds, 7);  // rebuilt after eviction
+    cache.get(0, 5, build);
+    QCOMPARE(builds, 7);  // the most recent are kept
+}
+
+void TestRebuiltTrace::exportsTheSelection() {
+    const auto m = tinyLlama(0);
+    QVERIFY(m);
+    const int n = 150;
+    TraceRecorder rec(TraceRecorder::Mode::Rebuilt);
+    QVERIFY(m->forward(someIds(n, 300), {}, &rec));
+    const auto t = rec.take();
+    const TraceSelection sel{{1}, {3, 0}};
+    QBuffer npy;
+    npy.open(QIODevice::WriteOnly);
+    QVERIFY(writeAttentionsNpy(npy, *t, sel));
+    const QByteArray bytes = npy.data();
+    QVERIFY(bytes.contains("'shape': (1, 2, 150, 150)"));
+    const int64_t square = int64_t(n) * n;
+    const auto* data = reinterpret_cast<const float*>(bytes.constData() + bytes.size() - 2 * square * 4);
+    QCOMPARE(maxDiff(data, t->head(1, 3).probs(), square), 0.0);
+    QCOMPARE(maxDiff(data + square, t->head(1, 0).probs(), square), 0.0);
+
+    Encoding e;
+    for (int i = 0; i < n; ++i) {
+        e.ids.push_back(i);
+        e.tokens << QStringLiteral("t%1").arg(i);
+        e.offsets.push_back({i, i + 1});
+        e.special.push_back(false);
+    }
+    QBuffer json;
+    json.open(QIODevice::WriteOnly);
+    QVERIFY(writeTraceJson(json, {QStringLiteral("mistral"), &e, false, t.get(), sel}, {QStringLiteral("scores")}));
+    const QJsonObject o = QJsonDocument::fromJson(json.data()).object();
+    QCOMPARE(o.value(QStringLiteral("layers")).toArray(), QJsonArray({1}));
+    QCOMPARE(o.value(QStringLiteral("heads")).toArray(), QJsonArray({3, 0}));
+    const QJsonArray att = o.value(QStringLiteral("attentions")).toArray();
+    QCOMPARE(att.size(), 1);
+    QCOMPARE(att[0].toArray().size(), 2);
+    QCOMPARE(float(att[0].toArray()[1].toArray()[140].toArray()[17].toDouble()), t->head(1, 0).prob(140, 17));
+    QCOMPARE(o.value(QStringLiteral("sink_share")).toArray()[0].toArray()[0].toDouble(), t->sinkShare(1, 3));
+    QCOMPARE(o.value(QStringLiteral("scores")).toArray()[0].toArray().size(), 2);
+}
+
+QTEST_GUILESS_MAIN(TestRebuiltTrace)
+#include "tst_rebuilt_trace.moc"
