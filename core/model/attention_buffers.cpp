@@ -44,7 +44,7 @@ AttentionBuffers::Blocks AttentionBuffers::computeHeads(int layer, const Heads& 
             softmax(raw, scores, probs);
             // context_j (n, d) = probs (n, n) . v_kv (n, d)
             pv(n, d, n, probs, n, in.v + kv * d, in.ldkv, in.context + j * d, in.ldq);
-            if (!b.probs && m_sink) m_sink->headProbs(layer, j, probs);
+            if (!b.probs && m_sink) m_sink->headProbs(layer, j, raw, probs);
         }
     });
     return b;

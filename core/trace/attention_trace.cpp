@@ -21,7 +21,7 @@ size_t AttentionTrace::bytes() const {
         total += l.attnInput.size() + l.q.size() + l.k.size() + l.v.size() +
                  l.context.size() + l.attnOutput.size() + l.rawScores.size() + l.scores.size() +
                  l.probs.size();
-    total += m_thumbs.size() + m_thumbsHidden.size() + 2 * m_sinkShare.size();
+    total += m_thumbs.size() + m_thumbsHidden.size() + 2 * m_sinkShare.size() + m_logSumExp.size();
     return total * sizeof(float);
 }
 
@@ -37,7 +37,54 @@ HeadMatrices AttentionTrace::head(int layer, int head) const {
     }
     m.m_keep = m_cache->get(layer, head, [&] { return rebuild(layer, head); });
     m.m_raw = m.m_keep->raw.data();
-    m.m_scores = m.m_keep->scores.data();
+    m.m_probs = m.m_keep->probs.data();
+    return m;
+}
+
+float AttentionTrace::rebuiltProb(int layer, int head, int a, int b) const {
+    const int w = window(layer);
+    if ((m_shape.causal && b > a) || (w > 0 && b <= a - w)) return 0.0f;
+    const float* q = qRow(layer, head, a);
+    const float* k = kRow(layer, head, b);
+    float dot = 0;
+    for (int c = 0; c < headDim(); ++c) dot += q[c] * k[c];
+    const float scaled = m_shape.multiplies ? dot * m_shape.scale() : dot / std::sqrt(float(headDim()));
+    return std::exp(scaled - m_logSumExp[size_t(layer * heads() + head) * size_t(tokens()) + size_t(a)]);
+}
+
+std::vector<float> AttentionTrace::probsRow(int layer, int head, int a) const {
+    std::vector<float> row(static_cast<size_t>(tokens()));  // (n)
+    if (!m_rebuilt) {
+        const HeadMatrices m = this->head(layer, head);
+        std::copy_n(m.probsRow(a), tokens(), row.begin());
+    } else {
+        for (int b = 0; b < tokens(); ++b) row[size_t(b)] = rebuiltProb(layer, head, a, b);
+    }
+    return row;
+}
+
+std::vector<float> AttentionTrace::probsColumn(int layer, int head, int b) const {
+    std::vector<float> column(static_cast<size_t>(tokens()));  // (n)
+    const HeadMatrices m = m_rebuilt ? HeadMatrices() : this->head(layer, head);
+    for (int a = 0; a < tokens(); ++a) column[size_t(a)] = m_rebuilt ? rebuiltProb(layer, head, a, b) : m.prob(a, b);
+    return column;
+}
+
+HeadMatrices AttentionTrace::meanOfHeads(int layer) const {
+    HeadMatrices m;
+    m.m_n = tokens();
+    m.m_keep = m_cache->get(layer, -1, [&] {
+        auto block = std::make_shared<HeadBlock>();
+        const size_t count = size_t(tokens()) * size_t(tokens());
+        block->probs.assign(count, 0.0f);  // (n, n)
+        for (int h = 0; h < heads(); ++h) {
+            const HeadMatrices one = head(layer, h);
+            const float* p = one.probs();
+            for (size_t i = 0; i < count; ++i) block->probs[i] += p[i];
+        }
+        for (float& v : block->probs) v /= float(heads());
+        return std::shared_ptr<const HeadBlock>(block);
+    });
     m.m_probs = m.m_keep->probs.data();
     return m;
 }
@@ -49,17 +96,14 @@ std::shared_ptr<const HeadBlock> AttentionTrace::rebuild(int layer, int head) co
     auto block = std::make_shared<HeadBlock>();
     const size_t square = size_t(n) * size_t(n);
     block->raw.resize(square);     // (n, n)
-    block->scores.resize(square);  // (n, n)
-    block->probs.resize(square);   // (n, n)
+    block->probs.resize(square);   // (n, n); scaled scores are not kept (raw times the scale)
     const bool here = kernels::kOwnKernels && std::min(kernels::threads(), heads()) > 1;
     (here ? kernels::gemmABtHere : kernels::gemmABt)(n, n, d, qRow(layer, head, 0), m_shape.qWidth(), kRow(layer, head, 0),
                                                       m_shape.kvWidth(), block->raw.data(), n);
     if (m_shape.multiplies)
-        kernels::windowedSoftmax(block->raw.data(), n, m_shape.scale(), m_shape.causal, window(layer), block->scores.data(),
-                                 block->probs.data());
+        kernels::windowedSoftmax(block->raw.data(), n, m_shape.scale(), m_shape.causal, window(layer), nullptr, block->probs.data());
     else
-        kernels::scaledMaskedSoftmax(block->raw.data(), n, std::sqrt(float(d)), m_shape.causal, block->scores.data(),
-                                     block->probs.data());
+        kernels::scaledMaskedSoftmax(block->raw.data(), n, std::sqrt(float(d)), m_shape.causal, nullptr, block->probs.data());
     return block;
 }
 
@@ -79,12 +123,13 @@ void TraceRecorder::begin(const ForwardShape& shape) {
     t.m_hidden.resize(size_t(shape.layers) + 1);
     t.m_sinkShare.assign(size_t(shape.layers) * size_t(shape.heads), 0.0);
     t.m_rebuilt = rebuildsHeads(shape, m_mode);
+    t.m_cache = std::make_shared<HeadCache>(kHeadCacheBytes);
     if (t.m_rebuilt) {
-        t.m_cache = std::make_shared<HeadCache>(kHeadCacheBytes);
         t.m_thumbSize = std::min(shape.tokens, kThumbnailSize);
         const size_t all = t.m_sinkShare.size() * size_t(t.m_thumbSize) * size_t(t.m_thumbSize);
         t.m_thumbs.assign(all, 0.0f);
         t.m_thumbsHidden.assign(all, 0.0f);
+        t.m_logSumExp.assign(t.m_sinkShare.size() * size_t(shape.tokens), 0.0f);
     }
 }
 
@@ -127,12 +172,23 @@ void TraceRecorder::layer(const LayerTensors& t) {
                 meanFirstKeyWeight(t.probs + int64_t(h) * trace.tokens() * trace.tokens(), trace.tokens());
 }
 
-void TraceRecorder::headProbs(int layer, int head, const float* probs) {
+void TraceRecorder::headProbs(int layer, int head, const float* raw, const float* probs) {
     AttentionTrace& t = *m_trace;
     if (!t.m_rebuilt) return;
+    const int n = t.tokens();
     const size_t slot = size_t(layer * t.heads() + head), thumb = size_t(t.m_thumbSize) * size_t(t.m_thumbSize);
-    summarizeHead(probs, t.tokens(), t.m_thumbSize, t.m_thumbs.data() + slot * thumb, t.m_thumbsHidden.data() + slot * thumb,
+    summarizeHead(probs, n, t.m_thumbSize, t.m_thumbs.data() + slot * thumb, t.m_thumbsHidden.data() + slot * thumb,
                   &t.m_sinkShare[slot]);
+    // Each row's normaliser from its largest weight: p = exp(s - lse), so lse = s - log p there
+    // (p >= 1/n: well conditioned).
+    float* lse = t.m_logSumExp.data() + slot * size_t(n);
+    for (int a = 0; a < n; ++a) {
+        const float* p = probs + int64_t(a) * n;
+        const int top = int(std::max_element(p, p + n) - p);
+        const float r = raw[int64_t(a) * n + top];
+        const float scaled = t.m_shape.multiplies ? r * t.m_shape.scale() : r / std::sqrt(float(t.headDim()));
+        lse[a] = scaled - std::log(p[top]);
+    }
 }
 
 std::shared_ptr<const AttentionTrace> TraceRecorder::take() { return std::move(m_trace); }

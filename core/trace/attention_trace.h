@@ -22,7 +22,7 @@ namespace attnscope::core {
 //   q(l), context(l)       (n, h d)   head j = columns [j d, (j + 1) d)
 //   k(l), v(l)             (n, g d)   key/value head j; g = h except with grouped-query attention
 //   head(l, j).raw()       (n, n)     q_a . k_b
-//   head(l, j).scores()    (n, n)     raw / sqrt(d) (decoders: raw * scale), -inf where masked
+//   head(l, j).scores()    (n, n)     raw / sqrt(d) (decoders: raw * scale), -inf where masked (full traces)
 //   head(l, j).probs()     (n, n)     softmax of each row of scores; rows sum to 1
 //   context(l)             (n, h d)   head j: sum_b probs_ab v_b (of the key/value head it reads)
 //   attnOutput(l)          (n, H)     context W_o + b_o
@@ -105,10 +105,17 @@ public:
 
     // One head's matrices (rebuilt from q and k if need be); keep the handle while using them.
     HeadMatrices head(int layer, int head) const;
+    // Row a of a head's probs (what query a gives each key), and column b (what every query gives
+    // key b), each (n): read from the held matrix, or (rebuilt()) computed from q, k and each row's
+    // log-sum-exp kept during the forward pass, without rebuilding the head (O(n d)).
+    std::vector<float> probsRow(int layer, int head, int a) const;
+    std::vector<float> probsColumn(int layer, int head, int b) const;
+    // The mean of a layer's heads' probabilities (only probs() is set), computed once and cached.
+    HeadMatrices meanOfHeads(int layer) const;
     // Whether the heads' matrices are rebuilt on request rather than held.
     bool rebuilt() const { return m_rebuilt; }
-    // Whether head().scores() is available (kept, or rebuilt with the rest).
-    bool hasScores() const { return m_rebuilt || (!m_layers.empty() && !m_layers[0].scores.empty()); }
+    // Whether head().scores() is available (kept by a full trace; a rebuilt head has raw and probs).
+    bool hasScores() const { return !m_rebuilt && !m_layers.empty() && !m_layers[0].scores.empty(); }
     bool hasHidden() const { return int(m_hidden.size()) == layers() + 1; }
     // Mean weight on key 0 over the query rows (the head's "sink share").
     double sinkShare(int layer, int head) const { return m_sinkShare[size_t(layer * heads() + head)]; }
@@ -129,6 +136,8 @@ private:
         return all.empty() ? nullptr : all.data() + int64_t(head) * tokens() * tokens();
     }
     std::shared_ptr<const HeadBlock> rebuild(int layer, int head) const;
+    // probs[a][b] from q, k and the kept log-sum-exp; 0 where masked.
+    float rebuiltProb(int layer, int head, int a, int b) const;
 
     ForwardShape m_shape;
     std::vector<Layer> m_layers;
@@ -137,7 +146,8 @@ private:
     std::vector<double> m_sinkShare;                 // (L h)
     int m_thumbSize = 0;
     std::vector<float> m_thumbs, m_thumbsHidden;     // (L h, t, t) when rebuilt
-    std::shared_ptr<HeadCache> m_cache;              // when rebuilt
+    std::vector<float> m_logSumExp;                  // (L h, n) when rebuilt: each row's softmax normaliser
+    std::shared_ptr<HeadCache> m_cache;              // rebuilt heads and layer means
 };
 
 // A TraceSink that records everything into an AttentionTrace, writing the model's attention
@@ -160,7 +170,7 @@ public:
     float* buffer(int layer, TraceBuffer which) override;
     void hiddenState(int index, const float* hidden) override;
     void layer(const LayerTensors& tensors) override;
-    void headProbs(int layer, int head, const float* probs) override;
+    void headProbs(int layer, int head, const float* raw, const float* probs) override;
 
     // Hands over the finished trace; the recorder is empty afterwards.
     std::shared_ptr<const AttentionTrace> take();

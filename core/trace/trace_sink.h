@@ -58,9 +58,9 @@ public:
     // Whether scaled+masked scores are wanted (else the model skips writing them).
     virtual bool wantsScores() const { return true; }
     // When buffer() gives no Probs block, the model computes a head at a time in scratch and shows
-    // each head's probs (n, n) here, from the thread that computed it (heads run in parallel; each
-    // call writes only its own head's results). Valid during the call.
-    virtual void headProbs(int /*layer*/, int /*head*/, const float* /*probs*/) {}
+    // each head's raw scores and probs (n, n) here, from the thread that computed it (heads run in
+    // parallel; each call writes only its own head's results). Valid during the call.
+    virtual void headProbs(int /*layer*/, int /*head*/, const float* /*raw*/, const float* /*probs*/) {}
 };
 
 }  // namespace attnscope::core

@@ -3,13 +3,19 @@
 //   full repaint: links, heatmap, grid at 32 and 64 tokens, nothing hovered
 //   hover update: a new hovered token repainted in links, heatmap and grid
 //   keystroke: text change -> result -> views repainted, bert-base shape at 32 tokens (needs ../shared)
+//   long prompt: 2,048 tokens on Llama-3.2-1B's attention shapes (16 layers x 32 heads of 64, 8 kv
+//     heads), the trace rebuilding heads on request: hover a token, or step to the next head
 #include "kernels/kernels.h"
+#include "model/model_loader.h"
 #include "model/synthetic_model.h"
 #include "session/analysis_session.h"
 #include "tokenize/tokenizer_loader.h"
 #include "widgets/heatmap_view.h"
 #include "widgets/links_view.h"
 #include "widgets/model_grid_view.h"
+#include "widgets/qkv_view.h"
+
+#include <QJsonObject>
 
 #include <QApplication>
 #include <QElapsedTimer>
@@ -34,6 +40,8 @@ private Q_SLOTS:
     void hoverOne();
     void keystrokeToViews_data();
     void keystrokeToViews();
+    void longPrompt_data();
+    void longPrompt();
 
 private:
     std::shared_ptr<core::LoadedModel> m_model;
@@ -190,6 +198,62 @@ void BenchGui::keystrokeToViews() {
     std::sort(ms.begin(), ms.end());
     qInfo("keystroke -> %s repainted, bert-base shape, %d tokens: median %.1f ms, min %.1f ms (analysis %.1f ms)", qPrintable(view),
           session.result()->trace->tokens(), ms[ms.size() / 2], ms.front(), session.result()->milliseconds);
+}
+
+void BenchGui::longPrompt_data() {
+    QTest::addColumn<QString>("view");
+    QTest::addColumn<bool>("nextHead");  // false: hover another token
+    QTest::addColumn<int>("mode");       // HeadMode
+    for (const char* v : {"links", "heatmap", "grid", "qkv"})
+        for (bool next : {false, true}) QTest::addRow("%s, %s", v, next ? "next head" : "hover") << QString::fromLatin1(v) << next << int(HeadMode::Single);
+    QTest::newRow("heatmap, mean of heads, hover") << QStringLiteral("heatmap") << false << int(HeadMode::Average);
+    QTest::newRow("links, all heads, hover") << QStringLiteral("links") << false << int(HeadMode::All);
+}
+
+void BenchGui::longPrompt() {
+    QFETCH(QString, view);
+    QFETCH(bool, nextHead);
+    QFETCH(int, mode);
+    static AnalysisResultPtr result;  // made once (about 10 s): the attention shapes of llama-1b, a small MLP
+    if (!result) {
+        auto config = core::parseModelConfig(QJsonObject{{"model_type", "llama"}, {"hidden_size", 2048}, {"num_hidden_layers", 16},
+                                                         {"num_attention_heads", 32}, {"num_key_value_heads", 8}, {"intermediate_size", 256},
+                                                         {"vocab_size", 1000}, {"max_position_embeddings", 4096}});
+        QVERIFY(config);
+        auto model = core::buildModel(*config, core::Checkpoint::synthetic(1, core::DType::BF16));
+        QVERIFY(model);
+        const int n = 2048;
+        std::vector<int> ids(static_cast<size_t>(n));
+        for (int i = 0; i < n; ++i) ids[size_t(i)] = (i * 37) % 1000;
+        core::TraceRecorder rec;
+        QVERIFY((*model)->forward(ids, {}, &rec));
+        auto made = std::make_shared<AnalysisResult>();
+        made->trace = rec.take();
+        QVERIFY(made->trace->rebuilt());
+        for (int i = 0; i < n; ++i) made->labels << QStringLiteral("tok%1").arg(i);
+        made->encoding.ids = ids;
+        made->causal = true;
+        result = made;
+    }
+    ViewState state;
+    state.setLimits(16, 32, 2048);
+    state.setHeadMode(HeadMode(mode));
+    std::unique_ptr<FigureView> v;
+    if (view == "links") v = std::make_unique<LinksView>(&state);
+    else if (view == "heatmap") v = std::make_unique<HeatmapView>(&state);
+    else if (view == "grid") v = std::make_unique<ModelGridView>(&state);
+    else v = std::make_unique<QkvView>(&state);
+    v->resize(1100, 750);
+    v->setResult(result);
+    v->show();
+    QVERIFY(QTest::qWaitForWindowExposed(v.get()));
+    int step = 0;
+    QBENCHMARK {
+        ++step;
+        if (nextHead) state.setHead(step % 32);
+        else state.setHoveredToken((step * 97) % 2048);
+        v->repaint();
+    }
 }
 
 QTEST_MAIN(BenchGui)

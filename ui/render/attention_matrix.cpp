@@ -18,16 +18,14 @@ AttentionMatrix selectMatrix(const core::AttentionTrace& trace, int layer, HeadM
         }
         return m;
     }
-    const size_t count = size_t(m.n) * size_t(m.n);
-    m.owned.assign(count, 0.0f);
-    for (int h = 0; h < trace.heads(); ++h) {
-        const core::HeadMatrices matrices = trace.head(layer, h);
-        const float* p = matrices.probs();
-        for (size_t i = 0; i < count; ++i) m.owned[i] += p[i];
+    const core::HeadMatrices mean = trace.meanOfHeads(layer);  // cached: hovering does not recompute it
+    if (hideFirstToken) {
+        m.owned = core::withoutFirstKey(mean.probs(), m.n);
+        m.data = m.owned.data();
+    } else {
+        m.kept.push_back(mean);
+        m.data = mean.probs();
     }
-    for (float& v : m.owned) v /= float(trace.heads());
-    if (hideFirstToken) m.owned = core::withoutFirstKey(m.owned.data(), m.n);
-    m.data = m.owned.data();
     return m;
 }
 

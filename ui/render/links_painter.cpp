@@ -88,16 +88,21 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
         auto* image = static_cast<QImage*>(painter.device());
         if (LineRasterizer::supports(*image, painter.deviceTransform())) raster = image;
     }
-    for (size_t h = 0; h < s.heads.size(); ++h) {
-        const float* a = s.heads[h];
+    const int headCount = s.headCount();
+    const bool focusOnly = s.fetch && s.fetchFocus && s.focus >= 0;
+    for (int h = 0; h < headCount; ++h) {
+        // A long prompt's head: the focus row or column alone, else the matrix rebuilt for drawing.
+        const std::vector<float> line = focusOnly ? s.fetchFocus(h, s.focus, s.focusIsKey) : std::vector<float>();
+        const AttentionMatrix fetched = s.fetch && !focusOnly ? s.fetch(h) : AttentionMatrix();
+        const float* a = s.fetch ? fetched.data : s.heads[size_t(h)];
         for (int i = 0; i < s.n; ++i) {
             if (s.focus >= 0 && !s.focusIsKey && i != s.focus) continue;
             for (int j = 0; j < s.n; ++j) {
                 if (s.focus >= 0 && s.focusIsKey && j != s.focus) continue;
-                const float w = a[i * s.n + j];
+                const float w = focusOnly ? line[size_t(s.focusIsKey ? i : j)] : a[i * s.n + j];
                 if (w < invisible || w < s.threshold) continue;
-                QColor c = s.colors[h];
-                c.setAlphaF(std::clamp(double(w), 0.0, 1.0) * (s.heads.size() > 1 ? 0.8 : 1.0));
+                QColor c = s.colors[size_t(h)];
+                c.setAlphaF(std::clamp(double(w), 0.0, 1.0) * (headCount > 1 ? 0.8 : 1.0));
                 if (!s.fastLines) {
                     painter.setPen(QPen(c, width, Qt::SolidLine, Qt::RoundCap));
                     painter.drawLine(QPointF(xa, y(i)), QPointF(xb, y(j)));
@@ -110,7 +115,7 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
         }
         for (size_t alpha = 0; alpha < byAlpha.size(); ++alpha) {
             if (byAlpha[alpha].empty()) continue;
-            QColor c = s.colors[h];
+            QColor c = s.colors[size_t(h)];
             c.setAlpha(int(alpha));
             if (raster) {
                 LineRasterizer::draw(*raster, painter.deviceTransform(), byAlpha[alpha].data(), int(byAlpha[alpha].size()), c);

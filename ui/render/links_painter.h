@@ -1,11 +1,14 @@
 #pragma once
 
+#include "render/attention_matrix.h"
+
 #include <QColor>
 #include <QFont>
 #include <QPainter>
 #include <QRectF>
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -19,7 +22,13 @@ struct LinksSpec {
     QStringList labels;
     std::vector<const float*> heads;  // each (n, n)
     std::shared_ptr<const std::vector<std::vector<float>>> owned;  // backing store of computed heads
-    std::vector<QColor> colors;       // one per entry of heads
+    // A long prompt's heads, fetched one at a time while drawing (each rebuilt from q and k), in
+    // place of `heads`: never every head's matrix at once.
+    std::function<AttentionMatrix(int head)> fetch;
+    // With fetch and a focus: only the focus token's row (query side) or column (key side) of head
+    // `head`, computed without its matrix.
+    std::function<std::vector<float>(int head, int focus, bool focusIsKey)> fetchFocus;
+    std::vector<QColor> colors;       // one per head drawn
     float threshold = 0;              // weights below are not drawn
     int focus = -1;                   // token singled out
     bool focusIsKey = false;          // focus on the right column (incoming) instead of the left
@@ -30,6 +39,8 @@ struct LinksSpec {
     // Screen drawing: 1-pixel lines (the raster engine draws a wide antialiased line 4-10x slower);
     // export keeps true widths with round caps.
     bool fastLines = false;
+
+    int headCount() const { return fetch ? int(colors.size()) : int(heads.size()); }
 };
 
 struct LinksLayout {

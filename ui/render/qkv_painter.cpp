@@ -35,13 +35,14 @@ double norm(const float* v, int count, int stride = 1) {
 }
 
 // A signed bar from the middle of r (width scaled by `scale`), with the value written beside it.
-void signedBar(QPainter& p, const QRectF& r, double value, double scale, const QFontMetricsF& fm, const QColor& text) {
+void signedBar(QPainter& p, const QRectF& r, double value, double scale, const QFontMetricsF& fm, const QColor& text, bool words = true) {
     const double mid = r.left() + r.width() * 0.5;
     const double half = r.width() * 0.5 - fm.horizontalAdvance(QStringLiteral("-00.00")) * 0.5;
     const double w = scale > 0 ? half * value / scale : 0;
     p.fillRect(QRectF(std::min(mid, mid + w), r.top() + r.height() * 0.2, std::abs(w), r.height() * 0.6), value >= 0 ? kBar : kNegative);
     p.setPen(QPen(text, 0.5));
     p.drawLine(QPointF(mid, r.top()), QPointF(mid, r.bottom()));
+    if (!words) return;
     p.setPen(text);
     const QString s = QString::number(value, 'f', 2);
     const QRectF label = value >= 0 ? QRectF(r.left(), r.top(), mid - r.left() - 3, r.height())
@@ -162,18 +163,21 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
     }
     maxScaled = maxDot / sqrtD;
     const Colormap rdbu(ColormapId::RdBu);
+    // Rows thinner than legible text (hundreds of keys) keep their colours and bars, not their words.
+    const bool words = l.rowHeight >= fm.height() * 0.6;
     for (int j = 0; j < n && reveal(QkvStep::Keys); ++j) {
         const double y = l.top + j * l.rowHeight;
         const bool masked = causal && j > i;
         auto cell = [&](int c) { return QRectF(l.columns[c].left(), y, l.columns[c].width(), l.rowHeight); };
         p.setFont(j == i ? bold : s.font);
         p.setPen(j == i ? kCurrent : s.textColor);
-        p.drawText(cell(0).adjusted(0, 0, -4, 0), Qt::AlignRight | Qt::AlignVCenter, fm.elidedText(s.labels.value(j), Qt::ElideRight, cell(0).width() - 4));
+        if (words)
+            p.drawText(cell(0).adjusted(0, 0, -4, 0), Qt::AlignRight | Qt::AlignVCenter, fm.elidedText(s.labels.value(j), Qt::ElideRight, cell(0).width() - 4));
         p.setFont(s.font);
         strip(p, cell(1).adjusted(0, l.rowHeight * 0.15, 0, -l.rowHeight * 0.15), k + int64_t(j) * kvStride, d);
-        if (reveal(QkvStep::Dot)) signedBar(p, cell(2), raw[j], maxDot, fm, s.textColor);
-        if (reveal(QkvStep::Scale)) signedBar(p, cell(3), raw[j] / sqrtD, maxScaled, fm, s.textColor);
-        if (reveal(QkvStep::Mask)) {
+        if (reveal(QkvStep::Dot)) signedBar(p, cell(2), raw[j], maxDot, fm, s.textColor, words);
+        if (reveal(QkvStep::Scale)) signedBar(p, cell(3), raw[j] / sqrtD, maxScaled, fm, s.textColor, words);
+        if (reveal(QkvStep::Mask) && words) {
             p.setPen(masked ? kNegative : s.textColor);
             p.drawText(cell(4), Qt::AlignCenter, masked ? QStringLiteral("−∞") : QStringLiteral("·"));
         }
@@ -182,8 +186,9 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
             const double barW = (c.width() - fm.horizontalAdvance(QStringLiteral("100.0%")) - 4) * probs[j];
             p.fillRect(QRectF(c.left(), c.top() + c.height() * 0.2, barW, c.height() * 0.6), kBar);
             p.setPen(s.textColor);
-            p.drawText(QRectF(c.left() + barW + 3, c.top(), c.width(), c.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                       QString::number(probs[j] * 100, 'f', 1) + QLatin1Char('%'));
+            if (words)
+                p.drawText(QRectF(c.left() + barW + 3, c.top(), c.width(), c.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                           QString::number(probs[j] * 100, 'f', 1) + QLatin1Char('%'));
         }
         if (reveal(QkvStep::Weighted)) {
             const QRectF c = cell(6).adjusted(0, l.rowHeight * 0.15, 0, -l.rowHeight * 0.15);

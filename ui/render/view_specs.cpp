@@ -54,6 +54,35 @@ LinksSpec linksSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
             s.colors = {QColor(60, 60, 60)};
             break;
         case HeadMode::All:
+            if (t.rebuilt()) {  // a long prompt: each head rebuilt while it is drawn
+                const std::shared_ptr<const core::AttentionTrace> trace = r.trace;
+                const int layer = st.layer();
+                s.fetch = [trace, layer, hide](int h) { return selectMatrix(*trace, layer, HeadMode::Single, h, hide); };
+                s.fetchFocus = [trace, layer, hide](int h, int focus, bool key) {
+                    // Without the first key, each row renormalised over the others (as withoutFirstKey).
+                    if (key) {  // what every query gives the key
+                        std::vector<float> column = trace->probsColumn(layer, h, focus);
+                        if (hide) {
+                            const std::vector<float> first = trace->probsColumn(layer, h, 0);
+                            for (size_t a = 0; a < column.size(); ++a) {
+                                const float rest = 1.0f - first[a];
+                                column[a] = focus == 0 || rest <= 0 ? 0.0f : column[a] / rest;
+                            }
+                        }
+                        return column;
+                    }
+                    std::vector<float> row = trace->probsRow(layer, h, focus);  // what the query gives each key
+                    if (hide) {
+                        row[0] = 0;
+                        double rest = 0;
+                        for (float v : row) rest += v;
+                        for (float& v : row) v = rest > 0 ? float(v / rest) : 0.0f;
+                    }
+                    return row;
+                };
+                for (int h = 0; h < t.heads(); ++h) s.colors.push_back(headColor(h));
+                break;
+            }
             owned->reserve(size_t(t.heads()));  // pointers into it stay valid
             for (int h = 0; h < t.heads(); ++h) {
                 const core::HeadMatrices head = t.head(st.layer(), h);
