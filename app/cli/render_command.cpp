@@ -28,7 +28,7 @@ int runRender(const QStringList& args) {
     parser.addOption({QStringLiteral("keep"), QStringLiteral("image dino: patches holding this share of [CLS] attention (default 0.6)."), QStringLiteral("T")});
     parser.addOption({QStringLiteral("opacity"), QStringLiteral("image: overlay opacity 0..1 (default 0.6)."), QStringLiteral("A")});
     parser.addOption({QStringLiteral("nearest"), QStringLiteral("image: one block per patch instead of smooth upsampling.")});
-    parser.addOption({QStringLiteral("step"), QStringLiteral("qkv: show steps 1..S of 10 (default all)."), QStringLiteral("S")});
+    parser.addOption({QStringLiteral("step"), QStringLiteral("qkv: show steps 1..S of the model's 10 (11 with the rotary decoders' rotation; default all)."), QStringLiteral("S")});
     parser.addOption({QStringLiteral("layer"), QStringLiteral("Layer, counting from 0 (default 0)."), QStringLiteral("L")});
     parser.addOption({QStringLiteral("head"), QStringLiteral("Head, counting from 0 (default 0)."), QStringLiteral("H")});
     parser.addOption({QStringLiteral("heads"), QStringLiteral("one (default), average or all."), QStringLiteral("MODE")});
@@ -60,7 +60,7 @@ int runRender(const QStringList& args) {
     if (!format) return usageError(QStringLiteral("--out must end in .png, .svg or .pdf"));
     QString error;
     const int dpi = intOption(parser, QStringLiteral("dpi"), 200, 30, 1200, &error);
-    const int step = intOption(parser, QStringLiteral("step"), kQkvStepCount, 1, kQkvStepCount, &error);
+    int step = intOption(parser, QStringLiteral("step"), kQkvMaxSteps, 1, kQkvMaxSteps, &error);
     ColormapId map = ColormapId::Viridis;
     if (parser.isSet(QStringLiteral("colormap")) && !Colormap::fromName(parser.value(QStringLiteral("colormap")), &map))
         error = QStringLiteral("unknown --colormap '%1' (%2)").arg(parser.value(QStringLiteral("colormap")), Colormap::names().join(QStringLiteral(", ")));
@@ -120,6 +120,10 @@ int runRender(const QStringList& args) {
     const int layer = intOption(parser, QStringLiteral("layer"), 0, 0, t.layers() - 1, &error);
     const int head = intOption(parser, QStringLiteral("head"), 0, 0, t.heads() - 1, &error);
     const int token = intOption(parser, QStringLiteral("token"), -1, 0, t.tokens() - 1, &error);
+    const int steps = int(qkvSteps(t.rotary()).size());
+    if (parser.isSet(QStringLiteral("step")) && step > steps && error.isEmpty())
+        error = QStringLiteral("--step %1: this model's Q/K/V trace has %2 steps").arg(step).arg(steps);
+    step = std::min(step, steps);
     if (!error.isEmpty()) return usageError(error);
 
     ViewState state;

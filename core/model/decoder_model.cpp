@@ -119,7 +119,8 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
     if (sink) sink->begin(shape);
 
     std::vector<float> x(size_t(n) * size_t(H));        // (n, H) residual stream
-    std::vector<float> a(x.size());                      // (n, H) a normalised copy
+    std::vector<float> a(x.size());                      // (n, H) a normalised copy for the MLP
+    std::vector<float> attnIn(x.size());                 // (n, H) the attention's normalised input (kept until the sink reads it)
     std::vector<float> gate(size_t(n) * size_t(I)), up(gate.size());  // (n, I)
     std::vector<float> mlp(x.size());                    // (n, H)
     std::vector<float> layerIn(sink ? x.size() : 0);     // (n, H) for the sink
@@ -140,7 +141,7 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
         if (cancel && cancel->load()) return inputError(QStringLiteral("cancelled"));
         const Layer& L = m_layers[size_t(l)];
         if (sink) layerIn = x;
-        kernels::rmsNorm(x.data(), n, H, L.inputNorm, eps, dc.gemma, a.data());
+        kernels::rmsNorm(x.data(), n, H, L.inputNorm, eps, dc.gemma, attnIn.data());
         LayerTensors t;
         t.input = sink ? layerIn.data() : x.data();
         RotaryAttention::Options o;
@@ -148,7 +149,7 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
         o.window = L.local ? dc.slidingWindow : 0;
         o.normEps = eps;
         o.onePlusNormWeight = dc.gemma;
-        attention.run(l, L.attn, o, dc.gemma && L.local ? local : global, a.data(), &t);
+        attention.run(l, L.attn, o, dc.gemma && L.local ? local : global, attnIn.data(), &t);
         if (dc.gemma) {  // x += post_attention_norm(attn); x += post_ff_norm(mlp(pre_ff_norm(x)))
             kernels::rmsNorm(t.attnOutput, n, H, L.postAttentionNorm, eps, true, mlp.data());
             kernels::addInPlace(x.data(), mlp.data(), int64_t(x.size()));

@@ -6,6 +6,7 @@ PreLnBlock::PreLnBlock(const ForwardShape& shape, const ModelConfig& config, Tra
     : m_shape(shape), m_config(config), m_sink(sink), m_attention(shape, sink) {
     const size_t rows = size_t(shape.tokens) * size_t(shape.hidden);
     m_a.resize(rows);
+    m_attnIn.resize(rows);
     m_mlp.resize(size_t(shape.tokens) * size_t(config.intermediate));
     m_mlpOut.resize(rows);
 }
@@ -16,10 +17,10 @@ void PreLnBlock::run(int layer, const Weights& w, float* x) {
     const float eps = m_config.layerNormEps;
     if (m_sink) m_blockIn.assign(x, x + count);
     // x += attn(ln_1(x))
-    kernels::layerNorm(x, n, H, w.ln1.gamma, w.ln1.beta, eps, m_a.data());
+    kernels::layerNorm(x, n, H, w.ln1.gamma, w.ln1.beta, eps, m_attnIn.data());
     LayerTensors t;
     t.input = m_sink ? m_blockIn.data() : x;
-    m_attention.run(layer, w.attn, m_a.data(), &t);
+    m_attention.run(layer, w.attn, m_attnIn.data(), &t);  // the sink reads ln_1(x) after ln_2 used m_a
     kernels::addInPlace(x, t.attnOutput, count);
     // x += proj(act(fc(ln_2(x))))
     kernels::layerNorm(x, n, H, w.ln2.gamma, w.ln2.beta, eps, m_a.data());

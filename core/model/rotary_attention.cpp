@@ -50,6 +50,8 @@ void RotaryAttention::run(int layer, const Weights& w, const Options& o, const R
 
     describeAttention(layer, {x, q, k, v, blocks.raw, blocks.scores, blocks.probs, context, m_out.data()}, t);
     t->window = o.window;
+    t->ropeCos = rope.cos.data();
+    t->ropeSin = rope.sin.data();
 }
 
 }  // namespace attnscope::core

@@ -70,6 +70,20 @@ std::vector<float> AttentionTrace::probsColumn(int layer, int head, int b) const
     return column;
 }
 
+std::vector<float> AttentionTrace::unrotated(int layer, const float* row, int position) const {
+    const int half = headDim() / 2;
+    const Layer& l = m_layers[size_t(layer)];
+    const float* c = l.ropeCos.data() + size_t(position) * size_t(half);  // (d/2)
+    const float* s = l.ropeSin.data() + size_t(position) * size_t(half);
+    std::vector<float> out(row, row + headDim());  // (d)
+    for (int k = 0; k < half; ++k) {  // inverse of x1' = x1 cos - x2 sin, x2' = x2 cos + x1 sin
+        const float a = row[k], b = row[k + half];
+        out[size_t(k)] = a * c[k] + b * s[k];
+        out[size_t(k + half)] = b * c[k] - a * s[k];
+    }
+    return out;
+}
+
 HeadMatrices AttentionTrace::meanOfHeads(int layer) const {
     HeadMatrices m;
     m.m_n = tokens();
@@ -164,6 +178,11 @@ void TraceRecorder::layer(const LayerTensors& t) {
     l.attnInput.assign(t.attnInput, n);
     l.attnOutput.assign(t.attnOutput, n);
     l.window = t.window;
+    if (t.ropeCos) {
+        const size_t table = size_t(trace.tokens()) * size_t(trace.headDim() / 2);
+        l.ropeCos.assign(t.ropeCos, t.ropeCos + table);
+        l.ropeSin.assign(t.ropeSin, t.ropeSin + table);
+    }
     // q, k, v, context and the score blocks were written in place through buffer(); a rebuilt
     // trace's summaries came through headProbs().
     if (!trace.m_rebuilt && t.probs)

@@ -75,6 +75,7 @@ public:
         Buffer attnInput, q, k, v, context, attnOutput;  // (n, H)
         Buffer rawScores, scores, probs;                 // (h, n, n); empty when rebuilt()
         int window = 0;                                  // the layer's sliding window (0: none)
+        std::vector<float> ropeCos, ropeSin;             // (n, d/2): how q and k were rotated, if they were
     };
 
     const ForwardShape& shape() const { return m_shape; }
@@ -102,6 +103,11 @@ public:
     const float* attnInput(int layer) const { return m_layers[size_t(layer)].attnInput.data(); }
     const float* attnOutput(int layer) const { return m_layers[size_t(layer)].attnOutput.data(); }
     int window(int layer) const { return m_layers[size_t(layer)].window; }
+    // Whether q and k were rotated by position (RoPE: the rotary decoders).
+    bool rotary() const { return !m_layers.empty() && !m_layers[0].ropeCos.empty(); }
+    // A q or k row of token `position` as it was before the rotation (d): each pair (c, c + d/2)
+    // turned back by the angle it was turned by. Rotary traces only.
+    std::vector<float> unrotated(int layer, const float* row, int position) const;
 
     // One head's matrices (rebuilt from q and k if need be); keep the handle while using them.
     HeadMatrices head(int layer, int head) const;

@@ -40,6 +40,8 @@ struct LayerTensors {
     const float* attnOutput = nullptr; // (n, H)    context W_o + b_o (before the residual)
     const float* output = nullptr;     // (n, H)    hidden state leaving the layer
     int window = 0;                    // sliding window of this layer's mask (0: none)
+    const float* ropeCos = nullptr;    // (n, d/2) the rotation q and k went through (rotary models)
+    const float* ropeSin = nullptr;    // (n, d/2)
 };
 
 // The parts of a layer a recording sink can hold in its own memory, so nothing is copied.

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void refused_data();
     void refused();
     void attentionSinks();
+    void unrotatedQueriesAreTheProjections();
 };
 
 void TestDecoders::matchesReference_data() {
@@ -176,6 +177,37 @@ void TestDecoders::attentionSinks() {
             QVERIFY(std::abs(shares[size_t(l)][size_t(h)] - sum / a->trace->tokens()) < 1e-9);
             QVERIFY(shares[size_t(l)][size_t(h)] >= 1.0 / a->trace->tokens());  // row 0 gives key 0 everything
         }
+}
+
+// The Q/K/V view's "before the rotation": q turned back equals the projection x W_q computed here
+// from the checkpoint (llama: no bias, no q norm).
+void TestDecoders::unrotatedQueriesAreTheProjections() {
+    const QString folder = decoderFixture(QStringLiteral("llama"));
+    auto loaded = loadModelFolder(folder);
+    QVERIFY(loaded);
+    auto a = analyzeText(*loaded, QStringLiteral("The animal didn't cross the road because it was tired."), {});
+    QVERIFY(a);
+    const AttentionTrace& t = *a->trace;
+    QVERIFY(t.rotary());
+    auto ckpt = Checkpoint::open(folder);
+    QVERIFY(ckpt);
+    const int H = t.hidden(), qw = t.shape().qWidth(), d = t.headDim();
+    for (int l = 0; l < t.layers(); ++l) {
+        auto w = (*ckpt)->get(QStringLiteral("model.layers.%1.self_attn.q_proj.weight").arg(l), {qw, H});
+        QVERIFY(w);
+        double worst = 0;
+        for (int i = 0; i < t.tokens(); ++i)
+            for (int h = 0; h < t.heads(); ++h) {
+                const std::vector<float> before = t.unrotated(l, t.qRow(l, h, i), i);
+                for (int c = 0; c < d; ++c) {
+                    double q = 0;
+                    for (int e = 0; e < H; ++e) q += double(t.attnInput(l)[int64_t(i) * H + e]) * w->data[int64_t(h * d + c) * H + e];
+                    worst = std::max(worst, std::abs(q - before[size_t(c)]));
+                }
+                if (i == 0) QCOMPARE(before, std::vector<float>(t.qRow(l, h, 0), t.qRow(l, h, 0) + d));  // position 0 is not turned
+            }
+        QVERIFY2(worst < 1e-5, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(worst)));
+    }
 }
 
 QTEST_APPLESS_MAIN(TestDecoders)

@@ -24,6 +24,8 @@ private Q_SLOTS:
     void matchesReference_data();
     void matchesReference();
     void robertaPadPositions();
+    void attentionInputMakesTheQueries_data();
+    void attentionInputMakesTheQueries();
 };
 
 void TestModels::matchesReference_data() {
@@ -97,6 +99,48 @@ void TestModels::matchesReference() {
         }
     } else {
         QVERIFY(!loaded->model->hasLmHead());
+    }
+}
+
+// The trace's attnInput is what the query projection read (the Q/K/V view's "input x"): q = x W_q + b
+// with the checkpoint's own weights (GPT-2 once recorded ln_2's output there, which reused ln_1's buffer).
+void TestModels::attentionInputMakesTheQueries_data() {
+    QTest::addColumn<QString>("fixture");
+    QTest::addColumn<QString>("weight");  // %1 = layer
+    QTest::addColumn<bool>("conv1d");
+    QTest::newRow("gpt2") << QStringLiteral("gpt2") << QStringLiteral("h.%1.attn.c_attn") << true;
+    QTest::newRow("bert") << QStringLiteral("bert") << QStringLiteral("bert.encoder.layer.%1.attention.self.query") << false;
+}
+
+void TestModels::attentionInputMakesTheQueries() {
+    QFETCH(QString, fixture);
+    QFETCH(QString, weight);
+    QFETCH(bool, conv1d);
+    const QString folder = attnscope::test::modelFixture(fixture);
+    auto loaded = loadModelFolder(folder);
+    QVERIFY(loaded);
+    auto a = analyzeText(*loaded, QStringLiteral("The animal didn't cross the road because it was tired."), {});
+    QVERIFY(a);
+    auto ckpt = Checkpoint::open(folder);
+    QVERIFY(ckpt);
+    const AttentionTrace& t = *a->trace;
+    const int H = t.hidden();
+    for (int l = 0; l < t.layers(); ++l) {
+        QString base = weight.arg(l);
+        if (!(*ckpt)->has(base + QStringLiteral(".weight"))) base = base.section(QLatin1Char('.'), 1);  // without the prefix
+        const Shape shape = conv1d ? Shape{H, 3 * H} : Shape{H, H};
+        auto w = (*ckpt)->get(base + QStringLiteral(".weight"), shape);
+        auto b = (*ckpt)->get(base + QStringLiteral(".bias"), {shape[1] == 3 * H ? 3 * H : H});
+        QVERIFY2(w && b, qPrintable(base));
+        double worst = 0;
+        for (int i = 0; i < t.tokens(); ++i)
+            for (int o = 0; o < H; ++o) {
+                double q = b->data[o];
+                for (int e = 0; e < H; ++e)
+                    q += double(t.attnInput(l)[int64_t(i) * H + e]) * (conv1d ? w->data[int64_t(e) * 3 * H + o] : w->data[int64_t(o) * H + e]);
+                worst = std::max(worst, std::abs(q - t.q(l)[int64_t(i) * H + o]));
+            }
+        QVERIFY2(worst < 1e-4, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(worst)));
     }
 }
 

@@ -20,6 +20,7 @@ private Q_SLOTS:
     void queryFollowsFocus();
     void playRunsToTheEnd();
     void laterStepsDrawMore();
+    void rotaryModelsRotate();
 
 private:
     AnalysisResultPtr m_result;
@@ -52,7 +53,7 @@ void TestQkvView::keyboardSteps() {
     QkvView view(&m_state);
     view.setResult(m_result);
     for (int k : keys) QTest::keyClick(&view, Qt::Key(k));
-    QCOMPARE(int(view.step()), step);
+    QCOMPARE(view.stepIndex(), step);
 }
 
 void TestQkvView::queryFollowsFocus() {
@@ -72,7 +73,7 @@ void TestQkvView::playRunsToTheEnd() {
     QTest::keyClick(&view, Qt::Key_Home);
     QTest::keyClick(&view, Qt::Key_P);
     QVERIFY(view.playing());
-    QTRY_COMPARE_WITH_TIMEOUT(int(view.step()), 9, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(view.stepIndex(), 9, 20000);
     QTRY_VERIFY(!view.playing());
 }
 
@@ -92,11 +93,53 @@ void TestQkvView::laterStepsDrawMore() {
         return count;
     };
     int previous = -1;
-    for (int s = 0; s < kQkvStepCount; ++s) {
-        const int now = inked(QkvStep(s));
-        QVERIFY2(now >= previous, qPrintable(QStringLiteral("step %1 drew less than step %2").arg(s).arg(s - 1)));
+    for (QkvStep s : view.steps()) {
+        const int now = inked(s);
+        QVERIFY2(now >= previous, qPrintable(QStringLiteral("step %1 drew less than the one before").arg(int(s))));
         previous = now;
     }
+}
+
+// A rotary decoder takes an 11th step: q and k turned by position, between the keys and the scores;
+// before it the view shows them as the projections made them.
+void TestQkvView::rotaryModelsRotate() {
+    auto model = attnscope::core::loadModelFolder(QStringLiteral(ATTNSCOPE_FIXTURES "/decoders/llama"));
+    QVERIFY2(model, qPrintable(model ? QString() : model.message()));
+    auto result = runAnalysis(*model, QStringLiteral("The animal didn't cross the road because it was tired."), false);
+    QVERIFY(result);
+    ViewState state;
+    state.setLimits((*result)->trace->layers(), (*result)->trace->heads(), (*result)->encoding.size());
+    QkvView view(&state);
+    view.setResult(*result);
+    QCOMPARE(view.steps().size(), size_t(11));
+    QCOMPARE(view.steps()[3], QkvStep::Rotate);
+    QTest::keyClick(&view, Qt::Key_Home);
+    for (int i = 0; i < 3; ++i) QTest::keyClick(&view, Qt::Key_Right);
+    QCOMPARE(view.step(), QkvStep::Rotate);
+    QCOMPARE(qkvStepName(QkvStep::Rotate, true, true), QStringLiteral("4 · rotate q and k by position (RoPE)"));
+    QCOMPARE(qkvStepName(QkvStep::Dot, true, true), QStringLiteral("5 · scores q · k_j"));
+    QCOMPARE(qkvStepName(QkvStep::Dot, true, false), QStringLiteral("4 · scores q · k_j"));
+    auto picture = [&](QkvStep step) {
+        view.setStep(step);
+        QImage image(900, 600, QImage::Format_RGB32);
+        image.fill(Qt::white);
+        QPainter p(&image);
+        view.paintFigure(p, QRectF(0, 0, 900, 600), view.figureStyle());
+        return image;
+    };
+    const QImage keys = picture(QkvStep::Keys), rotated = picture(QkvStep::Rotate);
+    QVERIFY(keys != rotated);  // the rotated q strip, and the keys turned
+    int inkKeys = 0, inkRotated = 0;
+    for (int y = 0; y < keys.height(); ++y)
+        for (int x = 0; x < keys.width(); ++x) {
+            inkKeys += keys.pixel(x, y) != qRgb(255, 255, 255);
+            inkRotated += rotated.pixel(x, y) != qRgb(255, 255, 255);
+        }
+    QVERIFY(inkRotated > inkKeys);
+    // A session's step is its place among the model's steps: the last one for an out-of-range value.
+    view.setStepIndex(42);
+    QCOMPARE(view.step(), QkvStep::Output);
+    QCOMPARE(view.stepIndex(), 10);
 }
 
 QTEST_MAIN(TestQkvView)

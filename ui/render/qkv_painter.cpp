@@ -52,20 +52,31 @@ void signedBar(QPainter& p, const QRectF& r, double value, double scale, const Q
 
 }  // namespace
 
-QString qkvStepName(QkvStep step, bool causal) {
+std::vector<QkvStep> qkvSteps(bool rotary) {
+    std::vector<QkvStep> steps;
+    for (int s = 0; s < kQkvMaxSteps; ++s)
+        if (rotary || QkvStep(s) != QkvStep::Rotate) steps.push_back(QkvStep(s));
+    return steps;
+}
+
+QString qkvStepName(QkvStep step, bool causal, bool rotary) {
+    const std::vector<QkvStep> steps = qkvSteps(rotary);
+    const int number = int(std::find(steps.begin(), steps.end(), step) - steps.begin()) + 1;
+    QString name;
     switch (step) {
-        case QkvStep::Input: return QStringLiteral("1 · input x");
-        case QkvStep::Query: return QStringLiteral("2 · query q = x W_q + b_q");
-        case QkvStep::Keys: return QStringLiteral("3 · keys k_j = x_j W_k + b_k");
-        case QkvStep::Dot: return QStringLiteral("4 · scores q · k_j");
-        case QkvStep::Scale: return QStringLiteral("5 · ÷ √d");
-        case QkvStep::Mask: return causal ? QStringLiteral("6 · causal mask") : QStringLiteral("6 · no mask (encoder)");
-        case QkvStep::Softmax: return QStringLiteral("7 · softmax");
-        case QkvStep::Weighted: return QStringLiteral("8 · weighted values p_j v_j");
-        case QkvStep::Context: return QStringLiteral("9 · context Σ p_j v_j");
-        case QkvStep::Output: return QStringLiteral("10 · output (all heads) W_o");
+        case QkvStep::Input: name = QStringLiteral("input x"); break;
+        case QkvStep::Query: name = rotary ? QStringLiteral("query q = x W_q") : QStringLiteral("query q = x W_q + b_q"); break;
+        case QkvStep::Keys: name = rotary ? QStringLiteral("keys k_j = x_j W_k") : QStringLiteral("keys k_j = x_j W_k + b_k"); break;
+        case QkvStep::Rotate: name = QStringLiteral("rotate q and k by position (RoPE)"); break;
+        case QkvStep::Dot: name = QStringLiteral("scores q · k_j"); break;
+        case QkvStep::Scale: name = QStringLiteral("÷ √d"); break;
+        case QkvStep::Mask: name = causal ? QStringLiteral("causal mask") : QStringLiteral("no mask (encoder)"); break;
+        case QkvStep::Softmax: name = QStringLiteral("softmax"); break;
+        case QkvStep::Weighted: name = QStringLiteral("weighted values p_j v_j"); break;
+        case QkvStep::Context: name = QStringLiteral("context Σ p_j v_j"); break;
+        case QkvStep::Output: name = QStringLiteral("output (all heads) W_o"); break;
     }
-    return {};
+    return QStringLiteral("%1 · %2").arg(number).arg(name);
 }
 
 QkvLayout qkvLayout(const QRectF& rect, const QkvSpec& s) {
@@ -73,7 +84,8 @@ QkvLayout qkvLayout(const QRectF& rect, const QkvSpec& s) {
     QkvLayout l;
     const int n = s.trace ? s.trace->tokens() : 0;
     const double line = fm.height() * 1.5;
-    l.header = QRectF(rect.left(), rect.top(), rect.width(), line * 4);
+    const bool rotary = s.trace && s.trace->rotary();  // one more strip: q after the rotation
+    l.header = QRectF(rect.left(), rect.top(), rect.width(), line * (rotary ? 5.2 : 4));
     l.footer = QRectF(rect.left(), rect.bottom() - line * 2.6, rect.width(), line * 2.6);
     const double headerRow = line * 1.2;  // column titles
     l.top = l.header.bottom() + headerRow;
@@ -103,7 +115,8 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
     QFont bold = s.font;
     bold.setBold(true);
     const double line = fm.height() * 1.5;
-    const float* q = t.qRow(s.layer, s.head, i);                                  // (d)
+    const bool rotary = t.rotary();
+    const float* q = t.qRow(s.layer, s.head, i);                                  // (d) after RoPE when rotary
     const int kvStride = t.shape().kvWidth();                                     // k, v: row j at + j kvStride
     const float* k = t.kRow(s.layer, s.head, 0);
     const float* v = t.vRow(s.layer, s.head, 0);
@@ -119,6 +132,9 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
         p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(text, Qt::ElideRight, r.width()));
     };
     auto reveal = [&](QkvStep which) { return step >= int(which); };
+    // Rotary models: q and k as the projections made them until the rotation step, turned after.
+    const bool turned = rotary && reveal(QkvStep::Rotate);
+    const std::vector<float> qBefore = rotary ? t.unrotated(s.layer, q, i) : std::vector<float>();
 
     // Header: the query token's input and its query vector.
     p.setFont(bold);
@@ -131,25 +147,38 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
                                                 : QString()));
     const double labelW = rect.width() * 0.3;
     const QRectF xRow(rect.left(), rect.top() + line, rect.width(), line), qRow(rect.left(), rect.top() + line * 2.2, rect.width(), line);
-    title(QRectF(xRow.left(), xRow.top(), labelW, line), qkvStepName(QkvStep::Input, causal), QkvStep::Input);
+    title(QRectF(xRow.left(), xRow.top(), labelW, line), qkvStepName(QkvStep::Input, causal, rotary), QkvStep::Input);
     strip(p, QRectF(xRow.left() + labelW, xRow.top() + 3, rect.width() - labelW - 90, line - 6), t.attnInput(s.layer) + int64_t(i) * H, H);
     p.setFont(s.font);
     p.setPen(s.textColor);
     p.drawText(QRectF(rect.right() - 85, xRow.top(), 85, line), Qt::AlignRight | Qt::AlignVCenter,
                QStringLiteral("‖x‖ %1").arg(norm(t.attnInput(s.layer) + int64_t(i) * H, H), 0, 'f', 2));
     if (reveal(QkvStep::Query)) {
-        title(QRectF(qRow.left(), qRow.top(), labelW, line), qkvStepName(QkvStep::Query, causal), QkvStep::Query);
-        strip(p, QRectF(qRow.left() + labelW, qRow.top() + 3, rect.width() - labelW - 90, line - 6), q, d);
+        const float* shown = rotary ? qBefore.data() : q;
+        title(QRectF(qRow.left(), qRow.top(), labelW, line), qkvStepName(QkvStep::Query, causal, rotary), QkvStep::Query);
+        strip(p, QRectF(qRow.left() + labelW, qRow.top() + 3, rect.width() - labelW - 90, line - 6), shown, d);
         p.setFont(s.font);
         p.setPen(s.textColor);
         p.drawText(QRectF(rect.right() - 85, qRow.top(), 85, line), Qt::AlignRight | Qt::AlignVCenter,
+                   QStringLiteral("‖q‖ %1").arg(norm(shown, d), 0, 'f', 2));
+    }
+    if (turned) {  // the same vector turned pair by pair: its length is unchanged
+        const QRectF rRow(rect.left(), rect.top() + line * 3.4, rect.width(), line);
+        title(QRectF(rRow.left(), rRow.top(), labelW, line),
+              qkvStepName(QkvStep::Rotate, causal, rotary).section(QStringLiteral(" · "), 0, 0) +
+                  QStringLiteral(" · q rotated by position %1 (RoPE)").arg(i),
+              QkvStep::Rotate);
+        strip(p, QRectF(rRow.left() + labelW, rRow.top() + 3, rect.width() - labelW - 90, line - 6), q, d);
+        p.setFont(s.font);
+        p.setPen(s.textColor);
+        p.drawText(QRectF(rect.right() - 85, rRow.top(), 85, line), Qt::AlignRight | Qt::AlignVCenter,
                    QStringLiteral("‖q‖ %1").arg(norm(q, d), 0, 'f', 2));
     }
 
     // Column titles.
     const double titleY = l.top - line * 1.2;
-    const QkvStep columnStep[7] = {QkvStep::Keys, QkvStep::Keys, QkvStep::Dot, QkvStep::Scale, QkvStep::Mask, QkvStep::Softmax, QkvStep::Weighted};
-    const QString columnTitle[7] = {QStringLiteral("key token"), QStringLiteral("k_j"), QStringLiteral("q · k_j"),
+    const QkvStep columnStep[7] = {QkvStep::Keys, turned ? QkvStep::Rotate : QkvStep::Keys, QkvStep::Dot, QkvStep::Scale, QkvStep::Mask, QkvStep::Softmax, QkvStep::Weighted};
+    const QString columnTitle[7] = {QStringLiteral("key token"), turned ? QStringLiteral("k_j rotated by j") : QStringLiteral("k_j"), QStringLiteral("q · k_j"),
                                     QStringLiteral("÷ √%1").arg(std::lround(double(sqrtD) * sqrtD)), QStringLiteral("mask"), QStringLiteral("softmax p_j"),
                                     QStringLiteral("p_j v_j")};
     for (int c = 0; c < 7; ++c)
@@ -174,7 +203,9 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
         if (words)
             p.drawText(cell(0).adjusted(0, 0, -4, 0), Qt::AlignRight | Qt::AlignVCenter, fm.elidedText(s.labels.value(j), Qt::ElideRight, cell(0).width() - 4));
         p.setFont(s.font);
-        strip(p, cell(1).adjusted(0, l.rowHeight * 0.15, 0, -l.rowHeight * 0.15), k + int64_t(j) * kvStride, d);
+        const float* kj = k + int64_t(j) * kvStride;  // (d)
+        if (rotary && !turned) strip(p, cell(1).adjusted(0, l.rowHeight * 0.15, 0, -l.rowHeight * 0.15), t.unrotated(s.layer, kj, j).data(), d);
+        else strip(p, cell(1).adjusted(0, l.rowHeight * 0.15, 0, -l.rowHeight * 0.15), kj, d);
         if (reveal(QkvStep::Dot)) signedBar(p, cell(2), raw[j], maxDot, fm, s.textColor, words);
         if (reveal(QkvStep::Scale)) signedBar(p, cell(3), raw[j] / sqrtD, maxScaled, fm, s.textColor, words);
         if (reveal(QkvStep::Mask) && words) {
@@ -205,7 +236,7 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
     const QRectF cRow(rect.left(), l.footer.top() + line * 0.3, rect.width(), line), oRow(rect.left(), l.footer.top() + line * 1.5, rect.width(), line);
     if (reveal(QkvStep::Context)) {
         const float* ctx = t.contextRow(s.layer, s.head, i);
-        title(QRectF(cRow.left(), cRow.top(), labelW, line), qkvStepName(QkvStep::Context, causal), QkvStep::Context);
+        title(QRectF(cRow.left(), cRow.top(), labelW, line), qkvStepName(QkvStep::Context, causal, rotary), QkvStep::Context);
         strip(p, QRectF(cRow.left() + labelW, cRow.top() + 3, rect.width() - labelW - 90, line - 6), ctx, d);
         p.setFont(s.font);
         p.setPen(s.textColor);
@@ -213,7 +244,7 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
     }
     if (reveal(QkvStep::Output)) {
         const float* out = t.attnOutput(s.layer) + int64_t(i) * H;
-        title(QRectF(oRow.left(), oRow.top(), labelW, line), qkvStepName(QkvStep::Output, causal), QkvStep::Output);
+        title(QRectF(oRow.left(), oRow.top(), labelW, line), qkvStepName(QkvStep::Output, causal, rotary), QkvStep::Output);
         strip(p, QRectF(oRow.left() + labelW, oRow.top() + 3, rect.width() - labelW - 90, line - 6), out, H);
         p.setFont(s.font);
         p.setPen(s.textColor);

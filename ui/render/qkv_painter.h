@@ -8,12 +8,18 @@
 #include <QRectF>
 #include <QStringList>
 
+#include <vector>
+
 namespace attnscope::ui {
 
-// The steps of one head's attention for one query token, in the order they are computed.
-enum class QkvStep { Input, Query, Keys, Dot, Scale, Mask, Softmax, Weighted, Context, Output };
-constexpr int kQkvStepCount = 10;
-QString qkvStepName(QkvStep step, bool causal);
+// The steps of one head's attention for one query token, in the order they are computed. Rotate
+// (RoPE: q and k turned by their positions) belongs to the rotary decoders only.
+enum class QkvStep { Input, Query, Keys, Rotate, Dot, Scale, Mask, Softmax, Weighted, Context, Output };
+constexpr int kQkvMaxSteps = 11;
+// The steps a model takes, in order: 10, or 11 with Rotate.
+std::vector<QkvStep> qkvSteps(bool rotary);
+// "4 · rotate q and k by position": numbered by the step's place among the model's steps.
+QString qkvStepName(QkvStep step, bool causal, bool rotary = false);
 
 // What the Q/K/V trace shows: query token `query` of head `head` in `layer`, revealed up to `step`.
 struct QkvSpec {

@@ -267,7 +267,8 @@ void paintFigureByName(const QString& name, QPainter& p, const QRectF& rect, con
         q.layer = st.layer();
         q.head = st.head();
         q.query = defaultQuery(r, st, qkv.query);
-        q.step = QkvStep(std::clamp(qkv.step, 0, kQkvStepCount - 1));
+        const std::vector<QkvStep> steps = qkvSteps(r.trace->rotary());
+        q.step = steps[size_t(std::clamp(qkv.step, 0, int(steps.size()) - 1))];
         q.font = style.font;
         q.textColor = style.text;
         paintQkv(p, rect, q);

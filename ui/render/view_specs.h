@@ -41,7 +41,7 @@ std::vector<float> imageMapValues(const AnalysisResult& result, const ViewState&
 
 // Options of the Q/K/V figure that are not in the ViewState.
 struct QkvOptions {
-    int step = 9;    // last step shown, 0..9
+    int step = 10;   // last step shown: its place among the model's steps (qkvSteps), clamped
     int query = -1;  // -1: the focus token, else the last (decoders) or first (encoders) word
 };
 

@@ -1,6 +1,7 @@
 #include "session/session_file.h"
 
 #include "io/trace_export.h"
+#include "render/qkv_painter.h"
 
 #include <QDir>
 #include "util/input_file.h"
@@ -75,7 +76,7 @@ core::Result<SessionFile> sessionFromJson(const QByteArray& json) {
     s.logScale = o.value(QStringLiteral("log_scale")).toBool();
     s.hideFirstToken = o.value(QStringLiteral("hide_first_token")).toBool();
     s.threshold = float(std::clamp(o.value(QStringLiteral("threshold")).toDouble(), 0.0, 1.0));
-    s.qkvStep = std::clamp(o.value(QStringLiteral("qkv_step")).toInt(9), 0, 9);
+    s.qkvStep = std::clamp(o.value(QStringLiteral("qkv_step")).toInt(kQkvMaxSteps - 1), 0, kQkvMaxSteps - 1);
     const QJsonObject image = o.value(QStringLiteral("image")).toObject();
     s.imagePath = image.value(QStringLiteral("path")).toString();
     const int overlay = kOverlays.indexOf(image.value(QStringLiteral("overlay")).toString(QStringLiteral("attention")));

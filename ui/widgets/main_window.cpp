@@ -533,7 +533,7 @@ void MainWindow::applyPendingSession() {
     m_state->setThreshold(s.threshold);
     m_state->setPinnedToken(s.token);
     m_state->setImageOptions(s.image);
-    m_qkv->setStep(QkvStep(s.qkvStep));
+    m_qkv->setStepIndex(s.qkvStep);
     showView(s.view);
 }
 
@@ -554,7 +554,7 @@ SessionFile MainWindow::currentSession() const {
     s.logScale = m_state->logScale();
     s.hideFirstToken = m_state->hideFirstToken();
     s.threshold = m_state->threshold();
-    s.qkvStep = int(m_qkv->step());
+    s.qkvStep = m_qkv->stepIndex();
     if (m_session->imageMode()) s.imagePath = m_session->imagePath();
     s.image = m_state->imageOptions();
     return s;

@@ -15,13 +15,13 @@ QkvView::QkvView(ViewState* state, QWidget* parent) : FigureView(state, parent) 
     m_next = new QPushButton(tr("Step ▶"), this);
     m_stepLabel = new QLabel(this);
     for (QPushButton* b : {m_prev, m_play, m_next}) b->setFocusPolicy(Qt::NoFocus);
-    connect(m_prev, &QPushButton::clicked, this, [this] { setStep(QkvStep(std::max(0, int(m_step) - 1))); });
-    connect(m_next, &QPushButton::clicked, this, [this] { setStep(QkvStep(std::min(kQkvStepCount - 1, int(m_step) + 1))); });
+    connect(m_prev, &QPushButton::clicked, this, [this] { setStepIndex(stepIndex() - 1); });
+    connect(m_next, &QPushButton::clicked, this, [this] { setStepIndex(stepIndex() + 1); });
     connect(m_play, &QPushButton::clicked, this, [this] { setPlaying(!playing()); });
     m_timer.setInterval(1400);
     connect(&m_timer, &QTimer::timeout, this, [this] {
-        if (int(m_step) + 1 >= kQkvStepCount) return setPlaying(false);
-        setStep(QkvStep(int(m_step) + 1));
+        if (stepIndex() + 1 >= int(steps().size())) return setPlaying(false);
+        setStepIndex(stepIndex() + 1);
     });
     updateControls();
 }
@@ -50,15 +50,30 @@ void QkvView::setQuery(int token) {
     update();
 }
 
-void QkvView::setStep(QkvStep step) {
-    m_step = step;
+std::vector<QkvStep> QkvView::steps() const { return qkvSteps(m_result && m_result->trace && m_result->trace->rotary()); }
+
+int QkvView::stepIndex() const { return std::clamp(m_stepIndex, 0, int(steps().size()) - 1); }
+
+QkvStep QkvView::step() const { return steps()[size_t(stepIndex())]; }
+
+void QkvView::setStepIndex(int index) {
+    m_stepIndex = std::clamp(index, 0, kQkvMaxSteps - 1);
+    if (m_result && m_result->trace) m_stepIndex = stepIndex();
     updateControls();
     update();
 }
 
+void QkvView::setStep(QkvStep step) {
+    const std::vector<QkvStep> all = steps();
+    int index = 0;
+    for (size_t i = 0; i < all.size(); ++i)
+        if (int(all[i]) <= int(step)) index = int(i);
+    setStepIndex(index);
+}
+
 void QkvView::setPlaying(bool on) {
     if (on) {
-        if (int(m_step) + 1 >= kQkvStepCount) m_step = QkvStep::Input;
+        if (stepIndex() + 1 >= int(steps().size())) m_stepIndex = 0;
         m_timer.start();
     } else {
         m_timer.stop();
@@ -69,19 +84,21 @@ void QkvView::setPlaying(bool on) {
 
 void QkvView::updateControls() {
     m_play->setText(playing() ? tr("❚❚ Pause") : tr("▶ Play"));
-    m_prev->setEnabled(int(m_step) > 0);
-    m_next->setEnabled(int(m_step) + 1 < kQkvStepCount);
+    const int count = int(steps().size());
+    const bool rotary = m_result && m_result->trace && m_result->trace->rotary();
+    m_prev->setEnabled(stepIndex() > 0);
+    m_next->setEnabled(stepIndex() + 1 < count);
     m_stepLabel->setText(tr("Step %1 of %2: %3   (←/→ step, ↑/↓ query token, P play)")
-                             .arg(int(m_step) + 1)
-                             .arg(kQkvStepCount)
-                             .arg(qkvStepName(m_step, m_result && m_result->causal).section(QStringLiteral(" · "), 1)));
+                             .arg(stepIndex() + 1)
+                             .arg(count)
+                             .arg(qkvStepName(step(), m_result && m_result->causal, rotary).section(QStringLiteral(" · "), 1)));
 }
 
 void QkvView::paintFigure(QPainter& painter, const QRectF& rect, const FigureStyle& style) const {
     if (!m_result || !m_result->trace) return;
     QRectF area = rect;
     if (painter.device() == this) area = figureArea();
-    paintFigureByName(figureName(), painter, area, *m_result, *m_state, style, QkvOptions{int(m_step), m_query});
+    paintFigureByName(figureName(), painter, area, *m_result, *m_state, style, QkvOptions{stepIndex(), m_query});
 }
 
 QSizeF QkvView::preferredFigureSize() const {
@@ -92,8 +109,8 @@ void QkvView::keyPressEvent(QKeyEvent* event) {
     const int n = m_result && m_result->trace ? m_result->trace->tokens() : 0;
     switch (event->key()) {
         case Qt::Key_Right:
-        case Qt::Key_Space: setStep(QkvStep(std::min(kQkvStepCount - 1, int(m_step) + 1))); break;
-        case Qt::Key_Left: setStep(QkvStep(std::max(0, int(m_step) - 1))); break;
+        case Qt::Key_Space: setStepIndex(stepIndex() + 1); break;
+        case Qt::Key_Left: setStepIndex(stepIndex() - 1); break;
         case Qt::Key_Home: setStep(QkvStep::Input); break;
         case Qt::Key_End: setStep(QkvStep::Output); break;
         case Qt::Key_Down: if (n) setQuery(std::min(n - 1, query() + 1)); break;

@@ -21,8 +21,14 @@ public:
     QSizeF preferredFigureSize() const override;
     QString figureName() const override { return QStringLiteral("qkv"); }
 
-    QkvStep step() const { return m_step; }
-    void setStep(QkvStep step);
+    // The model's steps (qkvSteps: with Rotate for rotary models) and the one shown.
+    std::vector<QkvStep> steps() const;
+    QkvStep step() const;
+    void setStep(QkvStep step);  // a step the model does not take: the one before it
+    // The shown step's place among the model's steps (what sessions store); kept when the model
+    // changes, clamped to its steps.
+    int stepIndex() const;
+    void setStepIndex(int index);
     int query() const;
     void setQuery(int token);
     bool playing() const { return m_timer.isActive(); }
@@ -38,7 +44,7 @@ private:
     QRectF figureArea() const;
     void updateControls();
 
-    QkvStep m_step = QkvStep::Output;
+    int m_stepIndex = kQkvMaxSteps - 1;  // the last step
     int m_query = -1;  // used while no token is hovered or pinned
     QTimer m_timer;
     QPushButton* m_prev;
