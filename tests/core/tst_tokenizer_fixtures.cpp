@@ -2,6 +2,7 @@
 // (../shared/fixtures/tokenizer-cases). Skipped with a message when ../shared is absent.
 #include "bpe_reference.h"
 #include "test_paths.h"
+#include "tokenize/token_labels.h"
 #include "tokenize/tokenizer_loader.h"
 
 #include <QFile>
@@ -41,6 +42,8 @@ private Q_SLOTS:
     void bpeMergesAsTheDefinition_data();
     void bpeMergesAsTheDefinition();
     void longWordsAreLinear();
+    void chipLabels_data();
+    void chipLabels();
 
 private:
     void addCases(const QString& file);
@@ -186,6 +189,32 @@ void TestTokenizerFixtures::longWordsAreLinear() {
     QVERIFY(gpt);
     QCOMPARE(gpt->tokens.join(QString()), word);
     QCOMPARE(gpt->offsets.back().second, 60000);
+}
+
+// Chips: "▁na" and "Ġna" read "na"; a character split into byte pieces (Mistral's byte fallback
+// <0xF0><0x9F><0xA6><0x99>, Llama 3's byte-level "ĠðŁ" "¦" "Ļ") reads once, then "⋯"; ids unchanged.
+void TestTokenizerFixtures::chipLabels_data() {
+    QTest::addColumn<QString>("folder");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QStringList>("labels");
+    QTest::newRow("mistral: byte fallback") << QStringLiteral("mistral-7b") << QStringLiteral("I 🦙 naïve")
+                                            << QStringList{"<s>", "I", "␣", "🦙", "⋯", "⋯", "⋯", "na", "ï", "ve"};
+    QTest::newRow("llama3: byte-level pieces") << QStringLiteral("llama3") << QStringLiteral("I 🦙 naïve")
+                                               << QStringList{"I", "🦙", "⋯", "⋯", "naï", "ve"};  // this early file adds no BOS
+    QTest::newRow("gpt2: whole words") << QStringLiteral("gpt2") << QStringLiteral("The animal didn't")
+                                       << QStringList{"The", "animal", "didn", "'t"};
+}
+
+void TestTokenizerFixtures::chipLabels() {
+    QFETCH(QString, folder);
+    QFETCH(QString, text);
+    QFETCH(QStringList, labels);
+    const Tokenizer* tok = folder == QLatin1String("gpt2") ? m_gpt2.get() : modern(folder);
+    auto e = tok->encode(text);
+    QVERIFY(e);
+    const QStringList actual = tokenLabels(*tok, *e, text);
+    QCOMPARE(actual.size(), e->size());
+    QCOMPARE(actual, labels);
 }
 
 QTEST_APPLESS_MAIN(TestTokenizerFixtures)

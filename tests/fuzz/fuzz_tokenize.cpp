@@ -4,6 +4,7 @@
 // tokenizer.json pipelines. Offsets must lie in the text.
 #include "fuzz_common.h"
 #include "model/builtin_models.h"
+#include "tokenize/token_labels.h"
 #include "tokenize/tokenizer_loader.h"
 
 #include <memory>
@@ -35,6 +36,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!enc) continue;
         for (const auto& [b, e] : enc->offsets)
             if (b < 0 || e < b || e > length) __builtin_trap();
+        // One chip label per token, never empty.
+        const QStringList labels = tokenLabels(*tok, *enc, text);
+        if (labels.size() != enc->size()) __builtin_trap();
+        for (const QString& l : labels)
+            if (l.isEmpty()) __builtin_trap();
     }
     return 0;
 }

@@ -2,6 +2,7 @@
 
 #include "model/text_analysis.h"
 #include "session/image_analysis.h"
+#include "tokenize/token_labels.h"
 
 #include <QElapsedTimer>
 
@@ -44,13 +45,7 @@ core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, cons
     result->causal = model.config().causal;
     result->truncated = analysis->truncated;
     const core::Tokenizer& tok = *model.tokenizer;
-    for (int i = 0; i < result->encoding.size(); ++i) {
-        const int id = result->encoding.ids[size_t(i)];
-        QString label = result->encoding.special[size_t(i)] ? tok.token(id) : tok.display(id);
-        if (tok.tokenText != core::Tokenizer::TokenText::Plain && label.size() > 1) label = label.trimmed();
-        if (label.trimmed().isEmpty()) label = label.contains(QLatin1Char('\n')) ? QStringLiteral("\\n") : QStringLiteral("␣");
-        result->labels << label;
-    }
+    result->labels = core::tokenLabels(tok, result->encoding, text);
     if (model.model->hasLmHead()) {
         std::vector<int> positions;
         if (result->causal) {
