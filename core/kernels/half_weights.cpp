@@ -16,12 +16,6 @@
 namespace attnscope::core::kernels {
 namespace {
 
-// Scratch for one widened block: 16 MiB, within L3. Smaller blocks make sgemm pack x again for
-// every block: measured on a 2-core EPYC (L2 2 MiB, L3 32 MiB), synthetic Llama-1B BF16, median of 3,
-//   block      1 MiB    4 MiB    8 MiB   16 MiB   32 MiB
-//   128 tok    1476     1609     1327     1493     1368 ms  (noisy: F32 weights 1268 ms)
-//   512 tok    7953     5731     5319     4847     4803 ms  (F32 weights 4662 ms)
-constexpr int64_t kBlockFloats = int64_t(1) << 22;
 
 void widenBf16(const uint16_t* src, float* dst, int64_t count) {
     int64_t i = 0;
@@ -59,11 +53,11 @@ void weightRow(const Linear& layer, int r, float* out) {
     else widen16(layer.type, layer.w16 + start, out, layer.in);
 }
 
-void linear16(const Linear& layer, const float* x, int n, float* y, int ldy) {
+void linear16(const Linear& layer, const float* x, int n, float* y, int ldy, int64_t blockFloats) {
     using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     // A block is `cols` output columns: nn.Linear stores them as rows of W (cols, in), Conv1D as a
     // column slice of every row of W (in, cols).
-    const int cols = int(std::clamp<int64_t>(kBlockFloats / std::max(layer.in, 1) / 16 * 16, 16, layer.out));
+    const int cols = int(std::clamp<int64_t>(blockFloats / std::max(layer.in, 1) / 16 * 16, 16, layer.out));
     thread_local std::vector<float> scratchBuffer;  // (cols, in) or (in, cols)
     scratchBuffer.resize(size_t(cols) * size_t(layer.in));
     float* scratch = scratchBuffer.data();  // this thread's, shared with the helpers below

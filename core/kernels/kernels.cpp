@@ -64,7 +64,7 @@ void linearRows(const Linear& layer, const float* x, int n, float* y) {
 
 void linear(const Linear& layer, const float* x, int n, float* y) {
 #if defined(__AVX512F__)  // kOwnKernels
-    if (n <= kFewRows && fewRowsSupports(layer)) return fewRowsLinear(layer, x, n, y);
+    if (n <= (layer.type == WeightType::F32 ? kFewRows : kFewRows16) && fewRowsSupports(layer)) return fewRowsLinear(layer, x, n, y);
 #endif
     // OpenBLAS splits the rows among its threads in blocks of 16, and a ragged last block costs
     // more than the rows it holds when it is nearly full (measured, 768 x 768, 2 threads: 29 rows

@@ -27,6 +27,18 @@
 using namespace attnscope;
 using namespace attnscope::ui;
 
+namespace {
+
+// links, heatmap, grid or qkv.
+std::unique_ptr<FigureView> makeView(const QString& name, ViewState* state) {
+    if (name == QLatin1String("links")) return std::make_unique<LinksView>(state);
+    if (name == QLatin1String("heatmap")) return std::make_unique<HeatmapView>(state);
+    if (name == QLatin1String("grid")) return std::make_unique<ModelGridView>(state);
+    return std::make_unique<QkvView>(state);
+}
+
+}  // namespace
+
 class BenchGui : public QObject {
     Q_OBJECT
 
@@ -119,10 +131,7 @@ void BenchGui::fullRepaint() {
     QFETCH(int, tokens);
     ViewState state;
     state.setLimits(12, 12, tokens);
-    std::unique_ptr<FigureView> v;
-    if (view == "links") v = std::make_unique<LinksView>(&state);
-    else if (view == "heatmap") v = std::make_unique<HeatmapView>(&state);
-    else v = std::make_unique<ModelGridView>(&state);
+    std::unique_ptr<FigureView> v = makeView(view, &state);
     v->resize(1000, 750);
     const AnalysisResultPtr result = tokens == 32 ? m_result32 : m_result64;
     v->setResult(result);
@@ -143,10 +152,7 @@ void BenchGui::hoverOne() {
     QFETCH(QString, view);
     ViewState state;
     state.setLimits(12, 12, 64);
-    std::unique_ptr<FigureView> v;
-    if (view == "links") v = std::make_unique<LinksView>(&state);
-    else if (view == "heatmap") v = std::make_unique<HeatmapView>(&state);
-    else v = std::make_unique<ModelGridView>(&state);
+    std::unique_ptr<FigureView> v = makeView(view, &state);
     v->resize(800, 700);
     v->setResult(m_result64);
     v->show();
@@ -170,10 +176,7 @@ void BenchGui::keystrokeToViews() {
     AnalysisSession session;
     session.setModel(m_model);
     ViewState state;
-    std::unique_ptr<FigureView> v;
-    if (view == "links") v = std::make_unique<LinksView>(&state);
-    else if (view == "heatmap") v = std::make_unique<HeatmapView>(&state);
-    else v = std::make_unique<ModelGridView>(&state);
+    std::unique_ptr<FigureView> v = makeView(view, &state);
     v->resize(1000, 750);
     v->show();
     QVERIFY(QTest::qWaitForWindowExposed(v.get()));
@@ -238,11 +241,7 @@ void BenchGui::longPrompt() {
     ViewState state;
     state.setLimits(16, 32, 2048);
     state.setHeadMode(HeadMode(mode));
-    std::unique_ptr<FigureView> v;
-    if (view == "links") v = std::make_unique<LinksView>(&state);
-    else if (view == "heatmap") v = std::make_unique<HeatmapView>(&state);
-    else if (view == "grid") v = std::make_unique<ModelGridView>(&state);
-    else v = std::make_unique<QkvView>(&state);
+    std::unique_ptr<FigureView> v = makeView(view, &state);
     v->resize(1100, 750);
     v->setResult(result);
     v->show();

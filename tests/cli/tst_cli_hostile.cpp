@@ -200,6 +200,24 @@ void TestCliHostile::refused_data() {
     QTest::newRow("16,384 positions with --truncate, 1 GB limit")
         << QStringList{"attention", "--model", longBert(d, 16384), "--text", QStringLiteral(".").repeated(20000), "--truncate", "--memory-limit", "1G"}
         << 2 << "the attention trace of 16384 tokens needs 2.4 GB, more than the 1.1 GB AttnScope may use (shorten the text";
+    // Selections and synthetic checkpoints.
+    QTest::newRow("--layers past the model") << QStringList{"attention", "--model", bert, "--text", "it", "--layers", "0,7"} << 2
+                                             << "--layers 0,7: 7 is out of range (the model has 2, numbered 0 to 1)";
+    QTest::newRow("--heads backwards") << QStringList{"attention", "--model", bert, "--text", "it", "--heads", "3-1"} << 2
+                                       << "--heads 3-1: the range 3-1 runs backwards";
+    QTest::newRow("--heads twice") << QStringList{"attention", "--model", bert, "--text", "it", "--heads", "1,0-1"} << 2
+                                   << "--heads 1,0-1: 1 is listed twice";
+    QTest::newRow("--layers not a number") << QStringList{"attention", "--model", bert, "--text", "it", "--layers", "first"} << 2
+                                           << "--layers first: 'first' is not a number or a range such as 2-5";
+    QTest::newRow("synthesize without an architecture") << QStringList{"synthesize", "--out", out} << 2 << "--synthetic ARCH is required";
+    QTest::newRow("synthesize an unknown architecture") << QStringList{"synthesize", "--synthetic", "llama-70b", "--out", out} << 2
+                                                        << "unknown synthetic architecture 'llama-70b'";
+    QTest::newRow("synthesize into a full folder") << QStringList{"synthesize", "--synthetic", "gpt2", "--out", bert} << 2
+                                                   << "exists and is not an empty folder";
+    QTest::newRow("synthesize --dtype int8") << QStringList{"synthesize", "--synthetic", "gpt2", "--dtype", "int8", "--out", out} << 2
+                                             << "--dtype must be f32, bf16 or f16, not 'int8'";
+    QTest::newRow("bench --dtype with a folder") << QStringList{"bench", "--model", bert, "--dtype", "bf16"} << 2
+                                                 << "--dtype goes with --synthetic";
     QTest::newRow("--memory-limit not a size") << QStringList{"tokenize", "--text", "hi", "--memory-limit", "lots"} << 2
                                                << "--memory-limit must be a size such as 512M or 8G, not 'lots'";
     QTest::newRow("JPEG claiming 65000 x 65000") << QStringList{"attention", "--image", m_dir.filePath("claims.jpg")} << 2

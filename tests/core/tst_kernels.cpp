@@ -1,5 +1,6 @@
 // The forward pass's tiny kernels against direct formulas.
 #include "io/half_float.h"
+#include "kernels/half_weights.h"
 #include "kernels/kernels.h"
 #include "kernels/parallel_for.h"
 
@@ -23,6 +24,8 @@ private Q_SLOTS:
     void causalSoftmaxMasksTheFuture();
     void linearMatchesLoops_data();
     void linearMatchesLoops();
+    void widenedBlocksMatchLoops_data();
+    void widenedBlocksMatchLoops();
     void roundsToSixteenBits_data();
     void roundsToSixteenBits();
     void parallelForRunsEveryPartOnce();
@@ -142,6 +145,58 @@ void TestKernels::linearMatchesLoops() {
     }
     kernels::linear(l, x.data(), rows, y.data());
     kernels::setThreads(0);
+    double worst = 0;
+    for (int r = 0; r < rows; ++r)
+        for (int o = 0; o < out; ++o) {
+            double s = bias ? b[size_t(o)] : 0.0;
+            for (int i = 0; i < in; ++i)
+                s += double(x[size_t(r) * size_t(in) + size_t(i)]) *
+                     w[inByOut ? size_t(i) * size_t(ldw) + size_t(o) : size_t(o) * size_t(ldw) + size_t(i)];
+            const double err = std::abs(y[size_t(r) * size_t(out) + size_t(o)] - s);
+            worst = std::isnan(err) ? INFINITY : std::max(worst, err);
+        }
+    QVERIFY2(worst < 2e-5, qPrintable(QStringLiteral("max abs error %1").arg(worst)));
+}
+
+// 16-bit weights past the few-rows kernel's reach: blocks of output columns widened for sgemm, here
+// small blocks so that every shape takes several, the last one ragged (300 = 4 x 64 + 44).
+void TestKernels::widenedBlocksMatchLoops_data() {
+    QTest::addColumn<bool>("inByOut");
+    QTest::addColumn<bool>("bf16");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<bool>("bias");
+    for (bool inByOut : {false, true})
+        for (bool bf16 : {true, false})
+            for (int rows : {1, 7, 600})
+                QTest::addRow("%s %s %d rows", inByOut ? "Conv1D" : "nn.Linear", bf16 ? "BF16" : "F16", rows)
+                    << inByOut << bf16 << rows << (rows != 7);
+}
+
+void TestKernels::widenedBlocksMatchLoops() {
+    QFETCH(bool, inByOut);
+    QFETCH(bool, bf16);
+    QFETCH(int, rows);
+    QFETCH(bool, bias);
+    const int in = 70, out = 300, ldw = (inByOut ? out : in) + 3;  // a slice of a wider tensor
+    const auto type = bf16 ? kernels::WeightType::BF16 : kernels::WeightType::F16;
+    std::vector<float> x(size_t(rows) * size_t(in)), w(size_t(inByOut ? in : out) * size_t(ldw)), b(static_cast<size_t>(out));
+    std::vector<uint16_t> w16(w.size());
+    for (size_t i = 0; i < x.size(); ++i) x[i] = std::sin(float(i) * 0.37f);
+    for (size_t i = 0; i < w.size(); ++i) {
+        w16[i] = bf16 ? floatToBf16(std::cos(float(i) * 0.7f) * 0.1f) : floatToHalf(std::cos(float(i) * 0.7f) * 0.1f);
+        w[i] = bf16 ? bf16ToFloat(w16[i]) : halfToFloat(w16[i]);
+    }
+    for (size_t i = 0; i < b.size(); ++i) b[i] = float(i) * 0.01f - 0.2f;
+    kernels::Linear l;
+    l.b = bias ? b.data() : nullptr;
+    l.in = in;
+    l.out = out;
+    l.ldw = ldw;
+    l.inByOut = inByOut;
+    l.type = type;
+    l.w16 = w16.data();
+    std::vector<float> y(size_t(rows) * size_t(out), std::nanf(""));
+    kernels::linear16(l, x.data(), rows, y.data(), out, int64_t(64) * in);  // blocks of 64 columns
     double worst = 0;
     for (int r = 0; r < rows; ++r)
         for (int o = 0; o < out; ++o) {

@@ -10,6 +10,27 @@
 
 using namespace attnscope::ui;
 
+namespace {
+
+// The view's figure at `step`, painted into a 900 x 600 white image.
+QImage painted(QkvView& view, QkvStep step) {
+    view.setStep(step);
+    QImage image(900, 600, QImage::Format_RGB32);
+    image.fill(Qt::white);
+    QPainter p(&image);
+    view.paintFigure(p, QRectF(0, 0, 900, 600), view.figureStyle());
+    return image;
+}
+
+int inkOf(const QImage& image) {
+    int count = 0;
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x) count += image.pixel(x, y) != qRgb(255, 255, 255);
+    return count;
+}
+
+}  // namespace
+
 class TestQkvView : public QObject {
     Q_OBJECT
 
@@ -80,21 +101,9 @@ void TestQkvView::playRunsToTheEnd() {
 void TestQkvView::laterStepsDrawMore() {
     QkvView view(&m_state);
     view.setResult(m_result);
-    auto inked = [&](QkvStep step) {
-        view.setStep(step);
-        QImage image(900, 600, QImage::Format_RGB32);
-        image.fill(Qt::white);
-        QPainter p(&image);
-        view.paintFigure(p, QRectF(0, 0, 900, 600), view.figureStyle());
-        p.end();
-        int count = 0;
-        for (int y = 0; y < image.height(); ++y)
-            for (int x = 0; x < image.width(); ++x) count += image.pixel(x, y) != qRgb(255, 255, 255);
-        return count;
-    };
     int previous = -1;
     for (QkvStep s : view.steps()) {
-        const int now = inked(s);
+        const int now = inkOf(painted(view, s));
         QVERIFY2(now >= previous, qPrintable(QStringLiteral("step %1 drew less than the one before").arg(int(s))));
         previous = now;
     }
@@ -119,23 +128,9 @@ void TestQkvView::rotaryModelsRotate() {
     QCOMPARE(qkvStepName(QkvStep::Rotate, true, true), QStringLiteral("4 · rotate q and k by position (RoPE)"));
     QCOMPARE(qkvStepName(QkvStep::Dot, true, true), QStringLiteral("5 · scores q · k_j"));
     QCOMPARE(qkvStepName(QkvStep::Dot, true, false), QStringLiteral("4 · scores q · k_j"));
-    auto picture = [&](QkvStep step) {
-        view.setStep(step);
-        QImage image(900, 600, QImage::Format_RGB32);
-        image.fill(Qt::white);
-        QPainter p(&image);
-        view.paintFigure(p, QRectF(0, 0, 900, 600), view.figureStyle());
-        return image;
-    };
-    const QImage keys = picture(QkvStep::Keys), rotated = picture(QkvStep::Rotate);
+    const QImage keys = painted(view, QkvStep::Keys), rotated = painted(view, QkvStep::Rotate);
     QVERIFY(keys != rotated);  // the rotated q strip, and the keys turned
-    int inkKeys = 0, inkRotated = 0;
-    for (int y = 0; y < keys.height(); ++y)
-        for (int x = 0; x < keys.width(); ++x) {
-            inkKeys += keys.pixel(x, y) != qRgb(255, 255, 255);
-            inkRotated += rotated.pixel(x, y) != qRgb(255, 255, 255);
-        }
-    QVERIFY(inkRotated > inkKeys);
+    QVERIFY(inkOf(rotated) > inkOf(keys));
     // A session's step is its place among the model's steps: the last one for an out-of-range value.
     view.setStepIndex(42);
     QCOMPARE(view.step(), QkvStep::Output);
