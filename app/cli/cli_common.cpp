@@ -1,4 +1,7 @@
 #include "cli_common.h"
+#include "download_progress.h"
+
+#include "hub/model_source.h"
 
 #include "model/builtin_models.h"
 #include "model/image_preprocessor.h"
@@ -25,7 +28,7 @@ int fail(const core::Error& error) {
 
 int usageError(const QString& message) { return fail(core::inputError(message)); }
 
-int parseCommand(QCommandLineParser& parser, const QStringList& args, const QString& description) {
+int parseCommand(QCommandLineParser& parser, const QStringList& args, const QString& description, bool positionals) {
     parser.setApplicationDescription(description);
     parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
     const QCommandLineOption help(QStringList{QStringLiteral("h"), QStringLiteral("help")},
@@ -46,7 +49,7 @@ int parseCommand(QCommandLineParser& parser, const QStringList& args, const QStr
         if (!bytes) return usageError(QStringLiteral("--memory-limit must be a size such as 512M or 8G, not '%1'").arg(parser.value(memory)));
         core::setMemoryBudget(*bytes);
     }
-    if (!parser.positionalArguments().isEmpty())
+    if (!positionals && !parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("unexpected argument '%1' (see --help)").arg(parser.positionalArguments().first()));
     return -1;
 }
@@ -71,7 +74,24 @@ core::Result<core::LoadedModel> loadModelOption(const QCommandLineParser& parser
         }
         return core::loadBuiltinTeachingModel();
     }
-    return core::loadModelFolder(parser.value(QStringLiteral("model")));
+    auto folder = downloadWithProgress(parser.value(QStringLiteral("model")), core::HubEnvironment::fromSystem());
+    if (!folder) return folder.error();
+    return core::loadModelFolder(*folder);
+}
+
+core::Result<QString> downloadWithProgress(const QString& argument, const core::HubEnvironment& env) {
+    core::ModelSourceOptions options;
+    DownloadProgressPrinter printer;
+    bool downloaded = false;
+    options.planned = [&](const core::HubPlan& plan) {
+        downloaded = true;
+        printer.planned(plan);
+    };
+    options.progress = [&](const core::DownloadProgress& p) { printer.update(p); };
+    auto source = core::resolveModelSource(argument, env, options);
+    if (!source) return source.error();
+    if (downloaded) printer.finish(source->folder);
+    return source->folder;
 }
 
 #ifdef ATTNSCOPE_HAVE_UI

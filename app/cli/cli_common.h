@@ -1,5 +1,6 @@
 #pragma once
 
+#include "hub/hub_environment.h"
 #include "model/model_loader.h"
 #include "util/result.h"
 #ifdef ATTNSCOPE_HAVE_UI
@@ -26,7 +27,8 @@ int usageError(const QString& message);
 
 // Parses a subcommand's arguments (args[0] = "attnscope-cli <cmd>"). Returns -1 to go on,
 // or an exit status: 0 after printing --help, 2 for unknown options or stray arguments.
-int parseCommand(QCommandLineParser& parser, const QStringList& args, const QString& description);
+// positionals: whether the command takes positional arguments (else any is an error).
+int parseCommand(QCommandLineParser& parser, const QStringList& args, const QString& description, bool positionals = false);
 
 // "f32", "bf16" or "f16" (any case) -> the storage type; otherwise false and a message in *error.
 bool storageOption(const QString& value, core::DType* dtype, QString* error);
@@ -36,7 +38,10 @@ std::vector<int> indexList(const QString& value, int count, const QString& optio
 // A positive integer option, or the fallback when absent; sets `ok` false with a message.
 int intOption(const QCommandLineParser& parser, const QString& name, int fallback, int min, int max, QString* error);
 
-// The --model folder, loaded; without --model, the built-in teaching model (the image teaching
+// A folder as it is, or a Hub id (ORG/NAME[@REV]) from the cache, downloaded into it when missing
+// with progress on stderr: the model folder.
+core::Result<QString> downloadWithProgress(const QString& id, const core::HubEnvironment& env);
+// The --model folder or Hub id (from the cache, downloaded when missing), loaded; without --model, the built-in teaching model (the image teaching
 // model when the command was given --image).
 core::Result<core::LoadedModel> loadModelOption(const QCommandLineParser& parser);
 // An image file decoded and preprocessed for a vision model (needs the ui library for decoding).

@@ -11,6 +11,7 @@ int runAttention(const QStringList& args);
 int runPredict(const QStringList& args);
 int runBench(const QStringList& args);
 int runSynthesize(const QStringList& args);
+int runDownload(const QStringList& args);
 int runRender(const QStringList& args);  // needs the ui library
 int runTrainTeaching(const QStringList& args);
 int runRollout(const QStringList& args);  // needs the ui library (image decoding)

@@ -34,6 +34,8 @@ const Command kCommands[] = {
      attnscope::cli::runPredict},
     {"bench", "Time the forward pass; prints one JSON line with milliseconds and GFLOPS.",
      attnscope::cli::runBench},
+    {"download", "Download a model by Hugging Face id into the cache shared with Python (progress on stderr).",
+     attnscope::cli::runDownload},
     {"synthesize", "Write a model folder of random weights with a real architecture's shapes (bert-base ... llama-1b).",
      attnscope::cli::runSynthesize},
     {"train-teaching", "Train the built-in teaching model (pronoun resolution) into a model folder.",
@@ -96,7 +98,7 @@ int main(int argc, char** argv) {
     QCoreApplication::setApplicationVersion(QStringLiteral(ATTNSCOPE_VERSION));
 
     if (args.size() < 2)
-        return attnscope::cli::usageError(QStringLiteral("no command given (tokenize, attention, predict, bench, synthesize, render, rollout, "
+        return attnscope::cli::usageError(QStringLiteral("no command given (tokenize, attention, predict, bench, download, synthesize, render, rollout, "
                                                          "train-teaching, train-vision-teaching; see --help)"));
     const QString command = args[1];
     if (command == QLatin1String("--help") || command == QLatin1String("-h") || command == QLatin1String("help")) {
@@ -120,5 +122,5 @@ int main(int argc, char** argv) {
             }
         }
     }
-    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, synthesize, render, rollout, train-teaching, train-vision-teaching; see --help)").arg(command));
+    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, download, synthesize, render, rollout, train-teaching, train-vision-teaching; see --help)").arg(command));
 }

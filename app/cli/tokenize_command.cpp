@@ -18,8 +18,13 @@ int runTokenize(const QStringList& args) {
         return status;
     auto text = textOption(parser);
     if (!text) return fail(text.error());
-    auto tokenizer = core::loadTokenizer(parser.isSet(QStringLiteral("model")) ? parser.value(QStringLiteral("model"))
-                                                                               : core::builtinTeachingModelPath());
+    QString folder = core::builtinTeachingModelPath();
+    if (parser.isSet(QStringLiteral("model"))) {  // a folder, or a Hub id
+        auto resolved = downloadWithProgress(parser.value(QStringLiteral("model")), core::HubEnvironment::fromSystem());
+        if (!resolved) return fail(resolved.error());
+        folder = *resolved;
+    }
+    auto tokenizer = core::loadTokenizer(folder);
     if (!tokenizer) return fail(tokenizer.error());
     auto enc = (*tokenizer)->encode(*text);
     if (!enc) return fail(enc.error());
