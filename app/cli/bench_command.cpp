@@ -134,7 +134,7 @@ int runBench(const QStringList& args) {
     const double median = ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
     const double gflops = forwardFlops(c, seq) / (median * 1e6);
     const double peak = sgemmPeakGflops();
-    std::printf("{\"model\": \"%s\", \"seq\": %d, \"threads\": %d, \"ms_median\": %.3f, \"ms_min\": %.3f, \"gflops\": %.1f, "
+    std::printf("{\"model\": \"%s\", \"seq\": %d, \"threads\": %d, \"ms_median\": %.3f, \"ms_min\": %.3f, \"gflops\": %.3f, "
                 "\"sgemm_peak_gflops\": %.1f, \"fraction_of_peak\": %.3f}\n",
                 name.toUtf8().constData(), seq, threads, median, ms.front(), gflops, peak, gflops / peak);
     std::fprintf(stderr, "attnscope-cli bench: %s, %d tokens, %d threads, trace %s, peak RSS %.0f MiB\n",

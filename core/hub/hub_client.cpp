@@ -148,17 +148,20 @@ Result<RevisionListing> HubClient::listRevision(const RepoRef& ref, const std::a
     const QUrl url(m_env.endpoint + QStringLiteral("/api/models/") + ref.repo + QStringLiteral("/revision/") + quoted(ref.revision));
     const Exchange ex = exchange(m_env, false, url, true, nullptr, m_options.transferTimeoutMs, cancel, {});
     if (ex.status != 200) return failure(ex, m_env, ref, QStringLiteral("model %1").arg(ref.display()));
+    return parseRevisionListing(ex.body, ref.display());
+}
+
+Result<RevisionListing> parseRevisionListing(const QByteArray& json, const QString& what) {
     QJsonParseError err;
-    const QJsonObject o = QJsonDocument::fromJson(ex.body, &err).object();
+    const QJsonObject o = QJsonDocument::fromJson(json, &err).object();
     RevisionListing listing;
     listing.commit = o.value(QStringLiteral("sha")).toString();
     if (err.error != QJsonParseError::NoError || !isCommitId(listing.commit))
-        return inputError(QStringLiteral("%1: the Hub's listing of %2 is not what huggingface_hub expects (no commit sha)")
-                              .arg(m_env.endpoint, ref.display()));
+        return inputError(QStringLiteral("the Hub's listing of %1 is not what huggingface_hub expects (no commit sha)").arg(what));
     for (const QJsonValue& s : o.value(QStringLiteral("siblings")).toArray()) {
         const QString name = s.toObject().value(QStringLiteral("rfilename")).toString();
         if (!isSafeRepoFileName(name))
-            return inputError(QStringLiteral("%1 lists a file named '%2', which is not a safe relative path; refused").arg(ref.display(), name));
+            return inputError(QStringLiteral("%1 lists a file named '%2', which is not a safe relative path; refused").arg(what, name));
         listing.files << name;
     }
     return listing;

@@ -19,6 +19,9 @@ struct RevisionListing {
     QStringList files;
 };
 
+// The listing's JSON ({"sha", "siblings": [{"rfilename"}]}) checked: a commit id, safe file names.
+Result<RevisionListing> parseRevisionListing(const QByteArray& json, const QString& what);
+
 // A file's identity at a commit (HEAD on its resolve URL, redirects not followed): the commit,
 // the etag (an LFS file's: its sha256, from X-Linked-Etag; else ETag, quotes and W/ removed) and size.
 struct FileMeta {

@@ -48,14 +48,14 @@ Result<LoadedModel> loadModelFolder(const QString& folder) {
     auto model = buildModel(*config, std::move(checkpoint).value());
     if (!model) return model.error();
     if (config->isVision())  // images need no tokenizer (preprocessor_config.json is read when an image comes)
-        return LoadedModel{QDir(folder).absolutePath(), std::move(model).value(), nullptr};
+        return LoadedModel{QDir(folder).absolutePath(), QDir(folder).absolutePath(), std::move(model).value(), nullptr};
     auto tokenizer = loadTokenizer(folder);
     if (!tokenizer) return tokenizer.error();
     if ((*tokenizer)->vocabSize() > config->vocabSize)
         return inputError(QStringLiteral("the tokenizer has %1 tokens but the model's vocabulary has %2")
                               .arg((*tokenizer)->vocabSize())
                               .arg(config->vocabSize));
-    return LoadedModel{QDir(folder).absolutePath(), std::move(model).value(), std::move(tokenizer).value()};
+    return LoadedModel{QDir(folder).absolutePath(), QDir(folder).absolutePath(), std::move(model).value(), std::move(tokenizer).value()};
 }
 
 }  // namespace attnscope::core

@@ -13,6 +13,7 @@ namespace attnscope::core {
 // A model folder, loaded: the network and its tokenizer.
 struct LoadedModel {
     QString folder;
+    QString source;  // what the user named: the folder, or a Hub id (ORG/NAME[@REV]) resolved to it
     std::shared_ptr<const Model> model;
     std::shared_ptr<const Tokenizer> tokenizer;
 

@@ -11,6 +11,9 @@
 #include <QTest>
 #include <QTimer>
 
+#include <csignal>
+#include <sys/resource.h>
+
 using attnscope::test::FakeHub;
 
 namespace {
@@ -28,8 +31,15 @@ struct Run {
 };
 
 // The CLI in a child process while this process's event loop keeps the stand-in Hub answering.
-Run runServed(const QStringList& args, const QHash<QString, QString>& env) {
+// fileSizeLimit > 0: every file the child writes fails past that many bytes, as on a full disk.
+Run runServed(const QStringList& args, const QHash<QString, QString>& env, qint64 fileSizeLimit = 0) {
     QProcess p;
+    if (fileSizeLimit > 0)
+        p.setChildProcessModifier([fileSizeLimit] {
+            ::signal(SIGXFSZ, SIG_IGN);
+            const rlimit limit{rlim_t(fileSizeLimit), rlim_t(fileSizeLimit)};
+            ::setrlimit(RLIMIT_FSIZE, &limit);
+        });
     QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
     for (const char* v : {"HF_TOKEN", "HF_HUB_OFFLINE", "HF_HOME"}) e.remove(QString::fromLatin1(v));
     for (auto it = env.begin(); it != env.end(); ++it) e.insert(it.key(), it.value());
@@ -120,6 +130,7 @@ void TestCliHub::refused_data() {
     QTest::newRow("two revisions") << QStringList{"download", "a/b@x", "--revision", "y"} << "" << "give the revision with '@' or --revision, not both";
     QTest::newRow("no id") << QStringList{"download"} << "" << "give one model id";
     QTest::newRow("unreachable") << QStringList{"download", "some/model"} << "unreachable" << "cannot reach 127.0.0.1";
+    QTest::newRow("disk full") << QStringList{"download", "test-org/tiny-bert"} << "full" << "of test-org/tiny-bert into the cache (";
     QTest::newRow("--model: no such folder") << QStringList{"attention", "--model", "./not/here", "--text", "it"} << "" << "./not/here: no such folder";
 }
 
@@ -132,10 +143,12 @@ void TestCliHub::refused() {
     if (env == QLatin1String("offline")) e.insert(QStringLiteral("HF_HUB_OFFLINE"), QStringLiteral("1"));
     if (env == QLatin1String("token")) e.insert(QStringLiteral("HF_TOKEN"), QStringLiteral("hf_wrong_secret"));
     if (env == QLatin1String("unreachable")) e.insert(QStringLiteral("HF_ENDPOINT"), QStringLiteral("http://127.0.0.1:9"));
-    const Run r = runServed(args, e);
+    const Run r = runServed(args, e, env == QLatin1String("full") ? 20000 : 0);
     QCOMPARE(r.status, 2);
-    QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
-    QCOMPARE(r.err.count('\n'), 1);  // one line
+    // One line says what went wrong, the last; only a download that started has progress lines before it.
+    const QList<QByteArray> lines = r.err.trimmed().split('\n');
+    QVERIFY2(lines.last().contains(message.toUtf8()), r.err.constData());
+    if (env != QLatin1String("full")) QCOMPARE(lines.size(), 1);
     QVERIFY(r.out.isEmpty());
     QVERIFY(!r.err.contains("hf_wrong_secret"));
 }

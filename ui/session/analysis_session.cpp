@@ -1,5 +1,6 @@
 #include "session/analysis_session.h"
 
+#include "hub/model_source.h"
 #include "model/text_analysis.h"
 #include "session/image_analysis.h"
 #include "tokenize/token_labels.h"
@@ -91,6 +92,7 @@ AnalysisSession::AnalysisSession(QObject* parent) : QObject(parent) {
 
 AnalysisSession::~AnalysisSession() {
     if (m_cancel) m_cancel->store(true);
+    m_downloadCancel->store(true);
     m_thread.quit();
     m_thread.wait();
 }
@@ -104,8 +106,21 @@ void AnalysisSession::setPending(int delta) {
 void AnalysisSession::openModel(const QString& folder) {
     Q_EMIT modelLoading(folder);
     setPending(+1);
-    QMetaObject::invokeMethod(m_worker, [this, folder] {
-        auto loaded = guarded<core::LoadedModel>([&] { return core::loadModelFolder(folder); });
+    m_downloadCancel->store(false);
+    const auto cancel = m_downloadCancel;
+    QMetaObject::invokeMethod(m_worker, [this, folder, cancel] {
+        auto loaded = guarded<core::LoadedModel>([&]() -> core::Result<core::LoadedModel> {
+            core::ModelSourceOptions options;
+            options.cancel = cancel.get();
+            options.progress = [this, folder](const core::DownloadProgress& p) {
+                QMetaObject::invokeMethod(this, [this, folder, p] { Q_EMIT modelDownloading(folder, p.done, p.total, p.bytesPerSecond, p.secondsLeft); });
+            };
+            auto source = core::resolveModelSource(folder, core::HubEnvironment::fromSystem(), options);
+            if (!source) return source.error();
+            auto model = core::loadModelFolder(source->folder);
+            if (model && source->hub) model->source = source->hub->display();  // recent models and sessions keep the id
+            return model;
+        });
         LoadedModelPtr model = loaded ? std::make_shared<const core::LoadedModel>(std::move(loaded).value()) : nullptr;
         const QString error = loaded ? QString() : loaded.message();
         QMetaObject::invokeMethod(this, [this, model, error] {
@@ -118,6 +133,8 @@ void AnalysisSession::openModel(const QString& folder) {
         });
     });
 }
+
+void AnalysisSession::cancelDownload() { m_downloadCancel->store(true); }
 
 void AnalysisSession::setModel(LoadedModelPtr model) {
     m_model = std::move(model);

@@ -25,8 +25,11 @@ public:
     explicit AnalysisSession(QObject* parent = nullptr);
     ~AnalysisSession() override;
 
-    // Loads a model folder in the background; on failure the previous model stays.
-    void openModel(const QString& folder);
+    // Loads a model folder, or a Hub id (from the cache, downloaded when missing: modelDownloading
+    // reports the progress), in the background; on failure the previous model stays.
+    void openModel(const QString& folderOrHubId);
+    // Stops a download in progress (modelFailed("cancelled")).
+    void cancelDownload();
     // Uses an already loaded model (tests, built-in models) and re-analyses the current text.
     void setModel(LoadedModelPtr model);
     LoadedModelPtr model() const { return m_model; }
@@ -59,6 +62,8 @@ public:
 
 Q_SIGNALS:
     void modelLoading(const QString& folder);
+    // A Hub model being downloaded: bytes done of total for the download, speed, seconds left (-1: unknown).
+    void modelDownloading(const QString& id, qint64 done, qint64 total, double bytesPerSecond, double secondsLeft);
     void modelChanged();
     void modelFailed(const QString& message);
     void busyChanged(bool busy);
@@ -85,6 +90,7 @@ private:
     quint64 m_generation = 0;
     quint64 m_imageRequest = 0;
     std::shared_ptr<std::atomic<bool>> m_cancel;
+    std::shared_ptr<std::atomic<bool>> m_downloadCancel = std::make_shared<std::atomic<bool>>(false);
     AnalysisResultPtr m_result;
     int m_pending = 0;
 };

@@ -1,6 +1,7 @@
 #include "session/session_file.h"
 
 #include "io/trace_export.h"
+#include "hub/repo_ref.h"
 #include "render/qkv_painter.h"
 
 #include <QDir>
@@ -105,8 +106,9 @@ core::Result<SessionFile> loadSession(const QString& path) {
     if (!bytes) return bytes.error();
     auto s = sessionFromJson(*bytes);
     if (!s) return core::inputError(QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), s.message()));
-    // A relative model path is relative to the session file.
-    if (QFileInfo(s->modelPath).isRelative()) s->modelPath = QFileInfo(path).dir().filePath(s->modelPath);
+    // A relative model path is relative to the session file; a Hub id (no such folder there) stays one.
+    const QString beside = QFileInfo(path).dir().filePath(s->modelPath);
+    if (QFileInfo(s->modelPath).isRelative() && (QFileInfo::exists(beside) || !core::parseRepoRef(s->modelPath))) s->modelPath = beside;
     return s;
 }
 

@@ -1,5 +1,8 @@
 #include "widgets/main_window.h"
 
+#include "widgets/download_status.h"
+#include "widgets/hub_dialog.h"
+
 #include "export/figure_export.h"
 #include "model/builtin_models.h"
 #include "export/view_export.h"
@@ -205,7 +208,7 @@ void MainWindow::buildUi() {
     auto* emptyLayout = new QVBoxLayout(empty);
     m_emptyText = new QLabel(tr("<h2>No model open</h2><p>Open a Hugging Face model folder (config.json, model.safetensors "
                                 "and its tokenizer files) to see what every attention head does.</p>"
-                                "<p>Supported: BERT, RoBERTa, DistilBERT and GPT-2 checkpoints.</p>"));
+                                "<p>Supported: BERT, RoBERTa, DistilBERT, GPT-2, ViT, and the Llama, Mistral, Qwen and Gemma 3 decoders.</p>"));
     m_emptyText->setAlignment(Qt::AlignCenter);
     m_emptyText->setWordWrap(true);
     auto* openButton = new QPushButton(tr("Open model folder…"));
@@ -213,9 +216,12 @@ void MainWindow::buildUi() {
         const QString dir = QFileDialog::getExistingDirectory(this, tr("Open model folder"));
         if (!dir.isEmpty()) openModel(dir);
     });
+    auto* hubButton = new QPushButton(tr("Open from Hugging Face…"));
+    connect(hubButton, &QPushButton::clicked, this, &MainWindow::openFromHub);
     emptyLayout->addStretch();
     emptyLayout->addWidget(m_emptyText);
     emptyLayout->addWidget(openButton, 0, Qt::AlignCenter);
+    emptyLayout->addWidget(hubButton, 0, Qt::AlignCenter);
     emptyLayout->addStretch();
     m_stack->addWidget(empty);
 
@@ -259,6 +265,8 @@ void MainWindow::buildUi() {
     m_busy->setStyleSheet(QStringLiteral("color: #4477aa; font-weight: bold;"));
     m_busy->hide();
     statusBar()->addWidget(m_modelLabel, 1);
+    m_download = new DownloadStatus(m_session);
+    statusBar()->addPermanentWidget(m_download);
     statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_timing);
 }
@@ -270,6 +278,7 @@ void MainWindow::buildMenus() {
         if (!dir.isEmpty()) openModel(dir);
     });
     open->setShortcut(QKeySequence::Open);
+    file->addAction(tr("Open from &Hugging Face…"), this, &MainWindow::openFromHub)->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+H")));
     file->addAction(tr("Open &Built-in Teaching Model"), this, &MainWindow::openBuiltinModel);
     file->addAction(tr("Open Built-in &Image Teaching Model"), this, [this] { openBuiltinImageModel(); });
     file->addAction(tr("Open &Image…"), this, [this] {
@@ -347,6 +356,16 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::openModel(const QString& folder) { m_session->openModel(folder); }
+
+void MainWindow::openFromHub() {
+    HubDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.modelId().isEmpty()) openModel(dialog.modelId());
+}
+
+bool MainWindow::isOpen(const QString& folderOrId) const {
+    const LoadedModelPtr model = m_session->model();
+    return model && (model->source == folderOrId || model->folder == QDir(folderOrId).absolutePath());
+}
 
 void MainWindow::openBuiltinModel() {
     if (m_sentence->text().trimmed().isEmpty()) {
@@ -447,8 +466,8 @@ void MainWindow::onModelChanged() {
     if (!builtin) {
         QSettings settings;
         QStringList recent = settings.value(QStringLiteral("recentModels")).toStringList();
-        recent.removeAll(model->folder);
-        recent.prepend(model->folder);
+        recent.removeAll(model->source);  // a Hub id stays an id: it reopens from the cache
+        recent.prepend(model->source);
         settings.setValue(QStringLiteral("recentModels"), recent.mid(0, 8));
         updateRecentMenu();
     }
@@ -499,7 +518,7 @@ void MainWindow::openSession(const QString& path) {
     if (!session->imagePath.isEmpty()) {  // an image session: the model, then its picture
         const QString image = session->imagePath;
         auto openPicture = [this, image] { if (m_session->imageMode()) openImage(image); };
-        if (m_session->model() && m_session->model()->folder == QDir(session->modelPath).absolutePath()) {
+        if (m_session->model() && isOpen(session->modelPath)) {
             openPicture();
         } else {
             connect(m_session, &AnalysisSession::modelChanged, this, openPicture, Qt::SingleShotConnection);
@@ -511,7 +530,7 @@ void MainWindow::openSession(const QString& path) {
     m_sentence->setText(session->text);
     m_sentence->blockSignals(false);
     m_session->setText(session->text);
-    if (m_session->model() && m_session->model()->folder == QDir(session->modelPath).absolutePath())
+    if (m_session->model() && isOpen(session->modelPath))
         m_session->analyzeNow(session->text);
     else
         openModel(session->modelPath);
@@ -540,7 +559,7 @@ void MainWindow::applyPendingSession() {
 SessionFile MainWindow::currentSession() const {
     SessionFile s;
     if (const LoadedModelPtr model = m_session->model()) {
-        s.modelPath = model->folder;
+        s.modelPath = model->source;
         s.modelName = model->config().name;
         s.modelType = model->config().modelType;
     }

@@ -21,6 +21,8 @@ class QToolButton;
 
 namespace attnscope::ui {
 
+class DownloadStatus;
+
 class FigureView;
 class HeatmapView;
 class ExportActions;
@@ -43,7 +45,8 @@ public:
 
     AnalysisSession* session() { return m_session; }
     ViewState* viewState() { return m_state; }
-    void openModel(const QString& folder);
+    void openModel(const QString& folder);  // a folder or a Hub id
+    void openFromHub();
     // The teaching model built into AttnScope, on its "animal ... tired" sentence.
     void openBuiltinModel();
     // Swaps "tired" and "wide" in the sentence (the word that flips what "it" refers to).
@@ -78,6 +81,7 @@ private:
     void onModelChanged();
     void syncControls();
     void updateRecentMenu();
+    bool isOpen(const QString& folderOrId) const;  // the model open now came from there
     void showError(const QString& message);
     void applyPendingSession();
     void restoreSettings();
@@ -114,6 +118,7 @@ private:
     QLabel* m_timing = nullptr;
     QLabel* m_busy = nullptr;
     QMenu* m_recent = nullptr;
+    DownloadStatus* m_download = nullptr;
     std::optional<SessionFile> m_pendingSession;
     bool m_presentation = false;
     bool m_pinPronoun = false;
