@@ -120,14 +120,19 @@ void TestHubGui::sessionFilesKeepHubIds() {
     QTemporaryDir dir;
     SessionFile s;
     s.modelPath = QStringLiteral("test-org/tiny-bert");
+    s.modelFromHub = true;
     s.text = QStringLiteral("it was tired");
     const QString path = dir.filePath(QStringLiteral("a.attnscope"));
     QVERIFY(saveSession(path, s));
     auto loaded = loadSession(path);
     QVERIFY(loaded);
     QCOMPARE(loaded->modelPath, QStringLiteral("test-org/tiny-bert"));  // not a folder beside the session
-    QDir(dir.path()).mkpath(QStringLiteral("models/bert"));
-    s.modelPath = QStringLiteral("models/bert");  // a relative folder that exists stays a folder
+    QVERIFY(loaded->modelFromHub);
+    QFile raw(path);
+    QVERIFY(raw.open(QIODevice::ReadOnly));
+    QVERIFY(raw.readAll().contains("\"hub\": \"test-org/tiny-bert\""));
+    s.modelFromHub = false;
+    s.modelPath = QStringLiteral("models/bert");  // a relative folder is one beside the session
     QVERIFY(saveSession(path, s));
     loaded = loadSession(path);
     QVERIFY(loaded);

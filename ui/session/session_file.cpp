@@ -23,7 +23,7 @@ const QStringList kFusions{QStringLiteral("mean"), QStringLiteral("max"), QStrin
 }  // namespace
 
 QByteArray sessionToJson(const SessionFile& s) {
-    QJsonObject model{{"path", s.modelPath}, {"name", s.modelName}, {"model_type", s.modelType}};
+    QJsonObject model{{s.modelFromHub ? "hub" : "path", s.modelPath}, {"name", s.modelName}, {"model_type", s.modelType}};
     QJsonObject o{{"format", kFormat},
                   {"version", SessionFile::kVersion},
                   {"model", model},
@@ -60,7 +60,10 @@ core::Result<SessionFile> sessionFromJson(const QByteArray& json) {
         return core::inputError(QStringLiteral("session version %1 is newer than this AttnScope understands").arg(o.value(QStringLiteral("version")).toInt()));
     SessionFile s;
     const QJsonObject model = o.value(QStringLiteral("model")).toObject();
-    s.modelPath = model.value(QStringLiteral("path")).toString();
+    s.modelFromHub = model.contains(QStringLiteral("hub"));
+    s.modelPath = model.value(s.modelFromHub ? QStringLiteral("hub") : QStringLiteral("path")).toString();
+    if (s.modelFromHub)
+        if (auto ref = core::parseRepoRef(s.modelPath); !ref) return ref.error();
     s.modelName = model.value(QStringLiteral("name")).toString();
     s.modelType = model.value(QStringLiteral("model_type")).toString();
     if (s.modelPath.isEmpty()) return core::inputError(QStringLiteral("the session names no model folder"));
@@ -106,9 +109,8 @@ core::Result<SessionFile> loadSession(const QString& path) {
     if (!bytes) return bytes.error();
     auto s = sessionFromJson(*bytes);
     if (!s) return core::inputError(QStringLiteral("%1: %2").arg(QFileInfo(path).fileName(), s.message()));
-    // A relative model path is relative to the session file; a Hub id (no such folder there) stays one.
-    const QString beside = QFileInfo(path).dir().filePath(s->modelPath);
-    if (QFileInfo(s->modelPath).isRelative() && (QFileInfo::exists(beside) || !core::parseRepoRef(s->modelPath))) s->modelPath = beside;
+    // A relative model path is relative to the session file; a Hub id stays an id.
+    if (!s->modelFromHub && QFileInfo(s->modelPath).isRelative()) s->modelPath = QFileInfo(path).dir().filePath(s->modelPath);
     return s;
 }
 

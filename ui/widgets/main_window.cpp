@@ -560,6 +560,7 @@ SessionFile MainWindow::currentSession() const {
     SessionFile s;
     if (const LoadedModelPtr model = m_session->model()) {
         s.modelPath = model->source;
+        s.modelFromHub = model->source != model->folder;
         s.modelName = model->config().name;
         s.modelType = model->config().modelType;
     }
