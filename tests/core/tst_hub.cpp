@@ -10,12 +10,15 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QLockFile>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QElapsedTimer>
 #include <QTimer>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <unistd.h>
 
 using namespace attnscope::core;
@@ -65,6 +68,7 @@ private Q_SLOTS:
     void badChecksumLeavesNothing();
     void cancelsASlowDownload();
     void shardedWeights();
+    void waitsForAnotherWritersLock();
     void handMadeCacheOpensOfflineWithoutARequest();
 
 private:
@@ -298,6 +302,31 @@ void TestHub::shardedWeights() {
                           r.files[QStringLiteral("model-00002-of-00002.safetensors")].content.size() + r.files[QStringLiteral("config.json")].content.size() +
                           r.files[QStringLiteral("vocab.txt")].content.size() + r.files[QStringLiteral("tokenizer_config.json")].content.size());
     QVERIFY(loadModelFolder(source->folder));
+}
+
+// Another process writing the same blob holds its lock: the download waits (here until cancelled),
+// then, the lock released, completes.
+void TestHub::waitsForAnotherWritersLock() {
+    m_hub->repos[QStringLiteral("test-org/tiny-bert")] = bertRepo();
+    const QByteArray weights = m_hub->repos.first().files[QStringLiteral("model.safetensors")].content;
+    const HubCache cache(environment().cacheDir);
+    const RepoRef ref{QStringLiteral("test-org/tiny-bert"), QStringLiteral("main")};
+    QDir().mkpath(QFileInfo(cache.lockPath(ref, FakeHub::sha256(weights))).path());
+    QLockFile other(cache.lockPath(ref, FakeHub::sha256(weights)));
+    QVERIFY(other.tryLock(0));
+    std::atomic<bool> cancel{false};
+    std::thread canceller([&] {  // another thread, as the GUI's Cancel: the lock wait runs no event loop
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        cancel = true;
+    });
+    auto blocked = resolveModelSource(ref.repo, environment(), {true, {}, {}, &cancel, quick()});
+    canceller.join();
+    QVERIFY(!blocked);
+    QCOMPARE(blocked.message(), QStringLiteral("cancelled"));
+    QVERIFY(!QFileInfo::exists(cache.blobPath(ref, FakeHub::sha256(weights))));
+    other.unlock();
+    auto source = resolveModelSource(ref.repo, environment(), {true, {}, {}, nullptr, quick()});
+    QVERIFY2(source, qPrintable(source ? QString() : source.message()));
 }
 
 // A cache made by hand exactly as huggingface_hub leaves it opens with HF_HUB_OFFLINE and no request.
