@@ -22,7 +22,4 @@ private:
     qint64 m_lastDrawMs = -1;
 };
 
-// "1.2 GB", "340.5 MB", "12 kB" (decimal units, as the Hub shows sizes).
-QString humanBytes(double bytes);
-
 }  // namespace attnscope::cli

@@ -12,6 +12,8 @@
 #include <QLockFile>
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace attnscope::core {
 
 qint64 HubPlan::bytesToFetch() const {
@@ -24,6 +26,23 @@ qint64 HubPlan::bytesTotal() const {
     qint64 total = 0;
     for (const HubFile& f : files) total += f.size;
     return total;
+}
+
+QString formatDownloadBytes(double bytes) {
+    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+    int u = 0;
+    while (bytes >= 1000 && u < 4) {
+        bytes /= 1000;
+        ++u;
+    }
+    return QStringLiteral("%1 %2").arg(bytes, 0, 'f', u == 0 ? 0 : 1).arg(QLatin1String(units[u]));
+}
+
+QString formatDuration(double seconds) {
+    if (seconds < 0) return QStringLiteral("–");
+    const qint64 s = qint64(std::llround(seconds));
+    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
+                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
 
 Result<QStringList> wantedFiles(const QStringList& listing, const RepoRef& ref) {

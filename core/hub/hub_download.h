@@ -64,6 +64,11 @@ private:
 // (naming the pickle files it will not load, if any). Shards come from the index, not from here.
 Result<QStringList> wantedFiles(const QStringList& listing, const RepoRef& ref);
 
+// "1.2 GB", "340.5 MB", "12 B" (decimal units, as the Hub shows sizes); "1:05", "1:02:03", "–" when
+// not known (negative).
+QString formatDownloadBytes(double bytes);
+QString formatDuration(double seconds);
+
 // Whether `path` holds what `etag` promises: sha256 for an LFS file, git's blob sha1 for the others.
 Status verifyBlob(const QString& path, const HubFile& file);
 

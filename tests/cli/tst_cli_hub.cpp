@@ -20,10 +20,6 @@ namespace {
 
 const QString kCommit = QStringLiteral("89abcdef0123456789abcdef0123456789abcdef");
 
-QByteArray fixtureFile(const QString& file) {
-    QFile f(attnscope::test::modelFixture(QStringLiteral("bert")) + QLatin1Char('/') + file);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 struct Run {
     int status = -1;
@@ -77,10 +73,7 @@ private:
 
 void TestCliHub::initTestCase() {
     QVERIFY(m_hub.listen());
-    FakeHub::Repo r;
-    r.commit = kCommit;
-    for (const char* f : {"config.json", "vocab.txt", "tokenizer_config.json"}) r.files[QString::fromLatin1(f)] = {fixtureFile(QString::fromLatin1(f)), false};
-    r.files[QStringLiteral("model.safetensors")] = {fixtureFile(QStringLiteral("model.safetensors")), true};
+    FakeHub::Repo r = FakeHub::bertRepo(kCommit);
     m_hub.repos[QStringLiteral("test-org/tiny-bert")] = r;
     r.gated = true;
     m_hub.repos[QStringLiteral("test-org/gated")] = r;

@@ -1,6 +1,7 @@
 #include "fake_hub.h"
 
 #include <QCryptographicHash>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -21,6 +22,20 @@ bool FakeHub::listen() {
 }
 
 QString FakeHub::endpoint() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_endpoint.serverPort()); }
+
+QByteArray FakeHub::bertFile(const QString& name) {
+    QFile f(QStringLiteral(ATTNSCOPE_FIXTURES "/models/bert/") + name);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+FakeHub::Repo FakeHub::bertRepo(const QString& commit, const QMap<QString, QByteArray>& extra) {
+    Repo r;
+    r.commit = commit;
+    for (const char* f : {"config.json", "vocab.txt", "tokenizer_config.json"}) r.files[QString::fromLatin1(f)] = {bertFile(QString::fromLatin1(f)), false};
+    r.files[QStringLiteral("model.safetensors")] = {bertFile(QStringLiteral("model.safetensors")), true};
+    for (auto it = extra.begin(); it != extra.end(); ++it) r.files[it.key()] = {it.value(), false};
+    return r;
+}
 
 QString FakeHub::gitSha1(const QByteArray& content) {
     return QString::fromLatin1(

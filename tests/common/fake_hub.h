@@ -47,6 +47,11 @@ public:
     int slowBytesPerTick = 0;  // > 0: the CDN sends this many bytes every 20 ms
     QList<Request> requests;  // everything asked, in order
 
+    // The tests/fixtures/models/bert folder as a repository at `commit`: its small files in git, the
+    // weights in LFS (extra: more small files, e.g. a README it does not need).
+    static Repo bertRepo(const QString& commit, const QMap<QString, QByteArray>& extra = {});
+    static QByteArray bertFile(const QString& name);
+
     static QString gitSha1(const QByteArray& content);
     static QString sha256(const QByteArray& content);
 

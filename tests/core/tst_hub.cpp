@@ -33,15 +33,8 @@ QByteArray fixtureFile(const QString& model, const QString& file) {
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-// The bert fixture as a Hub repository: small files in git, the weights in LFS.
-FakeHub::Repo bertRepo(const QString& commit = kCommit) {
-    FakeHub::Repo r;
-    r.commit = commit;
-    for (const char* f : {"config.json", "vocab.txt", "tokenizer_config.json"}) r.files[QString::fromLatin1(f)] = {fixtureFile(QStringLiteral("bert"), QString::fromLatin1(f)), false};
-    r.files[QStringLiteral("model.safetensors")] = {fixtureFile(QStringLiteral("bert"), QStringLiteral("model.safetensors")), true};
-    r.files[QStringLiteral("README.md")] = {"# not needed", false};
-    return r;
-}
+// The bert fixture as a Hub repository, with a README AttnScope does not fetch.
+FakeHub::Repo bertRepo() { return FakeHub::bertRepo(kCommit, {{QStringLiteral("README.md"), "# not needed"}}); }
 
 // A symlink's own text (readlink), not its resolved target.
 QString linkText(const QString& path) {

@@ -14,6 +14,26 @@
 
 using namespace attnscope::core;
 
+namespace {
+
+// Largest |y - x W - b| against a float64 loop (W (out, ldw) rows, or (in, ldw) for Conv1D); NaN counts as infinite.
+double worstError(const std::vector<float>& x, const std::vector<float>& w, const float* b, const std::vector<float>& y, int rows, int in,
+                  int out, int ldw, bool inByOut) {
+    double worst = 0;
+    for (int r = 0; r < rows; ++r)
+        for (int o = 0; o < out; ++o) {
+            double s = b ? b[o] : 0.0;
+            for (int i = 0; i < in; ++i)
+                s += double(x[size_t(r) * size_t(in) + size_t(i)]) *
+                     w[inByOut ? size_t(i) * size_t(ldw) + size_t(o) : size_t(o) * size_t(ldw) + size_t(i)];
+            const double err = std::abs(y[size_t(r) * size_t(out) + size_t(o)] - s);
+            worst = std::isnan(err) ? INFINITY : std::max(worst, err);
+        }
+    return worst;
+}
+
+}  // namespace
+
 class TestKernels : public QObject {
     Q_OBJECT
 
@@ -145,16 +165,7 @@ void TestKernels::linearMatchesLoops() {
     }
     kernels::linear(l, x.data(), rows, y.data());
     kernels::setThreads(0);
-    double worst = 0;
-    for (int r = 0; r < rows; ++r)
-        for (int o = 0; o < out; ++o) {
-            double s = bias ? b[size_t(o)] : 0.0;
-            for (int i = 0; i < in; ++i)
-                s += double(x[size_t(r) * size_t(in) + size_t(i)]) *
-                     w[inByOut ? size_t(i) * size_t(ldw) + size_t(o) : size_t(o) * size_t(ldw) + size_t(i)];
-            const double err = std::abs(y[size_t(r) * size_t(out) + size_t(o)] - s);
-            worst = std::isnan(err) ? INFINITY : std::max(worst, err);
-        }
+    const double worst = worstError(x, w, bias ? b.data() : nullptr, y, rows, in, out, ldw, inByOut);
     QVERIFY2(worst < 2e-5, qPrintable(QStringLiteral("max abs error %1").arg(worst)));
 }
 
@@ -197,16 +208,7 @@ void TestKernels::widenedBlocksMatchLoops() {
     l.w16 = w16.data();
     std::vector<float> y(size_t(rows) * size_t(out), std::nanf(""));
     kernels::linear16(l, x.data(), rows, y.data(), out, int64_t(64) * in);  // blocks of 64 columns
-    double worst = 0;
-    for (int r = 0; r < rows; ++r)
-        for (int o = 0; o < out; ++o) {
-            double s = bias ? b[size_t(o)] : 0.0;
-            for (int i = 0; i < in; ++i)
-                s += double(x[size_t(r) * size_t(in) + size_t(i)]) *
-                     w[inByOut ? size_t(i) * size_t(ldw) + size_t(o) : size_t(o) * size_t(ldw) + size_t(i)];
-            const double err = std::abs(y[size_t(r) * size_t(out) + size_t(o)] - s);
-            worst = std::isnan(err) ? INFINITY : std::max(worst, err);
-        }
+    const double worst = worstError(x, w, bias ? b.data() : nullptr, y, rows, in, out, ldw, inByOut);
     QVERIFY2(worst < 2e-5, qPrintable(QStringLiteral("max abs error %1").arg(worst)));
 }
 

@@ -103,7 +103,8 @@ void TestRebuiltTrace::equalsTheFullTrace() {
     for (int l = 0; l < a->layers(); ++l) {
         QCOMPARE(b->window(l), a->window(l));
         // The same products from scratch instead of the trace's blocks (alignment may change Eigen's order).
-        QVERIFY(maxDiff(a->context(l), b->context(l), int64_t(n) * a->shape().qWidth()) <= 1e-6);
+        const double contextDiff = maxDiff(a->context(l), b->context(l), int64_t(n) * a->shape().qWidth());
+        QVERIFY2(contextDiff <= 1e-5, qPrintable(QString::number(contextDiff)));
         std::vector<float> headsMean(size_t(square), 0.0f);  // cached by both traces
         for (int h = 0; h < a->heads(); ++h)
             for (int64_t i = 0; i < square; ++i) headsMean[size_t(i)] += a->head(l, h).probs()[i] / float(a->heads());

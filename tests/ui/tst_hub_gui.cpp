@@ -5,6 +5,7 @@
 #include "session/analysis_session.h"
 #include "session/session_file.h"
 #include "test_paths.h"
+#include "hub/hub_download.h"
 #include "widgets/download_status.h"
 #include "widgets/hub_dialog.h"
 
@@ -21,10 +22,6 @@ namespace {
 
 const QString kCommit = QStringLiteral("fedcba9876543210fedcba9876543210fedcba98");
 
-QByteArray fixtureFile(const QString& file) {
-    QFile f(attnscope::test::modelFixture(QStringLiteral("bert")) + QLatin1Char('/') + file);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 }  // namespace
 
@@ -45,10 +42,7 @@ private:
 
 void TestHubGui::initTestCase() {
     QVERIFY(m_hub.listen());
-    FakeHub::Repo r;
-    r.commit = kCommit;
-    for (const char* f : {"config.json", "vocab.txt", "tokenizer_config.json"}) r.files[QString::fromLatin1(f)] = {fixtureFile(QString::fromLatin1(f)), false};
-    r.files[QStringLiteral("model.safetensors")] = {fixtureFile(QStringLiteral("model.safetensors")), true};
+    FakeHub::Repo r = FakeHub::bertRepo(kCommit);
     m_hub.repos[QStringLiteral("test-org/tiny-bert")] = r;
     m_hub.repos[QStringLiteral("test-org/slow-bert")] = r;
     r.gated = true;
@@ -64,9 +58,9 @@ void TestHubGui::dialogSaysWhatADownloadTakes() {
     HubDialog dialog;
     QVERIFY(HubDialog::knownModels().size() >= 8);
     dialog.setModelId(QStringLiteral("test-org/tiny-bert"));
-    const qint64 total = fixtureFile(QStringLiteral("config.json")).size() + fixtureFile(QStringLiteral("vocab.txt")).size() +
-                         fixtureFile(QStringLiteral("tokenizer_config.json")).size() + fixtureFile(QStringLiteral("model.safetensors")).size();
-    QTRY_VERIFY_WITH_TIMEOUT(dialog.statusText().contains(QStringLiteral("4 files, %1 to download").arg(formatDownloadBytes(double(total)))), 10000);
+    const qint64 total = FakeHub::bertFile(QStringLiteral("config.json")).size() + FakeHub::bertFile(QStringLiteral("vocab.txt")).size() +
+                         FakeHub::bertFile(QStringLiteral("tokenizer_config.json")).size() + FakeHub::bertFile(QStringLiteral("model.safetensors")).size();
+    QTRY_VERIFY_WITH_TIMEOUT(dialog.statusText().contains(QStringLiteral("4 files, %1 to download").arg(attnscope::core::formatDownloadBytes(double(total)))), 10000);
     if (qEnvironmentVariableIsSet("ATTNSCOPE_SCREENSHOTS")) {  // for looking at it by hand
         dialog.show();
         QTest::qWait(200);
@@ -77,8 +71,8 @@ void TestHubGui::dialogSaysWhatADownloadTakes() {
     QTRY_VERIFY_WITH_TIMEOUT(dialog.statusText().contains(QStringLiteral("the Hub refused access (401)")), 10000);
     dialog.setModelId(QStringLiteral("../etc/passwd"));
     QTRY_VERIFY_WITH_TIMEOUT(dialog.statusText().contains(QStringLiteral("is neither a folder nor a Hugging Face model id")), 10000);
-    QCOMPARE(formatDownloadBytes(1.5e9), QStringLiteral("1.5 GB"));
-    QCOMPARE(formatDuration(3725), QStringLiteral("1:02:05"));
+    QCOMPARE(attnscope::core::formatDownloadBytes(1.5e9), QStringLiteral("1.5 GB"));
+    QCOMPARE(attnscope::core::formatDuration(3725), QStringLiteral("1:02:05"));
 }
 
 void TestHubGui::sessionDownloadsWithProgressAndKeepsTheId() {

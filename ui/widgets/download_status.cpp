@@ -1,5 +1,6 @@
 #include "widgets/download_status.h"
 
+#include "hub/hub_download.h"
 #include "session/analysis_session.h"
 
 #include <QHBoxLayout>
@@ -7,26 +8,8 @@
 #include <QProgressBar>
 #include <QPushButton>
 
-#include <cmath>
 
 namespace attnscope::ui {
-
-QString formatDownloadBytes(double bytes) {
-    const char* units[] = {"B", "kB", "MB", "GB", "TB"};
-    int u = 0;
-    while (bytes >= 1000 && u < 4) {
-        bytes /= 1000;
-        ++u;
-    }
-    return QStringLiteral("%1 %2").arg(bytes, 0, 'f', u == 0 ? 0 : 1).arg(QLatin1String(units[u]));
-}
-
-QString formatDuration(double seconds) {
-    if (seconds < 0) return QStringLiteral("–");
-    const qint64 s = qint64(std::llround(seconds));
-    return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
-                     : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
 
 DownloadStatus::DownloadStatus(AnalysisSession* session, QWidget* parent) : QWidget(parent) {
     auto* layout = new QHBoxLayout(this);
@@ -51,8 +34,8 @@ QString DownloadStatus::text() const { return m_label->text(); }
 
 void DownloadStatus::show(const QString& id, qint64 done, qint64 total, double bytesPerSecond, double secondsLeft) {
     m_label->setText(tr("Downloading %1: %2 / %3 · %4/s · %5 left")
-                         .arg(id, formatDownloadBytes(double(done)), formatDownloadBytes(double(total)), formatDownloadBytes(bytesPerSecond),
-                              formatDuration(secondsLeft)));
+                         .arg(id, core::formatDownloadBytes(double(done)), core::formatDownloadBytes(double(total)), core::formatDownloadBytes(bytesPerSecond),
+                              core::formatDuration(secondsLeft)));
     m_bar->setValue(total > 0 ? int(1000.0 * double(done) / double(total)) : 0);
     QWidget::show();
 }

@@ -27,8 +27,4 @@ private:
     QPushButton* m_cancel;
 };
 
-// "1.2 GB", "340.5 MB" (decimal units, as the Hub shows sizes); "1:05", "1:02:03".
-QString formatDownloadBytes(double bytes);
-QString formatDuration(double seconds);
-
 }  // namespace attnscope::ui

@@ -1,7 +1,6 @@
 #include "widgets/hub_dialog.h"
 
 #include "hub/hub_download.h"
-#include "widgets/download_status.h"
 
 #include <QCoreApplication>
 #include <QDialogButtonBox>
@@ -104,7 +103,7 @@ void HubDialog::check() {
                                    : tr("%1 at %2: %3 files, %4 to download (%5 in all).")
                                          .arg(ref.display(), plan->commit.left(10))
                                          .arg(plan->files.size())
-                                         .arg(formatDownloadBytes(double(plan->bytesToFetch())), formatDownloadBytes(double(plan->bytesTotal())));
+                                         .arg(core::formatDownloadBytes(double(plan->bytesToFetch())), core::formatDownloadBytes(double(plan->bytesTotal())));
         const bool ok = bool(plan);
         QMetaObject::invokeMethod(QCoreApplication::instance(), [self, request, text, ok] {
             if (!self || self->m_request != request) return;
