@@ -1,6 +1,10 @@
 #include "widgets/main_window.h"
 
+#include "widgets/app_palettes.h"
 #include "widgets/download_status.h"
+#include "widgets/empty_model_page.h"
+#include "widgets/recent_models_menu.h"
+#include "widgets/view_controls.h"
 #include "widgets/hub_dialog.h"
 
 #include "export/figure_export.h"
@@ -76,7 +80,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &AnalysisSession::modelFailed, this, [this](const QString& message) {
         showError(tr("Could not open the model: %1").arg(message));
         statusBar()->clearMessage();  // "Loading …" is over
-        if (!m_session->model()) m_emptyText->setText(tr("<h2>Could not open that model</h2><p>%1</p><p>Open a folder that holds "
+        if (!m_session->model()) m_empty->setMessage(tr("<h2>Could not open that model</h2><p>%1</p><p>Open a folder that holds "
                                                          "config.json, model.safetensors and the tokenizer files.</p>")
                                                           .arg(message.toHtmlEscaped()));
     });
@@ -86,8 +90,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_session, &AnalysisSession::modelLoading, this, [this](const QString& folder) {
         statusBar()->showMessage(tr("Loading %1…").arg(folder));
     });
-    connect(m_state, &ViewState::changed, this, &MainWindow::syncControls);
-    connect(m_state, &ViewState::focusChanged, this, [this] { m_predictions->setFocusToken(m_state->focusToken()); });
+        connect(m_state, &ViewState::focusChanged, this, [this] { m_predictions->setFocusToken(m_state->focusToken()); });
     resize(1400, 900);
     m_normalFont = QApplication::font();
     restoreSettings();
@@ -160,70 +163,14 @@ void MainWindow::buildUi() {
     m_tokens = new TokenBar(m_state);
     layout->addWidget(m_tokens);
 
-    auto* controls = new QHBoxLayout;
-    auto addLabeled = [&](const QString& label, QWidget* w) {
-        auto* l = new QLabel(label);
-        l->setBuddy(w);
-        controls->addWidget(l);
-        controls->addWidget(w);
-        controls->addSpacing(10);
-    };
-    m_layer = new QSpinBox;
-    m_layer->setRange(0, 0);
-    m_layer->setToolTip(tr("Layers count from 0, as in the exported arrays"));
-    connect(m_layer, &QSpinBox::valueChanged, this, [this](int v) { m_state->setLayer(v); });
-    addLabeled(tr("&Layer"), m_layer);
-    m_head = new QSpinBox;
-    m_head->setRange(0, 0);
-    m_head->setToolTip(tr("Heads count from 0, as in the exported arrays"));
-    connect(m_head, &QSpinBox::valueChanged, this, [this](int v) { m_state->setHead(v); });
-    addLabeled(tr("&Head"), m_head);
-    m_mode = new QComboBox;
-    m_mode->addItems({tr("One head"), tr("Average of heads"), tr("All heads")});
-    connect(m_mode, &QComboBox::currentIndexChanged, this, [this](int i) { m_state->setHeadMode(HeadMode(i)); });
-    addLabeled(tr("Sho&w"), m_mode);
-    m_colormap = new QComboBox;
-    m_colormap->addItems(Colormap::names());
-    connect(m_colormap, &QComboBox::currentIndexChanged, this, [this](int i) { m_state->setColormap(ColormapId(i)); });
-    addLabeled(tr("&Colours"), m_colormap);
-    m_threshold = new QSlider(Qt::Horizontal);
-    m_threshold->setRange(0, 100);
-    m_threshold->setMaximumWidth(160);
-    m_threshold->setToolTip(tr("Hide links whose weight is below the threshold"));
-    connect(m_threshold, &QSlider::valueChanged, this, [this](int v) { m_state->setThreshold(v / 100.0f); });
-    addLabeled(tr("&Threshold"), m_threshold);
-    m_log = new QCheckBox(tr("L&og scale"));
-    connect(m_log, &QCheckBox::toggled, m_state, &ViewState::setLogScale);
-    controls->addWidget(m_log);
-    m_hideFirst = new QCheckBox(tr("&Hide first token"));
-    m_hideFirst->setToolTip(tr("Attention sinks: drop the first key (decoders park most weight on it) and renormalise each "
-                               "row over the others. Figures say so in their title."));
-    connect(m_hideFirst, &QCheckBox::toggled, m_state, &ViewState::setHideFirstToken);
-    controls->addWidget(m_hideFirst);
-    controls->addStretch();
-    layout->addLayout(controls);
+    m_controls = new ViewControls(m_state);
+    layout->addWidget(m_controls);
 
     m_stack = new QStackedWidget;
-    auto* empty = new QWidget;
-    auto* emptyLayout = new QVBoxLayout(empty);
-    m_emptyText = new QLabel(tr("<h2>No model open</h2><p>Open a Hugging Face model folder (config.json, model.safetensors "
-                                "and its tokenizer files) to see what every attention head does.</p>"
-                                "<p>Supported: BERT, RoBERTa, DistilBERT, GPT-2, ViT, and the Llama, Mistral, Qwen and Gemma 3 decoders.</p>"));
-    m_emptyText->setAlignment(Qt::AlignCenter);
-    m_emptyText->setWordWrap(true);
-    auto* openButton = new QPushButton(tr("Open model folder…"));
-    connect(openButton, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open model folder"));
-        if (!dir.isEmpty()) openModel(dir);
-    });
-    auto* hubButton = new QPushButton(tr("Open from Hugging Face…"));
-    connect(hubButton, &QPushButton::clicked, this, &MainWindow::openFromHub);
-    emptyLayout->addStretch();
-    emptyLayout->addWidget(m_emptyText);
-    emptyLayout->addWidget(openButton, 0, Qt::AlignCenter);
-    emptyLayout->addWidget(hubButton, 0, Qt::AlignCenter);
-    emptyLayout->addStretch();
-    m_stack->addWidget(empty);
+    m_empty = new EmptyModelPage;
+    connect(m_empty, &EmptyModelPage::openFolderRequested, this, &MainWindow::chooseModelFolder);
+    connect(m_empty, &EmptyModelPage::openFromHubRequested, this, &MainWindow::openFromHub);
+    m_stack->addWidget(m_empty);
 
     m_tabs = new QTabWidget;
     m_links = new LinksView(m_state);
@@ -273,10 +220,7 @@ void MainWindow::buildUi() {
 
 void MainWindow::buildMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open Model Folder…"), this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Open model folder"));
-        if (!dir.isEmpty()) openModel(dir);
-    });
+    QAction* open = file->addAction(tr("&Open Model Folder…"), this, &MainWindow::chooseModelFolder);
     open->setShortcut(QKeySequence::Open);
     file->addAction(tr("Open from &Hugging Face…"), this, &MainWindow::openFromHub)->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+H")));
     file->addAction(tr("Open &Built-in Teaching Model"), this, &MainWindow::openBuiltinModel);
@@ -285,8 +229,9 @@ void MainWindow::buildMenus() {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open image"));
         if (!path.isEmpty()) openImage(path);
     })->setShortcut(QKeySequence(QStringLiteral("Ctrl+I")));
-    m_recent = file->addMenu(tr("Open &Recent"));
-    updateRecentMenu();
+    m_recent = new RecentModelsMenu(tr("Open &Recent"), file);
+    connect(m_recent, &RecentModelsMenu::chosen, this, &MainWindow::openModel);
+    file->addMenu(m_recent);
     file->addSeparator();
     file->addAction(tr("Open &Session…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QString(), tr("AttnScope session (*.attnscope)"));
@@ -356,6 +301,11 @@ void MainWindow::buildMenus() {
 }
 
 void MainWindow::openModel(const QString& folder) { m_session->openModel(folder); }
+
+void MainWindow::chooseModelFolder() {
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open model folder"));
+    if (!dir.isEmpty()) openModel(dir);
+}
 
 void MainWindow::openFromHub() {
     HubDialog dialog(this);
@@ -463,14 +413,7 @@ void MainWindow::onModelChanged() {
                               .arg(model->config().name, builtin ? tr(" (built in)") : QString(), model->summary()));
     statusBar()->clearMessage();
     setWindowTitle(QStringLiteral("AttnScope — %1").arg(model->config().name));
-    if (!builtin) {
-        QSettings settings;
-        QStringList recent = settings.value(QStringLiteral("recentModels")).toStringList();
-        recent.removeAll(model->source);  // a Hub id stays an id: it reopens from the cache
-        recent.prepend(model->source);
-        settings.setValue(QStringLiteral("recentModels"), recent.mid(0, 8));
-        updateRecentMenu();
-    }
+    if (!builtin) m_recent->remember(model->source);  // a Hub id stays an id: it reopens from the cache
     m_state->setLimits(model->config().layers, model->config().heads, m_state->tokens());
     setImageMode(model->config().isVision());
     if (model->config().clsHead) {  // the image teaching model opens on the head that finds the object
@@ -502,7 +445,7 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     m_predictions->setResult(result, model && (model->model->hasLmHead() || model->model->hasClassifier()));
     if (result->isImage()) m_imageRow->setImageName(QFileInfo(result->imagePath).fileName());
     m_timing->setText(tr("%1 tokens · %2 ms").arg(t.tokens()).arg(result->milliseconds, 0, 'f', result->milliseconds < 10 ? 1 : 0));
-    syncControls();
+    m_controls->sync();
     applyPendingSession();
     if (m_pinPronoun) {  // the teaching model opens with "it" pinned, so its attention shows at once
         m_pinPronoun = false;
@@ -586,13 +529,7 @@ void MainWindow::setPresentationMode(bool on) {
     if (on) f.setPointSizeF(f.pointSizeF() * 1.6);
     QApplication::setFont(f);
     if (on) {
-        QPalette p;  // high contrast: black on white, strong accents
-        p.setColor(QPalette::Window, Qt::white);
-        p.setColor(QPalette::Base, Qt::white);
-        p.setColor(QPalette::WindowText, Qt::black);
-        p.setColor(QPalette::Text, Qt::black);
-        p.setColor(QPalette::Mid, Qt::black);
-        QApplication::setPalette(p);
+        QApplication::setPalette(presentationPalette());
         showFullScreen();
     } else {
         setDarkTheme(m_dark);
@@ -604,45 +541,8 @@ void MainWindow::setPresentationMode(bool on) {
 void MainWindow::setDarkTheme(bool on) {
     m_dark = on;
     if (m_presentation) return;
-    if (!on) {
-        QApplication::setPalette(QApplication::style()->standardPalette());
-        return;
-    }
-    QPalette p;
-    p.setColor(QPalette::Window, QColor(37, 37, 40));
-    p.setColor(QPalette::WindowText, QColor(230, 230, 230));
-    p.setColor(QPalette::Base, QColor(26, 26, 28));
-    p.setColor(QPalette::AlternateBase, QColor(45, 45, 48));
-    p.setColor(QPalette::Text, QColor(230, 230, 230));
-    p.setColor(QPalette::Button, QColor(50, 50, 54));
-    p.setColor(QPalette::ButtonText, QColor(230, 230, 230));
-    p.setColor(QPalette::Highlight, QColor(68, 119, 170));
-    p.setColor(QPalette::HighlightedText, Qt::white);
-    p.setColor(QPalette::Mid, QColor(110, 110, 115));
-    p.setColor(QPalette::PlaceholderText, QColor(150, 150, 155));
-    p.setColor(QPalette::ToolTipBase, QColor(50, 50, 54));
-    p.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
-    QApplication::setPalette(p);
+    QApplication::setPalette(on ? darkPalette() : QApplication::style()->standardPalette());
 }
 
-void MainWindow::syncControls() {
-    const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mode), b4(m_colormap), b5(m_threshold), b6(m_log), b7(m_hideFirst);
-    m_layer->setRange(0, m_state->layers() - 1);
-    m_layer->setValue(m_state->layer());
-    m_head->setRange(0, m_state->heads() - 1);
-    m_head->setValue(m_state->head());
-    m_head->setEnabled(m_state->headMode() == HeadMode::Single);
-    m_mode->setCurrentIndex(int(m_state->headMode()));
-    m_colormap->setCurrentIndex(int(m_state->colormap()));
-    m_threshold->setValue(int(m_state->threshold() * 100 + 0.5f));
-    m_log->setChecked(m_state->logScale());
-    m_hideFirst->setChecked(m_state->hideFirstToken());
-}
 
-void MainWindow::updateRecentMenu() {
-    m_recent->clear();
-    const QStringList recent = QSettings().value(QStringLiteral("recentModels")).toStringList();
-    for (const QString& folder : recent) m_recent->addAction(folder, this, [this, folder] { openModel(folder); });
-    m_recent->setEnabled(!recent.isEmpty());
-}
 }  // namespace attnscope::ui

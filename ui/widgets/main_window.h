@@ -22,6 +22,9 @@ class QToolButton;
 namespace attnscope::ui {
 
 class DownloadStatus;
+class EmptyModelPage;
+class RecentModelsMenu;
+class ViewControls;
 
 class FigureView;
 class HeatmapView;
@@ -47,6 +50,7 @@ public:
     ViewState* viewState() { return m_state; }
     void openModel(const QString& folder);  // a folder or a Hub id
     void openFromHub();
+    void chooseModelFolder();  // a folder dialog, then openModel
     // The teaching model built into AttnScope, on its "animal ... tired" sentence.
     void openBuiltinModel();
     // Swaps "tired" and "wide" in the sentence (the word that flips what "it" refers to).
@@ -79,8 +83,6 @@ private:
     void buildMenus();
     void onResult(AnalysisResultPtr result);
     void onModelChanged();
-    void syncControls();
-    void updateRecentMenu();
     bool isOpen(const QString& folderOrId) const;  // the model open now came from there
     void showError(const QString& message);
     void applyPendingSession();
@@ -93,15 +95,9 @@ private:
     QLabel* m_error = nullptr;
     QToolButton* m_swap = nullptr;
     TokenBar* m_tokens = nullptr;
-    QSpinBox* m_layer = nullptr;
-    QSpinBox* m_head = nullptr;
-    QComboBox* m_mode = nullptr;
-    QComboBox* m_colormap = nullptr;
-    QSlider* m_threshold = nullptr;
-    QCheckBox* m_log = nullptr;
-    QCheckBox* m_hideFirst = nullptr;
     QStackedWidget* m_stack = nullptr;
-    QLabel* m_emptyText = nullptr;
+    EmptyModelPage* m_empty = nullptr;
+    ViewControls* m_controls = nullptr;
     QTabWidget* m_tabs = nullptr;
     LinksView* m_links = nullptr;
     HeatmapView* m_heatmap = nullptr;
@@ -117,7 +113,7 @@ private:
     QLabel* m_modelLabel = nullptr;
     QLabel* m_timing = nullptr;
     QLabel* m_busy = nullptr;
-    QMenu* m_recent = nullptr;
+    RecentModelsMenu* m_recent = nullptr;
     DownloadStatus* m_download = nullptr;
     std::optional<SessionFile> m_pendingSession;
     bool m_presentation = false;

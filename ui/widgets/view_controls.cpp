@@ -1,0 +1,76 @@
+#include "widgets/view_controls.h"
+
+#include "render/colormap.h"
+#include "session/view_state.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QSlider>
+#include <QSpinBox>
+
+namespace attnscope::ui {
+
+ViewControls::ViewControls(ViewState* state, QWidget* parent) : QWidget(parent), m_state(state) {
+    auto* controls = new QHBoxLayout(this);
+    controls->setContentsMargins(0, 0, 0, 0);
+    auto addLabeled = [&](const QString& label, QWidget* w) {
+        auto* l = new QLabel(label);
+        l->setBuddy(w);
+        controls->addWidget(l);
+        controls->addWidget(w);
+        controls->addSpacing(10);
+    };
+    m_layer = new QSpinBox;
+    m_layer->setRange(0, 0);
+    m_layer->setToolTip(tr("Layers count from 0, as in the exported arrays"));
+    connect(m_layer, &QSpinBox::valueChanged, this, [this](int v) { m_state->setLayer(v); });
+    addLabeled(tr("&Layer"), m_layer);
+    m_head = new QSpinBox;
+    m_head->setRange(0, 0);
+    m_head->setToolTip(tr("Heads count from 0, as in the exported arrays"));
+    connect(m_head, &QSpinBox::valueChanged, this, [this](int v) { m_state->setHead(v); });
+    addLabeled(tr("&Head"), m_head);
+    m_mode = new QComboBox;
+    m_mode->addItems({tr("One head"), tr("Average of heads"), tr("All heads")});
+    connect(m_mode, &QComboBox::currentIndexChanged, this, [this](int i) { m_state->setHeadMode(HeadMode(i)); });
+    addLabeled(tr("Sho&w"), m_mode);
+    m_colormap = new QComboBox;
+    m_colormap->addItems(Colormap::names());
+    connect(m_colormap, &QComboBox::currentIndexChanged, this, [this](int i) { m_state->setColormap(ColormapId(i)); });
+    addLabeled(tr("&Colours"), m_colormap);
+    m_threshold = new QSlider(Qt::Horizontal);
+    m_threshold->setRange(0, 100);
+    m_threshold->setMaximumWidth(160);
+    m_threshold->setToolTip(tr("Hide links whose weight is below the threshold"));
+    connect(m_threshold, &QSlider::valueChanged, this, [this](int v) { m_state->setThreshold(v / 100.0f); });
+    addLabeled(tr("&Threshold"), m_threshold);
+    m_log = new QCheckBox(tr("L&og scale"));
+    connect(m_log, &QCheckBox::toggled, m_state, &ViewState::setLogScale);
+    controls->addWidget(m_log);
+    m_hideFirst = new QCheckBox(tr("&Hide first token"));
+    m_hideFirst->setToolTip(tr("Attention sinks: drop the first key (decoders park most weight on it) and renormalise each "
+                               "row over the others. Figures say so in their title."));
+    connect(m_hideFirst, &QCheckBox::toggled, m_state, &ViewState::setHideFirstToken);
+    controls->addWidget(m_hideFirst);
+    controls->addStretch();
+    connect(m_state, &ViewState::changed, this, &ViewControls::sync);
+}
+
+void ViewControls::sync() {
+    const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mode), b4(m_colormap), b5(m_threshold), b6(m_log), b7(m_hideFirst);
+    m_layer->setRange(0, m_state->layers() - 1);
+    m_layer->setValue(m_state->layer());
+    m_head->setRange(0, m_state->heads() - 1);
+    m_head->setValue(m_state->head());
+    m_head->setEnabled(m_state->headMode() == HeadMode::Single);
+    m_mode->setCurrentIndex(int(m_state->headMode()));
+    m_colormap->setCurrentIndex(int(m_state->colormap()));
+    m_threshold->setValue(int(m_state->threshold() * 100 + 0.5f));
+    m_log->setChecked(m_state->logScale());
+    m_hideFirst->setChecked(m_state->hideFirstToken());
+}
+
+}  // namespace attnscope::ui
