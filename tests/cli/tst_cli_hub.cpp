@@ -2,6 +2,7 @@
 // the snapshot folder on stdout, progress as plain lines when stderr is not a terminal, the cache
 // reused without a request, and every refusal one line on stderr with exit 2.
 #include "fake_hub.h"
+#include "cli_runner.h"
 #include "test_paths.h"
 
 #include <QEventLoop>
@@ -10,9 +11,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
-
-#include <csignal>
-#include <sys/resource.h>
 
 using attnscope::test::FakeHub;
 
@@ -30,12 +28,7 @@ struct Run {
 // fileSizeLimit > 0: every file the child writes fails past that many bytes, as on a full disk.
 Run runServed(const QStringList& args, const QHash<QString, QString>& env, qint64 fileSizeLimit = 0) {
     QProcess p;
-    if (fileSizeLimit > 0)
-        p.setChildProcessModifier([fileSizeLimit] {
-            ::signal(SIGXFSZ, SIG_IGN);
-            const rlimit limit{rlim_t(fileSizeLimit), rlim_t(fileSizeLimit)};
-            ::setrlimit(RLIMIT_FSIZE, &limit);
-        });
+    if (fileSizeLimit > 0) attnscope::test::limitChildFileSize(p, fileSizeLimit);
     QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
     for (const char* v : {"HF_TOKEN", "HF_HUB_OFFLINE", "HF_HOME"}) e.remove(QString::fromLatin1(v));
     for (auto it = env.begin(); it != env.end(); ++it) e.insert(it.key(), it.value());

@@ -18,16 +18,20 @@ struct CliRun {
     qint64 ms = 0;
 };
 
-// fileSizeLimit > 0 makes every file the child writes fail past that many bytes (as a full disk
-// does: EFBIG instead of ENOSPC, SIGXFSZ ignored); stdoutPath replaces its standard output.
+// Every file the child writes fails past fileSizeLimit bytes (as a full disk does: EFBIG instead
+// of ENOSPC, SIGXFSZ ignored).
+inline void limitChildFileSize(QProcess& p, qint64 fileSizeLimit) {
+    p.setChildProcessModifier([fileSizeLimit] {
+        ::signal(SIGXFSZ, SIG_IGN);
+        const rlimit limit{rlim_t(fileSizeLimit), rlim_t(fileSizeLimit)};
+        ::setrlimit(RLIMIT_FSIZE, &limit);
+    });
+}
+
+// fileSizeLimit > 0: limitChildFileSize; stdoutPath replaces its standard output.
 inline CliRun runCli(const QStringList& args, qint64 fileSizeLimit = 0, const QString& stdoutPath = QString(), int timeoutMs = 120000) {
     QProcess p;
-    if (fileSizeLimit > 0)
-        p.setChildProcessModifier([fileSizeLimit] {
-            ::signal(SIGXFSZ, SIG_IGN);
-            const rlimit limit{rlim_t(fileSizeLimit), rlim_t(fileSizeLimit)};
-            ::setrlimit(RLIMIT_FSIZE, &limit);
-        });
+    if (fileSizeLimit > 0) limitChildFileSize(p, fileSizeLimit);
     if (!stdoutPath.isEmpty()) p.setStandardOutputFile(stdoutPath);
     QElapsedTimer timer;
     timer.start();
