@@ -63,18 +63,18 @@ std::shared_ptr<Checkpoint> Checkpoint::synthetic(uint32_t seed, DType storage) 
     return ckpt;
 }
 
-std::vector<float> Checkpoint::syntheticValues(const QString& name, int64_t count) const {
-    std::vector<float> data(size_t(std::max<int64_t>(count, 0)));
+void Checkpoint::fillSynthetic(const QString& name, int64_t count, float* out, uint16_t* out16) const {
     uint32_t state = (m_seed ^ uint32_t(qHash(name)) ^ 0x9e3779b9u) | 1u;
-    for (float& v : data) {  // xorshift32
+    for (int64_t i = 0; i < count; ++i) {  // xorshift32
         state ^= state << 13;
         state ^= state >> 17;
         state ^= state << 5;
-        v = (float(state) / 4294967296.0f - 0.5f) * 0.1f;
-        if (m_syntheticType == DType::BF16) v = bf16ToFloat(floatToBf16(v));
-        else if (m_syntheticType == DType::F16) v = halfToFloat(floatToHalf(v));
+        const float v = (float(state) / 4294967296.0f - 0.5f) * 0.1f;
+        const uint16_t stored = m_syntheticType == DType::BF16 ? floatToBf16(v) : m_syntheticType == DType::F16 ? floatToHalf(v) : 0;
+        if (out16) out16[i] = stored;
+        if (out)
+            out[i] = m_syntheticType == DType::BF16 ? bf16ToFloat(stored) : m_syntheticType == DType::F16 ? halfToFloat(stored) : v;
     }
-    return data;
 }
 
 Result<std::shared_ptr<Checkpoint>> Checkpoint::open(const QString& folder) {
@@ -219,9 +219,8 @@ Result<Weight> Checkpoint::get(const QString& name, const Shape& expected) {
     if (m_synthetic) {
         const int64_t n = shapeElements(expected);
         if (Status s = reserveOwned(name, bytesOf(n, sizeof(float)), Owned::Synthetic); !s) return s.error();
-        const std::vector<float> values = syntheticValues(name, n);
         m_owned.emplace_back(new float[size_t(std::max<int64_t>(n, 1))]);
-        std::copy(values.begin(), values.end(), m_owned.back().get());
+        fillSynthetic(name, n, m_owned.back().get(), nullptr);
         m_cache.insert(name, Weight{m_owned.back().get(), expected});
         return m_cache.value(name);
     }
@@ -270,9 +269,7 @@ Result<StoredWeight> Checkpoint::getStored(const QString& name, const Shape& exp
         m_owned16.emplace_back(new uint16_t[size_t(std::max<int64_t>(n, 1))]);
         uint16_t* data = m_owned16.back().get();
         if (m_synthetic) {
-            const std::vector<float> values = syntheticValues(name, n);
-            for (int64_t i = 0; i < n; ++i)
-                data[i] = dtype == DType::BF16 ? floatToBf16(values[size_t(i)]) : floatToHalf(values[size_t(i)]);
+            fillSynthetic(name, n, nullptr, data);
         } else {
             std::memcpy(data, src, size_t(n) * sizeof(uint16_t));
         }

@@ -71,8 +71,9 @@ private:
     Status reserveOwned(const QString& name, uint64_t bytes, Owned why);
     // The file tensor's info once its name, shape and floating-point type are checked.
     Result<const TensorInfo*> checkedInfo(const QString& name, const Shape& expected) const;
-    // A synthetic tensor's values (uniform in [-0.05, 0.05], rounded to the storage type).
-    std::vector<float> syntheticValues(const QString& name, int64_t count) const;
+    // A synthetic tensor's values (uniform in [-0.05, 0.05], rounded to the storage type), written
+    // straight into out (count floats) or out16 (count values of the storage type).
+    void fillSynthetic(const QString& name, int64_t count, float* out, uint16_t* out16) const;
 
     std::vector<std::unique_ptr<SafetensorsFile>> m_files;
     QHash<QString, int> m_where;  // tensor name -> index in m_files
