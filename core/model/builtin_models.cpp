@@ -1,10 +1,18 @@
 #include "model/builtin_models.h"
 
 #include <QDir>
+#include <QResource>
+
+// The teaching model's rcc data, embedded by core/CMakeLists.txt (teaching_model_rcc.cpp).
+extern "C" const unsigned char attnscope_teaching_model_rcc[];
 
 namespace attnscope::core {
 
-QString builtinTeachingModelPath() { return QStringLiteral(":/attnscope/teaching-model"); }
+QString builtinTeachingModelPath() {
+    static const bool registered = QResource::registerResource(attnscope_teaching_model_rcc);
+    if (!registered) qFatal("the built-in teaching model's resource data does not register");
+    return QStringLiteral(":/attnscope/teaching-model");
+}
 
 QString builtinImageModelPath() { return QStringLiteral(":/attnscope/teaching-vit"); }
 

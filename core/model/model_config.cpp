@@ -185,6 +185,19 @@ Result<ModelConfig> parseModelConfig(const QJsonObject& json) {
         return std::nullopt;
     };
     c.coreferenceHead = featuredHead("attnscope_coreference_head");
+    auto tokenList = [&](const char* key) {
+        std::vector<int> ids;
+        for (const QJsonValue& v : json.value(QLatin1String(key)).toArray()) {
+            const int id = v.toInt(-1);
+            if (id >= 0 && id < c.vocabSize) ids.push_back(id);
+        }
+        std::sort(ids.begin(), ids.end());
+        ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+        return ids;
+    };
+    c.trainedTokens = tokenList("attnscope_trained_tokens");
+    c.referentTokens = tokenList("attnscope_referent_tokens");
+    c.coreferenceThreshold = float(std::clamp(json.value(QLatin1String("attnscope_coreference_threshold")).toDouble(0), 0.0, 1.0));
     c.clsHead = featuredHead("attnscope_cls_head");
     return c;
 }

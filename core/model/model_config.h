@@ -73,6 +73,11 @@ struct ModelConfig {
     bool causal = false;
     // Written by AttnScope's trainer: the head that resolves pronouns.
     std::optional<std::pair<int, int>> coreferenceHead;
+    // Also the trainer's: the token ids it trained on and the nouns it learnt to name (sorted, empty
+    // when not recorded), and the lowest share the coreference head gives a referent it gets right
+    // (below it, the app says the sentence is outside what the model learned).
+    std::vector<int> trainedTokens, referentTokens;
+    float coreferenceThreshold = 0;
     // AttnScope's image teaching model: the head whose [CLS] row finds the labelled object.
     std::optional<std::pair<int, int>> clsHead;
     QString name;  // _name_or_path, or the folder name

@@ -43,6 +43,10 @@ QStringList tokenLabels(const Tokenizer& tok, const Encoding& e, const QString& 
             }
         }
         previousEnd = -1;
+        if (!special && (label == QLatin1String("[UNK]") || label == QLatin1String("<unk>"))) {  // what was typed, flagged by the chip
+            const QString typed = codePointSlice(text, e.offsets[size_t(i)].first, e.offsets[size_t(i)].second).trimmed();
+            if (!typed.isEmpty()) label = typed;
+        }
         if (tok.tokenText != Tokenizer::TokenText::Plain && label.size() > 1) label = label.trimmed();
         if (label.trimmed().isEmpty()) label = label.contains(QLatin1Char('\n')) ? QStringLiteral("\\n") : QStringLiteral("␣");
         labels << label;

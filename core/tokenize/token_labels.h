@@ -11,7 +11,8 @@ namespace attnscope::core {
 // "Ġanimal" as "animal"), special tokens as themselves, blanks as "␣" or "\n". A character the
 // tokenizer split into byte pieces (byte fallback's <0xF0><0x9F>..., or byte-level pieces that are
 // not whole UTF-8) is shown once, from the typed text at the pieces' offsets, on its first piece;
-// the pieces after it show "⋯". The ids and the number of tokens are unchanged.
+// the pieces after it show "⋯". An unknown token ([UNK], <unk>) shows the text typed there (the
+// token bar still flags it). The ids and the number of tokens are unchanged.
 QStringList tokenLabels(const Tokenizer& tokenizer, const Encoding& encoding, const QString& text);
 
 // The code points [begin, end) of text (Encoding offsets count code points, not UTF-16 units).

@@ -104,10 +104,17 @@ void attention(const MatT<S>& q, const MatT<S>& k, const MatT<S>& v, int heads, 
     }
 }
 
-// Backward of attention(): dq, dk, dv (n, heads * d) from dctx.
+// A head asked to attend from one query to one key: loss weight * -log probs[head](query, key).
+template <typename S>
+struct AttentionTarget {
+    int head = -1, query = 0, key = 0;
+    S weight = 0;
+};
+
+// Backward of attention(): dq, dk, dv (n, heads * d) from dctx (and from an attention target).
 template <typename S>
 void attentionBackward(const MatT<S>& dctx, const std::vector<MatT<S>>& probs, const MatT<S>& q, const MatT<S>& k, const MatT<S>& v,
-                       MatT<S>& dq, MatT<S>& dk, MatT<S>& dv) {
+                       MatT<S>& dq, MatT<S>& dk, MatT<S>& dv, const AttentionTarget<S>& target = {}) {
     const int n = int(q.rows()), heads = int(probs.size()), d = int(q.cols()) / heads;
     const S invSqrtD = S(1) / std::sqrt(S(d));
     dq.resize(n, q.cols());
@@ -119,6 +126,10 @@ void attentionBackward(const MatT<S>& dctx, const std::vector<MatT<S>>& probs, c
         dv.middleCols(h * d, d).noalias() = p.transpose() * dC;
         const MatT<S> dP = dC * v.middleCols(h * d, d).transpose();
         MatT<S> dS = (p.array() * (dP.array().colwise() - (dP.array() * p.array()).rowwise().sum())).matrix();
+        if (h == target.head) {  // d(-log p[key])/d(scores row) = p - onehot(key)
+            dS.row(target.query) += target.weight * p.row(target.query);
+            dS(target.query, target.key) -= target.weight;
+        }
         dS *= invSqrtD;
         dq.middleCols(h * d, d).noalias() = dS * k.middleCols(h * d, d);
         dk.middleCols(h * d, d).noalias() = dS.transpose() * q.middleCols(h * d, d);

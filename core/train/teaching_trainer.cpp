@@ -1,6 +1,7 @@
 #include "train/teaching_trainer.h"
 
 #include "io/trace_export.h"
+#include "model/builtin_models.h"
 #include "model/text_analysis.h"
 #include "tokenize/bert_pre_tokenizer.h"
 #include "tokenize/tokenizer_loader.h"
@@ -10,6 +11,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -21,31 +23,49 @@
 namespace attnscope::core::train {
 namespace {
 
-const QStringList kSpecials{"[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"};
-
-// Word-level vocabulary: every word the BERT pre-tokenizer makes of the corpus, lower-cased.
-QStringList buildVocabulary(const WinogradCorpus& corpus) {
-    QSet<QString> words;
-    for (const QString& text : corpus.surfaceTexts())
-        for (const Piece& p : bertPreTokenize(unicode::toUtf32(text), 0, BertNormalizerOptions{}))
-            words.insert(unicode::fromUtf32(p.text));
-    QStringList sorted(words.begin(), words.end());
-    sorted.sort();
-    return kSpecials + sorted;
-}
-
-int positionOf(const Encoding& e, const QString& token) {
-    for (int i = 0; i < e.size(); ++i)
-        if (!e.special[size_t(i)] && e.tokens[i] == token) return i;
-    return -1;
+// bert-base-uncased's 30,522 WordPiece tokens, shipped as the teaching model's vocab.txt.
+QStringList teachingVocabulary() {
+    QFile file(builtinTeachingModelPath() + QStringLiteral("/vocab.txt"));
+    if (!file.open(QIODevice::ReadOnly)) qFatal("the built-in teaching vocabulary is missing from the binary");
+    QStringList vocab = QString::fromUtf8(file.readAll()).split(QLatin1Char('\n'));
+    while (!vocab.isEmpty() && vocab.back().isEmpty()) vocab.removeLast();
+    return vocab;
 }
 
 }  // namespace
 
+int tokenAtOffset(const Encoding& e, int offset) {
+    for (int i = 0; i < e.size(); ++i)
+        if (!e.special[size_t(i)] && e.offsets[size_t(i)].first <= offset && offset < e.offsets[size_t(i)].second) return i;
+    return -1;
+}
+
+TeachingOptions TeachingOptions::quick() {
+    TeachingOptions o;
+    o.steps = 1500;
+    o.learningRate = 2e-3f;
+    o.warmup = 100;
+    o.attendLayer = 1;
+    o.heldOut = 200;
+    o.model = TrainableBertConfig{0, 64, 2, 4, 128, 64, 1e-12f};
+    return o;
+}
+
 TeachingTrainer::TeachingTrainer(const TeachingOptions& options)
     : m_options(options), m_corpus(options.seed), m_rng(options.seed) {
-    m_vocab = buildVocabulary(m_corpus);
+    m_vocab = teachingVocabulary();
     m_tokenizer = *makeWordPieceTokenizer(m_vocab);
+    QSet<int> trained{m_tokenizer->id(QStringLiteral("[CLS]")), m_tokenizer->id(QStringLiteral("[SEP]")), m_tokenizer->maskId()};
+    for (const QString& text : m_corpus.words()) {
+        const Encoding e = *m_tokenizer->encode(text);
+        for (int id : e.ids) trained.insert(id);
+    }
+    QSet<int> referents;
+    for (const QString& noun : m_corpus.nouns()) referents.insert(m_tokenizer->encode(noun)->ids[1]);  // [CLS] noun [SEP]
+    m_trainedTokens.assign(trained.begin(), trained.end());
+    m_referentTokens.assign(referents.begin(), referents.end());
+    std::sort(m_trainedTokens.begin(), m_trainedTokens.end());
+    std::sort(m_referentTokens.begin(), m_referentTokens.end());
     TrainableBertConfig c = options.model;
     c.vocab = int(m_vocab.size());
     m_model = std::make_unique<TrainableBert>(c);
@@ -54,23 +74,30 @@ TeachingTrainer::TeachingTrainer(const TeachingOptions& options)
     m_decay = weightDecayMask(m_model->params());
 }
 
-Example TeachingTrainer::referentExample(const WinogradSentence& s) const {
+Example TeachingTrainer::referentExample(const WinogradSentence& s, const Encoding& e) const {
     Example ex;
-    const Encoding e = *m_tokenizer->encode(s.text);
     ex.ids = e.ids;
-    const int pronoun = positionOf(e, s.pronoun);
-    if (pronoun >= 0) ex.targets.push_back({pronoun, m_tokenizer->id(s.referent)});
+    const int pronoun = tokenAtOffset(e, s.pronounStart), referent = tokenAtOffset(e, s.referentStart);
+    if (pronoun < 0 || referent < 0) return ex;
+    ex.targets.push_back({pronoun, e.ids[size_t(referent)]});
+    if (m_options.attendWeight > 0) {
+        ex.attendLayer = m_options.attendLayer;
+        ex.attendHead = m_options.attendHead;
+        ex.attendQuery = pronoun;
+        ex.attendKey = referent;
+        ex.attendWeight = m_options.attendWeight;
+    }
     return ex;
 }
 
-Example TeachingTrainer::maskedExample(const WinogradSentence& s, std::mt19937& rng) const {
+Example TeachingTrainer::maskedExample(const WinogradSentence& s, const Encoding& e, std::mt19937& rng) const {
     Example ex;
-    const Encoding e = *m_tokenizer->encode(s.text);
     ex.ids = e.ids;
     std::uniform_real_distribution<float> u(0, 1);
     const int mask = m_tokenizer->maskId();
+    const int pronoun = tokenAtOffset(e, s.pronounStart);
     for (int i = 0; i < e.size(); ++i) {
-        if (e.special[size_t(i)] || e.tokens[i] == s.pronoun || u(rng) >= 0.15f) continue;
+        if (e.special[size_t(i)] || i == pronoun || u(rng) >= 0.15f) continue;
         ex.targets.push_back({i, e.ids[size_t(i)]});
         ex.ids[size_t(i)] = mask;
     }
@@ -96,8 +123,10 @@ int TeachingTrainer::train(const std::function<bool(const TeachingProgress&)>& p
         int targets = 0;
         for (int b = 0; b < m_options.batch; ++b) {
             const WinogradSentence s = m_corpus.trainingSentence(m_rng);
+            const Encoding e = *m_tokenizer->encode(s.text);
+            if (e.size() > m_options.model.maxPositions) continue;  // never: the corpus stays under 64 tokens (tested)
             const bool referent = u(m_rng) < m_options.referentShare;
-            batch.push_back(referent ? referentExample(s) : maskedExample(s, m_rng));
+            batch.push_back(referent ? referentExample(s, e) : maskedExample(s, e, m_rng));
             isReferent.push_back(referent);
             targets += int(batch.back().targets.size());
         }
@@ -131,7 +160,7 @@ int TeachingTrainer::train(const std::function<bool(const TeachingProgress&)>& p
     return m_step;
 }
 
-Status TeachingTrainer::exportFolder(const QString& folder, std::optional<std::pair<int, int>> head) const {
+Status TeachingTrainer::exportFolder(const QString& folder, const TeachingEvaluation* evaluation) const {
     if (!QDir().mkpath(folder)) return inputError(QStringLiteral("%1: cannot create the folder").arg(folder));
     const QDir dir(folder);
     const TrainableBertConfig& c = m_model->config();
@@ -150,7 +179,17 @@ Status TeachingTrainer::exportFolder(const QString& folder, std::optional<std::p
                        {"layer_norm_eps", 1e-12},
                        {"pad_token_id", 0},
                        {"attnscope_training", QJsonObject{{"seed", qint64(m_options.seed)}, {"steps", m_step}}}};
-    if (head) config.insert(QStringLiteral("attnscope_coreference_head"), QJsonArray{head->first, head->second});
+    auto ids = [](const std::vector<int>& list) {
+        QJsonArray array;
+        for (int id : list) array.append(id);
+        return array;
+    };
+    config.insert(QStringLiteral("attnscope_trained_tokens"), ids(m_trainedTokens));
+    config.insert(QStringLiteral("attnscope_referent_tokens"), ids(m_referentTokens));
+    if (evaluation && evaluation->bestLayer >= 0) {
+        config.insert(QStringLiteral("attnscope_coreference_head"), QJsonArray{evaluation->bestLayer, evaluation->bestHead});
+        config.insert(QStringLiteral("attnscope_coreference_threshold"), double(calibratedThreshold(*evaluation)));
+    }
     auto writeText = [&](const QString& name, const QByteArray& bytes) { return saveBytesAtomically(dir.filePath(name), bytes); };
     if (Status s = writeText(QStringLiteral("config.json"), QJsonDocument(config).toJson()); !s) return s;
     if (Status s = writeText(QStringLiteral("vocab.txt"), (m_vocab.join(QLatin1Char('\n')) + QLatin1Char('\n')).toUtf8()); !s) return s;
@@ -171,23 +210,34 @@ Result<LoadedModel> TeachingTrainer::snapshot() const {
 Result<TeachingEvaluation> evaluateTeachingModel(const LoadedModel& model, const std::vector<WinogradSentence>& sentences) {
     TeachingEvaluation ev;
     const ModelConfig& c = model.config();
-    std::vector<int> headHits(size_t(c.layers * c.heads), 0);
+    const int heads = c.layers * c.heads;
+    std::vector<int> headHits(size_t(heads), 0);
+    std::vector<std::vector<float>> peaks(static_cast<size_t>(heads));
     int correct = 0, counted = 0;
+    const int unk = model.tokenizer->id(QStringLiteral("[UNK]"));
     for (const WinogradSentence& s : sentences) {
         auto a = analyzeText(model, s.text, {});
         if (!a) return a.error();
         const Encoding& e = a->encoding;
-        const int pronoun = positionOf(e, s.pronoun), referent = positionOf(e, s.referent);
+        ev.unknownTokens += int(std::count(e.ids.begin(), e.ids.end(), unk));
+        const int pronoun = tokenAtOffset(e, s.pronounStart), referent = tokenAtOffset(e, s.referentStart);
         if (pronoun < 0 || referent < 0) continue;
+        int referentEnd = referent;  // the referent word's pieces: [referent, referentEnd]
+        while (referentEnd + 1 < e.size() && !e.special[size_t(referentEnd + 1)] &&
+               e.offsets[size_t(referentEnd + 1)].first < s.referentStart + s.referentLength)
+            ++referentEnd;
         ++counted;
         const auto logits = model.model->lmLogits(a->output, pronoun);
-        correct += int(std::max_element(logits.begin(), logits.end()) - logits.begin()) == model.tokenizer->id(s.referent);
+        correct += int(std::max_element(logits.begin(), logits.end()) - logits.begin()) == e.ids[size_t(referent)];
         const AttentionTrace& t = *a->trace;
         for (int l = 0; l < t.layers(); ++l)
             for (int h = 0; h < t.heads(); ++h) {
                 const HeadMatrices head = t.head(l, h);
                 const float* row = head.probsRow(pronoun);
-                headHits[size_t(l * t.heads() + h)] += int(std::max_element(row, row + t.tokens()) - row) == referent;
+                const int peak = int(std::max_element(row, row + t.tokens()) - row);
+                if (peak < referent || peak > referentEnd) continue;
+                ++headHits[size_t(l * t.heads() + h)];
+                peaks[size_t(l * t.heads() + h)].push_back(row[peak]);
             }
     }
     if (counted == 0) return inputError(QStringLiteral("no held-out sentence could be evaluated"));
@@ -201,7 +251,16 @@ Result<TeachingEvaluation> evaluateTeachingModel(const LoadedModel& model, const
             ev.bestHead = int(i) % c.heads;
         }
     }
+    if (ev.bestLayer >= 0) {
+        ev.bestHeadPeaks = peaks[size_t(ev.bestLayer * c.heads + ev.bestHead)];
+        std::sort(ev.bestHeadPeaks.begin(), ev.bestHeadPeaks.end());
+    }
     return ev;
+}
+
+float calibratedThreshold(const TeachingEvaluation& ev) {
+    if (ev.bestHeadPeaks.empty()) return 0;
+    return ev.bestHeadPeaks[size_t(double(ev.bestHeadPeaks.size() - 1) * 0.02)];
 }
 
 }  // namespace attnscope::core::train

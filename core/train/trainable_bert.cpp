@@ -118,6 +118,12 @@ double TrainableBert::lossImpl(const S* values, const Example& ex, S scale, S* G
     forward<S>(values, ex.ids, f);
     const int m = int(ex.targets.size());
     if (m == 0) return 0;
+    const bool attend = ex.attendLayer >= 0 && ex.attendLayer < m_c.layers && ex.attendWeight > 0;
+    double attendLoss = 0;
+    if (attend) {
+        const S p = f.layers[size_t(ex.attendLayer)].probs[size_t(ex.attendHead)](ex.attendQuery, ex.attendKey);
+        attendLoss = -double(ex.attendWeight) * std::log(std::max(double(p), 1e-30));
+    }
 
     // Head on the target rows: t = gelu(e W_t^T + b); u = LN(t); logits = u E^T + bias.
     MatT<S> eT(m, H);
@@ -136,7 +142,7 @@ double TrainableBert::lossImpl(const S* values, const Example& ex, S scale, S* G
         loss += crossEntropy<S>(logits.row(r), ex.targets[size_t(r)].second, scale, dl);
         dlogits.row(r) = dl;
     }
-    if (!G) return loss;
+    if (!G) return loss + attendLoss;
 
     auto g = [&](int index) { return G + m_params.entry(index).offset; };
     // logits = u E^T + bias
@@ -159,7 +165,9 @@ double TrainableBert::lossImpl(const S* values, const Example& ex, S scale, S* G
         const MatT<S> dr1 = layerNormBackward<S>(de1, F.xhat1, F.rstd1, P.data(L.ln1g), g(L.ln1g), g(L.ln1b));
         const MatT<S> dctx = linearBackward<S>(dr1, F.ctx, P.data(L.o), g(L.o), g(L.ob));
         MatT<S> dq, dk, dv;
-        attentionBackward<S>(dctx, F.probs, F.q, F.k, F.v, dq, dk, dv);
+        AttentionTarget<S> target;
+        if (attend && l == ex.attendLayer) target = {ex.attendHead, ex.attendQuery, ex.attendKey, S(ex.attendWeight) * scale};
+        attentionBackward<S>(dctx, F.probs, F.q, F.k, F.v, dq, dk, dv, target);
         dE = dr1;
         dE += linearBackward<S>(dq, F.in, P.data(L.q), g(L.q), g(L.qb));
         dE += linearBackward<S>(dk, F.in, P.data(L.k), g(L.k), g(L.kb));
@@ -171,7 +179,7 @@ double TrainableBert::lossImpl(const S* values, const Example& ex, S scale, S* G
         MapV<S>(g(m_pos) + size_t(i) * H, H) += dx0.row(i);
         MapV<S>(g(m_type), H) += dx0.row(i);
     }
-    return loss;
+    return loss + attendLoss;
 }
 
 template double TrainableBert::lossImpl<float>(const float*, const Example&, float, float*) const;

@@ -21,10 +21,13 @@ struct TrainableBertConfig {
     float eps = 1e-12f;
 };
 
-// One training example: token ids and the positions whose token the head must predict.
+// One training example: token ids and the positions whose token the head must predict; and,
+// optionally, one attention head asked to look from a query token at a key token.
 struct Example {
     std::vector<int> ids;
     std::vector<std::pair<int, int>> targets;  // (position, token id)
+    int attendLayer = -1, attendHead = -1, attendQuery = 0, attendKey = 0;
+    float attendWeight = 0;  // loss weight of -log probs(query, key), times the example's scale
 };
 
 // BERT for masked-LM with Hugging Face's names and layout (post-LN encoder, exact GELU, tied

@@ -3,6 +3,8 @@
 //   full repaint: links, heatmap, grid at 32 and 64 tokens, nothing hovered
 //   hover update: a new hovered token repainted in links, heatmap and grid
 //   keystroke: text change -> result -> views repainted, bert-base shape at 32 tokens (needs ../shared)
+//   launch: a new main window on the built-in teaching model to its first painted picture (load,
+//     tokenize, forward with the trace, the pronoun's predictions and reading, the views painted)
 //   long prompt: 2,048 tokens on Llama-3.2-1B's attention shapes (16 layers x 32 heads of 64, 8 kv
 //     heads), the trace rebuilding heads on request: hover a token, or step to the next head
 #include "kernels/kernels.h"
@@ -12,6 +14,7 @@
 #include "tokenize/tokenizer_loader.h"
 #include "widgets/heatmap_view.h"
 #include "widgets/links_view.h"
+#include "widgets/main_window.h"
 #include "widgets/model_grid_view.h"
 #include "widgets/qkv_view.h"
 
@@ -20,6 +23,7 @@
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 
 #include <algorithm>
@@ -54,6 +58,7 @@ private Q_SLOTS:
     void keystrokeToViews();
     void longPrompt_data();
     void longPrompt();
+    void launchToFirstPicture();
 
 private:
     std::shared_ptr<core::LoadedModel> m_model;
@@ -75,6 +80,7 @@ AnalysisResultPtr BenchGui::makeResult(int n) const {
 
 void BenchGui::initTestCase() {
     core::kernels::keepFreedMemoryMapped();  // as the app does first thing
+    QStandardPaths::setTestModeEnabled(true);  // the main window's settings stay out of the user's
     auto synth = core::makeSyntheticModel(QStringLiteral("bert-base"));
     QVERIFY(synth);
     m_model = std::make_shared<core::LoadedModel>();
@@ -84,6 +90,18 @@ void BenchGui::initTestCase() {
     m_result64 = makeResult(64);
     m_result32 = makeResult(32);
     QVERIFY(m_result64 && m_result32);
+}
+
+void BenchGui::launchToFirstPicture() {
+    QBENCHMARK {
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QSignalSpy ready(w.session(), &AnalysisSession::resultReady);
+        w.openBuiltinModel();
+        QVERIFY(ready.wait(5000));
+        QVERIFY(!w.grab().isNull());
+    }
 }
 
 void BenchGui::gridRepaint() {

@@ -71,6 +71,12 @@ void TestTrainerGradients::initTestCase() {
     m_bert = std::make_unique<TrainableBert>(kBert);
     m_example.ids = {2, 5, 7, 4, 9, 11, 3};
     m_example.targets = {{3, 6}, {5, 12}};  // a masked word and a pronoun's referent
+    // ... and a head asked to look from the pronoun at its referent (the coreference head's loss).
+    m_example.attendLayer = 1;
+    m_example.attendHead = 1;
+    m_example.attendQuery = 5;
+    m_example.attendKey = 2;
+    m_example.attendWeight = 0.7f;
     GradientCase& bert = m_cases[QStringLiteral("bert")];
     bert.lossDouble = [this](const std::vector<double>& v, std::vector<double>* g) { return m_bert->lossAndGradientDouble(v, m_example, g); };
     bert.lossFloat = [this](std::vector<float>* g) { return m_bert->lossAndGradient(m_example, 1.0f, g); };

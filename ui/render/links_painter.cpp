@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace attnscope::ui {
@@ -26,14 +27,38 @@ QFont linksFont(const QRectF& rect, const LinksSpec& s) {
     return f;
 }
 
+namespace {
+
+// The caption broken at a space into at most two lines as even as possible (each elided to
+// `width` if it still does not fit).
+QStringList captionLines(const QFontMetricsF& fm, const QString& caption, double width) {
+    if (caption.isEmpty()) return {};
+    if (fm.horizontalAdvance(caption) <= width) return {caption};
+    const QStringList words = caption.split(QLatin1Char(' '));
+    int best = 1;
+    double bestWidth = std::numeric_limits<double>::max();
+    for (int cut = 1; cut < words.size(); ++cut) {
+        const double w = std::max(fm.horizontalAdvance(words.mid(0, cut).join(QLatin1Char(' '))),
+                                  fm.horizontalAdvance(words.mid(cut).join(QLatin1Char(' '))));
+        if (w < bestWidth) bestWidth = w, best = cut;
+    }
+    return {fm.elidedText(words.mid(0, best).join(QLatin1Char(' ')), Qt::ElideRight, width),
+            fm.elidedText(words.mid(best).join(QLatin1Char(' ')), Qt::ElideRight, width)};
+}
+
+}  // namespace
+
 LinksLayout linksLayout(const QRectF& rect, const LinksSpec& s) {
     const QFontMetricsF fm(linksFont(rect, s));
     LinksLayout l;
     double widest = 0;
     for (const QString& t : s.labels) widest = std::max(widest, fm.horizontalAdvance(t));
     const double labelW = std::min(widest, fm.averageCharWidth() * 16) + 12;
-    const double titleH = s.title.isEmpty() ? 0 : fm.height() * 1.6;
-    l.titleRect = QRectF(rect.left(), rect.top(), rect.width(), titleH);
+    const auto lines = double(captionLines(fm, s.caption, rect.width() - 16).size());
+    const double captionH = lines > 0 ? fm.height() * (0.4 + lines) : 0;
+    const double titleH = (s.title.isEmpty() ? 0 : fm.height() * 1.6) + (lines > 0 ? captionH + fm.height() * 0.3 : 0);
+    l.titleRect = QRectF(rect.left(), rect.top(), rect.width(), s.title.isEmpty() ? 0 : fm.height() * 1.6);
+    l.captionRect = QRectF(rect.left(), l.titleRect.bottom(), rect.width(), captionH);
     const double avail = rect.height() - titleH;
     l.rowHeight = s.n > 0 ? std::min(fm.height() * 1.7, avail / s.n) : 0;
     l.top = rect.top() + titleH + (avail - l.rowHeight * s.n) / 2;
@@ -64,6 +89,24 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
         painter.setFont(title);
         painter.setPen(s.textColor);
         painter.drawText(l.titleRect, Qt::AlignHCenter | Qt::AlignTop, s.title);
+    }
+    if (!s.caption.isEmpty()) {
+        painter.setFont(font);
+        const QStringList lines = captionLines(fm, s.caption, l.captionRect.width() - 16);
+        const QString text = lines.join(QLatin1Char('\n'));
+        if (s.captionWarning) {  // an amber band: the answer is not to be trusted
+            double w = 0;
+            for (const QString& line : lines) w = std::max(w, fm.horizontalAdvance(line) + 16);
+            const QRectF band(l.captionRect.center().x() - w / 2, l.captionRect.top(), w, l.captionRect.height());
+            painter.save();
+            painter.setRenderHint(QPainter::Antialiasing, true);
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(QColor(230, 160, 40, 90));
+            painter.drawRoundedRect(band, 5, 5);
+            painter.restore();
+        }
+        painter.setPen(s.textColor);
+        painter.drawText(l.captionRect, Qt::AlignCenter, text);
     }
     auto y = [&](int i) { return l.top + (i + 0.5) * l.rowHeight; };
     const double xa = l.left.right() + 2, xb = l.right.left() - 2;

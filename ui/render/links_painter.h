@@ -36,6 +36,8 @@ struct LinksSpec {
     QFont font;
     QColor textColor = Qt::black;
     QString title;
+    QString caption;              // under the title: what the pronoun refers to (teaching models)
+    bool captionWarning = false;  // ... said as a warning: outside what the model learned
     // Screen drawing: 1-pixel lines (the raster engine draws a wide antialiased line 4-10x slower);
     // export keeps true widths with round caps.
     bool fastLines = false;
@@ -44,7 +46,7 @@ struct LinksSpec {
 };
 
 struct LinksLayout {
-    QRectF titleRect;
+    QRectF titleRect, captionRect;
     QRectF left, right;  // label columns
     double rowHeight = 0;
     double top = 0;      // y of row 0's top

@@ -97,6 +97,10 @@ LinksSpec linksSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
     s.title = st.headMode() == HeadMode::All
                   ? QStringLiteral("Layer %1 · all %2 heads%3").arg(st.layer()).arg(t.heads()).arg(hide ? QStringLiteral(" · first token hidden, rows renormalised") : QString())
                   : matrixTitle(st.layer(), st.headMode(), st.head(), t.heads(), hide);
+    if (const core::ReferentReading* reading = r.referentFor(st.focusToken())) {
+        s.caption = core::describeReading(*reading, r.labels);
+        s.captionWarning = !reading->trusted();
+    }
     return s;
 }
 

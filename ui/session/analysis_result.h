@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/referent_reading.h"
 #include "model/model.h"
 #include "tokenize/tokenizer.h"
 #include "trace/attention_trace.h"
@@ -28,7 +29,15 @@ struct AnalysisResult {
     QStringList labels;         // readable token texts ("Ġworld" -> "world", specials as is)
     std::shared_ptr<const core::AttentionTrace> trace;
     std::vector<PositionPredictions> predictions;  // each mask token (encoders), the next token (decoders), the classes (ViT; position 0)
-    std::vector<PositionPredictions> perToken;     // encoders with an LM head: top-k at every position
+    std::vector<PositionPredictions> perToken;     // encoders with an LM head: top-k at every position (or only at pronouns)
+    // Models with a coreference head: what each pronoun refers to, and whether to trust it.
+    std::vector<core::ReferentReading> referents;
+    // The reading for the token singled out (a pronoun), else the first; nullptr when none.
+    const core::ReferentReading* referentFor(int focus) const {
+        for (const auto& r : referents)
+            if (r.pronoun == focus) return &r;
+        return referents.empty() ? nullptr : &referents.front();
+    }
     // Image input (vision models): the picture as decoded, its file, and the patch grid's side.
     std::shared_ptr<const QImage> picture;
     QString imagePath;

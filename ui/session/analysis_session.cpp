@@ -1,5 +1,7 @@
 #include "session/analysis_session.h"
 
+#include "analysis/referent_reading.h"
+
 #include "hub/model_source.h"
 #include "model/text_analysis.h"
 #include "session/image_analysis.h"
@@ -64,11 +66,27 @@ core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, cons
         };
         for (int p : positions) result->predictions.push_back(at(p));
         // What the head reads at every token (a pronoun's referent, for the teaching model). It costs
-        // V x H x n multiply-adds: ~0.1 M for the teaching model, 680 M for bert-base at 29 tokens
-        // (more than the forward pass), so only small vocabularies get it.
-        const int64_t cost = int64_t(model.config().vocabSize) * model.config().hidden * result->encoding.size();
-        if (!result->causal && cost <= 20'000'000)
-            for (int p = 0; p < result->encoding.size(); ++p) result->perToken.push_back(at(p));
+        // V x H x n multiply-adds: ~0.1 M for a 133-word model, 680 M for bert-base at 29 tokens
+        // (more than the forward pass), so only small ones get every token; a model with a
+        // coreference head always gets its pronouns (V x H each: 2.9 M for the teaching model).
+        const int n = result->encoding.size();
+        const int64_t cost = int64_t(model.config().vocabSize) * model.config().hidden * n;
+        const bool every = cost <= 20'000'000;
+        if (!result->causal && (every || core::readsReferents(model.config()))) {
+            const std::vector<core::ReferentReading> pronouns = core::readReferents(
+                model.config(), tok, text, result->encoding, *result->trace, {});
+            for (int p = 0; p < n; ++p) {
+                const bool isPronoun = std::any_of(pronouns.begin(), pronouns.end(), [p](const auto& r) { return r.pronoun == p; });
+                if (every || isPronoun) result->perToken.push_back(at(p));
+                else result->perToken.push_back(PositionPredictions{p, {}, {}});
+            }
+        }
+    }
+    if (core::readsReferents(model.config())) {
+        std::vector<int> predicted(size_t(result->encoding.size()), -1);
+        for (const PositionPredictions& pp : result->perToken)
+            if (!pp.top.empty()) predicted[size_t(pp.position)] = pp.top[0].id;
+        result->referents = core::readReferents(model.config(), tok, text, result->encoding, *result->trace, predicted);
     }
     result->milliseconds = double(timer.nsecsElapsed()) / 1e6;
     return AnalysisResultPtr(result);

@@ -127,12 +127,11 @@ void TrainingSession::save(const QString& folder) {
             QMetaObject::invokeMethod(this, [this] { Q_EMIT failed(tr("Train a model first")); });
             return;
         }
-        std::optional<std::pair<int, int>> head;
+        std::optional<core::train::TeachingEvaluation> evaluation;
         if (auto model = m_trainer->snapshot()) {
-            if (auto ev = core::train::evaluateTeachingModel(*model, m_trainer->corpus().heldOut(200)))
-                head = std::make_pair(ev->bestLayer, ev->bestHead);
+            if (auto ev = core::train::evaluateTeachingModel(*model, m_trainer->corpus().heldOut(200))) evaluation = *ev;
         }
-        const core::Status s = m_trainer->exportFolder(folder, head);
+        const core::Status s = m_trainer->exportFolder(folder, evaluation ? &*evaluation : nullptr);
         QMetaObject::invokeMethod(this, [this, s, folder] {
             if (!s) Q_EMIT failed(s.message());
             else Q_EMIT saved(QDir(folder).absolutePath());

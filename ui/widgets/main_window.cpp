@@ -4,6 +4,7 @@
 #include "widgets/download_status.h"
 #include "widgets/empty_model_page.h"
 #include "widgets/recent_models_menu.h"
+#include "widgets/sentence_bar.h"
 #include "widgets/view_controls.h"
 #include "widgets/hub_dialog.h"
 
@@ -123,29 +124,14 @@ void MainWindow::buildUi() {
     auto* central = new QWidget;
     auto* layout = new QVBoxLayout(central);
 
-    m_sentence = new QLineEdit;
-    m_sentence->setPlaceholderText(tr("Type a sentence; the attention updates as you type"));
-    QFont big = m_sentence->font();
-    big.setPointSizeF(big.pointSizeF() * 1.4);
-    m_sentence->setFont(big);
-    m_sentence->setClearButtonEnabled(true);
-    connect(m_sentence, &QLineEdit::textChanged, this, [this](const QString& t) {
+    m_sentence = new SentenceBar;
+    connect(m_sentence, &SentenceBar::textEdited, m_session, &AnalysisSession::setText);
+    connect(m_sentence, &SentenceBar::chosen, this, [this](const QString& t) {
         m_session->setText(t);
-        m_swap->setEnabled(t.contains(QLatin1String("tired")) || t.contains(QLatin1String("wide")));
+        m_session->analyzeNow(t);
     });
-    m_sentenceRow = new QWidget;
-    auto* sentenceRow = new QHBoxLayout(m_sentenceRow);
-    sentenceRow->setContentsMargins(0, 0, 0, 0);
-    sentenceRow->addWidget(m_sentence, 1);
-    m_swap = new QToolButton;
-    m_swap->setText(tr("tired ⇄ wide"));
-    m_swap->setToolTip(tr("Swap the word that decides what “it” refers to (Ctrl+T)"));
-    m_swap->setShortcut(QKeySequence(QStringLiteral("Ctrl+T")));
-    m_swap->setFont(big);
-    m_swap->setEnabled(false);
-    connect(m_swap, &QToolButton::clicked, this, &MainWindow::swapTwinWord);
-    sentenceRow->addWidget(m_swap);
-    layout->addWidget(m_sentenceRow);
+    const QFont big = m_sentence->edit()->font();
+    layout->addWidget(m_sentence);
 
     // Image models: the picture's name and the ways to change it instead of the sentence bar.
     m_imageRow = new ImageInputBar(big);
@@ -258,6 +244,8 @@ void MainWindow::buildMenus() {
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(tr("&Copy View as Image"), m_exports, &ExportActions::copyCurrentView)->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+C")));
 
+    menuBar()->addMenu(m_sentence->examplesMenu());  // the minimal pairs, also behind the sentence's Examples button
+    addAction(m_sentence->swapAction());             // Ctrl+T in presentation mode too, where the bar is hidden
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Next Layer"), this, [this] { m_state->setLayer(m_state->layer() + 1); })->setShortcut(Qt::Key_PageDown);
     view->addAction(tr("Previous Layer"), this, [this] { m_state->setLayer(m_state->layer() - 1); })->setShortcut(Qt::Key_PageUp);
@@ -289,6 +277,7 @@ void MainWindow::buildMenus() {
                                     "<tr><td><b>← / → , Space</b></td><td>Q/K/V: previous / next step</td></tr>"
                                     "<tr><td><b>↑ / ↓</b></td><td>Q/K/V: previous / next query token</td></tr>"
                                     "<tr><td><b>P</b></td><td>Q/K/V: play the steps as an animation</td></tr>"
+                                    "<tr><td><b>Ctrl+T</b></td><td>swap the word that decides what the pronoun means (Examples menu)</td></tr>"
                                     "<tr><td><b>Click a token</b></td><td>pin it in every view; Esc unpins</td></tr>"
                                     "<tr><td><b>Ctrl+E</b></td><td>export the view (PNG, SVG, PDF)</td></tr>"
                                     "<tr><td><b>Ctrl+O</b></td><td>open a model folder</td></tr>"
@@ -319,26 +308,17 @@ bool MainWindow::isOpen(const QString& folderOrId) const {
 
 void MainWindow::openBuiltinModel() {
     if (m_sentence->text().trimmed().isEmpty()) {
-        m_sentence->blockSignals(true);
-        m_sentence->setText(core::defaultSentence());
-        m_sentence->blockSignals(false);
-        m_swap->setEnabled(true);
+        m_sentence->setTextQuietly(core::defaultSentence());
         m_session->setText(core::defaultSentence());
     }
     openModel(core::builtinTeachingModelPath());
 }
 
-void MainWindow::swapTwinWord() {
-    QString text = m_sentence->text();
-    if (text.contains(QLatin1String("tired"))) text.replace(QLatin1String("tired"), QLatin1String("wide"));
-    else if (text.contains(QLatin1String("wide"))) text.replace(QLatin1String("wide"), QLatin1String("tired"));
-    else return;
-    m_sentence->setText(text);
-    m_session->analyzeNow(text);
-}
+void MainWindow::swapDecidingWord() { m_sentence->swapWord(); }
 
 void MainWindow::setText(const QString& text) {
-    m_sentence->setText(text);
+    m_sentence->setTextQuietly(text);
+    m_session->setText(text);
     m_session->analyzeNow(text);
 }
 
@@ -378,7 +358,7 @@ void MainWindow::openBuiltinImageModel(const QString& image) {
 
 void MainWindow::setImageMode(bool on) {
     m_imageModeOn = on;
-    m_sentenceRow->setVisible(!on);
+    m_sentence->setVisible(!on);
     m_imageRow->setVisible(on);
     m_tokens->setVisible(!on);
     m_tabs->setTabVisible(m_tabs->indexOf(m_imagePage), on);
@@ -469,9 +449,7 @@ void MainWindow::openSession(const QString& path) {
         }
         return;
     }
-    m_sentence->blockSignals(true);
-    m_sentence->setText(session->text);
-    m_sentence->blockSignals(false);
+    m_sentence->setTextQuietly(session->text);
     m_session->setText(session->text);
     if (m_session->model() && isOpen(session->modelPath))
         m_session->analyzeNow(session->text);

@@ -24,6 +24,7 @@ namespace attnscope::ui {
 class DownloadStatus;
 class EmptyModelPage;
 class RecentModelsMenu;
+class SentenceBar;
 class ViewControls;
 
 class FigureView;
@@ -53,8 +54,8 @@ public:
     void chooseModelFolder();  // a folder dialog, then openModel
     // The teaching model built into AttnScope, on its "animal ... tired" sentence.
     void openBuiltinModel();
-    // Swaps "tired" and "wide" in the sentence (the word that flips what "it" refers to).
-    void swapTwinWord();
+    // Swaps the word that flips what the pronoun refers to ("tired" and "wide"; see minimal_pairs).
+    void swapDecidingWord();
     void setText(const QString& text);
     // Decodes an image file and analyses it with the open vision model; errors show in place and
     // leave the previous picture and model as they were.
@@ -91,9 +92,8 @@ private:
 
     AnalysisSession* m_session;
     ViewState* m_state;
-    QLineEdit* m_sentence = nullptr;
+    SentenceBar* m_sentence = nullptr;
     QLabel* m_error = nullptr;
-    QToolButton* m_swap = nullptr;
     TokenBar* m_tokens = nullptr;
     QStackedWidget* m_stack = nullptr;
     EmptyModelPage* m_empty = nullptr;
@@ -105,7 +105,6 @@ private:
     QkvView* m_qkv = nullptr;
     QWidget* m_imagePage = nullptr;
     ImageView* m_image = nullptr;
-    QWidget* m_sentenceRow = nullptr;
     ImageInputBar* m_imageRow = nullptr;
     ExportActions* m_exports = nullptr;
     TrainView* m_train = nullptr;

@@ -32,12 +32,32 @@ void PredictionsView::paintEvent(QPaintEvent*) {
         return message(m_result->isImage() ? tr("This checkpoint has no classifier, so it cannot name what it sees.")
                                            : tr("This checkpoint has no language-model head, so it cannot predict tokens."));
     std::vector<PositionPredictions> shown = m_result->predictions;
-    if (shown.empty() && m_focus >= 0 && m_focus < int(m_result->perToken.size())) shown.push_back(m_result->perToken[size_t(m_focus)]);
+    double y = area.top();
+    const core::ReferentReading* reading = m_result->predictions.empty() ? m_result->referentFor(m_focus) : nullptr;
+    if (reading && (m_focus < 0 || reading->pronoun == m_focus || reading->kind == core::ReferentReading::Kind::NoPronoun)) {
+        // A teaching model: what the pronoun refers to, said plainly when it is outside what it learned.
+        const QString text = core::describeReading(*reading, m_result->labels);
+        const QRectF box = fm.boundingRect(QRectF(area.left() + 8, y + 6, area.width() - 16, 10000),
+                                           Qt::AlignLeft | Qt::TextWordWrap, text);
+        const QRectF frame(area.left(), y, area.width(), box.height() + 12);
+        const bool trusted = reading->trusted();
+        p.setPen(Qt::NoPen);
+        p.setBrush(trusted ? QColor(68, 119, 170, 40) : QColor(230, 160, 40, 70));
+        p.drawRoundedRect(frame, 6, 6);
+        p.setPen(palette().color(QPalette::Text));
+        p.drawText(box, Qt::AlignLeft | Qt::TextWordWrap, text);
+        y = frame.bottom() + fm.height() * 0.6;
+        if (!trusted) return;  // no confident bars for an answer it cannot give
+        if (reading->pronoun < int(m_result->perToken.size())) shown.push_back(m_result->perToken[size_t(reading->pronoun)]);
+    } else if (shown.empty() && m_focus >= 0 && m_focus < int(m_result->perToken.size())) {
+        shown.push_back(m_result->perToken[size_t(m_focus)]);
+        if (shown.back().top.empty())
+            return message(tr("Point at a pronoun (it, he, she, they) to see what the model reads there."));
+    }
     if (shown.empty())
         return message(m_result->causal ? QString()
                                         : tr("Put [MASK] (or <mask>) in the sentence to see what the model predicts there, "
                                              "or point at a token to see what the model reads at it."));
-    double y = area.top();
     const double row = fm.height() * 1.5;
     for (const PositionPredictions& pp : shown) {
         QFont bold = font();

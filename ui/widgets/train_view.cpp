@@ -46,10 +46,11 @@ TrainView::TrainView(QWidget* parent) : QWidget(parent), m_session(new TrainingS
     m_cancel = new QPushButton(tr("Cancel"));
     m_save = new QPushButton(tr("Save…"));
     m_use = new QPushButton(tr("Explore this model"));
+    const core::train::TeachingOptions quick = core::train::TeachingOptions::quick();
     m_steps = new QSpinBox;
     m_steps->setRange(100, 100000);
     m_steps->setSingleStep(500);
-    m_steps->setValue(6000);
+    m_steps->setValue(quick.steps);
     m_steps->setSuffix(tr(" steps"));
     controls->addWidget(m_start);
     controls->addWidget(m_steps);
@@ -60,8 +61,13 @@ TrainView::TrainView(QWidget* parent) : QWidget(parent), m_session(new TrainingS
     controls->addStretch();
     layout->addLayout(controls);
     m_progress = new QProgressBar;
-    m_status = new QLabel(tr("A small BERT (3 layers x 4 heads) learns from generated sentences which noun a pronoun "
-                             "refers to. Watch the heatmap: the pronoun's row sharpens onto its referent."));
+    m_status = new QLabel(tr("A small BERT (%1 layers x %2 heads, bert-base-uncased's vocabulary) learns from generated sentences "
+                             "which noun a pronoun refers to; layer %3, head %4 is asked to look from the pronoun at it. Watch "
+                             "the heatmap: the pronoun's row sharpens onto its referent.")
+                              .arg(quick.model.layers)
+                              .arg(quick.model.heads)
+                              .arg(quick.attendLayer)
+                              .arg(quick.attendHead));
     m_status->setWordWrap(true);
     layout->addWidget(m_progress);
     layout->addWidget(m_status);
@@ -69,10 +75,11 @@ TrainView::TrainView(QWidget* parent) : QWidget(parent), m_session(new TrainingS
     auto* previewControls = new QHBoxLayout;
     m_sentence = new QLineEdit(core::defaultSentence());
     m_layer = new QSpinBox;
-    m_layer->setRange(0, 2);
-    m_layer->setValue(1);
+    m_layer->setRange(0, quick.model.layers - 1);
+    m_layer->setValue(quick.attendLayer);
     m_head = new QSpinBox;
-    m_head->setRange(0, 3);
+    m_head->setRange(0, quick.model.heads - 1);
+    m_head->setValue(quick.attendHead);
     previewControls->addWidget(new QLabel(tr("Sentence")));
     previewControls->addWidget(m_sentence, 1);
     previewControls->addWidget(new QLabel(tr("Layer")));
@@ -152,7 +159,7 @@ void TrainView::startTraining() {
     m_loss.clear();
     m_accuracy.clear();
     m_finished = false;
-    core::train::TeachingOptions options;
+    core::train::TeachingOptions options = core::train::TeachingOptions::quick();  // about a minute
     options.steps = m_steps->value();
     options.seed = uint32_t(QDateTime::currentMSecsSinceEpoch() & 0x7fffffff);
     m_curves->steps = options.steps;

@@ -1,0 +1,87 @@
+#include "widgets/sentence_bar.h"
+
+#include "model/minimal_pairs.h"
+
+#include <QAction>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QMenu>
+#include <QToolButton>
+
+namespace attnscope::ui {
+
+SentenceBar::SentenceBar(QWidget* parent) : QWidget(parent) {
+    m_edit = new QLineEdit;
+    m_edit->setPlaceholderText(tr("Type a sentence; the attention updates as you type"));
+    QFont big = m_edit->font();
+    big.setPointSizeF(big.pointSizeF() * 1.4);
+    m_edit->setFont(big);
+    m_edit->setClearButtonEnabled(true);
+    connect(m_edit, &QLineEdit::textChanged, this, [this](const QString& t) {
+        updateSwap();
+        if (!signalsBlocked()) Q_EMIT textEdited(t);
+    });
+
+    m_swap = new QToolButton;
+    m_swap->setFont(big);
+    connect(m_swap, &QToolButton::clicked, this, &SentenceBar::swapWord);
+
+    // Examples: each minimal pair as two entries, the referent named, so a class sees the flip coming.
+    m_examples = new QMenu(tr("E&xamples"), this);
+    m_swapAction = m_examples->addAction(tr("&Swap the Deciding Word"), this, &SentenceBar::swapWord);
+    m_swapAction->setShortcut(QKeySequence(QStringLiteral("Ctrl+T")));
+    m_swapAction->setShortcutContext(Qt::WindowShortcut);
+    m_examples->addSeparator();
+    for (const core::MinimalPair& p : core::minimalPairs()) {
+        QMenu* sub = m_examples->addMenu(QStringLiteral("%1 ⇄ %2").arg(p.firstWord, p.secondWord));
+        for (int side = 0; side < 2; ++side) {
+            const QString sentence = side == 0 ? p.first : p.second;
+            const QString referent = side == 0 ? p.firstReferent : p.secondReferent;
+            sub->addAction(tr("%1    (→ %2)").arg(sentence, referent), this, [this, sentence] {
+                setTextQuietly(sentence);
+                Q_EMIT chosen(sentence);
+            });
+        }
+    }
+    m_examplesButton = new QToolButton;
+    m_examplesButton->setText(tr("Examples"));
+    m_examplesButton->setToolTip(tr("Sentences one word apart whose pronoun means different things"));
+    m_examplesButton->setFont(big);
+    m_examplesButton->setMenu(m_examples);
+    m_examplesButton->setPopupMode(QToolButton::InstantPopup);
+
+    auto* row = new QHBoxLayout(this);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(m_edit, 1);
+    row->addWidget(m_swap);
+    row->addWidget(m_examplesButton);
+    updateSwap();
+}
+
+QString SentenceBar::text() const { return m_edit->text(); }
+
+void SentenceBar::setTextQuietly(const QString& text) {
+    blockSignals(true);
+    m_edit->setText(text);
+    blockSignals(false);
+    updateSwap();
+}
+
+bool SentenceBar::swapWord() {
+    const auto swap = core::swapDecidingWord(m_edit->text());
+    if (!swap) return false;
+    setTextQuietly(swap->text);
+    Q_EMIT chosen(swap->text);
+    return true;
+}
+
+void SentenceBar::updateSwap() {
+    const auto swap = core::swapDecidingWord(m_edit->text());
+    m_swap->setEnabled(swap.has_value());
+    m_swapAction->setEnabled(swap.has_value());
+    m_swap->setText(swap ? QStringLiteral("%1 ⇄ %2").arg(swap->from, swap->to) : tr("swap ⇄"));
+    m_swap->setToolTip(swap ? tr("Swap “%1” for “%2”: the word that decides what the pronoun refers to (Ctrl+T)").arg(swap->from, swap->to)
+                            : tr("Type a sentence from the Examples menu (or with one of its words) to swap the deciding word (Ctrl+T)"));
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QWidget>
+
+class QAction;
+class QLineEdit;
+class QMenu;
+class QToolButton;
+
+namespace attnscope::ui {
+
+// The sentence row: the text field, the swap button that flips the word deciding what the
+// pronoun refers to ("tired ⇄ wide", Ctrl+T) and the Examples menu of minimal pairs (also in the
+// menu bar). Typing emits textEdited; a swap or an example emits chosen (analyse at once).
+class SentenceBar : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit SentenceBar(QWidget* parent = nullptr);
+
+    QString text() const;
+    // Sets the text without emitting textEdited (a session, the built-in model's default sentence).
+    void setTextQuietly(const QString& text);
+    QMenu* examplesMenu() const { return m_examples; }
+    // "Swap the Deciding Word" (Ctrl+T): add it to the window so it works while the bar is hidden.
+    QAction* swapAction() const { return m_swapAction; }
+    QLineEdit* edit() const { return m_edit; }
+    // Swaps the deciding word when the sentence has one; false when it has none.
+    bool swapWord();
+
+Q_SIGNALS:
+    void textEdited(const QString& text);
+    void chosen(const QString& text);
+
+private:
+    void updateSwap();
+
+    QLineEdit* m_edit = nullptr;
+    QToolButton* m_swap = nullptr;
+    QToolButton* m_examplesButton = nullptr;
+    QMenu* m_examples = nullptr;
+    QAction* m_swapAction = nullptr;
+};
+
+}  // namespace attnscope::ui
