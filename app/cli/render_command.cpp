@@ -33,6 +33,9 @@ int runRender(const QStringList& args) {
     parser.addOption({QStringLiteral("head"), QStringLiteral("Head, counting from 0 (default 0)."), QStringLiteral("H")});
     parser.addOption({QStringLiteral("heads"), QStringLiteral("one (default), average or all."), QStringLiteral("MODE")});
     parser.addOption({QStringLiteral("token"), QStringLiteral("Token to single out, counting from 0."), QStringLiteral("I")});
+    parser.addOption({QStringLiteral("links"),
+                      QStringLiteral("links: with --token, draw what it attends to (attends-to, default) or who attends to it (attended-by)."),
+                      QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("colormap"), QStringLiteral("viridis (default), magma, cividis, greys or rdbu."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("log"), QStringLiteral("Log colour scale (1e-4 .. 1).")});
     parser.addOption({QStringLiteral("hide-first-token"),
@@ -99,6 +102,9 @@ int runRender(const QStringList& args) {
     fraction("keep", 0.01f, 1.0f, &imageOptions.keep);
     fraction("opacity", 0.0f, 1.0f, &imageOptions.opacity);
     imageOptions.smooth = !parser.isSet(QStringLiteral("nearest"));
+    const QString links = parser.value(QStringLiteral("links"));
+    if (!links.isEmpty() && links != QLatin1String("attends-to") && links != QLatin1String("attended-by") && error.isEmpty())
+        error = QStringLiteral("--links must be attends-to or attended-by, not '%1'").arg(links);
     if (!error.isEmpty()) return usageError(error);
 
     auto model = loadModelOption(parser);
@@ -136,6 +142,7 @@ int runRender(const QStringList& args) {
     state.setLogScale(parser.isSet(QStringLiteral("log")));
     state.setHideFirstToken(parser.isSet(QStringLiteral("hide-first-token")));
     state.setThreshold(threshold);
+    state.setLinkDirection(links == QLatin1String("attended-by") ? LinkDirection::AttendedBy : LinkDirection::AttendsTo);
     state.setImageOptions(imageOptions);
 
     FigureStyle style;

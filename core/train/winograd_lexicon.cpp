@@ -49,7 +49,7 @@ Frame frame(const char* name, std::vector<C> a, std::vector<C> b, const char* ma
 
 const std::vector<std::vector<Noun>>& nounsByCategory() {
     static const std::vector<std::vector<Noun>> nouns = [] {
-        std::vector<std::vector<Noun>> n(size_t(C::Count));
+        std::vector<std::vector<Noun>> n(static_cast<size_t>(C::Count));
         n[size_t(C::Animal)] = parse(
             "animal/animals dog/dogs cat/cats horse/horses rabbit/rabbits fox/foxes cow/cows goat/goats deer/deer bear/bears "
             "wolf/wolves lion/lions tiger/tigers mouse/mice rat/rats sheep/sheep pig/pigs duck/ducks chicken/chickens bird/birds "

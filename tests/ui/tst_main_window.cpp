@@ -12,6 +12,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 using namespace attnscope::ui;
 
@@ -28,6 +29,10 @@ private Q_SLOTS:
     void sessionReopensTheViewExactly();
     void arrowsChangeHeadAndLayer();
     void presentationModeEnlargesType();
+    void pinFollowsTheWordWhileTyping();
+    void sessionPinBeatsTheAutomaticPin();
+    void windowShortcutsWorkWhileTyping();
+    void linksDirectionIsAControl();
 
 private:
     void waitForResult(MainWindow& w);
@@ -189,6 +194,98 @@ void TestMainWindow::presentationModeEnlargesType() {
     QVERIFY(w.isFullScreen());
     w.setPresentationMode(false);
     QCOMPARE(QApplication::font().pointSizeF(), normal);
+}
+
+void TestMainWindow::pinFollowsTheWordWhileTyping() {
+    MainWindow w;
+    w.show();
+    w.openBuiltinModel();
+    waitForResult(w);
+    QLineEdit* edit = w.findChild<QLineEdit*>();
+    QVERIFY(edit);
+    const int it = w.session()->result()->labels.indexOf(QStringLiteral("it"));
+    QTRY_COMPARE(w.viewState()->pinnedToken(), it);  // the teaching model opens with "it" pinned
+    // Words typed at the start move "it" right; the pin goes with it.
+    edit->setFocus();
+    edit->setCursorPosition(0);
+    QTest::keyClicks(edit, QStringLiteral("So "));
+    QTRY_COMPARE(w.session()->result()->text, edit->text());
+    QCOMPARE(w.viewState()->pinnedToken(), it + 1);
+    QCOMPARE(w.session()->result()->labels[w.viewState()->pinnedToken()], QStringLiteral("it"));
+    // "it" edited into "its": nothing is pinned rather than the wrong word.
+    const int at = int(edit->text().indexOf(QStringLiteral(" it ")) + 3);
+    edit->setCursorPosition(at);
+    QTest::keyClicks(edit, QStringLiteral("s"));
+    QTRY_COMPARE(w.session()->result()->text, edit->text());
+    QCOMPARE(w.viewState()->pinnedToken(), -1);
+}
+
+void TestMainWindow::sessionPinBeatsTheAutomaticPin() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("pin.attnscope"));
+    int animal = -1;
+    {
+        MainWindow w;
+        w.show();
+        w.openBuiltinModel();
+        waitForResult(w);
+        animal = w.session()->result()->labels.indexOf(QStringLiteral("animal"));
+        QVERIFY(animal > 0);
+        w.viewState()->setPinnedToken(animal);
+        w.viewState()->setLinkDirection(LinkDirection::AttendedBy);
+        QVERIFY(saveSession(path, w.currentSession()).ok());
+    }
+    MainWindow w;
+    w.show();
+    w.openSession(path);
+    QTRY_VERIFY(w.session()->result() != nullptr);
+    QTest::qWait(50);  // anything queued after the first result (the automatic pin) has run
+    QCOMPARE(w.viewState()->pinnedToken(), animal);
+    QCOMPARE(int(w.viewState()->linkDirection()), int(LinkDirection::AttendedBy));
+}
+
+void TestMainWindow::windowShortcutsWorkWhileTyping() {
+    MainWindow w;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    w.openModel(attnscope::test::modelFixture(QStringLiteral("bert")));
+    w.setText(QStringLiteral("the road"));
+    waitForResult(w);
+    w.viewState()->setHeadMode(HeadMode::Single);
+    w.viewState()->setHead(0);
+    w.viewState()->setLayer(0);
+    QLineEdit* edit = w.findChild<QLineEdit*>();
+    edit->setFocus();
+    QTRY_VERIFY(edit->hasFocus());
+    QTest::keyClick(edit, Qt::Key_Right, Qt::ControlModifier);
+    QCOMPARE(w.viewState()->head(), 1);
+    QTest::keyClick(edit, Qt::Key_Left, Qt::ControlModifier);
+    QCOMPARE(w.viewState()->head(), 0);
+    QTest::keyClick(edit, Qt::Key_PageDown);
+    QCOMPARE(w.viewState()->layer(), 1);
+    QTest::keyClick(edit, Qt::Key_A, Qt::ControlModifier);  // select all stays the box's
+    QCOMPARE(edit->selectedText(), QStringLiteral("the road"));
+    QTest::keyClicks(edit, QStringLiteral("x"));  // and typing still types
+    QCOMPARE(edit->text(), QStringLiteral("x"));
+}
+
+void TestMainWindow::linksDirectionIsAControl() {
+    MainWindow w;
+    w.show();
+    auto buttons = w.findChildren<QToolButton*>();
+    QToolButton* to = nullptr;
+    QToolButton* by = nullptr;
+    for (QToolButton* b : buttons) {
+        if (b->text().contains(QStringLiteral("what it attends to"))) to = b;
+        if (b->text().contains(QStringLiteral("what attends to it"))) by = b;
+    }
+    QVERIFY(to && by);
+    QVERIFY(to->isChecked() && !by->isChecked());
+    by->click();
+    QCOMPARE(int(w.viewState()->linkDirection()), int(LinkDirection::AttendedBy));
+    QVERIFY(!to->isChecked());
+    w.viewState()->setLinkDirection(LinkDirection::AttendsTo);  // and the control follows the state
+    QVERIFY(to->isChecked() && !by->isChecked());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -65,6 +65,9 @@ private Q_SLOTS:
     void heatmapCellAt();
     void heatmapLabelsThinOut();
     void linksTokenAt();
+    void linksWidthFollowsWeight_data();
+    void linksWidthFollowsWeight();
+    void linksColumnsAreHeaded();
     void gridCellAt_data();
     void gridCellAt();
     void chipsWrap();
@@ -181,6 +184,90 @@ void TestPainters::linksTokenAt() {
     QVERIFY(!attnscope::ui::linksTokenAt(l, 4, QPointF(250, l.top + 1)).has_value());  // between the columns
 }
 
+namespace {
+// Four tokens, one head: a -> d at 0.97 (the rest of a's row spread), every other row uniform.
+LinksSpec fourTokenLinks(std::vector<float>& matrix) {
+    matrix.assign(16, 0.25f);
+    matrix[0] = 0.01f, matrix[1] = 0.01f, matrix[2] = 0.01f, matrix[3] = 0.97f;
+    LinksSpec s;
+    s.n = 4;
+    s.labels = {"a", "b", "c", "d"};
+    s.heads = {matrix.data()};
+    s.colors = {QColor(30, 60, 200)};
+    s.font = QFont(QStringLiteral("DejaVu Sans"), 10);
+    return s;
+}
+
+// How thick the ink is across a vertical line through x (pixels darker than half, top to bottom),
+// between rows y0 and y1.
+int inkRun(const QImage& image, int x, int y0, int y1) {
+    int longest = 0, run = 0;
+    for (int y = y0; y < y1; ++y) {
+        run = qGray(image.pixel(x, y)) < 160 ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    return longest;
+}
+}  // namespace
+
+void TestPainters::linksWidthFollowsWeight_data() {
+    QTest::addColumn<bool>("screen");  // the view's fast lines, or an export's strokes
+    QTest::addColumn<int>("height");   // of the figure: a laptop view, a projector in F11
+    QTest::newRow("screen, laptop") << true << 300;
+    QTest::newRow("export, laptop") << false << 300;
+    QTest::newRow("screen, projector") << true << 900;
+    QTest::newRow("export, projector") << false << 900;
+}
+
+// The strong link is wide (not a hairline) on screen as in an export, and wider with more room; the
+// weak ones stay thin.
+void TestPainters::linksWidthFollowsWeight() {
+    QFETCH(bool, screen);
+    QFETCH(int, height);
+    std::vector<float> matrix;
+    LinksSpec s = fourTokenLinks(matrix);
+    s.fastLines = screen;
+    s.columnHeaders = false;
+    QImage image(600, height, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    {
+        QPainter p(&image);
+        paintLinks(p, QRectF(image.rect()), s);
+    }
+    const LinksLayout l = linksLayout(QRectF(image.rect()), s);
+    // Measured across the strong line a quarter of the way along (a -> d), where no other line
+    // passes within 0.4 rows of it.
+    const int xq = int(l.left.right() + (l.right.left() - l.left.right()) * 0.25);
+    const double yq = l.top + 0.5 * l.rowHeight + 0.25 * 3 * l.rowHeight;
+    const int strong = inkRun(image, xq, int(yq - l.rowHeight * 0.4), int(yq + l.rowHeight * 0.4));
+    const int expected = int(linkWidth(0.97f, l.rowHeight) * 0.75);  // the thick part, less antialiased edges
+    QVERIFY2(strong >= std::max(2, expected), qPrintable(QStringLiteral("strong line %1 px thick, want >= %2").arg(strong).arg(expected)));
+    QVERIFY(linkWidth(0.97f, l.rowHeight) >= (height > 600 ? 8.0 : 4.0));
+    QVERIFY(linkWidth(0.01f, l.rowHeight) < 1.2);
+}
+
+void TestPainters::linksColumnsAreHeaded() {
+    std::vector<float> matrix;
+    LinksSpec s = fourTokenLinks(matrix);
+    const LinksLayout headed = linksLayout(QRectF(0, 0, 600, 400), s);
+    QVERIFY(headed.headerRect.height() > 10);
+    QVERIFY(headed.headerRect.bottom() <= headed.top + 0.01);
+    s.columnHeaders = false;
+    QCOMPARE(linksLayout(QRectF(0, 0, 600, 400), s).headerRect.height(), 0.0);
+    // The header is drawn: ink above the first row that a figure without it lacks.
+    s.columnHeaders = true;
+    QImage image(600, 400, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::white);
+    {
+        QPainter p(&image);
+        paintLinks(p, QRectF(image.rect()), s);
+    }
+    double ink = 0;
+    for (int y = int(headed.headerRect.top()); y < int(headed.headerRect.bottom()); ++y)
+        for (int x = 0; x < image.width(); ++x) ink += 255 - qGray(image.pixel(x, y));
+    QVERIFY(ink > 255 * 40);
+}
+
 void TestPainters::gridCellAt_data() {
     QTest::addColumn<int>("layer");
     QTest::addColumn<int>("head");
@@ -211,13 +298,18 @@ void TestPainters::rasterLinesMatchQPainter_data() {
     QTest::addColumn<QLineF>("line");
     QTest::addColumn<int>("alpha");
     QTest::addColumn<qreal>("scale");  // the device pixel ratio of the view's cache
-    QTest::newRow("shallow") << QLineF(10, 20, 190, 70) << 255 << 1.0;
-    QTest::newRow("shallow, faint") << QLineF(10, 20, 190, 70) << 60 << 1.0;
-    QTest::newRow("horizontal") << QLineF(5, 50.5, 195, 50.5) << 200 << 1.0;
-    QTest::newRow("right to left") << QLineF(190, 100, 10, 5) << 255 << 1.0;
-    QTest::newRow("steep") << QLineF(100, 2, 120, 118) << 255 << 1.0;
-    QTest::newRow("vertical") << QLineF(60.5, 10, 60.5, 110) << 255 << 1.0;
-    QTest::newRow("high-DPI") << QLineF(5, 10, 95, 50) << 255 << 2.0;
+    QTest::addColumn<qreal>("width");  // logical units, scaled with the lines
+    QTest::newRow("shallow") << QLineF(10, 20, 190, 70) << 255 << 1.0 << 1.0;
+    QTest::newRow("shallow, faint") << QLineF(10, 20, 190, 70) << 60 << 1.0 << 1.0;
+    QTest::newRow("horizontal") << QLineF(5, 50.5, 195, 50.5) << 200 << 1.0 << 1.0;
+    QTest::newRow("right to left") << QLineF(190, 100, 10, 5) << 255 << 1.0 << 1.0;
+    QTest::newRow("steep") << QLineF(100, 2, 120, 118) << 255 << 1.0 << 1.0;
+    QTest::newRow("vertical") << QLineF(60.5, 10, 60.5, 110) << 255 << 1.0 << 1.0;
+    QTest::newRow("high-DPI") << QLineF(5, 10, 95, 50) << 255 << 2.0 << 1.0;
+    QTest::newRow("wide, shallow") << QLineF(10, 20, 190, 70) << 255 << 1.0 << 4.0;
+    QTest::newRow("wide, 45 degrees") << QLineF(20, 10, 120, 110) << 180 << 1.0 << 6.0;
+    QTest::newRow("wide, steep") << QLineF(100, 8, 130, 112) << 255 << 1.0 << 9.0;
+    QTest::newRow("wide, high-DPI") << QLineF(5, 10, 95, 50) << 255 << 2.0 << 5.0;
 }
 
 // The fast screen lines put the same ink in the same place as QPainter's antialiased ones.
@@ -225,6 +317,7 @@ void TestPainters::rasterLinesMatchQPainter() {
     QFETCH(QLineF, line);
     QFETCH(int, alpha);
     QFETCH(qreal, scale);
+    QFETCH(qreal, width);
     QImage reference(200, 120, QImage::Format_ARGB32_Premultiplied), ours = reference;
     reference.fill(Qt::white);
     ours.fill(Qt::white);
@@ -233,13 +326,13 @@ void TestPainters::rasterLinesMatchQPainter() {
         QPainter p(&reference);
         p.setRenderHint(QPainter::Antialiasing);
         p.scale(scale, scale);
-        p.setPen(QPen(color, 0));
+        p.setPen(QPen(color, width, Qt::SolidLine, Qt::FlatCap));
         p.drawLine(line);
     }
     QTransform toDevice;
     toDevice.scale(scale, scale);
     QVERIFY(LineRasterizer::supports(ours, toDevice));
-    LineRasterizer::draw(ours, toDevice, &line, 1, color);
+    LineRasterizer::draw(ours, toDevice, &line, 1, color, width);
     const Ink a = inkOf(reference), b = inkOf(ours);
     QVERIFY2(b.total > 0.8 * a.total && b.total < 1.25 * a.total, qPrintable(QStringLiteral("ink %1 vs %2").arg(b.total).arg(a.total)));
     // Centred on the line (pixel (x, y) covers [x, x + 1)); QPainter's own lines sit up to 0.3 px off.
@@ -248,7 +341,8 @@ void TestPainters::rasterLinesMatchQPainter() {
              qPrintable(QStringLiteral("centroid (%1, %2), line centre (%3, %4)").arg(b.x).arg(b.y).arg(mid.x()).arg(mid.y())));
     QVERIFY(std::abs(a.x - b.x) < 0.35 && std::abs(a.y - b.y) < 0.35);
     // Nothing outside the line's device bounding box grown by a pixel.
-    const QRect box = toDevice.mapRect(QRectF(line.p1(), line.p2()).normalized()).toAlignedRect().adjusted(-1, -1, 1, 1);
+    const int grow = 1 + int(std::ceil(width * scale * 0.75));  // half the width, more at an angle
+    const QRect box = toDevice.mapRect(QRectF(line.p1(), line.p2()).normalized()).toAlignedRect().adjusted(-grow, -grow, grow, grow);
     for (int y = 0; y < ours.height(); ++y)
         for (int x = 0; x < ours.width(); ++x)
             if (!box.contains(x, y)) QCOMPARE(ours.pixel(x, y), qRgb(255, 255, 255));

@@ -80,6 +80,8 @@ core::Result<int> exportAllHeads(const QString& folder, const QString& view, con
     one.setLogScale(st.logScale());
     one.setThreshold(st.threshold());
     one.setPinnedToken(st.pinnedToken());
+    one.setLinkDirection(st.linkDirection());
+    one.setHideFirstToken(st.hideFirstToken());
     one.setImageOptions(st.imageOptions());
     FigureStyle s = style;
     s.vector = *format != FigureFormat::Png;

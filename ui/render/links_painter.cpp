@@ -48,6 +48,11 @@ QStringList captionLines(const QFontMetricsF& fm, const QString& caption, double
 
 }  // namespace
 
+double linkWidth(float w, double rowHeight) {
+    const double widest = std::clamp(rowHeight * 0.24, 2.0, 12.0);
+    return 1.0 + (widest - 1.0) * std::clamp(double(w), 0.0, 1.0);
+}
+
 LinksLayout linksLayout(const QRectF& rect, const LinksSpec& s) {
     const QFontMetricsF fm(linksFont(rect, s));
     LinksLayout l;
@@ -56,7 +61,8 @@ LinksLayout linksLayout(const QRectF& rect, const LinksSpec& s) {
     const double labelW = std::min(widest, fm.averageCharWidth() * 16) + 12;
     const auto lines = double(captionLines(fm, s.caption, rect.width() - 16).size());
     const double captionH = lines > 0 ? fm.height() * (0.4 + lines) : 0;
-    const double titleH = (s.title.isEmpty() ? 0 : fm.height() * 1.6) + (lines > 0 ? captionH + fm.height() * 0.3 : 0);
+    const double headerH = s.columnHeaders ? fm.height() * 1.4 : 0;
+    const double titleH = (s.title.isEmpty() ? 0 : fm.height() * 1.6) + (lines > 0 ? captionH + fm.height() * 0.3 : 0) + headerH;
     l.titleRect = QRectF(rect.left(), rect.top(), rect.width(), s.title.isEmpty() ? 0 : fm.height() * 1.6);
     l.captionRect = QRectF(rect.left(), l.titleRect.bottom(), rect.width(), captionH);
     const double avail = rect.height() - titleH;
@@ -66,6 +72,7 @@ LinksLayout linksLayout(const QRectF& rect, const LinksSpec& s) {
     const double x0 = rect.left() + (rect.width() - (2 * labelW + gap)) / 2;
     l.left = QRectF(x0, l.top, labelW, l.rowHeight * s.n);
     l.right = QRectF(x0 + labelW + gap, l.top, labelW, l.rowHeight * s.n);
+    l.headerRect = QRectF(rect.left(), l.top - headerH, rect.width(), headerH);
     return l;
 }
 
@@ -108,22 +115,32 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
         painter.setPen(s.textColor);
         painter.drawText(l.captionRect, Qt::AlignCenter, text);
     }
+    if (s.columnHeaders) {  // which side is which, over the columns (wider than them when needed)
+        QFont small = font;
+        small.setItalic(true);
+        painter.setFont(small);
+        QColor c = s.textColor;
+        c.setAlphaF(0.7);
+        painter.setPen(c);
+        const QString from = QStringLiteral("attends from (queries)"), to = QStringLiteral("attends to (keys)");
+        const QFontMetricsF sm(small);
+        const double wFrom = sm.horizontalAdvance(from) + 12, wTo = sm.horizontalAdvance(to) + 12;
+        painter.drawText(QRectF(l.left.right() - wFrom, l.headerRect.top(), wFrom - 6, l.headerRect.height()),
+                         Qt::AlignRight | Qt::AlignVCenter, from);
+        painter.drawText(QRectF(l.right.left() + 6, l.headerRect.top(), wTo, l.headerRect.height()), Qt::AlignLeft | Qt::AlignVCenter, to);
+    }
     auto y = [&](int i) { return l.top + (i + 0.5) * l.rowHeight; };
     const double xa = l.left.right() + 2, xb = l.right.left() - 2;
 
     // Lines: with several heads drawn at once each one's opacity is lowered so overlaps add up.
     painter.save();
     painter.setRenderHint(QPainter::Antialiasing, true);
-    const double width = std::clamp(l.rowHeight * 0.18, 1.0, 3.0);
     // Exports draw every line an alpha step can show; the screen skips lines under 2% opacity
-    // (imperceptible, and each antialiased line costs ~40 us in the raster engine).
+    // (imperceptible, and each line costs time to rasterise).
     const float invisible = s.fastLines ? 0.02f : 1.0f / 255.0f;
-    // Screen lines are 1 px (wide antialiased strokes are 4-10x slower to rasterise); for short
-    // inputs the strong ones are drawn twice, 1 px apart, so they read as 2 px on a projector.
-    const bool doubled = s.fastLines && s.n <= 40;
-    // On screen, lines of one head with the same 8-bit alpha are drawn in one call (one pen, one
-    // drawLines): the same pixels (source-over of one colour does not depend on order), less
-    // per-line overhead in the raster engine.
+    const double opacityScale = s.headCount() > 1 ? 0.8 : 1.0;
+    // On screen, lines of one head with the same 8-bit alpha (hence the same width: both follow
+    // the weight) are drawn in one call: the same pixels, less per-line overhead.
     std::vector<std::vector<QLineF>> byAlpha(256);
     // Into a plain image (the view's cache) they are rasterised directly, 10x faster.
     QImage* raster = nullptr;
@@ -131,9 +148,9 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
         auto* image = static_cast<QImage*>(painter.device());
         if (LineRasterizer::supports(*image, painter.deviceTransform())) raster = image;
     }
-    const int headCount = s.headCount();
+    const int heads = s.headCount();
     const bool focusOnly = s.fetch && s.fetchFocus && s.focus >= 0;
-    for (int h = 0; h < headCount; ++h) {
+    for (int h = 0; h < heads; ++h) {
         // A long prompt's head: the focus row or column alone, else the matrix rebuilt for drawing.
         const std::vector<float> line = focusOnly ? s.fetchFocus(h, s.focus, s.focusIsKey) : std::vector<float>();
         const AttentionMatrix fetched = s.fetch && !focusOnly ? s.fetch(h) : AttentionMatrix();
@@ -144,29 +161,30 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
                 if (s.focus >= 0 && s.focusIsKey && j != s.focus) continue;
                 const float w = focusOnly ? line[size_t(s.focusIsKey ? i : j)] : a[i * s.n + j];
                 if (w < invisible || w < s.threshold) continue;
-                QColor c = s.colors[size_t(h)];
-                c.setAlphaF(std::clamp(double(w), 0.0, 1.0) * (headCount > 1 ? 0.8 : 1.0));
+                const float weight = std::clamp(w, 0.0f, 1.0f);
                 if (!s.fastLines) {
-                    painter.setPen(QPen(c, width, Qt::SolidLine, Qt::RoundCap));
+                    QColor c = s.colors[size_t(h)];
+                    c.setAlphaF(weight * opacityScale);
+                    painter.setPen(QPen(c, linkWidth(weight, l.rowHeight), Qt::SolidLine, Qt::RoundCap));
                     painter.drawLine(QPointF(xa, y(i)), QPointF(xb, y(j)));
                     continue;
                 }
-                std::vector<QLineF>& lines = byAlpha[size_t(c.alpha())];
-                lines.emplace_back(xa, y(i), xb, y(j));
-                if (doubled && w >= 0.1f) lines.emplace_back(xa, y(i) + 1, xb, y(j) + 1);
+                byAlpha[size_t(std::lround(weight * 255))].emplace_back(xa, y(i), xb, y(j));
             }
         }
-        for (size_t alpha = 0; alpha < byAlpha.size(); ++alpha) {
-            if (byAlpha[alpha].empty()) continue;
+        for (size_t level = 0; level < byAlpha.size(); ++level) {
+            if (byAlpha[level].empty()) continue;
+            const float weight = float(level) / 255.0f;
             QColor c = s.colors[size_t(h)];
-            c.setAlpha(int(alpha));
+            c.setAlphaF(weight * opacityScale);
+            const double lineWidth = linkWidth(weight, l.rowHeight);
             if (raster) {
-                LineRasterizer::draw(*raster, painter.deviceTransform(), byAlpha[alpha].data(), int(byAlpha[alpha].size()), c);
+                LineRasterizer::draw(*raster, painter.deviceTransform(), byAlpha[level].data(), int(byAlpha[level].size()), c, lineWidth);
             } else {
-                painter.setPen(QPen(c, 0));  // cosmetic
-                painter.drawLines(byAlpha[alpha].data(), int(byAlpha[alpha].size()));
+                painter.setPen(QPen(c, lineWidth, Qt::SolidLine, Qt::FlatCap));
+                painter.drawLines(byAlpha[level].data(), int(byAlpha[level].size()));
             }
-            byAlpha[alpha].clear();
+            byAlpha[level].clear();
         }
     }
     painter.restore();

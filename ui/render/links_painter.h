@@ -15,8 +15,9 @@
 
 namespace attnscope::ui {
 
-// The head view: queries on the left, keys on the right, one line per pair whose opacity is the
-// attention weight; one colour per head.
+// The head view: queries on the left, keys on the right, one line per pair whose width and opacity
+// are the attention weight (the same on screen and in exports); one colour per head. The columns are
+// headed "attends from" (queries) and "attends to" (keys).
 struct LinksSpec {
     int n = 0;
     QStringList labels;
@@ -38,15 +39,17 @@ struct LinksSpec {
     QString title;
     QString caption;              // under the title: what the pronoun refers to (teaching models)
     bool captionWarning = false;  // ... said as a warning: outside what the model learned
-    // Screen drawing: 1-pixel lines (the raster engine draws a wide antialiased line 4-10x slower);
-    // export keeps true widths with round caps.
+    // Screen drawing: lines rasterised straight into the view's image (LineRasterizer), bucketed by
+    // weight; exports draw QPainter strokes with round caps. Both draw the widths of linkWidth().
     bool fastLines = false;
+    bool columnHeaders = true;
 
     int headCount() const { return fetch ? int(colors.size()) : int(heads.size()); }
 };
 
 struct LinksLayout {
     QRectF titleRect, captionRect;
+    QRectF headerRect;   // "attends from" / "attends to" above the columns
     QRectF left, right;  // label columns
     double rowHeight = 0;
     double top = 0;      // y of row 0's top
@@ -57,6 +60,10 @@ struct LinkHit {
     LinkSide side;
     int token;
 };
+
+// A line's width for weight w in [0, 1] with rows rowHeight apart: from a hairline (1 unit) up to
+// about a quarter of a row at w = 1, so the strong links read from the back of a room.
+double linkWidth(float w, double rowHeight);
 
 LinksLayout linksLayout(const QRectF& rect, const LinksSpec& spec);
 std::optional<LinkHit> linksTokenAt(const LinksLayout& layout, int n, const QPointF& point);

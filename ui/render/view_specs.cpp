@@ -37,6 +37,7 @@ LinksSpec linksSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
     s.labels = r.labels;
     s.threshold = st.threshold();
     s.focus = st.focusToken();
+    s.focusIsKey = st.linkDirection() == LinkDirection::AttendedBy;
     s.causal = r.causal;
     s.font = style.font;
     s.textColor = style.text;

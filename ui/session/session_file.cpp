@@ -37,6 +37,7 @@ QByteArray sessionToJson(const SessionFile& s) {
                   {"log_scale", s.logScale},
                   {"hide_first_token", s.hideFirstToken},
                   {"threshold", double(s.threshold)},
+                  {"links", s.linkDirection == LinkDirection::AttendsTo ? "attends_to" : "attended_by"},
                   {"qkv_step", s.qkvStep}};
     o.insert(QStringLiteral("image"), QJsonObject{{"path", s.imagePath.isEmpty() ? QJsonValue() : QJsonValue(s.imagePath)},
                                                   {"overlay", kOverlays.at(int(s.image.overlay))},
@@ -80,6 +81,10 @@ core::Result<SessionFile> sessionFromJson(const QByteArray& json) {
     s.logScale = o.value(QStringLiteral("log_scale")).toBool();
     s.hideFirstToken = o.value(QStringLiteral("hide_first_token")).toBool();
     s.threshold = float(std::clamp(o.value(QStringLiteral("threshold")).toDouble(), 0.0, 1.0));
+    const QString links = o.value(QStringLiteral("links")).toString(QStringLiteral("attends_to"));
+    if (links != QLatin1String("attends_to") && links != QLatin1String("attended_by"))
+        return core::inputError(QStringLiteral("unknown links direction '%1' (attends_to, attended_by)").arg(links));
+    s.linkDirection = links == QLatin1String("attends_to") ? LinkDirection::AttendsTo : LinkDirection::AttendedBy;
     s.qkvStep = std::clamp(o.value(QStringLiteral("qkv_step")).toInt(kQkvMaxSteps - 1), 0, kQkvMaxSteps - 1);
     const QJsonObject image = o.value(QStringLiteral("image")).toObject();
     s.imagePath = image.value(QStringLiteral("path")).toString();

@@ -1,5 +1,7 @@
 #include "session/view_state.h"
 
+#include "session/pin_follow.h"
+
 #include <algorithm>
 
 namespace attnscope::ui {
@@ -63,6 +65,24 @@ void ViewState::setHideFirstToken(bool on) {
     if (on == m_hideFirst) return;
     m_hideFirst = on;
     Q_EMIT changed();
+}
+
+void ViewState::setLinkDirection(LinkDirection direction) {
+    if (direction == m_direction) return;
+    m_direction = direction;
+    Q_EMIT changed();
+}
+
+void ViewState::setResult(AnalysisResultPtr result) {
+    const int pinned = m_result && result ? followPinnedToken(*m_result, m_pinned, *result) : -1;
+    const bool focusMoved = pinned != m_pinned || m_hovered >= 0;
+    m_result = std::move(result);
+    m_pinned = pinned;
+    m_hovered = -1;
+    const core::AttentionTrace* t = m_result ? m_result->trace.get() : nullptr;
+    if (t) setLimits(t->layers(), t->heads(), t->tokens());
+    else setLimits(m_layers, m_heads, 0);
+    if (focusMoved) Q_EMIT focusChanged();
 }
 
 void ViewState::setImageOptions(const ImageOptions& options) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis/rollout.h"
+#include "session/analysis_result.h"
 #include "render/colormap.h"
 
 #include <QObject>
@@ -9,6 +10,10 @@ namespace attnscope::ui {
 
 // How the heads of a layer are shown.
 enum class HeadMode { Single, Average, All };
+
+// Which lines the links view draws for the token singled out: those it sends as a query (what it
+// attends to, on the right) or those it receives as a key (who attends to it, on the left).
+enum class LinkDirection { AttendsTo, AttendedBy };
 
 // What the image view lays over the picture: one head's (or the heads' mean) attention from the
 // focus token ([CLS] when none), the rollout, a DINO-style mask, or every head's map at once.
@@ -50,6 +55,11 @@ public:
     const ImageOptions& imageOptions() const { return m_image; }
     // Attention sinks: the views drop the first key and renormalise each row (labelled as such).
     bool hideFirstToken() const { return m_hideFirst; }
+    LinkDirection linkDirection() const { return m_direction; }
+    // The analysis shown: set by the window; the limits follow it, the pin follows its word through
+    // an edit (followPinnedToken) and the hover is dropped.
+    const AnalysisResultPtr& result() const { return m_result; }
+    void setResult(AnalysisResultPtr result);
 
     // Clamped to the model's sizes (set by setLimits).
     void setLayer(int layer);
@@ -62,6 +72,7 @@ public:
     void setThreshold(float threshold);
     void setLogScale(bool on);
     void setHideFirstToken(bool on);
+    void setLinkDirection(LinkDirection direction);
     void setImageOptions(const ImageOptions& options);  // clamped
     void setLimits(int layers, int heads, int tokens);
     int layers() const { return m_layers; }
@@ -82,6 +93,8 @@ private:
     float m_threshold = 0.0f;
     bool m_logScale = false;
     bool m_hideFirst = false;
+    LinkDirection m_direction = LinkDirection::AttendsTo;
+    AnalysisResultPtr m_result;
     ImageOptions m_image;
     int m_layers = 1, m_heads = 1, m_tokens = 0;
 };

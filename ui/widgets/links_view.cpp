@@ -8,7 +8,6 @@ void LinksView::paintFigure(QPainter& painter, const QRectF& rect, const FigureS
     if (!m_result || !m_result->trace) return;
     AttentionMatrix matrix;
     LinksSpec spec = linksSpec(*m_result, *m_state, style, matrix);
-    spec.focusIsKey = m_focusIsKey;
     const bool screen = painter.device() == this;
     spec.fastLines = screen;
     if (!screen || spec.focus >= 0) return paintLinks(painter, rect, spec);
@@ -18,7 +17,7 @@ void LinksView::paintFigure(QPainter& painter, const QRectF& rect, const FigureS
                             .arg(quintptr(m_result.get()))
                             .arg(m_state->layer())
                             .arg(m_state->head())
-                            .arg(int(m_state->headMode()))
+                            .arg(int(m_state->headMode()) * 2 + int(m_state->linkDirection()))
                             .arg(double(m_state->threshold()))
                             .arg(rect.width())
                             .arg(rect.height())
@@ -44,7 +43,6 @@ void LinksView::mouseMoveEvent(QMouseEvent* event) {
     AttentionMatrix matrix;
     const LinksSpec spec = linksSpec(*m_result, *m_state, m_style, matrix);
     const auto hit = linksTokenAt(linksLayout(figureRect(), spec), spec.n, event->position());
-    if (hit && m_state->pinnedToken() < 0) m_focusIsKey = hit->side == LinkSide::Key;
     m_state->setHoveredToken(hit ? hit->token : -1);
     update();
 }
@@ -54,7 +52,6 @@ void LinksView::mousePressEvent(QMouseEvent* event) {
     AttentionMatrix matrix;
     const LinksSpec spec = linksSpec(*m_result, *m_state, m_style, matrix);
     const auto hit = linksTokenAt(linksLayout(figureRect(), spec), spec.n, event->position());
-    if (hit) m_focusIsKey = hit->side == LinkSide::Key;
     m_state->togglePinnedToken(hit ? hit->token : -1);
 }
 

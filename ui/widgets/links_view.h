@@ -6,7 +6,8 @@
 
 namespace attnscope::ui {
 
-// BertViz's head view: queries left, keys right, a line per pair with opacity = weight.
+// BertViz's head view: queries left, keys right, a line per pair drawn by its weight. Which lines
+// the focus token shows (what it attends to, or who attends to it) is the state's linkDirection.
 class LinksView : public FigureView {
     Q_OBJECT
 
@@ -21,7 +22,6 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
 
 private:
-    bool m_focusIsKey = false;
     // The picture without a focus token, kept until the result, selection or size changes
     // (hovering in and out of tokens then costs a blit instead of n^2 lines).
     mutable QImage m_cache;

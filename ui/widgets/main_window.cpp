@@ -5,6 +5,7 @@
 #include "widgets/empty_model_page.h"
 #include "widgets/recent_models_menu.h"
 #include "widgets/sentence_bar.h"
+#include "widgets/shortcut_filter.h"
 #include "widgets/view_controls.h"
 #include "widgets/hub_dialog.h"
 
@@ -70,6 +71,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_exports, &ExportActions::failed, this, &MainWindow::showError);
     connect(m_exports, &ExportActions::done, this, [this](const QString& message, int ms) { statusBar()->showMessage(message, ms); });
     buildMenus();
+    // The window's shortcuts (Ctrl+E, Ctrl+Left/Right, Page Up/Down...) work while typing too.
+    m_sentence->edit()->installEventFilter(new ShortcutFilter(this, this));
     connect(m_session, &AnalysisSession::resultReady, this, &MainWindow::onResult);
     connect(m_session, &AnalysisSession::analysisFailed, this, &MainWindow::showError);
     connect(m_session, &AnalysisSession::imageFailed, this, &MainWindow::showError);
@@ -416,7 +419,7 @@ void MainWindow::onResult(AnalysisResultPtr result) {
                                       .arg(result->encoding.size())
                                 : QString());
     const core::AttentionTrace& t = *result->trace;
-    m_state->setLimits(t.layers(), t.heads(), t.tokens());
+    m_state->setResult(result);  // limits; the pin follows its word through the edit
     m_tokens->setResult(result);
     for (FigureView* v : {static_cast<FigureView*>(m_links), static_cast<FigureView*>(m_heatmap), static_cast<FigureView*>(m_grid),
                           static_cast<FigureView*>(m_qkv), static_cast<FigureView*>(m_image)})
@@ -464,6 +467,7 @@ void MainWindow::applyPendingSession() {
         return;
     const SessionFile s = *m_pendingSession;
     m_pendingSession.reset();
+    m_pinPronoun = false;  // the session's own pin (or none), not the teaching model's "it"
     m_state->setHeadMode(s.headMode);
     m_state->setLayer(s.layer);
     m_state->setHead(s.head);
@@ -471,6 +475,7 @@ void MainWindow::applyPendingSession() {
     m_state->setLogScale(s.logScale);
     m_state->setHideFirstToken(s.hideFirstToken);
     m_state->setThreshold(s.threshold);
+    m_state->setLinkDirection(s.linkDirection);
     m_state->setPinnedToken(s.token);
     m_state->setImageOptions(s.image);
     m_qkv->setStepIndex(s.qkvStep);
@@ -495,6 +500,7 @@ SessionFile MainWindow::currentSession() const {
     s.logScale = m_state->logScale();
     s.hideFirstToken = m_state->hideFirstToken();
     s.threshold = m_state->threshold();
+    s.linkDirection = m_state->linkDirection();
     s.qkvStep = m_qkv->stepIndex();
     if (m_session->imageMode()) s.imagePath = m_session->imagePath();
     s.image = m_state->imageOptions();

@@ -68,18 +68,22 @@ void PredictionsView::paintEvent(QPaintEvent*) {
                                 : m_result->predictions.empty()
                                     ? tr("The model reads “%1” (#%2) as").arg(m_result->labels.value(pp.position)).arg(pp.position)
                                     : tr("Token #%1 (%2)").arg(pp.position).arg(m_result->labels.value(pp.position));
-        p.drawText(QRectF(area.left(), y, area.width(), row), Qt::AlignLeft | Qt::AlignVCenter, heading);
-        y += row;
+        // The heading wraps (a narrow panel, presentation type) rather than being cut off.
+        const QRectF headingBox = QFontMetricsF(bold).boundingRect(QRectF(area.left(), y, area.width(), 10000),
+                                                                   Qt::AlignLeft | Qt::TextWordWrap, heading);
+        p.drawText(QRectF(area.left(), y + (row - fm.height()) / 2, area.width(), headingBox.height()), Qt::AlignLeft | Qt::TextWordWrap, heading);
+        y += std::max(row, headingBox.height() + (row - fm.height()));
         p.setFont(font());
         const double labelW = area.width() * 0.4;
+        const double percentW = fm.horizontalAdvance(QStringLiteral("100%")) + 8;
         for (size_t i = 0; i < pp.top.size(); ++i) {
             const double prob = pp.top[i].probability;
-            const QRectF bar(area.left() + labelW, y + row * 0.2, (area.width() - labelW - 50) * prob, row * 0.6);
+            const QRectF bar(area.left() + labelW, y + row * 0.2, std::max(0.0, area.width() - labelW - percentW) * prob, row * 0.6);
             p.fillRect(bar, QColor(68, 119, 170));
             p.setPen(palette().color(QPalette::Text));
             p.drawText(QRectF(area.left(), y, labelW - 6, row), Qt::AlignRight | Qt::AlignVCenter,
                        fm.elidedText(pp.texts.value(int(i)).trimmed(), Qt::ElideRight, labelW - 6));
-            p.drawText(QRectF(bar.right() + 4, y, 60, row), Qt::AlignLeft | Qt::AlignVCenter,
+            p.drawText(QRectF(bar.right() + 4, y, percentW, row), Qt::AlignLeft | Qt::AlignVCenter,
                        QString::number(prob * 100, 'f', prob < 0.1 ? 1 : 0) + QLatin1Char('%'));
             y += row;
         }

@@ -1,5 +1,7 @@
 #include "widgets/token_bar.h"
 
+#include "tokenize/token_labels.h"
+
 #include <QFontMetricsF>
 #include <QMouseEvent>
 #include <QPainter>
@@ -8,6 +10,37 @@
 namespace attnscope::ui {
 namespace {
 constexpr double kPadX = 7, kPadY = 4, kGap = 5, kMargin = 4;
+}
+
+QString tokenToolTip(const AnalysisResult& r, int t) {
+    const auto [b, e] = r.encoding.offsets[size_t(t)];
+    const QString typed = b < e ? core::codePointSlice(r.text, b, e) : QString();
+    return QStringLiteral("#%1  typed “%2”  token %3  (id %4, characters %5–%6)")
+        .arg(t)
+        .arg(typed.isEmpty() ? QStringLiteral("—") : typed, r.encoding.tokens[t])
+        .arg(r.encoding.ids[size_t(t)])
+        .arg(b)
+        .arg(e);
+}
+
+QString TokenBar::chipText(int i) const {
+    const QString& label = m_result->labels[i];
+    const QString& token = m_result->encoding.tokens[i];
+    // An unknown piece: what was typed, then the token the model saw instead.
+    if (isUnknown(i) && label != token) return QStringLiteral("%1 · %2").arg(label, token);
+    return label;
+}
+
+bool TokenBar::isUnknown(int i) const {
+    const QString& token = m_result->encoding.tokens[i];
+    return !m_result->encoding.special[size_t(i)] && (token == QLatin1String("[UNK]") || token == QLatin1String("<unk>"));
+}
+
+QStringList TokenBar::chipTexts() const {
+    QStringList texts;
+    if (!m_result) return texts;
+    for (int i = 0; i < m_result->labels.size(); ++i) texts << chipText(i);
+    return texts;
 }
 
 std::vector<QRectF> chipLayout(const QStringList& labels, const QFont& font, double width) {
@@ -35,19 +68,19 @@ TokenBar::TokenBar(ViewState* state, QWidget* parent) : QWidget(parent), m_state
 
 void TokenBar::setResult(AnalysisResultPtr result) {
     m_result = std::move(result);
-    m_chips = chipLayout(m_result ? m_result->labels : QStringList(), font(), width());
+    m_chips = chipLayout(chipTexts(), font(), width());
     updateGeometry();
     update();
 }
 
 int TokenBar::heightForWidth(int w) const {
-    const auto chips = chipLayout(m_result ? m_result->labels : QStringList(), font(), w);
+    const auto chips = chipLayout(chipTexts(), font(), w);
     return chips.empty() ? int(QFontMetricsF(font()).height() + 2 * (kPadY + kMargin)) : int(chips.back().bottom() + kMargin);
 }
 
 QSize TokenBar::sizeHint() const { return QSize(600, heightForWidth(width() > 0 ? width() : 600)); }
 
-void TokenBar::resizeEvent(QResizeEvent*) { m_chips = chipLayout(m_result ? m_result->labels : QStringList(), font(), width()); }
+void TokenBar::resizeEvent(QResizeEvent*) { m_chips = chipLayout(chipTexts(), font(), width()); }
 
 int TokenBar::tokenAt(const QPointF& pos) const {
     for (size_t i = 0; i < m_chips.size(); ++i)
@@ -63,7 +96,7 @@ void TokenBar::paintEvent(QPaintEvent*) {
     const int focus = m_state->focusToken();
     for (size_t i = 0; i < m_chips.size(); ++i) {
         const bool special = m_result->encoding.special[i];
-        const bool unknown = !special && m_result->encoding.tokens[int(i)].contains(QStringLiteral("UNK"));
+        const bool unknown = isUnknown(int(i));
         const bool isFocus = int(i) == focus, pinned = int(i) == m_state->pinnedToken();
         QColor fill = special ? pal.color(QPalette::AlternateBase) : pal.color(QPalette::Base);
         if (unknown) fill = QColor(255, 228, 214);
@@ -78,22 +111,15 @@ void TokenBar::paintEvent(QPaintEvent*) {
         f.setItalic(special);
         p.setFont(f);
         p.setPen(unknown ? QColor(180, 40, 20) : special ? pal.color(QPalette::PlaceholderText) : pal.color(QPalette::Text));
-        p.drawText(m_chips[i], Qt::AlignCenter, QFontMetricsF(f).elidedText(m_result->labels[int(i)], Qt::ElideRight, m_chips[i].width() - 2 * kPadX));
+        if (isFocus) p.setPen(QColor(20, 20, 20));  // dark on the pale focus fill, in both themes
+        p.drawText(m_chips[i], Qt::AlignCenter, QFontMetricsF(f).elidedText(chipText(int(i)), Qt::ElideRight, m_chips[i].width() - 2 * kPadX));
     }
 }
 
 void TokenBar::mouseMoveEvent(QMouseEvent* event) {
     const int t = tokenAt(event->position());
     m_state->setHoveredToken(t);
-    if (t >= 0 && m_result) {
-        const auto [b, e] = m_result->encoding.offsets[size_t(t)];
-        setToolTip(QStringLiteral("#%1  %2  (id %3, characters %4–%5)")
-                       .arg(t)
-                       .arg(m_result->encoding.tokens[t])
-                       .arg(m_result->encoding.ids[size_t(t)])
-                       .arg(b)
-                       .arg(e));
-    }
+    if (t >= 0 && m_result) setToolTip(tokenToolTip(*m_result, t));
 }
 
 void TokenBar::mousePressEvent(QMouseEvent* event) { m_state->togglePinnedToken(tokenAt(event->position())); }

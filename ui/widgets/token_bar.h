@@ -13,6 +13,10 @@ namespace attnscope::ui {
 // Chip rectangles for labels flowed into rows of the given width (pure layout, tested).
 std::vector<QRectF> chipLayout(const QStringList& labels, const QFont& font, double width);
 
+// "#3  typed “Zürich”  token [UNK]  (id 100, characters 4–10)": every token's typed text beside
+// its vocabulary string.
+QString tokenToolTip(const AnalysisResult& result, int token);
+
 // The tokens as chips: sub-word pieces visible, special tokens styled apart, [UNK] flagged.
 // Hover highlights a token everywhere; click pins it.
 class TokenBar : public QWidget {
@@ -34,7 +38,13 @@ protected:
     void leaveEvent(QEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 
+    // What chip i shows: the typed text, and for an unknown piece the token beside it ("Zürich · [UNK]").
+    QString chipText(int i) const;
+
 private:
+    bool isUnknown(int i) const;
+    QStringList chipTexts() const;
+
     ViewState* m_state;
     AnalysisResultPtr m_result;
     std::vector<QRectF> m_chips;

@@ -10,6 +10,7 @@
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
+#include <QToolButton>
 
 namespace attnscope::ui {
 
@@ -55,12 +56,34 @@ ViewControls::ViewControls(ViewState* state, QWidget* parent) : QWidget(parent),
                                "row over the others. Figures say so in their title."));
     connect(m_hideFirst, &QCheckBox::toggled, m_state, &ViewState::setHideFirstToken);
     controls->addWidget(m_hideFirst);
+    controls->addSpacing(10);
+    // Links: the pinned word's outgoing lines (what it attends to) or incoming ones (who attends to it).
+    auto direction = [&](const QString& text, const QString& tip, LinkDirection d) {
+        auto* b = new QToolButton;
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setCheckable(true);
+        b->setAutoExclusive(true);
+        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        connect(b, &QToolButton::toggled, this, [this, d](bool on) { if (on) m_state->setLinkDirection(d); });
+        return b;
+    };
+    auto* dirLabel = new QLabel(tr("Links:"));
+    controls->addWidget(dirLabel);
+    m_attendsTo = direction(tr("word → what it attends to"), tr("Links from the pinned or hovered word (a query, left) to the keys it attends to (right)"),
+                            LinkDirection::AttendsTo);
+    m_attendedBy = direction(tr("word ← what attends to it"), tr("Links into the pinned or hovered word (a key, right) from the queries that attend to it (left)"),
+                             LinkDirection::AttendedBy);
+    m_attendsTo->setChecked(true);
+    controls->addWidget(m_attendsTo);
+    controls->addWidget(m_attendedBy);
     controls->addStretch();
     connect(m_state, &ViewState::changed, this, &ViewControls::sync);
 }
 
 void ViewControls::sync() {
-    const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mode), b4(m_colormap), b5(m_threshold), b6(m_log), b7(m_hideFirst);
+    const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mode), b4(m_colormap), b5(m_threshold), b6(m_log), b7(m_hideFirst),
+        b8(m_attendsTo), b9(m_attendedBy);
     m_layer->setRange(0, m_state->layers() - 1);
     m_layer->setValue(m_state->layer());
     m_head->setRange(0, m_state->heads() - 1);
@@ -71,6 +94,7 @@ void ViewControls::sync() {
     m_threshold->setValue(int(m_state->threshold() * 100 + 0.5f));
     m_log->setChecked(m_state->logScale());
     m_hideFirst->setChecked(m_state->hideFirstToken());
+    (m_state->linkDirection() == LinkDirection::AttendsTo ? m_attendsTo : m_attendedBy)->setChecked(true);
 }
 
 }  // namespace attnscope::ui

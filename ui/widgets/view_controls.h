@@ -6,13 +6,14 @@ class QCheckBox;
 class QComboBox;
 class QSlider;
 class QSpinBox;
+class QToolButton;
 
 namespace attnscope::ui {
 
 class ViewState;
 
 // The row above the views: layer, head, which heads (one, their average, all), colours,
-// threshold, log scale, hide the first token. It edits the ViewState and follows its changes.
+// threshold, log scale, hide the first token, the direction of the links. It edits the ViewState and follows its changes.
 class ViewControls : public QWidget {
     Q_OBJECT
 
@@ -29,6 +30,8 @@ private:
     QSlider* m_threshold;
     QCheckBox* m_log;
     QCheckBox* m_hideFirst;
+    QToolButton* m_attendsTo;
+    QToolButton* m_attendedBy;
 };
 
 }  // namespace attnscope::ui
