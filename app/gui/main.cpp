@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QScreen>
 #include <QTimer>
 
 #include <cstdio>
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("image"), QStringLiteral("Start with this image (image models; default model: the built-in image teaching model)."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("view"), QStringLiteral("Start on this view: links, heatmap, grid, qkv or image."), QStringLiteral("VIEW")});
     parser.addOption({QStringLiteral("overlay"), QStringLiteral("Image view overlay: attention, rollout, dino or heads."), QStringLiteral("NAME")});
+    parser.addOption({QStringLiteral("presentation"), QStringLiteral("Start in presentation mode (full screen, large type; F11 leaves it).")});
+    parser.addOption({QStringLiteral("dark"), QStringLiteral("Start with the dark theme.")});
     parser.addOption({QStringLiteral("screenshot"),
                       QStringLiteral("Save a picture of the window to FILE once the first analysis is shown, then quit."),
                       QStringLiteral("FILE")});
@@ -32,6 +35,8 @@ int main(int argc, char** argv) {
 
     attnscope::ui::MainWindow window;
     window.show();
+    if (parser.isSet(QStringLiteral("dark"))) window.setDarkTheme(true);
+    if (parser.isSet(QStringLiteral("presentation"))) window.setPresentationMode(true);
     if (parser.isSet(QStringLiteral("view"))) {
         const QString view = parser.value(QStringLiteral("view"));
         window.showView(view);
@@ -68,7 +73,9 @@ int main(int argc, char** argv) {
         const QString file = parser.value(QStringLiteral("screenshot"));
         auto save = [&window, file] {
             QTimer::singleShot(300, &window, [&window, file] {  // let the views paint first
-                const bool ok = window.grab().save(file);
+                // Presentation mode fills the screen: the screen as it is (like `import -window root`).
+                QScreen* screen = window.screen();
+                const bool ok = (window.presentationMode() && screen ? screen->grabWindow(0) : window.grab()).save(file);
                 if (!ok) std::fprintf(stderr, "attnscope: cannot write %s\n", qPrintable(file));
                 QApplication::exit(ok ? 0 : 2);
             });

@@ -4,6 +4,7 @@
 #include "widgets/main_window.h"
 #include "widgets/model_grid_view.h"
 #include "widgets/token_bar.h"
+#include "widgets/window_geometry.h"
 
 #include <QApplication>
 #include <QLabel>
@@ -11,6 +12,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QScreen>
 #include <QTest>
 #include <QToolButton>
 
@@ -29,6 +31,7 @@ private Q_SLOTS:
     void sessionReopensTheViewExactly();
     void arrowsChangeHeadAndLayer();
     void presentationModeEnlargesType();
+    void geometryFitsTheScreen();
     void pinFollowsTheWordWhileTyping();
     void sessionPinBeatsTheAutomaticPin();
     void windowShortcutsWorkWhileTyping();
@@ -189,11 +192,37 @@ void TestMainWindow::presentationModeEnlargesType() {
     MainWindow w;
     w.show();
     const qreal normal = QApplication::font().pointSizeF();
+    QLineEdit* edit = w.findChild<QLineEdit*>();
+    const qreal box = edit->font().pointSizeF();
     w.setPresentationMode(true);
     QVERIFY(QApplication::font().pointSizeF() > normal * 1.5);
-    QVERIFY(w.isFullScreen());
+    QTRY_VERIFY(edit->font().pointSizeF() > box * 1.5);  // the sentence box scales with everything else
+    QVERIFY(w.isFullScreen());  // fitting a 1280x720 projector: tst_presentation
+    // Dark theme in presentation mode: white on black.
+    w.setDarkTheme(true);
+    QCOMPARE(QApplication::palette().color(QPalette::Base), QColor(Qt::black));
+    QCOMPARE(QApplication::palette().color(QPalette::Text), QColor(Qt::white));
+    w.setDarkTheme(false);
+    QCOMPARE(QApplication::palette().color(QPalette::Base), QColor(Qt::white));
     w.setPresentationMode(false);
     QCOMPARE(QApplication::font().pointSizeF(), normal);
+    QTRY_COMPARE(edit->font().pointSizeF(), box);
+}
+
+void TestMainWindow::geometryFitsTheScreen() {
+    MainWindow w;
+    w.show();
+    const QRect avail = w.screen()->availableGeometry();
+    w.setGeometry(avail.x() + 300, avail.y() + 200, avail.width() + 900, avail.height() + 700);  // saved on a larger monitor
+    fitWindowToScreen(&w);
+    // On the screen, as large as it fits (never below its minimum size: the offscreen test screen
+    // is smaller than any projector).
+    const QRect g = w.frameGeometry();
+    const QString where = QStringLiteral("%1,%2 %3x%4 in %5x%6").arg(g.x()).arg(g.y()).arg(g.width()).arg(g.height()).arg(avail.width()).arg(avail.height());
+    QVERIFY2(g.left() >= avail.left() && g.top() >= avail.top(), qPrintable(where));
+    QVERIFY2(w.width() <= std::max(avail.width(), w.minimumSizeHint().width()), qPrintable(where));
+    QVERIFY2(w.height() <= std::max(avail.height(), w.minimumSizeHint().height()), qPrintable(where));
+    QVERIFY2(w.height() < avail.height() + 700, qPrintable(where));
 }
 
 void TestMainWindow::pinFollowsTheWordWhileTyping() {

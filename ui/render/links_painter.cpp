@@ -16,14 +16,16 @@ namespace {
 const QColor kFocus(230, 60, 40);
 }
 
-// Labels grow with the room there is (up to 1.6x), so a short sentence reads on a projector.
+// Labels take the room there is: as large as the rows allow (up to 2x, so a short sentence reads
+// from the back of a room in presentation mode), smaller (down to 0.7x) when rows are tight so
+// they never overlap. The title, caption and column headers take about four rows.
 QFont linksFont(const QRectF& rect, const LinksSpec& s) {
     QFont f = s.font;
     if (s.n <= 0) return f;
-    const double room = rect.height() / (s.n + 2);
-    const double scale = std::clamp(room / (QFontMetricsF(f).height() * 1.7), 1.0, 1.6);
+    const double room = rect.height() / (s.n + 4.5);
+    const double scale = std::clamp(room / (QFontMetricsF(f).height() * 1.25), 0.7, 2.0);
     if (f.pointSizeF() > 0) f.setPointSizeF(f.pointSizeF() * scale);
-    else f.setPixelSize(int(f.pixelSize() * scale));
+    else f.setPixelSize(std::max(6, int(f.pixelSize() * scale)));
     return f;
 }
 

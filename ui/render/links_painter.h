@@ -65,6 +65,8 @@ struct LinkHit {
 // about a quarter of a row at w = 1, so the strong links read from the back of a room.
 double linkWidth(float w, double rowHeight);
 
+// The labels' font for a figure of this size: as large as the rows allow (see links_painter.cpp).
+QFont linksFont(const QRectF& rect, const LinksSpec& spec);
 LinksLayout linksLayout(const QRectF& rect, const LinksSpec& spec);
 std::optional<LinkHit> linksTokenAt(const LinksLayout& layout, int n, const QPointF& point);
 void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& spec);

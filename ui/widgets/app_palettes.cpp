@@ -2,13 +2,26 @@
 
 namespace attnscope::ui {
 
-QPalette presentationPalette() {
+QPalette presentationPalette(bool dark) {
+    if (dark) {  // white on black: the darkest a projector shows, the strongest contrast
+        QPalette p = darkPalette();
+        p.setColor(QPalette::Window, QColor(12, 12, 12));
+        p.setColor(QPalette::Base, Qt::black);
+        p.setColor(QPalette::AlternateBase, QColor(30, 30, 30));
+        p.setColor(QPalette::WindowText, Qt::white);
+        p.setColor(QPalette::Text, Qt::white);
+        p.setColor(QPalette::ButtonText, Qt::white);
+        p.setColor(QPalette::Mid, QColor(200, 200, 200));
+        p.setColor(QPalette::PlaceholderText, QColor(190, 190, 190));
+        return p;
+    }
     QPalette p;
     p.setColor(QPalette::Window, Qt::white);
     p.setColor(QPalette::Base, Qt::white);
     p.setColor(QPalette::WindowText, Qt::black);
     p.setColor(QPalette::Text, Qt::black);
     p.setColor(QPalette::Mid, Qt::black);
+    p.setColor(QPalette::PlaceholderText, QColor(70, 70, 70));
     return p;
 }
 

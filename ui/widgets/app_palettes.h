@@ -4,8 +4,9 @@
 
 namespace attnscope::ui {
 
-// Presentation mode: black on white, strong accents (a projector washes out greys).
-QPalette presentationPalette();
+// Presentation mode: black on white (or white on black with the dark theme), strong accents (a
+// projector washes out greys).
+QPalette presentationPalette(bool dark);
 // View > Dark Theme.
 QPalette darkPalette();
 

@@ -3,6 +3,8 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include "widgets/flow_layout.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSlider>
@@ -12,7 +14,7 @@
 namespace attnscope::ui {
 
 ImageControls::ImageControls(ViewState* state, QWidget* parent) : QWidget(parent), m_state(state) {
-    auto* row = new QHBoxLayout(this);
+    auto* row = new FlowLayout(this, 8, 4);  // wraps on a narrow screen
     row->setContentsMargins(8, 4, 8, 0);
     m_overlay = new QComboBox;
     m_overlay->addItems({tr("Attention from a patch ([CLS] unless pinned)"), tr("Rollout from [CLS]"), tr("DINO mask"), tr("Every head")});
@@ -40,15 +42,12 @@ ImageControls::ImageControls(ViewState* state, QWidget* parent) : QWidget(parent
     m_keepLabel = new QLabel(tr("Keep"));
     row->addWidget(new QLabel(tr("Overlay")));
     row->addWidget(m_overlay);
-    row->addSpacing(12);
     row->addWidget(new QLabel(tr("Opacity")));
     row->addWidget(m_opacity);
     row->addWidget(m_smooth);
-    row->addSpacing(12);
     for (QWidget* w : {static_cast<QWidget*>(m_fusionLabel), static_cast<QWidget*>(m_fusion), static_cast<QWidget*>(m_discardLabel),
                        static_cast<QWidget*>(m_discard), static_cast<QWidget*>(m_keepLabel), static_cast<QWidget*>(m_keep)})
         row->addWidget(w);
-    row->addStretch(1);
 
     connect(m_overlay, qOverload<int>(&QComboBox::currentIndexChanged), this, &ImageControls::push);
     connect(m_opacity, &QSlider::valueChanged, this, &ImageControls::push);

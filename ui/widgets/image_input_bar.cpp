@@ -7,20 +7,19 @@
 #include <QHBoxLayout>
 #include <QImageReader>
 #include <QLabel>
+#include <QEvent>
 #include <QMenu>
 #include <QPushButton>
 #include <QToolButton>
 
 namespace attnscope::ui {
 
-ImageInputBar::ImageInputBar(const QFont& font, QWidget* parent) : QWidget(parent) {
+ImageInputBar::ImageInputBar(QWidget* parent) : QWidget(parent) {
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(0, 0, 0, 0);
     m_name = new QLabel(tr("Drop an image here or open one"));
-    m_name->setFont(font);
     row->addWidget(m_name, 1);
     auto* open = new QPushButton(tr("Open image…"));
-    open->setFont(font);
     connect(open, &QPushButton::clicked, this, [this] {
         QStringList patterns;
         for (const QByteArray& f : QImageReader::supportedImageFormats()) patterns << QStringLiteral("*.") + QString::fromLatin1(f);
@@ -30,7 +29,6 @@ ImageInputBar::ImageInputBar(const QFont& font, QWidget* parent) : QWidget(paren
     row->addWidget(open);
     auto* examples = new QToolButton;
     examples->setText(tr("Examples"));
-    examples->setFont(font);
     examples->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(examples);
     for (const QString& example : core::builtinImageExamples())
@@ -38,6 +36,18 @@ ImageInputBar::ImageInputBar(const QFont& font, QWidget* parent) : QWidget(paren
                         [this, example] { Q_EMIT openRequested(example); });
     examples->setMenu(menu);
     row->addWidget(examples);
+    applyLargeFont();
+}
+
+void ImageInputBar::applyLargeFont() {
+    QFont big = font();  // the application's: presentation mode enlarges it, and this with it
+    big.setPointSizeF(big.pointSizeF() * 1.4);
+    for (QWidget* w : findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly)) w->setFont(big);
+}
+
+void ImageInputBar::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::FontChange) applyLargeFont();
+    QWidget::changeEvent(event);
 }
 
 void ImageInputBar::setImageName(const QString& name) { m_name->setText(name); }

@@ -12,13 +12,17 @@ class ImageInputBar : public QWidget {
     Q_OBJECT
 
 public:
-    explicit ImageInputBar(const QFont& font, QWidget* parent = nullptr);
+    explicit ImageInputBar(QWidget* parent = nullptr);
     void setImageName(const QString& name);
 
 Q_SIGNALS:
     void openRequested(const QString& path);
 
+protected:
+    void changeEvent(QEvent* event) override;  // its large type follows the application font
+
 private:
+    void applyLargeFont();
     QLabel* m_name;
 };
 

@@ -6,6 +6,7 @@
 #include "widgets/recent_models_menu.h"
 #include "widgets/sentence_bar.h"
 #include "widgets/shortcut_filter.h"
+#include "widgets/window_geometry.h"
 #include "widgets/view_controls.h"
 #include "widgets/hub_dialog.h"
 
@@ -52,6 +53,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
@@ -96,6 +98,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
         connect(m_state, &ViewState::focusChanged, this, [this] { m_predictions->setFocusToken(m_state->focusToken()); });
     resize(1400, 900);
+    fitWindowToScreen(this);
     m_normalFont = QApplication::font();
     restoreSettings();
 }
@@ -110,6 +113,7 @@ void MainWindow::restoreSettings() {
     m_state->setHeadMode(HeadMode(std::clamp(settings.value(QStringLiteral("view/headMode"), 0).toInt(), 0, 2)));
     if (settings.value(QStringLiteral("window/dark"), false).toBool()) setDarkTheme(true);
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    fitWindowToScreen(this);  // saved on a larger screen: brought back whole
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -133,11 +137,10 @@ void MainWindow::buildUi() {
         m_session->setText(t);
         m_session->analyzeNow(t);
     });
-    const QFont big = m_sentence->edit()->font();
     layout->addWidget(m_sentence);
 
     // Image models: the picture's name and the ways to change it instead of the sentence bar.
-    m_imageRow = new ImageInputBar(big);
+    m_imageRow = new ImageInputBar;
     connect(m_imageRow, &ImageInputBar::openRequested, this, &MainWindow::openImage);
     m_imageRow->hide();
     layout->addWidget(m_imageRow);
@@ -264,9 +267,10 @@ void MainWindow::buildMenus() {
     view->addSeparator();
     QAction* present = view->addAction(tr("&Presentation Mode"), this, [this] { setPresentationMode(!m_presentation); });
     present->setShortcut(Qt::Key_F11);
-    QAction* dark = view->addAction(tr("&Dark Theme"));
-    dark->setCheckable(true);
-    connect(dark, &QAction::toggled, this, &MainWindow::setDarkTheme);
+    m_darkAction = view->addAction(tr("&Dark Theme"));
+    m_darkAction->setCheckable(true);
+    m_darkAction->setChecked(m_dark);
+    connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
@@ -512,8 +516,10 @@ void MainWindow::setPresentationMode(bool on) {
     QFont f = m_normalFont;
     if (on) f.setPointSizeF(f.pointSizeF() * 1.6);
     QApplication::setFont(f);
+    statusBar()->setVisible(!on);  // the room goes to the figure; timings do not matter to a class
     if (on) {
-        QApplication::setPalette(presentationPalette());
+        QApplication::setPalette(presentationPalette(m_dark));
+        if (QScreen* s = screen()) setGeometry(s->geometry());  // also without a window manager
         showFullScreen();
     } else {
         setDarkTheme(m_dark);
@@ -524,8 +530,9 @@ void MainWindow::setPresentationMode(bool on) {
 
 void MainWindow::setDarkTheme(bool on) {
     m_dark = on;
-    if (m_presentation) return;
-    QApplication::setPalette(on ? darkPalette() : QApplication::style()->standardPalette());
+    if (m_darkAction && m_darkAction->isChecked() != on) m_darkAction->setChecked(on);
+    if (m_presentation) QApplication::setPalette(presentationPalette(on));
+    else QApplication::setPalette(on ? darkPalette() : QApplication::style()->standardPalette());
 }
 
 

@@ -8,6 +8,7 @@
 
 #include <optional>
 
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -119,6 +120,7 @@ private:
     bool m_pinPronoun = false;
     bool m_imageModeOn = false;
     bool m_dark = false;
+    QAction* m_darkAction = nullptr;
     QFont m_normalFont;
 };
 

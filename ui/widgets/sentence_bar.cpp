@@ -3,6 +3,7 @@
 #include "model/minimal_pairs.h"
 
 #include <QAction>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QMenu>
@@ -13,9 +14,6 @@ namespace attnscope::ui {
 SentenceBar::SentenceBar(QWidget* parent) : QWidget(parent) {
     m_edit = new QLineEdit;
     m_edit->setPlaceholderText(tr("Type a sentence; the attention updates as you type"));
-    QFont big = m_edit->font();
-    big.setPointSizeF(big.pointSizeF() * 1.4);
-    m_edit->setFont(big);
     m_edit->setClearButtonEnabled(true);
     connect(m_edit, &QLineEdit::textChanged, this, [this](const QString& t) {
         updateSwap();
@@ -23,7 +21,6 @@ SentenceBar::SentenceBar(QWidget* parent) : QWidget(parent) {
     });
 
     m_swap = new QToolButton;
-    m_swap->setFont(big);
     connect(m_swap, &QToolButton::clicked, this, &SentenceBar::swapWord);
 
     // Examples: each minimal pair as two entries, the referent named, so a class sees the flip coming.
@@ -46,7 +43,6 @@ SentenceBar::SentenceBar(QWidget* parent) : QWidget(parent) {
     m_examplesButton = new QToolButton;
     m_examplesButton->setText(tr("Examples"));
     m_examplesButton->setToolTip(tr("Sentences one word apart whose pronoun means different things"));
-    m_examplesButton->setFont(big);
     m_examplesButton->setMenu(m_examples);
     m_examplesButton->setPopupMode(QToolButton::InstantPopup);
 
@@ -55,7 +51,19 @@ SentenceBar::SentenceBar(QWidget* parent) : QWidget(parent) {
     row->addWidget(m_edit, 1);
     row->addWidget(m_swap);
     row->addWidget(m_examplesButton);
+    applyLargeFont();
     updateSwap();
+}
+
+void SentenceBar::applyLargeFont() {
+    QFont big = font();  // the application's: presentation mode enlarges it, and this with it
+    big.setPointSizeF(big.pointSizeF() * 1.4);
+    for (QWidget* w : {static_cast<QWidget*>(m_edit), static_cast<QWidget*>(m_swap), static_cast<QWidget*>(m_examplesButton)}) w->setFont(big);
+}
+
+void SentenceBar::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::FontChange) applyLargeFont();
+    QWidget::changeEvent(event);
 }
 
 QString SentenceBar::text() const { return m_edit->text(); }

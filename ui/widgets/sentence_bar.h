@@ -32,8 +32,12 @@ Q_SIGNALS:
     void textEdited(const QString& text);
     void chosen(const QString& text);
 
+protected:
+    void changeEvent(QEvent* event) override;  // the large type follows the application font
+
 private:
     void updateSwap();
+    void applyLargeFont();
 
     QLineEdit* m_edit = nullptr;
     QToolButton* m_swap = nullptr;

@@ -2,6 +2,7 @@
 
 #include "render/colormap.h"
 #include "session/view_state.h"
+#include "widgets/flow_layout.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -15,14 +16,20 @@
 namespace attnscope::ui {
 
 ViewControls::ViewControls(ViewState* state, QWidget* parent) : QWidget(parent), m_state(state) {
-    auto* controls = new QHBoxLayout(this);
-    controls->setContentsMargins(0, 0, 0, 0);
+    // Wraps onto a second row when the window is narrow (a projector in presentation type); a
+    // label stays with its control.
+    auto* controls = new FlowLayout(this, 14, 4);
+    auto group = [&](std::initializer_list<QWidget*> widgets) {
+        auto* box = new QWidget;
+        auto* row = new QHBoxLayout(box);
+        row->setContentsMargins(0, 0, 0, 0);
+        for (QWidget* w : widgets) row->addWidget(w);
+        controls->addWidget(box);
+    };
     auto addLabeled = [&](const QString& label, QWidget* w) {
         auto* l = new QLabel(label);
         l->setBuddy(w);
-        controls->addWidget(l);
-        controls->addWidget(w);
-        controls->addSpacing(10);
+        group({l, w});
     };
     m_layer = new QSpinBox;
     m_layer->setRange(0, 0);
@@ -50,13 +57,11 @@ ViewControls::ViewControls(ViewState* state, QWidget* parent) : QWidget(parent),
     addLabeled(tr("&Threshold"), m_threshold);
     m_log = new QCheckBox(tr("L&og scale"));
     connect(m_log, &QCheckBox::toggled, m_state, &ViewState::setLogScale);
-    controls->addWidget(m_log);
     m_hideFirst = new QCheckBox(tr("&Hide first token"));
     m_hideFirst->setToolTip(tr("Attention sinks: drop the first key (decoders park most weight on it) and renormalise each "
                                "row over the others. Figures say so in their title."));
     connect(m_hideFirst, &QCheckBox::toggled, m_state, &ViewState::setHideFirstToken);
-    controls->addWidget(m_hideFirst);
-    controls->addSpacing(10);
+    group({m_log, m_hideFirst});
     // Links: the pinned word's outgoing lines (what it attends to) or incoming ones (who attends to it).
     auto direction = [&](const QString& text, const QString& tip, LinkDirection d) {
         auto* b = new QToolButton;
@@ -68,16 +73,12 @@ ViewControls::ViewControls(ViewState* state, QWidget* parent) : QWidget(parent),
         connect(b, &QToolButton::toggled, this, [this, d](bool on) { if (on) m_state->setLinkDirection(d); });
         return b;
     };
-    auto* dirLabel = new QLabel(tr("Links:"));
-    controls->addWidget(dirLabel);
     m_attendsTo = direction(tr("word → what it attends to"), tr("Links from the pinned or hovered word (a query, left) to the keys it attends to (right)"),
                             LinkDirection::AttendsTo);
     m_attendedBy = direction(tr("word ← what attends to it"), tr("Links into the pinned or hovered word (a key, right) from the queries that attend to it (left)"),
                              LinkDirection::AttendedBy);
     m_attendsTo->setChecked(true);
-    controls->addWidget(m_attendsTo);
-    controls->addWidget(m_attendedBy);
-    controls->addStretch();
+    group({new QLabel(tr("Links:")), m_attendsTo, m_attendedBy});
     connect(m_state, &ViewState::changed, this, &ViewControls::sync);
 }
 
