@@ -42,6 +42,11 @@ private Q_SLOTS:
     void playRunsToTheEnd();
     void laterStepsDrawMore();
     void rotaryModelsRotate();
+    void opensAtStepOne();
+    void layoutNeverOverlaps_data();
+    void layoutNeverOverlaps();
+    void hoverTellsTheValue();
+    void zeroFadesIntoTheBackground();
 
 private:
     AnalysisResultPtr m_result;
@@ -135,6 +140,119 @@ void TestQkvView::rotaryModelsRotate() {
     view.setStepIndex(42);
     QCOMPARE(view.step(), QkvStep::Output);
     QCOMPARE(view.stepIndex(), 10);
+}
+
+// A class starts at step 1, on the pinned token.
+void TestQkvView::opensAtStepOne() {
+    ViewState state;
+    state.setLimits(2, 4, m_result->encoding.size());
+    state.setPinnedToken(7);
+    QkvView view(&state);
+    view.setResult(m_result);
+    QCOMPARE(view.stepIndex(), 0);
+    QCOMPARE(view.step(), QkvStep::Input);
+    QCOMPARE(view.query(), 7);
+}
+
+void TestQkvView::layoutNeverOverlaps_data() {
+    QTest::addColumn<QSizeF>("size");
+    QTest::addColumn<qreal>("points");  // font size: 9 on a laptop, 16 in presentation mode
+    QTest::addColumn<bool>("allKeys");
+    QTest::newRow("laptop") << QSizeF(1100, 640) << 9.0 << false;
+    QTest::newRow("1280x720 F11") << QSizeF(980, 440) << 16.0 << false;
+    QTest::newRow("1920x1080 F11") << QSizeF(1500, 760) << 16.0 << false;
+    QTest::newRow("short window: paged") << QSizeF(900, 300) << 10.0 << false;
+    QTest::newRow("narrow: bars without numbers") << QSizeF(420, 600) << 10.0 << false;
+    QTest::newRow("export") << QSizeF(1000, 520) << 9.0 << true;
+}
+
+// Whatever the size: the regions are stacked without overlap inside the figure, the columns side by
+// side, and on screen every key row is tall enough to read (paged when they do not all fit).
+void TestQkvView::layoutNeverOverlaps() {
+    QFETCH(QSizeF, size);
+    QFETCH(qreal, points);
+    QFETCH(bool, allKeys);
+    QkvSpec spec;
+    spec.trace = m_result->trace.get();
+    spec.labels = m_result->labels;
+    spec.query = 3;
+    spec.font = QFont(QStringLiteral("DejaVu Sans"), 1);
+    spec.font.setPointSizeF(points);
+    spec.allKeys = allKeys;
+    spec.firstKey = 1000;  // clamped to the last page
+    const QRectF rect(QPointF(10, 10), size);
+    const QkvLayout l = qkvLayout(rect, spec);
+    const int n = spec.trace->tokens();
+    const QFontMetricsF fm(spec.font);
+    QVERIFY(l.keyCount >= 1 && l.keyCount <= n);
+    QVERIFY(l.firstKey >= 0 && l.firstKey + l.keyCount <= n);
+    if (allKeys) QCOMPARE(l.keyCount, n);
+    else QVERIFY2(l.rowHeight >= fm.height(), qPrintable(QStringLiteral("rows %1 px for %2 px text").arg(l.rowHeight).arg(fm.height())));
+    if (l.keyCount < n) QCOMPARE(l.firstKey, n - l.keyCount);
+    const double rowsBottom = l.top + l.rowHeight * l.keyCount;
+    // Top to bottom: title, x, q, column titles, rows, (page note), context, output, colour scale.
+    QVERIFY(l.title.bottom() <= l.vectorLabel[int(QkvVector::Input)].top() + 0.01);
+    QVERIFY(l.vectorLabel[int(QkvVector::Query)].bottom() <= l.titlesTop + 0.01);
+    QVERIFY(l.titlesTop + l.line <= l.top + 0.01);
+    QVERIFY(rowsBottom <= l.vectorLabel[int(QkvVector::Context)].top() + 0.01);
+    if (!l.pageNote.isEmpty()) QVERIFY(l.pageNote.bottom() <= l.vectorLabel[int(QkvVector::Context)].top() + 0.01);
+    QVERIFY(l.vectorLabel[int(QkvVector::Context)].bottom() <= l.vectorLabel[int(QkvVector::Output)].top() + 0.01);
+    QVERIFY(l.vectorLabel[int(QkvVector::Output)].bottom() <= l.legend.top() + 0.01);
+    if (!allKeys) QVERIFY2(l.legend.bottom() <= rect.bottom() + 0.5, qPrintable(QStringLiteral("legend ends at %1 of %2").arg(l.legend.bottom()).arg(rect.bottom())));
+    for (int c = 0; c < kQkvColumns; ++c) {
+        QVERIFY(l.columns[c].width() > 0);
+        QVERIFY(l.columns[c].left() >= rect.left() - 0.01);
+        if (c > 0) QVERIFY(l.columns[c].left() >= l.columns[c - 1].right());
+    }
+    QVERIFY2(l.columns[kQkvColumns - 1].right() <= rect.right() + 0.5, qPrintable(QStringLiteral("%1 > %2").arg(l.columns[kQkvColumns - 1].right()).arg(rect.right())));
+    for (int r = 0; r < kQkvVectorRows; ++r) {
+        if (l.vectorLabel[r].isEmpty()) continue;
+        QVERIFY(l.vectorLabel[r].right() <= l.vectorStrip[r].left());
+        QVERIFY(l.vectorStrip[r].right() <= l.vectorNorm[r].left());
+        QVERIFY(l.vectorNorm[r].right() <= rect.right() + 0.5);
+    }
+    // The numbers go before the bars, never over them.
+    if (size.width() < 600) QVERIFY(!l.columnWords[int(QkvColumn::Dot)]);
+    else QVERIFY(l.columnWords[int(QkvColumn::Dot)]);
+}
+
+void TestQkvView::hoverTellsTheValue() {
+    QkvSpec spec;
+    spec.trace = m_result->trace.get();
+    spec.labels = m_result->labels;
+    spec.layer = 1;
+    spec.head = 2;
+    spec.query = 5;
+    spec.font = QFont(QStringLiteral("DejaVu Sans"), 9);
+    spec.allKeys = false;
+    const QRectF rect(0, 0, 1100, 640);
+    const QkvLayout l = qkvLayout(rect, spec);
+    const auto& t = *spec.trace;
+    const int j = 2, d = t.headDim(), e = d / 2;
+    const double y = l.top + (j - l.firstKey + 0.5) * l.rowHeight;
+    auto xOf = [&](QkvColumn c) { return l.columns[int(c)].left() + (e + 0.5) * l.columns[int(c)].width() / d; };
+    const float* v = t.vRow(1, 2, j);
+    QCOMPARE(qkvValueAt(rect, spec, QPointF(xOf(QkvColumn::Value), y)),
+             QStringLiteral("v_j[%1] of “%2” (#%3) = %4").arg(e).arg(spec.labels[j]).arg(j).arg(double(v[e]), 0, 'g', 5));
+    const float p = t.head(1, 2).probsRow(5)[j];
+    QVERIFY(qkvValueAt(rect, spec, QPointF(l.columns[int(QkvColumn::Softmax)].center().x(), y)).contains(QString::number(double(p) * 100, 'f', 2)));
+    const QRectF q = l.vectorStrip[int(QkvVector::Query)];
+    const float* qv = t.qRow(1, 2, 5);
+    QCOMPARE(qkvValueAt(rect, spec, QPointF(q.left() + (e + 0.5) * q.width() / d, q.center().y())),
+             QStringLiteral("q[%1] = %2").arg(e).arg(double(qv[e]), 0, 'g', 5));
+    QVERIFY(qkvValueAt(rect, spec, QPointF(rect.right() - 1, rect.bottom() - 1)).isEmpty());
+    spec.step = QkvStep::Keys;  // not revealed yet: no values
+    QVERIFY(qkvValueAt(rect, spec, QPointF(xOf(QkvColumn::Value), y)).isEmpty());
+}
+
+// In the dark theme a zero weight is the background, not a bright white bar; light keeps the map.
+void TestQkvView::zeroFadesIntoTheBackground() {
+    const QColor dark(26, 26, 28);
+    QCOMPARE(divergingColor(0.0f, dark), dark);
+    QVERIFY(divergingColor(1.0f, dark).blue() > 120);   // positive: blue
+    QVERIFY(divergingColor(-1.0f, dark).red() > 100);   // negative: red
+    QVERIFY(divergingColor(0.0f, Qt::white).lightness() > 230);
+    QVERIFY(divergingColor(1.0f, Qt::white).blue() > divergingColor(1.0f, Qt::white).red());
 }
 
 QTEST_MAIN(TestQkvView)

@@ -10,48 +10,6 @@
 #include <vector>
 
 namespace attnscope::ui {
-namespace {
-
-const QColor kCurrent(230, 60, 40);
-const QColor kBar(68, 119, 170);
-const QColor kNegative(204, 102, 119);
-
-// Values as a row of cells on the diverging map, scaled by their largest magnitude.
-void strip(QPainter& p, const QRectF& r, const float* v, int count, int stride = 1) {
-    if (count <= 0 || r.width() <= 0) return;
-    float m = 0;
-    for (int i = 0; i < count; ++i) m = std::max(m, std::abs(v[i * stride]));
-    const Colormap map(ColormapId::RdBu);
-    const double w = r.width() / count;
-    p.setPen(Qt::NoPen);
-    for (int i = 0; i < count; ++i)
-        p.fillRect(QRectF(r.left() + i * w, r.top(), w + 0.3, r.height()), map.color(m > 0 ? 0.5f + 0.5f * v[i * stride] / m : 0.5f));
-}
-
-double norm(const float* v, int count, int stride = 1) {
-    double s = 0;
-    for (int i = 0; i < count; ++i) s += double(v[i * stride]) * v[i * stride];
-    return std::sqrt(s);
-}
-
-// A signed bar from the middle of r (width scaled by `scale`), with the value written beside it.
-void signedBar(QPainter& p, const QRectF& r, double value, double scale, const QFontMetricsF& fm, const QColor& text, bool words = true) {
-    const double mid = r.left() + r.width() * 0.5;
-    const double half = r.width() * 0.5 - fm.horizontalAdvance(QStringLiteral("-00.00")) * 0.5;
-    const double w = scale > 0 ? half * value / scale : 0;
-    p.fillRect(QRectF(std::min(mid, mid + w), r.top() + r.height() * 0.2, std::abs(w), r.height() * 0.6), value >= 0 ? kBar : kNegative);
-    p.setPen(QPen(text, 0.5));
-    p.drawLine(QPointF(mid, r.top()), QPointF(mid, r.bottom()));
-    if (!words) return;
-    p.setPen(text);
-    const QString s = QString::number(value, 'f', 2);
-    const QRectF label = value >= 0 ? QRectF(r.left(), r.top(), mid - r.left() - 3, r.height())
-                                    : QRectF(mid + 3, r.top(), r.right() - mid - 3, r.height());
-    p.drawText(label, (value >= 0 ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter, s);
-}
-
-}  // namespace
-
 std::vector<QkvStep> qkvSteps(bool rotary) {
     std::vector<QkvStep> steps;
     for (int s = 0; s < kQkvMaxSteps; ++s)
@@ -79,177 +37,423 @@ QString qkvStepName(QkvStep step, bool causal, bool rotary) {
     return QStringLiteral("%1 · %2").arg(number).arg(name);
 }
 
+QColor divergingColor(float t, const QColor& background) {
+    static const Colormap rdbu(ColormapId::RdBu);
+    t = std::clamp(std::isfinite(t) ? t : 0.0f, -1.0f, 1.0f);
+    const QColor c = rdbu.color(0.5f - 0.5f * t);  // the map runs blue (0) to red (1)
+    if (background.lightness() >= 128) return c;  // the map itself: its middle is near white
+    // On a dark background the middle is the background, so nothing is not a bright bar.
+    const float a = std::abs(t);
+    const QColor end = rdbu.color(t < 0 ? 0.82f : 0.18f);  // the map's ends are too dark on black
+    return QColor::fromRgbF(float(background.redF()) * (1 - a) + float(end.redF()) * a, float(background.greenF()) * (1 - a) + float(end.greenF()) * a,
+                            float(background.blueF()) * (1 - a) + float(end.blueF()) * a);
+}
+
+namespace {
+
+const QColor kCurrent(230, 60, 40);
+const QColor kBar(68, 119, 170);
+const QColor kNegative(204, 102, 119);
+
+// The numbers behind the figure for one query token of one head.
+struct QkvData {
+    const core::AttentionTrace& t;
+    int n, d, hidden, i, kvStride;
+    bool rotary, turned, causal;
+    const float* q;       // (d), after RoPE when rotary
+    std::vector<float> qBefore;  // (d), rotary: before the rotation
+    const float* k;       // row j at + j kvStride, (d)
+    const float* v;       // row j at + j kvStride, (d)
+    const float* raw;     // (n) q · k_j
+    const float* probs;   // (n) softmax
+    float sqrtD;
+
+    QkvData(const QkvSpec& s)
+        : t(*s.trace), n(t.tokens()), d(t.headDim()), hidden(t.hidden()), i(std::clamp(s.query, 0, n - 1)), kvStride(t.shape().kvWidth()),
+          rotary(t.rotary()), turned(rotary && int(s.step) >= int(QkvStep::Rotate)), causal(t.shape().causal),
+          q(t.qRow(s.layer, s.head, i)), k(t.kRow(s.layer, s.head, 0)), v(t.vRow(s.layer, s.head, 0)),
+          raw(t.head(s.layer, s.head).rawRow(i)), probs(t.head(s.layer, s.head).probsRow(i)), sqrtD(1.0f / t.shape().scale()) {
+        if (rotary) qBefore = t.unrotated(s.layer, q, i);
+    }
+    // A vector row's values and their count.
+    std::pair<const float*, int> vector(QkvVector row, const QkvSpec& s) const {
+        switch (row) {
+            case QkvVector::Input: return {t.attnInput(s.layer) + int64_t(i) * hidden, hidden};
+            case QkvVector::Query: return {rotary ? qBefore.data() : q, d};
+            case QkvVector::Rotated: return {q, d};
+            case QkvVector::Context: return {t.contextRow(s.layer, s.head, i), d};
+            case QkvVector::Output: return {t.attnOutput(s.layer) + int64_t(i) * hidden, hidden};
+        }
+        return {nullptr, 0};
+    }
+    // Key j as shown: turned by its position once the rotation step is revealed.
+    std::vector<float> key(int j, int layer) const {
+        const float* kj = k + int64_t(j) * kvStride;
+        if (rotary && !turned) return t.unrotated(layer, kj, j);
+        return std::vector<float>(kj, kj + d);
+    }
+};
+
+QkvStep vectorStep(QkvVector row) {
+    switch (row) {
+        case QkvVector::Input: return QkvStep::Input;
+        case QkvVector::Query: return QkvStep::Query;
+        case QkvVector::Rotated: return QkvStep::Rotate;
+        case QkvVector::Context: return QkvStep::Context;
+        case QkvVector::Output: return QkvStep::Output;
+    }
+    return QkvStep::Input;
+}
+
+QString vectorName(QkvVector row, const QkvSpec& s) {
+    const bool causal = s.trace->shape().causal, rotary = s.trace->rotary();
+    if (row == QkvVector::Rotated)
+        return qkvStepName(QkvStep::Rotate, causal, rotary).section(QStringLiteral(" · "), 0, 0) +
+               QStringLiteral(" · q rotated by position %1").arg(std::clamp(s.query, 0, s.trace->tokens() - 1));
+    return qkvStepName(vectorStep(row), causal, rotary);
+}
+
+const char* vectorSymbol(QkvVector row) {
+    switch (row) {
+        case QkvVector::Input: return "x";
+        case QkvVector::Query: return "q";
+        case QkvVector::Rotated: return "q";
+        case QkvVector::Context: return "c";
+        case QkvVector::Output: return "o";
+    }
+    return "";
+}
+
+QkvStep columnStep(QkvColumn c, bool turned) {
+    switch (c) {
+        case QkvColumn::Label: return QkvStep::Keys;
+        case QkvColumn::Key: return turned ? QkvStep::Rotate : QkvStep::Keys;
+        case QkvColumn::Dot: return QkvStep::Dot;
+        case QkvColumn::Scaled: return QkvStep::Scale;
+        case QkvColumn::Mask: return QkvStep::Mask;
+        case QkvColumn::Softmax: return QkvStep::Softmax;
+        case QkvColumn::Value: return QkvStep::Weighted;
+        case QkvColumn::Weighted: return QkvStep::Weighted;
+    }
+    return QkvStep::Keys;
+}
+
+QString columnTitle(QkvColumn c, const QkvData& data) {
+    switch (c) {
+        case QkvColumn::Label: return QStringLiteral("key token j");
+        case QkvColumn::Key: return data.turned ? QStringLiteral("k_j rotated by j") : QStringLiteral("k_j");
+        case QkvColumn::Dot: return QStringLiteral("q · k_j");
+        case QkvColumn::Scaled: return QStringLiteral("÷ √%1").arg(std::lround(double(data.sqrtD) * data.sqrtD));
+        case QkvColumn::Mask: return QStringLiteral("mask");
+        case QkvColumn::Softmax: return QStringLiteral("softmax p_j");
+        case QkvColumn::Value: return QStringLiteral("v_j");
+        case QkvColumn::Weighted: return QStringLiteral("p_j v_j");
+    }
+    return {};
+}
+
+double maxAbs(const float* v, int count) {
+    double m = 0;
+    for (int e = 0; e < count; ++e) m = std::max(m, double(std::abs(v[e])));
+    return m;
+}
+
+// Values as a row of cells on the diverging colours, scaled by `scale` (their largest magnitude).
+void strip(QPainter& p, const QRectF& r, const float* v, int count, double scale, const QColor& background) {
+    if (count <= 0 || r.width() <= 0 || r.height() <= 0) return;
+    const double w = r.width() / count;
+    p.setPen(Qt::NoPen);
+    for (int e = 0; e < count; ++e)
+        p.fillRect(QRectF(r.left() + e * w, r.top(), w + 0.3, r.height()), divergingColor(scale > 0 ? float(v[e] / scale) : 0.0f, background));
+}
+
+double norm(const float* v, int count) {
+    double s = 0;
+    for (int e = 0; e < count; ++e) s += double(v[e]) * v[e];
+    return std::sqrt(s);
+}
+
+QString number(double v) { return QString::number(v, 'f', 2).replace(QLatin1Char('-'), QChar(0x2212)); }
+
+// A signed bar from the middle of r (width scaled by `scale`), its value written beside it (words).
+void signedBar(QPainter& p, const QRectF& r, double value, double scale, const QFontMetricsF& fm, const QColor& text, bool words) {
+    const double mid = r.left() + r.width() * 0.5;
+    const double half = words ? std::max(4.0, r.width() * 0.5 - fm.horizontalAdvance(QStringLiteral("−000.00")) - 4) : r.width() * 0.5 - 2;
+    const double w = scale > 0 ? half * value / scale : 0;
+    p.fillRect(QRectF(std::min(mid, mid + w), r.top() + r.height() * 0.2, std::abs(w), r.height() * 0.6), value >= 0 ? kBar : kNegative);
+    p.setPen(QPen(text, 0.5));
+    p.drawLine(QPointF(mid, r.top()), QPointF(mid, r.bottom()));
+    if (!words) return;
+    p.setPen(text);
+    // The number on the side away from the bar: it never runs into it.
+    const QRectF label = value >= 0 ? QRectF(r.left(), r.top(), mid - r.left() - 3, r.height()) : QRectF(mid + 3, r.top(), r.right() - mid - 3, r.height());
+    p.drawText(label, (value >= 0 ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter, number(value));
+}
+
+}  // namespace
+
 QkvLayout qkvLayout(const QRectF& rect, const QkvSpec& s) {
     const QFontMetricsF fm(s.font);
     QkvLayout l;
-    const int n = s.trace ? s.trace->tokens() : 0;
-    const double line = fm.height() * 1.5;
-    const bool rotary = s.trace && s.trace->rotary();  // one more strip: q after the rotation
-    l.header = QRectF(rect.left(), rect.top(), rect.width(), line * (rotary ? 5.2 : 4));
-    l.footer = QRectF(rect.left(), rect.bottom() - line * 2.6, rect.width(), line * 2.6);
-    const double headerRow = line * 1.2;  // column titles
-    l.top = l.header.bottom() + headerRow;
-    l.rowHeight = n > 0 ? std::min(line, (l.footer.top() - l.top - 4) / n) : 0;
-    // The context follows the rows when there is room to spare.
-    l.footer.moveTop(std::min(l.footer.top(), l.top + l.rowHeight * n + line * 0.5));
-    // label | k_j | q.k | /sqrt(d) | mask | softmax | p v_j
-    const double weights[7] = {0.11, 0.19, 0.15, 0.12, 0.07, 0.17, 0.19};
+    if (!s.trace) return l;
+    const int n = s.trace->tokens();
+    const bool rotary = s.trace->rotary();
+    l.line = fm.height() * 1.35;
+    const double line = l.line;
+    // Vertical: title, x, q (, q rotated), column titles, key rows, context, output, colour scale.
+    const int headerRows = rotary ? 3 : 2;
+    l.title = QRectF(rect.left(), rect.top(), rect.width(), line);
+    const double fixed = line * (1 + headerRows + 0.3 + 1 + 0.3 + 2 + 1.1);
+    const double avail = std::max(0.0, rect.height() - fixed);
+    const double legible = fm.height() * 1.08;  // a row whose label and numbers can be read
+    l.rowHeight = n > 0 ? std::min(line, avail / n) : 0;
+    l.keyCount = n;
+    if (!s.allKeys && n > 0 && l.rowHeight < legible) {  // a page of legible rows
+        l.rowHeight = legible;
+        l.keyCount = std::max(1, int((avail - line * 0.6) / legible));  // the page note takes 0.6 line more
+        if (l.keyCount >= n) l.keyCount = n;
+    }
+    l.firstKey = std::clamp(s.firstKey, 0, std::max(0, n - l.keyCount));
+    if (l.keyCount == n) l.firstKey = 0;
+    l.words = l.rowHeight >= fm.height() * 0.8;
+
+    // Horizontal: the vector rows' label column fits its longest step name (up to 45%).
+    double widest = 0;
+    for (int r = 0; r < kQkvVectorRows; ++r) widest = std::max(widest, fm.horizontalAdvance(vectorName(QkvVector(r), s)));
+    QFont bold = s.font;
+    bold.setBold(true);
+    const double labelW = std::min(rect.width() * 0.45, QFontMetricsF(bold).horizontalAdvance(QStringLiteral("M")) + widest * 1.08 + 12);
+    const double normW = fm.horizontalAdvance(QStringLiteral("‖o‖ 000.00")) + 8;
+    double y = l.title.bottom();
+    auto place = [&](QkvVector row, double top) {
+        const int r = int(row);
+        l.vectorLabel[r] = QRectF(rect.left(), top, labelW - 8, line);
+        l.vectorStrip[r] = QRectF(rect.left() + labelW, top + line * 0.15, std::max(10.0, rect.width() - labelW - normW), line * 0.7);
+        l.vectorNorm[r] = QRectF(rect.right() - normW + 4, top, normW - 4, line);
+    };
+    place(QkvVector::Input, y);
+    place(QkvVector::Query, y += line);
+    if (rotary) place(QkvVector::Rotated, y += line);
+    y += line * 1.3;
+    l.titlesTop = y;
+    l.top = y + line;
+    const double rowsBottom = l.top + l.rowHeight * l.keyCount;
+    y = rowsBottom + line * 0.3;
+    if (l.keyCount < n) {
+        l.pageNote = QRectF(rect.left(), rowsBottom, rect.width(), line * 0.9);
+        y = l.pageNote.bottom();
+    }
+    place(QkvVector::Context, y);
+    place(QkvVector::Output, y += line);
+    l.legend = QRectF(rect.left(), y + line * 1.1, rect.width(), line);
+
+    // The key table: label | k_j | q·k | ÷√d | mask | softmax | v_j | p_j v_j. Numbers need their
+    // width; when the figure is too narrow the numeric columns keep their bars and lose the words.
+    const double gap = 8;
+    double labelCol = 0;
+    for (int j = 0; j < n; ++j) labelCol = std::max(labelCol, fm.horizontalAdvance(s.labels.value(j)));
+    labelCol = std::clamp(labelCol + 10, fm.horizontalAdvance(QStringLiteral("key token j")) + 4, std::max(fm.averageCharWidth() * 14, fm.horizontalAdvance(QStringLiteral("key token j")) + 4));
+    const double num = fm.horizontalAdvance(QStringLiteral("−000.00")) * 2 + 16;
+    const double mask = std::max(fm.horizontalAdvance(QStringLiteral("mask")), fm.horizontalAdvance(QStringLiteral("−∞"))) + 8;
+    const double soft = fm.horizontalAdvance(QStringLiteral("100.0%")) + 36;
+    double widths[kQkvColumns] = {labelCol, 0, num, num, mask, soft, 0, 0};
+    const double minVector = 48;
+    double rest = rect.width() - gap * (kQkvColumns - 1) - (labelCol + 2 * num + mask + soft);
+    if (rest < 3 * minVector) {  // bars only in the number columns
+        widths[2] = widths[3] = 44;
+        widths[5] = 56;
+        l.columnWords[2] = l.columnWords[3] = l.columnWords[5] = false;
+        rest = rect.width() - gap * (kQkvColumns - 1) - (labelCol + 88 + mask + 56);
+    }
+    widths[1] = widths[6] = widths[7] = std::max(10.0, rest / 3);
     double x = rect.left();
-    const double gap = 8, avail = rect.width() - gap * 6;
-    for (int c = 0; c < 7; ++c) {
-        l.columns[c] = QRectF(x, l.top, avail * weights[c], l.rowHeight * n);
-        x += avail * weights[c] + gap;
+    for (int c = 0; c < kQkvColumns; ++c) {
+        l.columns[c] = QRectF(x, l.top, widths[c], l.rowHeight * l.keyCount);
+        x += widths[c] + gap;
+        if (!l.words) l.columnWords[c] = false;
     }
     return l;
 }
 
 void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
-    if (!s.trace) return;
-    const core::AttentionTrace& t = *s.trace;
-    const int n = t.tokens(), d = t.headDim(), H = t.hidden();
-    const int i = std::clamp(s.query, 0, n - 1);
-    const bool causal = t.shape().causal;
+    if (!s.trace || s.trace->tokens() <= 0) return;
+    const QkvData data(s);
+    const int n = data.n, d = data.d, i = data.i;
     const int step = int(s.step);
     const QkvLayout l = qkvLayout(rect, s);
     const QFontMetricsF fm(s.font);
     QFont bold = s.font;
     bold.setBold(true);
-    const double line = fm.height() * 1.5;
-    const bool rotary = t.rotary();
-    const float* q = t.qRow(s.layer, s.head, i);                                  // (d) after RoPE when rotary
-    const int kvStride = t.shape().kvWidth();                                     // k, v: row j at + j kvStride
-    const float* k = t.kRow(s.layer, s.head, 0);
-    const float* v = t.vRow(s.layer, s.head, 0);
-    const core::HeadMatrices head = t.head(s.layer, s.head);
-    const float* raw = head.rawRow(i);                                            // (n)
-    const float* probs = head.probsRow(i);                                        // (n)
-    const float sqrtD = 1.0f / t.shape().scale();  // √d, or Gemma's √query_pre_attn_scalar
-
-    auto title = [&](const QRectF& r, const QString& text, QkvStep which) {
+    const double line = l.line;
+    p.save();
+    p.setClipRect(rect.adjusted(-2, -2, 2, 2));
+    auto reveal = [&](QkvStep which) { return step >= int(which); };
+    auto title = [&](const QRectF& r, const QString& text, QkvStep which, Qt::Alignment align = Qt::AlignLeft) {
         const bool current = int(which) == step;
         p.setFont(current ? bold : s.font);
         p.setPen(current ? kCurrent : s.textColor);
-        p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(text, Qt::ElideRight, r.width()));
+        p.drawText(r, align | Qt::AlignVCenter, QFontMetricsF(p.font()).elidedText(text, Qt::ElideRight, r.width()));
     };
-    auto reveal = [&](QkvStep which) { return step >= int(which); };
-    // Rotary models: q and k as the projections made them until the rotation step, turned after.
-    const bool turned = rotary && reveal(QkvStep::Rotate);
-    const std::vector<float> qBefore = rotary ? t.unrotated(s.layer, q, i) : std::vector<float>();
 
-    // Header: the query token's input and its query vector.
+    const core::AttentionTrace& t = data.t;
     p.setFont(bold);
     p.setPen(s.textColor);
-    p.drawText(QRectF(rect.left(), rect.top(), rect.width(), line),
-               Qt::AlignLeft | Qt::AlignVCenter,
-               QStringLiteral("Layer %1 · Head %2%6 · query token #%3 “%4”   (d = %5)")
-                   .arg(s.layer).arg(s.head).arg(i).arg(s.labels.value(i)).arg(d)
-                   .arg(t.kvHeads() < t.heads() ? QStringLiteral(" (shares key/value head %1 of %2)").arg(t.kvHeadOf(s.head)).arg(t.kvHeads())
-                                                : QString()));
-    const double labelW = rect.width() * 0.3;
-    const QRectF xRow(rect.left(), rect.top() + line, rect.width(), line), qRow(rect.left(), rect.top() + line * 2.2, rect.width(), line);
-    title(QRectF(xRow.left(), xRow.top(), labelW, line), qkvStepName(QkvStep::Input, causal, rotary), QkvStep::Input);
-    strip(p, QRectF(xRow.left() + labelW, xRow.top() + 3, rect.width() - labelW - 90, line - 6), t.attnInput(s.layer) + int64_t(i) * H, H);
-    p.setFont(s.font);
-    p.setPen(s.textColor);
-    p.drawText(QRectF(rect.right() - 85, xRow.top(), 85, line), Qt::AlignRight | Qt::AlignVCenter,
-               QStringLiteral("‖x‖ %1").arg(norm(t.attnInput(s.layer) + int64_t(i) * H, H), 0, 'f', 2));
-    if (reveal(QkvStep::Query)) {
-        const float* shown = rotary ? qBefore.data() : q;
-        title(QRectF(qRow.left(), qRow.top(), labelW, line), qkvStepName(QkvStep::Query, causal, rotary), QkvStep::Query);
-        strip(p, QRectF(qRow.left() + labelW, qRow.top() + 3, rect.width() - labelW - 90, line - 6), shown, d);
+    const QString heading = QStringLiteral("Layer %1 · Head %2%6 · query token #%3 “%4”   (d = %5)")
+                                .arg(s.layer).arg(s.head).arg(i).arg(s.labels.value(i)).arg(d)
+                                .arg(t.kvHeads() < t.heads() ? QStringLiteral(" (shares key/value head %1 of %2)").arg(t.kvHeadOf(s.head)).arg(t.kvHeads())
+                                                             : QString());
+    p.drawText(l.title, Qt::AlignLeft | Qt::AlignVCenter, QFontMetricsF(bold).elidedText(heading, Qt::ElideRight, l.title.width()));
+
+    // The query token's vectors, each strip scaled to its own largest magnitude, with its length.
+    for (int r = 0; r < kQkvVectorRows; ++r) {
+        const auto row = QkvVector(r);
+        if (l.vectorLabel[r].isEmpty() || !reveal(vectorStep(row))) continue;
+        const auto [values, count] = data.vector(row, s);
+        title(l.vectorLabel[r], vectorName(row, s), vectorStep(row));
+        strip(p, l.vectorStrip[r], values, count, maxAbs(values, count), s.background);
         p.setFont(s.font);
         p.setPen(s.textColor);
-        p.drawText(QRectF(rect.right() - 85, qRow.top(), 85, line), Qt::AlignRight | Qt::AlignVCenter,
-                   QStringLiteral("‖q‖ %1").arg(norm(shown, d), 0, 'f', 2));
-    }
-    if (turned) {  // the same vector turned pair by pair: its length is unchanged
-        const QRectF rRow(rect.left(), rect.top() + line * 3.4, rect.width(), line);
-        title(QRectF(rRow.left(), rRow.top(), labelW, line),
-              qkvStepName(QkvStep::Rotate, causal, rotary).section(QStringLiteral(" · "), 0, 0) +
-                  QStringLiteral(" · q rotated by position %1 (RoPE)").arg(i),
-              QkvStep::Rotate);
-        strip(p, QRectF(rRow.left() + labelW, rRow.top() + 3, rect.width() - labelW - 90, line - 6), q, d);
-        p.setFont(s.font);
-        p.setPen(s.textColor);
-        p.drawText(QRectF(rect.right() - 85, rRow.top(), 85, line), Qt::AlignRight | Qt::AlignVCenter,
-                   QStringLiteral("‖q‖ %1").arg(norm(q, d), 0, 'f', 2));
+        p.drawText(l.vectorNorm[r], Qt::AlignRight | Qt::AlignVCenter,
+                   fm.elidedText(QStringLiteral("‖%1‖ %2").arg(QLatin1String(vectorSymbol(row)), number(norm(values, count))), Qt::ElideLeft, l.vectorNorm[r].width()));
     }
 
     // Column titles.
-    const double titleY = l.top - line * 1.2;
-    const QkvStep columnStep[7] = {QkvStep::Keys, turned ? QkvStep::Rotate : QkvStep::Keys, QkvStep::Dot, QkvStep::Scale, QkvStep::Mask, QkvStep::Softmax, QkvStep::Weighted};
-    const QString columnTitle[7] = {QStringLiteral("key token"), turned ? QStringLiteral("k_j rotated by j") : QStringLiteral("k_j"), QStringLiteral("q · k_j"),
-                                    QStringLiteral("÷ √%1").arg(std::lround(double(sqrtD) * sqrtD)), QStringLiteral("mask"), QStringLiteral("softmax p_j"),
-                                    QStringLiteral("p_j v_j")};
-    for (int c = 0; c < 7; ++c)
-        if (reveal(columnStep[c])) title(QRectF(l.columns[c].left(), titleY, l.columns[c].width(), line), columnTitle[c], columnStep[c]);
-
-    // One row per key token.
-    double maxDot = 0, maxScaled = 0, maxPv = 0;
-    for (int j = 0; j < n; ++j) {
-        maxDot = std::max(maxDot, double(std::abs(raw[j])));
-        for (int c = 0; c < d; ++c) maxPv = std::max(maxPv, double(std::abs(probs[j] * v[int64_t(j) * kvStride + c])));
+    for (int c = 0; c < kQkvColumns; ++c) {
+        const auto col = QkvColumn(c);
+        if (reveal(columnStep(col, data.turned)))
+            title(QRectF(l.columns[c].left(), l.titlesTop, l.columns[c].width(), line), columnTitle(col, data), columnStep(col, data.turned),
+                  col == QkvColumn::Label ? Qt::AlignRight : Qt::AlignLeft);
     }
-    maxScaled = maxDot / sqrtD;
-    const Colormap rdbu(ColormapId::RdBu);
-    // Rows thinner than legible text (hundreds of keys) keep their colours and bars, not their words.
-    const bool words = l.rowHeight >= fm.height() * 0.6;
-    for (int j = 0; j < n && reveal(QkvStep::Keys); ++j) {
-        const double y = l.top + j * l.rowHeight;
-        const bool masked = causal && j > i;
-        auto cell = [&](int c) { return QRectF(l.columns[c].left(), y, l.columns[c].width(), l.rowHeight); };
-        p.setFont(j == i ? bold : s.font);
-        p.setPen(j == i ? kCurrent : s.textColor);
-        if (words)
-            p.drawText(cell(0).adjusted(0, 0, -4, 0), Qt::AlignRight | Qt::AlignVCenter, fm.elidedText(s.labels.value(j), Qt::ElideRight, cell(0).width() - 4));
-        p.setFont(s.font);
-        const float* kj = k + int64_t(j) * kvStride;  // (d)
-        if (rotary && !turned) strip(p, cell(1).adjusted(0, l.rowHeight * 0.15, 0, -l.rowHeight * 0.15), t.unrotated(s.layer, kj, j).data(), d);
-        else strip(p, cell(1).adjusted(0, l.rowHeight * 0.15, 0, -l.rowHeight * 0.15), kj, d);
-        if (reveal(QkvStep::Dot)) signedBar(p, cell(2), raw[j], maxDot, fm, s.textColor, words);
-        if (reveal(QkvStep::Scale)) signedBar(p, cell(3), raw[j] / sqrtD, maxScaled, fm, s.textColor, words);
-        if (reveal(QkvStep::Mask) && words) {
+
+    // The key rows shown: scales shared across all n rows, so a page looks like the whole.
+    double maxDot = 0, maxK = 0, maxV = 0, maxPv = 0;
+    for (int j = 0; j < n; ++j) {
+        maxDot = std::max(maxDot, double(std::abs(data.raw[j])));
+        maxK = std::max(maxK, maxAbs(data.key(j, s.layer).data(), d));
+        maxV = std::max(maxV, maxAbs(data.v + int64_t(j) * data.kvStride, d));
+        maxPv = std::max(maxPv, double(data.probs[j]) * maxAbs(data.v + int64_t(j) * data.kvStride, d));
+    }
+    const double maxScaled = maxDot / data.sqrtD;
+    std::vector<float> pv(static_cast<size_t>(d));
+    for (int j = l.firstKey; j < l.firstKey + l.keyCount && reveal(QkvStep::Keys); ++j) {
+        const double y = l.top + (j - l.firstKey) * l.rowHeight;
+        const bool masked = data.causal && j > i;
+        auto cell = [&](QkvColumn c) { return QRectF(l.columns[int(c)].left(), y, l.columns[int(c)].width(), l.rowHeight); };
+        auto inset = [&](QkvColumn c) { return cell(c).adjusted(0, l.rowHeight * 0.12, 0, -l.rowHeight * 0.12); };
+        if (l.words) {
+            p.setFont(j == i ? bold : s.font);
+            p.setPen(j == i ? kCurrent : s.textColor);
+            const QRectF c = cell(QkvColumn::Label).adjusted(0, 0, -4, 0);
+            p.drawText(c, Qt::AlignRight | Qt::AlignVCenter, QFontMetricsF(p.font()).elidedText(s.labels.value(j), Qt::ElideRight, c.width()));
+            p.setFont(s.font);
+        }
+        strip(p, inset(QkvColumn::Key), data.key(j, s.layer).data(), d, maxK, s.background);
+        if (reveal(QkvStep::Dot)) signedBar(p, cell(QkvColumn::Dot), data.raw[j], maxDot, fm, s.textColor, l.columnWords[int(QkvColumn::Dot)]);
+        if (reveal(QkvStep::Scale))
+            signedBar(p, cell(QkvColumn::Scaled), data.raw[j] / data.sqrtD, maxScaled, fm, s.textColor, l.columnWords[int(QkvColumn::Scaled)]);
+        if (reveal(QkvStep::Mask) && l.words) {
             p.setPen(masked ? kNegative : s.textColor);
-            p.drawText(cell(4), Qt::AlignCenter, masked ? QStringLiteral("−∞") : QStringLiteral("·"));
+            p.drawText(cell(QkvColumn::Mask), Qt::AlignCenter, masked ? QStringLiteral("−∞") : QStringLiteral("·"));
         }
         if (reveal(QkvStep::Softmax)) {
-            const QRectF c = cell(5);
-            const double barW = (c.width() - fm.horizontalAdvance(QStringLiteral("100.0%")) - 4) * probs[j];
+            const QRectF c = cell(QkvColumn::Softmax);
+            const bool words = l.columnWords[int(QkvColumn::Softmax)];
+            const double barRoom = c.width() - (words ? fm.horizontalAdvance(QStringLiteral("100.0%")) + 6 : 2);
+            const double barW = std::max(0.0, barRoom) * data.probs[j];
             p.fillRect(QRectF(c.left(), c.top() + c.height() * 0.2, barW, c.height() * 0.6), kBar);
-            p.setPen(s.textColor);
-            if (words)
-                p.drawText(QRectF(c.left() + barW + 3, c.top(), c.width(), c.height()), Qt::AlignLeft | Qt::AlignVCenter,
-                           QString::number(probs[j] * 100, 'f', 1) + QLatin1Char('%'));
+            if (words) {
+                p.setPen(s.textColor);
+                p.drawText(QRectF(c.left() + barW + 3, c.top(), c.width() - barW - 3, c.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                           QString::number(data.probs[j] * 100, 'f', 1) + QLatin1Char('%'));
+            }
         }
         if (reveal(QkvStep::Weighted)) {
-            const QRectF c = cell(6).adjusted(0, l.rowHeight * 0.15, 0, -l.rowHeight * 0.15);
-            const double w = c.width() / d;
-            p.setPen(Qt::NoPen);
-            for (int e = 0; e < d; ++e) {  // shared scale across rows, so small weights fade out
-                const float pv = probs[j] * v[int64_t(j) * kvStride + e];
-                p.fillRect(QRectF(c.left() + e * w, c.top(), w + 0.3, c.height()), rdbu.color(maxPv > 0 ? float(0.5 + 0.5 * pv / maxPv) : 0.5f));
+            const float* vj = data.v + int64_t(j) * data.kvStride;
+            strip(p, inset(QkvColumn::Value), vj, d, maxV, s.background);
+            for (int e = 0; e < d; ++e) pv[size_t(e)] = data.probs[j] * vj[e];
+            strip(p, inset(QkvColumn::Weighted), pv.data(), d, maxPv, s.background);  // small weights fade out
+        }
+    }
+    if (!l.pageNote.isEmpty() && reveal(QkvStep::Keys)) {
+        p.setFont(s.font);
+        QColor c = s.textColor;
+        c.setAlphaF(0.75);
+        p.setPen(c);
+        const QString note = QStringLiteral("keys %1–%2 of %3 · scroll for the others (the query token is kept in view)")
+                                 .arg(l.firstKey + 1).arg(l.firstKey + l.keyCount).arg(n);
+        p.drawText(l.pageNote, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(note, Qt::ElideRight, l.pageNote.width()));
+    }
+
+    // The colour scale of every red/blue strip.
+    if (reveal(QkvStep::Input)) {
+        p.setFont(s.font);
+        p.setPen(s.textColor);
+        const QString lo = QStringLiteral("−max");
+        const double barW = std::min(200.0, l.legend.width() * 0.25);
+        const QRectF bar(l.legend.left() + fm.horizontalAdvance(lo) + 6, l.legend.top() + line * 0.2, barW, line * 0.6);
+        for (int e = 0; e < 64; ++e)
+            p.fillRect(QRectF(bar.left() + e * barW / 64, bar.top(), barW / 64 + 0.3, bar.height()), divergingColor(-1.0f + 2.0f * (e + 0.5f) / 64, s.background));
+        p.setPen(QPen(s.textColor, 0.5));
+        p.setBrush(Qt::NoBrush);
+        p.drawRect(bar);
+        p.setPen(s.textColor);
+        p.drawText(QRectF(l.legend.left(), l.legend.top(), bar.left() - l.legend.left() - 4, line), Qt::AlignRight | Qt::AlignVCenter, lo);
+        const QString explain = QStringLiteral("+max    red negative · blue positive · 0 blank; each strip to its largest |value| "
+                                               "(k_j, v_j, p_j v_j: to the largest of all keys); hover for values");
+        const QRectF after(bar.right() + 6, l.legend.top(), l.legend.right() - bar.right() - 6, line);
+        p.drawText(after, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(explain, Qt::ElideRight, after.width()));
+    }
+    p.restore();
+}
+
+QString qkvValueAt(const QRectF& rect, const QkvSpec& s, const QPointF& point) {
+    if (!s.trace || s.trace->tokens() <= 0) return {};
+    const QkvData data(s);
+    const QkvLayout l = qkvLayout(rect, s);
+    const int step = int(s.step);
+    auto reveal = [&](QkvStep which) { return step >= int(which); };
+    auto component = [](const QRectF& r, int count, const QPointF& pt) {
+        return std::clamp(int((pt.x() - r.left()) / r.width() * count), 0, count - 1);
+    };
+    for (int r = 0; r < kQkvVectorRows; ++r) {
+        const auto row = QkvVector(r);
+        const QRectF strip = l.vectorStrip[r];
+        if (strip.isEmpty() || !reveal(vectorStep(row)) || !strip.adjusted(0, -2, 0, 2).contains(point)) continue;
+        const auto [values, count] = data.vector(row, s);
+        const int e = component(strip, count, point);
+        return QStringLiteral("%1[%2] = %3").arg(QLatin1String(vectorSymbol(row))).arg(e).arg(double(values[e]), 0, 'g', 5);
+    }
+    if (point.y() < l.top || l.rowHeight <= 0 || !reveal(QkvStep::Keys)) return {};
+    const int j = l.firstKey + int((point.y() - l.top) / l.rowHeight);
+    if (j < l.firstKey || j >= l.firstKey + l.keyCount) return {};
+    const QString who = QStringLiteral("“%1” (#%2)").arg(s.labels.value(j)).arg(j);
+    for (int c = 0; c < kQkvColumns; ++c) {
+        const auto col = QkvColumn(c);
+        if (!reveal(columnStep(col, data.turned)) || point.x() < l.columns[c].left() || point.x() > l.columns[c].right()) continue;
+        const float* vj = data.v + int64_t(j) * data.kvStride;
+        switch (col) {
+            case QkvColumn::Label: return QStringLiteral("key token %1").arg(who);
+            case QkvColumn::Key: {
+                const int e = component(l.columns[c], data.d, point);
+                return QStringLiteral("k_j[%1] of %2 = %3").arg(e).arg(who).arg(double(data.key(j, s.layer)[size_t(e)]), 0, 'g', 5);
+            }
+            case QkvColumn::Dot: return QStringLiteral("q · k_j for %1 = %2").arg(who).arg(double(data.raw[j]), 0, 'g', 5);
+            case QkvColumn::Scaled: return QStringLiteral("q · k_j / √d for %1 = %2").arg(who).arg(double(data.raw[j] / data.sqrtD), 0, 'g', 5);
+            case QkvColumn::Mask: return data.causal && j > data.i ? QStringLiteral("%1 comes after the query: masked (−∞)").arg(who)
+                                                                    : QStringLiteral("%1 is visible to the query").arg(who);
+            case QkvColumn::Softmax: return QStringLiteral("p_j for %1 = %2 (%3%)").arg(who).arg(double(data.probs[j]), 0, 'g', 5).arg(double(data.probs[j]) * 100, 0, 'f', 2);
+            case QkvColumn::Value: {
+                const int e = component(l.columns[c], data.d, point);
+                return QStringLiteral("v_j[%1] of %2 = %3").arg(e).arg(who).arg(double(vj[e]), 0, 'g', 5);
+            }
+            case QkvColumn::Weighted: {
+                const int e = component(l.columns[c], data.d, point);
+                return QStringLiteral("p_j v_j[%1] of %2 = %3 × %4 = %5").arg(e).arg(who).arg(double(data.probs[j]), 0, 'g', 4)
+                    .arg(double(vj[e]), 0, 'g', 4).arg(double(data.probs[j] * vj[e]), 0, 'g', 5);
             }
         }
     }
-
-    // Footer: the context vector and the layer's attention output.
-    const QRectF cRow(rect.left(), l.footer.top() + line * 0.3, rect.width(), line), oRow(rect.left(), l.footer.top() + line * 1.5, rect.width(), line);
-    if (reveal(QkvStep::Context)) {
-        const float* ctx = t.contextRow(s.layer, s.head, i);
-        title(QRectF(cRow.left(), cRow.top(), labelW, line), qkvStepName(QkvStep::Context, causal, rotary), QkvStep::Context);
-        strip(p, QRectF(cRow.left() + labelW, cRow.top() + 3, rect.width() - labelW - 90, line - 6), ctx, d);
-        p.setFont(s.font);
-        p.setPen(s.textColor);
-        p.drawText(QRectF(rect.right() - 85, cRow.top(), 85, line), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("‖c‖ %1").arg(norm(ctx, d), 0, 'f', 2));
-    }
-    if (reveal(QkvStep::Output)) {
-        const float* out = t.attnOutput(s.layer) + int64_t(i) * H;
-        title(QRectF(oRow.left(), oRow.top(), labelW, line), qkvStepName(QkvStep::Output, causal, rotary), QkvStep::Output);
-        strip(p, QRectF(oRow.left() + labelW, oRow.top() + 3, rect.width() - labelW - 90, line - 6), out, H);
-        p.setFont(s.font);
-        p.setPen(s.textColor);
-        p.drawText(QRectF(rect.right() - 85, oRow.top(), 85, line), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("‖o‖ %1").arg(norm(out, H), 0, 'f', 2));
-    }
+    return {};
 }
 
 }  // namespace attnscope::ui

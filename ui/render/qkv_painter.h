@@ -31,18 +31,43 @@ struct QkvSpec {
     QkvStep step = QkvStep::Output;
     QFont font;
     QColor textColor = Qt::black;
+    QColor background = Qt::white;  // zero in the red/blue strips is this colour
+    int firstKey = 0;      // with allKeys false: the first key row of the page shown
+    bool allKeys = true;   // every key row however thin (export); false: legible rows, a page at a time
 };
 
-// Column and row geometry of the unfolding table (one row per key token).
+// The rows above and below the keys: the query token's vectors.
+enum class QkvVector { Input, Query, Rotated, Context, Output };
+constexpr int kQkvVectorRows = 5;
+// The key table's columns.
+enum class QkvColumn { Label, Key, Dot, Scaled, Mask, Softmax, Value, Weighted };
+constexpr int kQkvColumns = 8;
+
+// Where everything goes; nothing overlaps at any size (rows are paged instead of squeezed below
+// legible text unless allKeys, columns give up their numbers before their bars).
 struct QkvLayout {
-    QRectF header;       // x_i and q_i strips
-    QRectF footer;       // context and output strips
-    double top = 0;      // first key row
+    double line = 0;                    // height of a text row
+    QRectF title;                       // "Layer 2 · Head 0 · query token #10 “it”"
+    QRectF vectorLabel[kQkvVectorRows]; // empty when the row is absent (Rotated for most models)
+    QRectF vectorStrip[kQkvVectorRows];
+    QRectF vectorNorm[kQkvVectorRows];
+    double titlesTop = 0;               // the column titles' row
+    double top = 0;                     // first key row shown
     double rowHeight = 0;
-    QRectF columns[7];   // label, k_j, q.k, /sqrt(d), mask, softmax, p v_j
+    int firstKey = 0, keyCount = 0;     // the key rows shown
+    bool words = true;                  // numbers and labels in the key rows
+    bool columnWords[kQkvColumns] = {true, true, true, true, true, true, true, true};  // room for numbers
+    QRectF columns[kQkvColumns];        // spanning the rows shown
+    QRectF pageNote;                    // "keys 1–18 of 436 · scroll for more" when paged
+    QRectF legend;                      // the colour scale of the strips
 };
 
 QkvLayout qkvLayout(const QRectF& rect, const QkvSpec& spec);
 void paintQkv(QPainter& painter, const QRectF& rect, const QkvSpec& spec);
+// What is under `point`: "k_j[5] of “animal” = -0.412", "softmax p_j for “road” = 0.8%", ...;
+// empty over nothing. For the view's hover.
+QString qkvValueAt(const QRectF& rect, const QkvSpec& spec, const QPointF& point);
+// Red for negative, blue for positive, fading into `background` at zero (t in [-1, 1]).
+QColor divergingColor(float t, const QColor& background);
 
 }  // namespace attnscope::ui

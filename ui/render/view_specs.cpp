@@ -244,13 +244,15 @@ QSizeF figureSize(const QString& name, const AnalysisResult& r) {
     if (name == QLatin1String("links")) return QSizeF(460, std::clamp(n * 18.0 + 60, 220.0, 3000.0));
     if (name == QLatin1String("grid")) return QSizeF(t.heads() * 64.0 + 50, t.layers() * 64.0 + 30);
     if (name == QLatin1String("image")) return QSizeF(640, 560);
-    return QSizeF(900, std::clamp(n * 20.0 + 190, 320.0, 2600.0));
+    return QSizeF(1000, std::clamp(n * 20.0 + 260, 380.0, 2600.0));
 }
 
 int defaultQuery(const AnalysisResult& r, const ViewState& st, int query) {
     const int n = r.trace->tokens();
     if (st.focusToken() >= 0) return std::min(st.focusToken(), n - 1);
     if (query >= 0 && query < n) return query;
+    if (!r.referents.empty() && r.referents.front().pronoun >= 0 && r.referents.front().pronoun < n)
+        return r.referents.front().pronoun;  // a teaching model: the pronoun it resolves
     return r.causal ? n - 1 : std::min(1, n - 1);  // the last token, or the first after [CLS]
 }
 
@@ -276,6 +278,9 @@ void paintFigureByName(const QString& name, QPainter& p, const QRectF& rect, con
         q.step = steps[size_t(std::clamp(qkv.step, 0, int(steps.size()) - 1))];
         q.font = style.font;
         q.textColor = style.text;
+        q.background = style.background;
+        q.firstKey = qkv.firstKey;
+        q.allKeys = qkv.allKeys;
         paintQkv(p, rect, q);
     }
 }

@@ -14,6 +14,7 @@ namespace attnscope::ui {
 struct FigureStyle {
     QFont font;
     QColor text = Qt::black;
+    QColor background = Qt::white;  // what the figure is drawn on (diverging colours fade into it)
     bool vector = false;  // SVG/PDF: cells as rectangles
 };
 
@@ -43,6 +44,8 @@ std::vector<float> imageMapValues(const AnalysisResult& result, const ViewState&
 struct QkvOptions {
     int step = 10;   // last step shown: its place among the model's steps (qkvSteps), clamped
     int query = -1;  // -1: the focus token, else the last (decoders) or first (encoders) word
+    int firstKey = 0;      // the first key row shown when the keys do not all fit
+    bool allKeys = true;   // every key row however thin (export), else pages of legible rows (screen)
 };
 
 QStringList figureNames();  // "links", "heatmap", "grid", "qkv", "image" (image results)

@@ -69,6 +69,7 @@ void ExportActions::exportCurrentView() {
     }
     FigureStyle style = view->figureStyle();
     style.text = Qt::black;
+    style.background = Qt::white;
     style.vector = *format != FigureFormat::Png;
     const core::Status s = exportFigure(path, *format, options,
                                         [view, style](QPainter& p, const QRectF& r) { view->paintFigure(p, r, style); });
@@ -109,6 +110,7 @@ void ExportActions::exportAllHeads() {
     progress.setWindowModality(Qt::WindowModal);
     FigureStyle style = view->figureStyle();
     style.text = Qt::black;
+    style.background = Qt::white;
     auto written = ui::exportAllHeads(folder, view->figureName(), ext, *result, *m_state, style, 200, [&](int done, int) {
         progress.setValue(done);
         return !progress.wasCanceled();
@@ -128,6 +130,7 @@ void ExportActions::copyCurrentView() {
     p.scale(2, 2);
     FigureStyle style = view->figureStyle();
     style.text = Qt::black;
+    style.background = Qt::white;
     view->paintFigure(p, QRectF(QPointF(0, 0), size).adjusted(8, 8, -8, -8), style);
     p.end();
     QApplication::clipboard()->setImage(image);

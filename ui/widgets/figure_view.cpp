@@ -12,6 +12,7 @@ FigureView::FigureView(ViewState* state, QWidget* parent) : QWidget(parent), m_s
     setFocusPolicy(Qt::StrongFocus);
     m_style.font = font();
     m_style.text = palette().color(QPalette::WindowText);
+    m_style.background = palette().color(QPalette::Base);
     connect(state, &ViewState::changed, this, qOverload<>(&QWidget::update));
     connect(state, &ViewState::focusChanged, this, qOverload<>(&QWidget::update));
 }
@@ -47,6 +48,7 @@ void FigureView::changeEvent(QEvent* event) {
     if (event->type() == QEvent::FontChange || event->type() == QEvent::PaletteChange) {
         m_style.font = font();
         m_style.text = palette().color(QPalette::WindowText);
+        m_style.background = palette().color(QPalette::Base);
         update();
     }
     QWidget::changeEvent(event);

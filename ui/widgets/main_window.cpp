@@ -296,7 +296,14 @@ void MainWindow::buildMenus() {
     });
 }
 
-void MainWindow::openModel(const QString& folder) { m_session->openModel(folder); }
+void MainWindow::openModel(const QString& folder) {
+    // The built-in models' resources register on first use: a session naming one may come first.
+    if (folder.startsWith(QLatin1String(":/"))) {
+        core::builtinTeachingModelPath();
+        core::builtinImageModelPath();
+    }
+    m_session->openModel(folder);
+}
 
 void MainWindow::chooseModelFolder() {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open model folder"));

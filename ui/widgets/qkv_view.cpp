@@ -5,6 +5,8 @@
 #include <QLabel>
 #include <QPainter>
 #include <QPushButton>
+#include <QToolTip>
+#include <QWheelEvent>
 
 namespace attnscope::ui {
 
@@ -18,6 +20,7 @@ QkvView::QkvView(ViewState* state, QWidget* parent) : FigureView(state, parent) 
     connect(m_prev, &QPushButton::clicked, this, [this] { setStepIndex(stepIndex() - 1); });
     connect(m_next, &QPushButton::clicked, this, [this] { setStepIndex(stepIndex() + 1); });
     connect(m_play, &QPushButton::clicked, this, [this] { setPlaying(!playing()); });
+    connect(state, &ViewState::focusChanged, this, &QkvView::keepQueryInView);
     m_timer.setInterval(1400);
     connect(&m_timer, &QTimer::timeout, this, [this] {
         if (stepIndex() + 1 >= int(steps().size())) return setPlaying(false);
@@ -36,9 +39,13 @@ void QkvView::resizeEvent(QResizeEvent*) {
         x += w->sizeHint().width() + 6;
     }
     m_stepLabel->setGeometry(x + 8, 6, width() - x - 20, h);
+    updateControls();  // the step label elided to its new width
 }
 
-void QkvView::resultChanged() { updateControls(); }
+void QkvView::resultChanged() {
+    keepQueryInView();
+    updateControls();
+}
 
 int QkvView::query() const {
     return m_result && m_result->trace ? defaultQuery(*m_result, *m_state, m_query) : 0;
@@ -47,7 +54,43 @@ int QkvView::query() const {
 void QkvView::setQuery(int token) {
     m_query = token;
     if (m_state->pinnedToken() >= 0) m_state->setPinnedToken(token);
+    keepQueryInView();
     update();
+}
+
+QkvSpec QkvView::spec(const FigureStyle& style) const {
+    QkvSpec q;
+    q.trace = m_result->trace.get();
+    q.labels = m_result->labels;
+    q.layer = m_state->layer();
+    q.head = m_state->head();
+    q.query = query();
+    q.step = step();
+    q.font = style.font;
+    q.textColor = style.text;
+    q.background = style.background;
+    q.firstKey = m_firstKey;
+    q.allKeys = false;
+    return q;
+}
+
+void QkvView::keepQueryInView() {
+    if (!m_result || !m_result->trace) return;
+    const QkvLayout l = qkvLayout(figureArea(), spec(m_style));
+    const int q = query();
+    if (l.keyCount <= 0 || l.keyCount >= m_result->trace->tokens()) return;
+    if (q < l.firstKey || q >= l.firstKey + l.keyCount) m_firstKey = std::max(0, q - l.keyCount / 2);
+}
+
+void QkvView::scrollKeys(int rows) {
+    if (!m_result || !m_result->trace) return;
+    const QkvLayout l = qkvLayout(figureArea(), spec(m_style));
+    m_firstKey = std::clamp(l.firstKey + rows, 0, std::max(0, m_result->trace->tokens() - l.keyCount));
+    update();
+}
+
+int QkvView::firstKey() const {
+    return m_result && m_result->trace ? qkvLayout(figureArea(), spec(m_style)).firstKey : 0;
 }
 
 std::vector<QkvStep> QkvView::steps() const { return qkvSteps(m_result && m_result->trace && m_result->trace->rotary()); }
@@ -88,17 +131,17 @@ void QkvView::updateControls() {
     const bool rotary = m_result && m_result->trace && m_result->trace->rotary();
     m_prev->setEnabled(stepIndex() > 0);
     m_next->setEnabled(stepIndex() + 1 < count);
-    m_stepLabel->setText(tr("Step %1 of %2: %3   (←/→ step, ↑/↓ query token, P play)")
-                             .arg(stepIndex() + 1)
-                             .arg(count)
-                             .arg(qkvStepName(step(), m_result && m_result->causal, rotary).section(QStringLiteral(" · "), 1)));
+    const QString text = tr("Step %1 of %2: %3").arg(stepIndex() + 1).arg(count).arg(qkvStepName(step(), m_result && m_result->causal, rotary).section(QStringLiteral(" · "), 1));
+    m_stepLabel->setText(m_stepLabel->fontMetrics().elidedText(text, Qt::ElideRight, std::max(40, m_stepLabel->width())));
+    m_stepLabel->setToolTip(text + tr("\n←/→ or Space: step · ↑/↓: query token · P: play · wheel: more keys"));
 }
 
 void QkvView::paintFigure(QPainter& painter, const QRectF& rect, const FigureStyle& style) const {
     if (!m_result || !m_result->trace) return;
     QRectF area = rect;
     if (painter.device() == this) area = figureArea();
-    paintFigureByName(figureName(), painter, area, *m_result, *m_state, style, QkvOptions{stepIndex(), m_query});
+    // On screen the keys come a legible page at a time; an export draws them all.
+    paintFigureByName(figureName(), painter, area, *m_result, *m_state, style, QkvOptions{stepIndex(), m_query, m_firstKey, painter.device() != this});
 }
 
 QSizeF QkvView::preferredFigureSize() const {
@@ -121,5 +164,18 @@ void QkvView::keyPressEvent(QKeyEvent* event) {
 }
 
 void QkvView::mousePressEvent(QMouseEvent*) { setFocus(); }
+
+void QkvView::mouseMoveEvent(QMouseEvent* event) {
+    if (!m_result || !m_result->trace) return;
+    const QString value = qkvValueAt(figureArea(), spec(m_style), event->position());
+    if (value.isEmpty()) QToolTip::hideText();
+    else QToolTip::showText(event->globalPosition().toPoint(), value, this);
+}
+
+void QkvView::wheelEvent(QWheelEvent* event) {
+    const int rows = -event->angleDelta().y() / 40;  // three rows a notch
+    if (rows != 0) scrollKeys(rows);
+    event->accept();
+}
 
 }  // namespace attnscope::ui

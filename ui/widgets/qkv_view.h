@@ -10,8 +10,9 @@ class QPushButton;
 
 namespace attnscope::ui {
 
-// The computation of one head for one query token, step by step. Keys: Right/Space next step,
-// Left previous, Home/End first/last, Up/Down query token, P plays the steps as an animation.
+// The computation of one head for one query token, step by step, starting at step 1. Keys:
+// Right/Space next step, Left previous, Home/End first/last, Up/Down query token, P plays the
+// steps as an animation; the wheel pages through the keys of a long input; hover shows values.
 class QkvView : public FigureView {
     Q_OBJECT
 
@@ -33,18 +34,27 @@ public:
     void setQuery(int token);
     bool playing() const { return m_timer.isActive(); }
     void setPlaying(bool on);
+    // Long inputs: the first key row of the page on screen; scrolling moves it (the wheel).
+    int firstKey() const;
+    void scrollKeys(int rows);
+    // The figure as the screen draws it (a page of legible key rows), for hover and paging.
+    QkvSpec spec(const FigureStyle& style) const;
+    QRectF figureArea() const;
 
 protected:
     void keyPressEvent(QKeyEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;  // the value under the pointer
+    void wheelEvent(QWheelEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
     void resultChanged() override;
 
 private:
-    QRectF figureArea() const;
     void updateControls();
+    void keepQueryInView();
 
-    int m_stepIndex = kQkvMaxSteps - 1;  // the last step
+    int m_stepIndex = 0;  // a class starts at step 1 and reveals the rest
+    int m_firstKey = 0;
     int m_query = -1;  // used while no token is hovered or pinned
     QTimer m_timer;
     QPushButton* m_prev;
