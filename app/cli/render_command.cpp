@@ -28,6 +28,7 @@ int runRender(const QStringList& args) {
     parser.addOption({QStringLiteral("keep"), QStringLiteral("image dino: patches holding this share of [CLS] attention (default 0.6)."), QStringLiteral("T")});
     parser.addOption({QStringLiteral("opacity"), QStringLiteral("image: overlay opacity 0..1 (default 0.6)."), QStringLiteral("A")});
     parser.addOption({QStringLiteral("nearest"), QStringLiteral("image: one block per patch instead of smooth upsampling.")});
+    parser.addOption({QStringLiteral("tint"), QStringLiteral("image: colour the attention with the colour map instead of darkening what is not attended.")});
     parser.addOption({QStringLiteral("step"), QStringLiteral("qkv: show steps 1..S of the model's 10 (11 with the rotary decoders' rotation; default all)."), QStringLiteral("S")});
     parser.addOption({QStringLiteral("layer"), QStringLiteral("Layer, counting from 0 (default 0)."), QStringLiteral("L")});
     parser.addOption({QStringLiteral("head"), QStringLiteral("Head, counting from 0 (default 0)."), QStringLiteral("H")});
@@ -79,6 +80,7 @@ int runRender(const QStringList& args) {
         if (!ok || !(threshold >= 0 && threshold <= 1)) error = QStringLiteral("--threshold must be a number from 0 to 1");
     }
     ImageOptions imageOptions;
+    imageOptions.overlay = ImageOverlay::Attention;  // the CLI's documented default (the app opens on rollout)
     const QStringList overlays{QStringLiteral("attention"), QStringLiteral("rollout"), QStringLiteral("dino"), QStringLiteral("heads")};
     if (parser.isSet(QStringLiteral("overlay"))) {
         const int index = overlays.indexOf(parser.value(QStringLiteral("overlay")));
@@ -102,6 +104,7 @@ int runRender(const QStringList& args) {
     fraction("keep", 0.01f, 1.0f, &imageOptions.keep);
     fraction("opacity", 0.0f, 1.0f, &imageOptions.opacity);
     imageOptions.smooth = !parser.isSet(QStringLiteral("nearest"));
+    imageOptions.spotlight = !parser.isSet(QStringLiteral("tint"));
     const QString links = parser.value(QStringLiteral("links"));
     if (!links.isEmpty() && links != QLatin1String("attends-to") && links != QLatin1String("attended-by") && error.isEmpty())
         error = QStringLiteral("--links must be attends-to or attended-by, not '%1'").arg(links);

@@ -44,6 +44,9 @@ private Q_SLOTS:
     void initTestCase();
     void painterColoursEachPatch_data();
     void painterColoursEachPatch();
+    void spotlightKeepsThePicturesColours();
+    void rolloutFindsEveryExample_data();
+    void rolloutFindsEveryExample();
     void everyOverlayPaints_data();
     void everyOverlayPaints();
     void hoverAndClickPatches();
@@ -77,8 +80,8 @@ void TestImageView::painterColoursEachPatch_data() {
     QTest::newRow("p(3,4)") << 1 + 3 * 8 + 4;
 }
 
-// Nearest upsampling at full opacity: the centre of each patch is exactly the colour map's colour
-// of that patch's attention (scaled to the row's maximum over the patches).
+// Nearest upsampling at full opacity, tinted: the centre of each patch is exactly the colour map's
+// colour of that patch's attention (scaled to the row's range over the patches).
 void TestImageView::painterColoursEachPatch() {
     QFETCH(int, query);
     ViewState st;
@@ -87,6 +90,8 @@ void TestImageView::painterColoursEachPatch() {
     st.setHead(1);
     st.setPinnedToken(query);
     ImageOptions o;
+    o.overlay = ImageOverlay::Attention;
+    o.spotlight = false;  // tinted with the colour map
     o.opacity = 1.0f;
     o.smooth = false;
     st.setImageOptions(o);
@@ -103,18 +108,73 @@ void TestImageView::painterColoursEachPatch() {
     const ImageLayout l = imageLayout(rect, spec);
     const core::HeadMatrices head = m_result->trace->head(2, 1);
     const float* row = head.probsRow(query) + 1;
-    const float mx = *std::max_element(row, row + 64);
+    const float mx = *std::max_element(row, row + 64), mn = *std::min_element(row, row + 64);
     const Colormap map(st.colormap());
     for (int i = 0; i < 64; ++i) {
         const QPointF centre(l.picture.left() + (i % 8 + 0.5) * l.picture.width() / 8, l.picture.top() + (i / 8 + 0.5) * l.picture.height() / 8);
         QCOMPARE(patchAt(l, spec, centre), i);
         if (i == query - 1) continue;  // outlined, but its centre is still the map colour
-        const QRgb expected = map.rgb(row[i] / mx), got = canvas.pixel(centre.toPoint());
+        const QRgb expected = map.rgb((row[i] - mn) / (mx - mn)), got = canvas.pixel(centre.toPoint());
         QVERIFY2(std::abs(qRed(got) - qRed(expected)) <= 1 && std::abs(qGreen(got) - qGreen(expected)) <= 1 &&
                      std::abs(qBlue(got) - qBlue(expected)) <= 1,
                  qPrintable(QStringLiteral("patch %1").arg(i)));
     }
     QCOMPARE(patchAt(l, spec, l.picture.topLeft() - QPointF(3, 3)), -1);
+}
+
+// The default overlay darkens what is not attended: the most attended patch shows the picture as it
+// is, the others are darker in proportion, never another hue.
+void TestImageView::spotlightKeepsThePicturesColours() {
+    ViewState st;
+    st.setLimits(3, 4, m_result->trace->tokens());
+    QCOMPARE(int(st.imageOptions().overlay), int(ImageOverlay::Rollout));
+    QVERIFY(st.imageOptions().spotlight);
+    ImageOptions o = st.imageOptions();
+    o.smooth = false;
+    st.setImageOptions(o);
+    const ImageSpec spec = imageSpec(*m_result, st, FigureStyle());
+    QImage canvas(700, 600, QImage::Format_RGB32), bare = canvas;
+    canvas.fill(Qt::white);
+    bare.fill(Qt::white);
+    const QRectF rect(10, 10, 680, 580);
+    {
+        QPainter p(&canvas);
+        paintImageFigure(p, rect, spec);
+        ImageSpec none = spec;
+        none.map.assign(none.map.size(), 1.0f);  // nothing darkened: the picture alone
+        QPainter q(&bare);
+        paintImageFigure(q, rect, none);
+    }
+    const ImageLayout l = imageLayout(rect, spec);
+    const int peak = int(std::max_element(spec.map.begin(), spec.map.end()) - spec.map.begin());
+    for (int i = 0; i < 64; ++i) {
+        const QPoint c(int(l.picture.left() + (i % 8 + 0.5) * l.picture.width() / 8), int(l.picture.top() + (i / 8 + 0.5) * l.picture.height() / 8));
+        const QColor got = canvas.pixelColor(c), was = bare.pixelColor(c);
+        if (i == peak) QCOMPARE(got, was);
+        QVERIFY(got.value() <= was.value() + 1);
+        // Darkening scales every channel alike: the hue of a coloured pixel is kept.
+        if (was.hsvSaturation() > 60 && got.value() > 40) QVERIFY2(std::abs(got.hsvHue() - was.hsvHue()) <= 4, qPrintable(QStringLiteral("patch %1").arg(i)));
+    }
+}
+
+void TestImageView::rolloutFindsEveryExample_data() {
+    QTest::addColumn<QString>("example");
+    for (const QString& path : core::builtinImageExamples()) QTest::newRow(qPrintable(QFileInfo(path).fileName())) << QFileInfo(path).fileName();
+}
+
+// What the view opens on finds the object in every shipped example: the patch the rollout peaks on
+// is coloured (the shape), not the grey background.
+void TestImageView::rolloutFindsEveryExample() {
+    QFETCH(QString, example);
+    const AnalysisResultPtr r = analyseExample(example);
+    QVERIFY(r);
+    const std::vector<float> map = core::clsRolloutMap(*r->trace, core::HeadFusion::Mean, 0.0f);
+    const int peak = int(std::max_element(map.begin(), map.end()) - map.begin());
+    const QImage picture = r->picture->scaled(r->grid * 16, r->grid * 16);
+    int coloured = 0;
+    for (int y = 0; y < 16; ++y)
+        for (int x = 0; x < 16; ++x) coloured += picture.pixelColor((peak % r->grid) * 16 + x, (peak / r->grid) * 16 + y).hsvSaturation() > 80;
+    QVERIFY2(coloured >= 16, qPrintable(QStringLiteral("peak patch %1 has %2 of 256 coloured pixels").arg(peak).arg(coloured)));
 }
 
 void TestImageView::everyOverlayPaints_data() {

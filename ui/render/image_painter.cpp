@@ -48,19 +48,26 @@ std::vector<float> upsample(const std::vector<float>& map, int grid, int k) {
     return out;
 }
 
+// The spotlight's shade over a value v in [0, 1]: black, as opaque as v is low.
+QColor spotlightShade(float v, float opacity) {
+    const float darkest = std::min(0.92f, opacity * 1.3f);
+    return QColor(0, 0, 0, std::clamp(int(std::lround(255 * darkest * (1 - std::clamp(v, 0.0f, 1.0f)))), 0, 255));
+}
+
 void drawMap(QPainter& p, const QRectF& target, const ImageSpec& s, const std::vector<float>& map, int samplesPerPatch) {
     if (s.smooth) {
         const int k = std::max(1, samplesPerPatch);
         p.save();
         p.setRenderHint(QPainter::SmoothPixmapTransform, true);
-        p.drawImage(target, overlayImage(upsample(map, s.grid, k), s.grid * k, s.colormap, s.opacity));
+        p.drawImage(target, s.spotlight ? spotlightImage(upsample(map, s.grid, k), s.grid * k, s.opacity)
+                                        : overlayImage(upsample(map, s.grid, k), s.grid * k, s.colormap, s.opacity));
         p.restore();
     } else {  // one block per patch, as rectangles so SVG and PDF viewers cannot blur them
         const int alpha = std::clamp(int(std::lround(s.opacity * 255)), 0, 255);
         for (int i = 0; i < s.grid * s.grid; ++i) {
             QColor c = s.colormap.color(map[size_t(i)]);
             c.setAlpha(alpha);
-            p.fillRect(patchRect(target, s.grid, i), c);
+            p.fillRect(patchRect(target, s.grid, i), s.spotlight ? spotlightShade(map[size_t(i)], s.opacity) : c);
         }
     }
 }
@@ -130,6 +137,12 @@ void drawHeads(QPainter& p, const ImageLayout& l, const ImageSpec& s) {
 }
 
 }  // namespace
+
+QImage spotlightImage(const std::vector<float>& map, int grid, float opacity) {
+    QImage img(grid, grid, QImage::Format_ARGB32_Premultiplied);
+    for (int i = 0; i < grid * grid && i < int(map.size()); ++i) img.setPixel(i % grid, i / grid, qPremultiply(spotlightShade(map[size_t(i)], opacity).rgba()));
+    return img;
+}
 
 QImage overlayImage(const std::vector<float>& map, int grid, const Colormap& colormap, float opacity) {
     QImage img(grid, grid, QImage::Format_ARGB32_Premultiplied);
@@ -215,7 +228,14 @@ void paintImageFigure(QPainter& p, const QRectF& rect, const ImageSpec& s) {
         if (s.mask.size() == size_t(s.grid) * size_t(s.grid)) drawMask(p, l.picture, s);
     } else if (s.map.size() == size_t(s.grid) * size_t(s.grid)) {
         drawMap(p, l.picture, s, s.map, 16);
-        paintColorbar(p, l.colorbar, s.colormap, s.ticks, s.font, s.textColor);
+        if (s.spotlight)  // the bar shows what the picture gets: dark (ignored) up to clear (attended)
+            paintColorbar(p, l.colorbar, [&s](float t) {
+                const QColor shade = spotlightShade(t, s.opacity);
+                const float a = float(shade.alphaF());
+                return QColor::fromRgbF(1 - a, 1 - a, 1 - a);  // the shade over white
+            }, s.ticks, s.font, s.textColor);
+        else
+            paintColorbar(p, l.colorbar, s.colormap, s.ticks, s.font, s.textColor);
     }
     drawGridLines(p, l.picture, s.grid);
     if (s.focusPatch >= 0 && s.focusPatch < s.grid * s.grid) {

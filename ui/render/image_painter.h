@@ -29,6 +29,7 @@ struct ImageSpec {
     int focusPatch = -1;              // outlined patch (0-based over the patches)
     float opacity = 0.6f;
     bool smooth = true;
+    bool spotlight = true;            // darken what is not attended instead of tinting
     Colormap colormap;
     QString title;
     QString caption;                  // under the title (e.g. the classifier's top labels)
@@ -59,5 +60,7 @@ void paintImageFigure(QPainter& painter, const QRectF& rect, const ImageSpec& sp
 
 // A (grid x grid) ARGB image of the map in the colour map, with alpha = opacity (upsampled by the painter).
 QImage overlayImage(const std::vector<float>& map, int grid, const Colormap& colormap, float opacity);
+// The spotlight: black over each value, as opaque as the value is low (the picture's colours kept).
+QImage spotlightImage(const std::vector<float>& map, int grid, float opacity);
 
 }  // namespace attnscope::ui

@@ -178,6 +178,33 @@ const std::vector<float>& RolloutCache::get(const core::AttentionTrace& t, core:
     return map;
 }
 
+namespace {
+
+// Scales a map to its own range (min to max; log10 from max/10^4 with `log`) so a nearly flat map
+// still shows where it peaks; the ticks carry the true values.
+void scaleToData(std::vector<float>& map, bool log, QStringList& ticks) {
+    if (map.empty()) return;
+    const auto [lo, hi] = std::minmax_element(map.begin(), map.end());
+    const double mn = *lo, mx = *hi;
+    auto label = [](double v) { return QString::number(v, 'g', 3); };
+    if (!(mx > mn)) {
+        std::fill(map.begin(), map.end(), 0.0f);
+        ticks = QStringList{label(mn), label(mx) + QStringLiteral(" (all equal)")};
+        return;
+    }
+    if (log) {
+        const double floor = std::max({mn, mx * 1e-4, 1e-12});
+        const double a = std::log(floor), b = std::log(mx);
+        for (float& v : map) v = float((std::log(std::max(double(v), floor)) - a) / (b - a));
+        ticks = QStringList{label(floor), label(std::sqrt(floor * mx)), label(mx) + QStringLiteral(" (log)")};
+        return;
+    }
+    for (float& v : map) v = float((v - mn) / (mx - mn));
+    ticks = QStringList{label(mn), label((mn + mx) / 2), label(mx)};
+}
+
+}  // namespace
+
 ImageSpec imageSpec(const AnalysisResult& r, const ViewState& st, const FigureStyle& style, RolloutCache* cache) {
     ImageSpec s;
     if (!r.isImage() || !r.trace || r.trace->tokens() < 2 || r.grid < 1) return s;  // no patches, nothing to lay over
@@ -188,6 +215,7 @@ ImageSpec imageSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
     s.overlay = o.overlay;
     s.opacity = o.opacity;
     s.smooth = o.smooth;
+    s.spotlight = o.spotlight;
     s.colormap = Colormap(st.colormap());
     s.font = style.font;
     s.textColor = style.text;
@@ -197,17 +225,14 @@ ImageSpec imageSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
     switch (o.overlay) {
         case ImageOverlay::Attention: {
             s.map = attentionRow(r, st, query);
-            const float mx = *std::max_element(s.map.begin(), s.map.end());
-            if (mx > 0)
-                for (float& v : s.map) v /= mx;
-            s.ticks = QStringList{QStringLiteral("0"), QString::number(double(mx) / 2, 'g', 3), QString::number(double(mx), 'g', 3)};
-            s.title = QStringLiteral("%1 · attention from %2").arg(head, tokenName(r, query));
+            scaleToData(s.map, st.logScale(), s.ticks);
+            s.title = QStringLiteral("%1 · attention from %2 · colours span this map's range").arg(head, tokenName(r, query));
             break;
         }
         case ImageOverlay::Rollout:
             s.map = cache ? cache->get(t, o.fusion, o.discard) : core::clsRolloutMap(t, o.fusion, o.discard);
-            s.ticks = QStringList{QStringLiteral("0"), QStringLiteral("0.5"), QStringLiteral("1 (max)")};
-            s.title = QStringLiteral("Attention rollout from [CLS] · %1 of heads · discard %2%")
+            scaleToData(s.map, st.logScale(), s.ticks);  // relative to the largest (1)
+            s.title = QStringLiteral("Attention rollout from [CLS] · %1 of heads · discard %2% · relative to its largest, colours span its range")
                           .arg(fusionName(o.fusion)).arg(int(std::lround(o.discard * 100)));
             s.focusPatch = -1;
             break;

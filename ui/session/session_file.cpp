@@ -43,6 +43,7 @@ QByteArray sessionToJson(const SessionFile& s) {
                                                   {"overlay", kOverlays.at(int(s.image.overlay))},
                                                   {"opacity", double(s.image.opacity)},
                                                   {"smooth", s.image.smooth},
+                                                  {"style", s.image.spotlight ? "spotlight" : "tint"},
                                                   {"fusion", kFusions.at(int(s.image.fusion))},
                                                   {"discard", double(s.image.discard)},
                                                   {"keep", double(s.image.keep)}});
@@ -96,6 +97,10 @@ core::Result<SessionFile> sessionFromJson(const QByteArray& json) {
     s.image.fusion = core::HeadFusion(fusion);
     s.image.opacity = float(std::clamp(image.value(QStringLiteral("opacity")).toDouble(0.6), 0.0, 1.0));
     s.image.smooth = image.value(QStringLiteral("smooth")).toBool(true);
+    const QString style = image.value(QStringLiteral("style")).toString(QStringLiteral("spotlight"));
+    if (style != QLatin1String("spotlight") && style != QLatin1String("tint"))
+        return core::inputError(QStringLiteral("unknown image style '%1' (spotlight, tint)").arg(style));
+    s.image.spotlight = style == QLatin1String("spotlight");
     s.image.discard = float(std::clamp(image.value(QStringLiteral("discard")).toDouble(0.0), 0.0, 0.99));
     s.image.keep = float(std::clamp(image.value(QStringLiteral("keep")).toDouble(0.6), 0.01, 1.0));
     return s;

@@ -20,7 +20,11 @@ enum class LinkDirection { AttendsTo, AttendedBy };
 enum class ImageOverlay { Attention, Rollout, Dino, Heads };
 
 struct ImageOptions {
-    ImageOverlay overlay = ImageOverlay::Attention;
+    // Rollout first: it finds the object in every shipped example (a single head misses some).
+    ImageOverlay overlay = ImageOverlay::Rollout;
+    // Spotlight: what is not attended is darkened, so the picture keeps its colours (a yellow
+    // triangle stays yellow); else a colour map tints it.
+    bool spotlight = true;
     float opacity = 0.6f;        // of the overlay, 0..1
     bool smooth = true;          // bilinear upsampling of the patch map (else nearest: one block per patch)
     core::HeadFusion fusion = core::HeadFusion::Mean;  // rollout
@@ -28,7 +32,7 @@ struct ImageOptions {
     float keep = 0.6f;           // DINO: the share of [CLS] mass the kept patches hold, 0..1
 
     bool operator==(const ImageOptions& o) const {
-        return overlay == o.overlay && opacity == o.opacity && smooth == o.smooth && fusion == o.fusion && discard == o.discard &&
+        return overlay == o.overlay && spotlight == o.spotlight && opacity == o.opacity && smooth == o.smooth && fusion == o.fusion && discard == o.discard &&
                keep == o.keep;
     }
     bool operator!=(const ImageOptions& o) const { return !(*this == o); }

@@ -26,6 +26,10 @@ ImageControls::ImageControls(ViewState* state, QWidget* parent) : QWidget(parent
     m_opacity->setToolTip(tr("Opacity of the overlay"));
     m_smooth = new QCheckBox(tr("Smooth"));
     m_smooth->setToolTip(tr("Smooth (bilinear) or nearest upsampling of the patch map"));
+    m_tint = new QCheckBox(tr("Tint"));
+    m_tint->setObjectName(QStringLiteral("imageTint"));
+    m_tint->setToolTip(tr("Colour the attention with the colour map (this changes the picture's colours); "
+                          "off: darken what is not attended and keep the picture as it is"));
     m_fusion = new QComboBox;
     m_fusion->addItems({tr("mean"), tr("max"), tr("min")});
     m_fusion->setToolTip(tr("How the heads of a layer are fused before rolling out"));
@@ -45,6 +49,7 @@ ImageControls::ImageControls(ViewState* state, QWidget* parent) : QWidget(parent
     row->addWidget(new QLabel(tr("Opacity")));
     row->addWidget(m_opacity);
     row->addWidget(m_smooth);
+    row->addWidget(m_tint);
     for (QWidget* w : {static_cast<QWidget*>(m_fusionLabel), static_cast<QWidget*>(m_fusion), static_cast<QWidget*>(m_discardLabel),
                        static_cast<QWidget*>(m_discard), static_cast<QWidget*>(m_keepLabel), static_cast<QWidget*>(m_keep)})
         row->addWidget(w);
@@ -52,6 +57,7 @@ ImageControls::ImageControls(ViewState* state, QWidget* parent) : QWidget(parent
     connect(m_overlay, qOverload<int>(&QComboBox::currentIndexChanged), this, &ImageControls::push);
     connect(m_opacity, &QSlider::valueChanged, this, &ImageControls::push);
     connect(m_smooth, &QCheckBox::toggled, this, &ImageControls::push);
+    connect(m_tint, &QCheckBox::toggled, this, &ImageControls::push);
     connect(m_fusion, qOverload<int>(&QComboBox::currentIndexChanged), this, &ImageControls::push);
     connect(m_discard, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &ImageControls::push);
     connect(m_keep, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &ImageControls::push);
@@ -65,6 +71,7 @@ void ImageControls::sync() {
     m_overlay->setCurrentIndex(int(o.overlay));
     m_opacity->setValue(int(std::lround(o.opacity * 100)));
     m_smooth->setChecked(o.smooth);
+    m_tint->setChecked(!o.spotlight);
     m_fusion->setCurrentIndex(int(o.fusion));
     m_discard->setValue(double(o.discard));
     m_keep->setValue(double(o.keep));
@@ -84,6 +91,7 @@ void ImageControls::push() {
     o.overlay = ImageOverlay(m_overlay->currentIndex());
     o.opacity = float(m_opacity->value()) / 100.0f;
     o.smooth = m_smooth->isChecked();
+    o.spotlight = !m_tint->isChecked();
     o.fusion = core::HeadFusion(m_fusion->currentIndex());
     o.discard = float(m_discard->value());
     o.keep = float(m_keep->value());

@@ -29,6 +29,7 @@ private:
     QComboBox* m_overlay;
     QSlider* m_opacity;
     QCheckBox* m_smooth;
+    QCheckBox* m_tint;
     QLabel* m_fusionLabel;
     QComboBox* m_fusion;
     QLabel* m_discardLabel;
