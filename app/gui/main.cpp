@@ -1,5 +1,6 @@
 // attnscope: the desktop app.
 #include "kernels/kernels.h"
+#include "widgets/lesson_panel.h"
 #include "widgets/main_window.h"
 
 #include <QApplication>
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("overlay"), QStringLiteral("Image view overlay: attention, rollout, dino or heads."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("presentation"), QStringLiteral("Start in presentation mode (full screen, large type; F11 leaves it).")});
     parser.addOption({QStringLiteral("dark"), QStringLiteral("Start with the dark theme.")});
+    parser.addOption({QStringLiteral("lesson"), QStringLiteral("Start the lesson at step N (1 = the first) once the first analysis is in."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("screenshot"),
                       QStringLiteral("Save a picture of the window to FILE once the first analysis is shown, then quit."),
                       QStringLiteral("FILE")});
@@ -54,6 +56,13 @@ int main(int argc, char** argv) {
         attnscope::ui::ImageOptions options = window.viewState()->imageOptions();
         options.overlay = attnscope::ui::ImageOverlay(index);
         window.viewState()->setImageOptions(options);
+    }
+    if (parser.isSet(QStringLiteral("lesson"))) {
+        const int step = parser.value(QStringLiteral("lesson")).toInt() - 1;
+        QObject::connect(window.session(), &attnscope::ui::AnalysisSession::resultReady, &window, [&window, step] {
+            window.setLessonVisible(true);
+            window.lesson()->setStep(step);
+        }, Qt::SingleShotConnection);
     }
     if (parser.isSet(QStringLiteral("text"))) window.setText(parser.value(QStringLiteral("text")));
     const QString image = parser.value(QStringLiteral("image"));

@@ -126,10 +126,14 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
         painter.setPen(c);
         const QString from = QStringLiteral("attends from (queries)"), to = QStringLiteral("attends to (keys)");
         const QFontMetricsF sm(small);
-        const double wFrom = sm.horizontalAdvance(from) + 12, wTo = sm.horizontalAdvance(to) + 12;
+        // Each over its column, widened towards the figure's middle or edge when it needs the room, and
+        // elided rather than cut off at the figure's edge.
+        const double wFrom = std::min(sm.horizontalAdvance(from) + 12, l.left.right() - rect.left());
+        const double wTo = std::min(sm.horizontalAdvance(to) + 12, rect.right() - l.right.left());
         painter.drawText(QRectF(l.left.right() - wFrom, l.headerRect.top(), wFrom - 6, l.headerRect.height()),
-                         Qt::AlignRight | Qt::AlignVCenter, from);
-        painter.drawText(QRectF(l.right.left() + 6, l.headerRect.top(), wTo, l.headerRect.height()), Qt::AlignLeft | Qt::AlignVCenter, to);
+                         Qt::AlignRight | Qt::AlignVCenter, sm.elidedText(from, Qt::ElideLeft, wFrom - 6));
+        painter.drawText(QRectF(l.right.left() + 6, l.headerRect.top(), wTo - 6, l.headerRect.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                         sm.elidedText(to, Qt::ElideRight, wTo - 6));
     }
     auto y = [&](int i) { return l.top + (i + 0.5) * l.rowHeight; };
     const double xa = l.left.right() + 2, xb = l.right.left() - 2;

@@ -20,6 +20,7 @@
 #include "widgets/image_controls.h"
 #include "widgets/image_input_bar.h"
 #include "widgets/image_view.h"
+#include "widgets/lesson_panel.h"
 #include "widgets/links_view.h"
 #include "widgets/model_grid_view.h"
 #include "widgets/predictions_view.h"
@@ -193,10 +194,11 @@ void MainWindow::buildUi() {
     setCentralWidget(central);
 
     m_predictions = new PredictionsView;
-    auto* dock = new QDockWidget(tr("Predictions"), this);
-    dock->setObjectName(QStringLiteral("predictions"));
-    dock->setWidget(m_predictions);
-    addDockWidget(Qt::RightDockWidgetArea, dock);
+    m_predictionsDock = new QDockWidget(tr("Predictions"), this);
+    m_predictionsDock->setObjectName(QStringLiteral("predictions"));
+    m_predictionsDock->setWidget(m_predictions);
+    addDockWidget(Qt::RightDockWidgetArea, m_predictionsDock);
+    buildLesson();
 
     m_modelLabel = new QLabel(tr("No model"));
     m_timing = new QLabel;
@@ -208,6 +210,37 @@ void MainWindow::buildUi() {
     statusBar()->addPermanentWidget(m_download);
     statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_timing);
+}
+
+void MainWindow::buildLesson() {
+    LessonHooks hooks;
+    hooks.showView = [this](const QString& view) { showView(view); };
+    hooks.showQkvStep = [this](QkvStep step) { m_qkv->setStep(step); };
+    hooks.swapWord = [this] { return m_sentence->swapWord(); };
+    hooks.target = [this](LessonTarget t) -> QWidget* {
+        switch (t) {
+            case LessonTarget::Tokens: return m_tokens;
+            case LessonTarget::Predictions: return m_predictions;
+            case LessonTarget::SwapButton: return m_sentence->swapButton()->isVisible() ? m_sentence->swapButton() : m_tabs->currentWidget();
+            case LessonTarget::Figure: break;
+        }
+        return m_tabs->currentWidget();
+    };
+    m_lesson = new LessonPanel(m_state, hooks);
+    m_lessonDock = new QDockWidget(tr("Lesson"), this);
+    m_lessonDock->setObjectName(QStringLiteral("lesson"));
+    m_lessonDock->setWidget(m_lesson);
+    addDockWidget(Qt::LeftDockWidgetArea, m_lessonDock);
+    m_lessonDock->hide();
+    connect(m_lessonDock, &QDockWidget::visibilityChanged, m_lesson, &LessonPanel::setActive);
+}
+
+void MainWindow::setLessonVisible(bool on) {
+    m_lessonDock->setVisible(on);
+    if (on) {
+        m_lessonDock->raise();
+        m_lesson->setFocus();
+    }
 }
 
 void MainWindow::buildMenus() {
@@ -253,8 +286,15 @@ void MainWindow::buildMenus() {
     menuBar()->addMenu(m_sentence->examplesMenu());  // the minimal pairs, also behind the sentence's Examples button
     addAction(m_sentence->swapAction());             // Ctrl+T in presentation mode too, where the bar is hidden
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("Next Layer"), this, [this] { m_state->setLayer(m_state->layer() + 1); })->setShortcut(Qt::Key_PageDown);
-    view->addAction(tr("Previous Layer"), this, [this] { m_state->setLayer(m_state->layer() - 1); })->setShortcut(Qt::Key_PageUp);
+    // Page Down / Page Up: the next layer, or during the lesson its next step (a presenter's clicker).
+    view->addAction(tr("Next Layer (Lesson: Next Step)"), this, [this] {
+        if (m_lessonDock->isVisible()) return m_lesson->next();
+        m_state->setLayer(m_state->layer() + 1);
+    })->setShortcut(Qt::Key_PageDown);
+    view->addAction(tr("Previous Layer (Lesson: Previous Step)"), this, [this] {
+        if (m_lessonDock->isVisible()) return m_lesson->back();
+        m_state->setLayer(m_state->layer() - 1);
+    })->setShortcut(Qt::Key_PageUp);
     view->addAction(tr("Next Head"), this, [this] { m_state->setHead(m_state->head() + 1); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+Right")));
     view->addAction(tr("Previous Head"), this, [this] { m_state->setHead(m_state->head() - 1); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+Left")));
     view->addSeparator();
@@ -265,6 +305,10 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Image"), this, [this] { showView(QStringLiteral("image")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+5")));
     view->addAction(tr("Unpin Token"), this, [this] { m_state->setPinnedToken(-1); })->setShortcut(Qt::Key_Escape);
     view->addSeparator();
+    QAction* predictions = m_predictionsDock->toggleViewAction();
+    predictions->setText(tr("&Predictions Panel"));
+    view->addAction(predictions);
+    view->addSeparator();
     QAction* present = view->addAction(tr("&Presentation Mode"), this, [this] { setPresentationMode(!m_presentation); });
     present->setShortcut(Qt::Key_F11);
     m_darkAction = view->addAction(tr("&Dark Theme"));
@@ -273,6 +317,14 @@ void MainWindow::buildMenus() {
     connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* lesson = m_lessonDock->toggleViewAction();
+    lesson->setText(tr("&Lesson: Self-Attention Step by Step"));
+    lesson->setShortcut(Qt::Key_F1);
+    help->addAction(lesson);
+    help->addAction(tr("&Glossary"), this, [this] {
+        setLessonVisible(true);
+        m_lesson->setGlossaryVisible(true);
+    });
     help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
         QMessageBox::information(this, tr("Keyboard shortcuts"),
                                  tr("<table>"
@@ -292,6 +344,8 @@ void MainWindow::buildMenus() {
                                     "<tr><td><b>Ctrl+Shift+C</b></td><td>copy the view as an image</td></tr>"
                                     "<tr><td><b>Arrows</b> (in a view)</td><td>head (←/→) and layer (↑/↓)</td></tr>"
                                     "<tr><td><b>F11</b></td><td>presentation mode: full screen, large type, high contrast</td></tr>"
+                                    "<tr><td><b>F1</b></td><td>the lesson; Page Down / Page Up (or a clicker): next / previous step</td></tr>"
+                                    "<tr><td><b>Ctrl+Shift+H</b></td><td>open a model from Hugging Face</td></tr>"
                                     "</table>"));
     });
 }

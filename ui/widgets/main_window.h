@@ -11,6 +11,7 @@
 class QAction;
 class QCheckBox;
 class QComboBox;
+class QDockWidget;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -34,6 +35,7 @@ class ExportActions;
 class ImageControls;
 class ImageInputBar;
 class ImageView;
+class LessonPanel;
 class LinksView;
 class ModelGridView;
 class PredictionsView;
@@ -74,6 +76,9 @@ public:
     void setPresentationMode(bool on);
     bool presentationMode() const { return m_presentation; }
     void setDarkTheme(bool on);
+    // Help > Lesson (F1): the guided lesson beside the views.
+    void setLessonVisible(bool on);
+    LessonPanel* lesson() const { return m_lesson; }
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -90,6 +95,7 @@ private:
     void applyPendingSession();
     void restoreSettings();
     void setImageMode(bool on);
+    void buildLesson();
 
     AnalysisSession* m_session;
     ViewState* m_state;
@@ -110,6 +116,9 @@ private:
     ExportActions* m_exports = nullptr;
     TrainView* m_train = nullptr;
     PredictionsView* m_predictions = nullptr;
+    QDockWidget* m_predictionsDock = nullptr;
+    LessonPanel* m_lesson = nullptr;
+    QDockWidget* m_lessonDock = nullptr;
     QLabel* m_modelLabel = nullptr;
     QLabel* m_timing = nullptr;
     QLabel* m_busy = nullptr;

@@ -1,6 +1,8 @@
 #include "widgets/qkv_view.h"
 
 #include <QHBoxLayout>
+
+#include <algorithm>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QPainter>
@@ -39,7 +41,8 @@ void QkvView::resizeEvent(QResizeEvent*) {
         x += w->sizeHint().width() + 6;
     }
     m_stepLabel->setGeometry(x + 8, 6, width() - x - 20, h);
-    updateControls();  // the step label elided to its new width
+    updateControls();   // the step label elided to its new width
+    keepQueryInView();  // the page of keys holds a different number of rows now
 }
 
 void QkvView::resultChanged() {
@@ -79,7 +82,15 @@ void QkvView::keepQueryInView() {
     const QkvLayout l = qkvLayout(figureArea(), spec(m_style));
     const int q = query();
     if (l.keyCount <= 0 || l.keyCount >= m_result->trace->tokens()) return;
-    if (q < l.firstKey || q >= l.firstKey + l.keyCount) m_firstKey = std::max(0, q - l.keyCount / 2);
+    if (q >= l.firstKey && q < l.firstKey + l.keyCount) return;
+    // The page around the query and, when both fit, the key it attends to most (what the softmax
+    // step is about).
+    const core::AttentionTrace& t = *m_result->trace;
+    const int layer = std::clamp(m_state->layer(), 0, t.layers() - 1), head = std::clamp(m_state->head(), 0, t.heads() - 1);
+    const float* p = t.head(layer, head).probsRow(q);  // (n)
+    const int top = int(std::max_element(p, p + t.tokens()) - p);
+    const int lo = std::min(q, top), hi = std::max(q, top);
+    m_firstKey = hi - lo < l.keyCount ? std::max(0, lo - (l.keyCount - (hi - lo + 1)) / 2) : std::max(0, q - l.keyCount / 2);
 }
 
 void QkvView::scrollKeys(int rows) {

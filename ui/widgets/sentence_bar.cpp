@@ -55,6 +55,8 @@ SentenceBar::SentenceBar(QWidget* parent) : QWidget(parent) {
     updateSwap();
 }
 
+QWidget* SentenceBar::swapButton() const { return m_swap; }
+
 void SentenceBar::applyLargeFont() {
     QFont big = font();  // the application's: presentation mode enlarges it, and this with it
     big.setPointSizeF(big.pointSizeF() * 1.4);

@@ -25,6 +25,7 @@ public:
     // "Swap the Deciding Word" (Ctrl+T): add it to the window so it works while the bar is hidden.
     QAction* swapAction() const { return m_swapAction; }
     QLineEdit* edit() const { return m_edit; }
+    QWidget* swapButton() const;
     // Swaps the deciding word when the sentence has one; false when it has none.
     bool swapWord();
 
