@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QTest>
+#include <QToolButton>
 #include <QWheelEvent>
 
 using namespace attnscope::ui;
@@ -46,11 +47,8 @@ void TestHeatmapView::init() {
 }
 
 QPointF TestHeatmapView::cellCentre(int row, int col) const {
-    AttentionMatrix m;
-    FigureStyle style = m_view->figureStyle();
-    const HeatmapSpec spec = heatmapSpec(*m_result, m_state, style, m);
-    const HeatmapLayout l = heatmapLayout(m_view->layoutRect(), spec);
-    return QPointF(l.matrix.left() + (col + 0.5) * l.cell, l.matrix.top() + (row + 0.5) * l.cell);
+    const HeatmapLayout l = m_view->screenLayout();
+    return QPointF(l.origin.x() + (col + 0.5) * l.cell, l.origin.y() + (row + 0.5) * l.cell);
 }
 
 void TestHeatmapView::hoverShowsTheExactValue() {
@@ -64,14 +62,37 @@ void TestHeatmapView::hoverShowsTheExactValue() {
 void TestHeatmapView::clickPinsAndDragPans() {
     QTest::mouseClick(m_view.get(), Qt::LeftButton, {}, cellCentre(5, 2).toPoint());
     QCOMPARE(m_state.pinnedToken(), 5);
+    auto* reset = m_view->findChild<QToolButton*>(QStringLiteral("heatmapResetZoom"));
+    QVERIFY(reset && !reset->isVisible());
+    const HeatmapLayout fitted = m_view->screenLayout();
     m_view->zoomAt(4.0, QPointF(350, 300));
-    const QRectF before = m_view->layoutRect();
-    QTest::mousePress(m_view.get(), Qt::LeftButton, {}, QPoint(300, 300));
-    QMouseEvent move(QEvent::MouseMove, QPointF(360, 340), m_view->mapToGlobal(QPointF(360, 340)), Qt::NoButton, Qt::LeftButton, {});
-    QApplication::sendEvent(m_view.get(), &move);
-    QTest::mouseRelease(m_view.get(), Qt::LeftButton, {}, QPoint(360, 340));
-    QCOMPARE(m_view->layoutRect().topLeft(), before.topLeft() + QPointF(60, 40));
+    QVERIFY(reset->isVisible());  // a visible way back
+    const HeatmapLayout before = m_view->screenLayout();
+    // Zoomed, the labels' gutters and the colour bar stay where they were.
+    QCOMPARE(before.matrix.topLeft(), fitted.matrix.topLeft());
+    QCOMPARE(before.colorbar, fitted.colorbar);
+    QVERIFY(before.cell > fitted.cell * 3.9);
+    auto drag = [&](QPoint from, QList<QPoint> path) {
+        QTest::mousePress(m_view.get(), Qt::LeftButton, {}, from);
+        for (QPoint p : path) {
+            QMouseEvent move(QEvent::MouseMove, QPointF(p), m_view->mapToGlobal(QPointF(p)), Qt::NoButton, Qt::LeftButton, {});
+            QApplication::sendEvent(m_view.get(), &move);
+        }
+        QTest::mouseRelease(m_view.get(), Qt::LeftButton, {}, path.last());
+    };
+    drag(QPoint(300, 300), {QPoint(340, 320), QPoint(360, 340)});
+    const HeatmapLayout after = m_view->screenLayout();
+    QCOMPARE(after.origin, before.origin + QPointF(60, 40));  // the cells followed the pointer
+    QCOMPARE(after.matrix, before.matrix);
     QCOMPARE(m_state.pinnedToken(), 5);  // a drag does not pin
+    drag(QPoint(300, 300), {QPoint(330, 300), QPoint(300, 300)});  // away and back: still a drag
+    QCOMPARE(m_state.pinnedToken(), 5);
+    reset->click();
+    QCOMPARE(m_view->zoom(), 1.0);
+    QVERIFY(!reset->isVisible());
+    drag(QPoint(300, 300), {QPoint(330, 330)});  // unzoomed too, a drag never pins
+    QCOMPARE(m_state.pinnedToken(), 5);
+    m_view->zoomAt(2.0, QPointF(350, 300));
     QTest::mouseDClick(m_view.get(), Qt::LeftButton, {}, QPoint(300, 300));
     QCOMPARE(m_view->zoom(), 1.0);
 }
@@ -85,7 +106,7 @@ void TestHeatmapView::wheelZoomsAboutTheCursor() {
     QCOMPARE(m_view->cellText(anchor), under);  // the cell under the cursor stays put
     AttentionMatrix m;
     const HeatmapSpec spec = heatmapSpec(*m_result, m_state, m_view->figureStyle(), m);
-    QVERIFY(heatmapLayout(m_view->layoutRect(), spec).labelStep < heatmapLayout(QRectF(0, 0, 684, 584), spec).labelStep);
+    QVERIFY(m_view->screenLayout().labelStep < heatmapLayout(QRectF(0, 0, 684, 584), spec).labelStep);  // more labels when zoomed
 }
 
 QTEST_MAIN(TestHeatmapView)

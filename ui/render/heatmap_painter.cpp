@@ -36,18 +36,23 @@ HeatmapLayout heatmapLayout(const QRectF& rect, const HeatmapSpec& spec) {
     const double availW = rect.width() - l.labelWidth - barW - kGap;
     const double availH = rect.height() - l.labelWidth - titleH;
     const double side = std::max(0.0, std::min(availW, availH));
-    l.cell = spec.n > 0 ? side / spec.n : 0;
+    const QRectF all(0, 0, spec.n, spec.n);
+    l.view = spec.view.isEmpty() ? all : spec.view.intersected(all);
+    if (l.view.isEmpty()) l.view = all;
+    const double shown = std::max(l.view.width(), l.view.height());
+    l.cell = spec.n > 0 ? side / shown : 0;
     l.labelStep = l.cell > 0 ? std::max(1, int(std::ceil(fm.height() * 0.95 / l.cell))) : 1;
     l.titleRect = QRectF(rect.left(), rect.top(), rect.width(), titleH);
-    l.matrix = QRectF(rect.left() + l.labelWidth, rect.top() + titleH + l.labelWidth, l.cell * spec.n, l.cell * spec.n);
+    l.matrix = QRectF(rect.left() + l.labelWidth, rect.top() + titleH + l.labelWidth, l.cell * l.view.width(), l.cell * l.view.height());
+    l.origin = l.matrix.topLeft() - QPointF(l.view.left() * l.cell, l.view.top() * l.cell);
     l.colorbar = QRectF(l.matrix.right() + kGap * 2, l.matrix.top(), kColorbarWidth, l.matrix.height());
     return l;
 }
 
 std::optional<QPoint> heatmapCellAt(const HeatmapLayout& l, int n, const QPointF& p) {
     if (n <= 0 || l.cell <= 0 || !l.matrix.contains(p)) return std::nullopt;
-    const int col = std::clamp(int((p.x() - l.matrix.left()) / l.cell), 0, n - 1);
-    const int row = std::clamp(int((p.y() - l.matrix.top()) / l.cell), 0, n - 1);
+    const int col = std::clamp(int(std::floor((p.x() - l.origin.x()) / l.cell)), 0, n - 1);
+    const int row = std::clamp(int(std::floor((p.y() - l.origin.y()) / l.cell)), 0, n - 1);
     return QPoint(col, row);  // x = column (key), y = row (query)
 }
 
@@ -56,25 +61,30 @@ static void paintCells(QPainter& painter, const HeatmapLayout& l, const HeatmapS
     auto masked = [&](int r, int c) {
         return (s.causal && c > r) || (s.hiddenFirstKey && c == 0) || (s.window > 0 && c <= r - s.window);
     };
+    // The cells in view (all of them unless zoomed).
+    const int r0 = std::max(0, int(std::floor(l.view.top()))), r1 = std::min(n, int(std::ceil(l.view.bottom())));
+    const int c0 = std::max(0, int(std::floor(l.view.left()))), c1 = std::min(n, int(std::ceil(l.view.right())));
+    painter.save();
+    painter.setClipRect(l.matrix, Qt::IntersectClip);
     if (s.vectorCells) {
         painter.setPen(Qt::NoPen);
-        for (int r = 0; r < n; ++r)
-            for (int c = 0; c < n; ++c) {
+        for (int r = r0; r < r1; ++r)
+            for (int c = c0; c < c1; ++c) {
                 const QColor color = masked(r, c) ? kMasked : s.colormap.color(heatmapScale(s.values[r * n + c], s.logScale));
                 // A hair wider than the cell so no seams show in vector viewers.
-                painter.fillRect(QRectF(l.matrix.left() + c * l.cell, l.matrix.top() + r * l.cell, l.cell + 0.3, l.cell + 0.3), color);
+                painter.fillRect(QRectF(l.origin.x() + c * l.cell, l.origin.y() + r * l.cell, l.cell + 0.3, l.cell + 0.3), color);
             }
+        painter.restore();
         return;
     }
-    QImage image(n, n, QImage::Format_RGB32);
-    for (int r = 0; r < n; ++r) {
-        auto* line = reinterpret_cast<QRgb*>(image.scanLine(r));
-        for (int c = 0; c < n; ++c)
-            line[c] = masked(r, c) ? kMasked.rgb() : s.colormap.rgb(heatmapScale(s.values[r * n + c], s.logScale));
+    QImage image(c1 - c0, r1 - r0, QImage::Format_RGB32);
+    for (int r = r0; r < r1; ++r) {
+        auto* line = reinterpret_cast<QRgb*>(image.scanLine(r - r0));
+        for (int c = c0; c < c1; ++c)
+            line[c - c0] = masked(r, c) ? kMasked.rgb() : s.colormap.rgb(heatmapScale(s.values[r * n + c], s.logScale));
     }
-    painter.save();
     painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
-    painter.drawImage(l.matrix, image);
+    painter.drawImage(QRectF(l.origin.x() + c0 * l.cell, l.origin.y() + r0 * l.cell, (c1 - c0) * l.cell, (r1 - r0) * l.cell), image);
     painter.restore();
 }
 
@@ -84,17 +94,20 @@ static void paintLabels(QPainter& painter, const HeatmapLayout& l, const Heatmap
     bold.setBold(true);
     for (int i = 0; i < s.n && i < s.labels.size(); ++i) {
         if (i % l.labelStep != 0 && i != s.focus) continue;
+        const bool rowShown = i + 0.5 >= l.view.top() && i + 0.5 <= l.view.bottom();
+        const bool columnShown = i + 0.5 >= l.view.left() && i + 0.5 <= l.view.right();
         const bool focus = i == s.focus;
         painter.setFont(focus ? bold : s.font);
         painter.setPen(focus ? kFocus : s.textColor);
         const QString text = fm.elidedText(s.labels[i], Qt::ElideRight, l.labelWidth - 4);
         // Rows (queries) on the left, right-aligned.
-        const QRectF row(l.matrix.left() - l.labelWidth, l.matrix.top() + i * l.cell + l.cell / 2 - fm.height() / 2,
+        const QRectF row(l.matrix.left() - l.labelWidth, l.origin.y() + i * l.cell + l.cell / 2 - fm.height() / 2,
                          l.labelWidth - 4, fm.height());
-        painter.drawText(row, Qt::AlignRight | Qt::AlignVCenter, text);
+        if (rowShown) painter.drawText(row, Qt::AlignRight | Qt::AlignVCenter, text);
+        if (!columnShown) continue;
         // Columns (keys) on top, written upwards.
         painter.save();
-        painter.translate(l.matrix.left() + i * l.cell + l.cell / 2, l.matrix.top() - 4);
+        painter.translate(l.origin.x() + i * l.cell + l.cell / 2, l.matrix.top() - 4);
         painter.rotate(-90);
         painter.drawText(QRectF(0, -fm.height() / 2, l.labelWidth - 4, fm.height()), Qt::AlignLeft | Qt::AlignVCenter, text);
         painter.restore();
@@ -116,11 +129,15 @@ void paintHeatmap(QPainter& painter, const QRectF& rect, const HeatmapSpec& s) {
     const QStringList ticks = s.logScale ? QStringList{"1e-4", "1e-3", "0.01", "0.1", "1"} : QStringList{"0", "0.25", "0.5", "0.75", "1"};
     paintColorbar(painter, l.colorbar, s.colormap, ticks, s.font, s.textColor);
     if (s.focus >= 0 && s.focus < s.n) {  // outline the focus token's row (its attention) and column
+        painter.save();
+        painter.setClipRect(l.matrix.adjusted(-3, -3, 3, 3), Qt::IntersectClip);
         painter.setBrush(Qt::NoBrush);
-        painter.setPen(QPen(kFocus, std::max(1.0, l.cell * 0.08)));
-        painter.drawRect(QRectF(l.matrix.left(), l.matrix.top() + s.focus * l.cell, l.matrix.width(), l.cell));
-        painter.setPen(QPen(kFocus, std::max(1.0, l.cell * 0.05), Qt::DashLine));
-        painter.drawRect(QRectF(l.matrix.left() + s.focus * l.cell, l.matrix.top(), l.cell, l.matrix.height()));
+        const double full = l.cell * s.n;
+        painter.setPen(QPen(kFocus, std::clamp(l.cell * 0.08, 1.0, 4.0)));
+        painter.drawRect(QRectF(l.origin.x(), l.origin.y() + s.focus * l.cell, full, l.cell));
+        painter.setPen(QPen(kFocus, std::clamp(l.cell * 0.05, 1.0, 3.0), Qt::DashLine));
+        painter.drawRect(QRectF(l.origin.x() + s.focus * l.cell, l.origin.y(), l.cell, full));
+        painter.restore();
     }
 }
 

@@ -27,11 +27,16 @@ struct HeatmapSpec {
     QFont font;
     QColor textColor = Qt::black;
     bool vectorCells = false;       // one rectangle per cell (SVG/PDF) instead of one image
+    // The part of the matrix shown, in cells (x = keys, y = queries); empty: all of it. Zooming
+    // shows fewer cells larger while the labels and the colour bar stay where they are.
+    QRectF view;
 };
 
 // Geometry in the painter's logical coordinates.
 struct HeatmapLayout {
-    QRectF matrix;     // the n x n cells
+    QRectF matrix;     // the cells shown (all n x n, or the zoomed view)
+    QPointF origin;    // where cell (0, 0)'s top-left corner falls (outside matrix when zoomed)
+    QRectF view;       // the cells shown, in cells
     QRectF colorbar;
     QRectF titleRect;
     double cell = 0;

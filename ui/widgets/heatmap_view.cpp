@@ -1,6 +1,7 @@
 #include "widgets/heatmap_view.h"
 
 #include <QMouseEvent>
+#include <QToolButton>
 #include <QWheelEvent>
 #include <QToolTip>
 
@@ -9,59 +10,85 @@
 
 namespace attnscope::ui {
 
+HeatmapView::HeatmapView(ViewState* state, QWidget* parent) : FigureView(state, parent) {
+    m_reset = new QToolButton(this);
+    m_reset->setText(tr("Reset zoom"));
+    m_reset->setToolTip(tr("Show the whole matrix again (double-click, or View > Reset Heatmap Zoom, Ctrl+0)"));
+    m_reset->setObjectName(QStringLiteral("heatmapResetZoom"));
+    m_reset->hide();
+    connect(m_reset, &QToolButton::clicked, this, &HeatmapView::resetZoom);
+}
+
+void HeatmapView::resizeEvent(QResizeEvent*) {
+    const QSize hint = m_reset->sizeHint();
+    m_reset->setGeometry(width() - hint.width() - 10, 10, hint.width(), hint.height());
+}
+
+HeatmapSpec HeatmapView::screenSpec(AttentionMatrix& matrix) const {
+    HeatmapSpec spec = heatmapSpec(*m_result, *m_state, m_style, matrix);
+    spec.view = m_view;
+    return spec;
+}
+
+HeatmapLayout HeatmapView::screenLayout() const {
+    AttentionMatrix matrix;
+    return heatmapLayout(figureRect(), screenSpec(matrix));
+}
+
 void HeatmapView::paintFigure(QPainter& painter, const QRectF& rect, const FigureStyle& style) const {
     if (!m_result || !m_result->trace) return;
     AttentionMatrix matrix;
-    const bool screen = painter.device() == this;
-    painter.save();
-    if (screen) painter.setClipRect(rect);
-    paintHeatmap(painter, screen ? layoutRect() : rect, heatmapSpec(*m_result, *m_state, style, matrix));
-    painter.restore();
+    HeatmapSpec spec = heatmapSpec(*m_result, *m_state, style, matrix);
+    if (painter.device() == this) spec.view = m_view;  // exports draw the whole matrix
+    paintHeatmap(painter, rect, spec);
 }
 
-QRectF HeatmapView::layoutRect() const {
-    const QRectF fit = figureRect();
-    return QRectF(fit.topLeft() + m_pan, fit.size() * m_zoom);
+double HeatmapView::zoom() const {
+    if (m_view.isEmpty() || !m_result || !m_result->trace) return 1.0;
+    return m_result->trace->tokens() / std::max(m_view.width(), m_view.height());
+}
+
+void HeatmapView::setView(const QRectF& cells) {
+    const int n = m_result && m_result->trace ? m_result->trace->tokens() : 0;
+    QRectF v = cells;
+    if (n <= 0 || v.width() >= n - 1e-9) {
+        v = QRectF();
+    } else {
+        v.moveLeft(std::clamp(v.left(), 0.0, n - v.width()));
+        v.moveTop(std::clamp(v.top(), 0.0, n - v.height()));
+    }
+    if (v == m_view) return;
+    m_view = v;
+    m_reset->setVisible(!m_view.isEmpty());
+    m_reset->raise();
+    update();
 }
 
 void HeatmapView::zoomAt(double factor, const QPointF& anchor) {
-    const double zoom = std::clamp(m_zoom * factor, 1.0, 24.0);
     if (!m_result || !m_result->trace) return;
-    AttentionMatrix matrix;
-    const HeatmapSpec spec = heatmapSpec(*m_result, *m_state, m_style, matrix);
-    // Keep the matrix point under the anchor fixed (label gutters do not scale with the zoom).
-    const QRectF before = heatmapLayout(layoutRect(), spec).matrix;
-    const QPointF rel((anchor.x() - before.left()) / before.width(), (anchor.y() - before.top()) / before.height());
-    m_zoom = zoom;
-    const QRectF fit = figureRect();
-    const QRectF after = heatmapLayout(QRectF(fit.topLeft(), fit.size() * zoom), spec).matrix;
-    m_pan = anchor - QPointF(after.left() + rel.x() * after.width(), after.top() + rel.y() * after.height());
-    clampPan();
-    update();
+    const int n = m_result->trace->tokens();
+    const HeatmapLayout l = screenLayout();
+    if (l.cell <= 0) return;
+    const double side = l.cell * std::max(l.view.width(), l.view.height());
+    const double shown = std::clamp(std::max(l.view.width(), l.view.height()) / factor, std::min<double>(n, 3.0), double(n));
+    // The cell under the anchor stays under it.
+    const QPointF at((anchor.x() - l.origin.x()) / l.cell, (anchor.y() - l.origin.y()) / l.cell);
+    const double cell = side / shown;
+    setView(QRectF(at.x() - (anchor.x() - l.matrix.left()) / cell, at.y() - (anchor.y() - l.matrix.top()) / cell, shown, shown));
 }
 
-void HeatmapView::resetZoom() {
-    m_zoom = 1.0;
-    m_pan = QPointF();
-    update();
-}
-
-void HeatmapView::clampPan() {
-    const QRectF fit = figureRect();
-    const double maxX = 0, minX = fit.width() - fit.width() * m_zoom;
-    const double maxY = 0, minY = fit.height() - fit.height() * m_zoom;
-    m_pan = QPointF(std::clamp(m_pan.x(), minX, maxX), std::clamp(m_pan.y(), minY, maxY));
-}
+void HeatmapView::resetZoom() { setView(QRectF()); }
 
 void HeatmapView::resultChanged() {
-    if (m_result && m_result->trace && m_result->trace->tokens() < 24) resetZoom();
+    if (!m_result || !m_result->trace || m_result->trace->tokens() < 24) return resetZoom();
+    setView(m_view);  // clamped to the new matrix
 }
 
 std::optional<QPoint> HeatmapView::cellAt(const QPointF& pos) const {
     if (!m_result || !m_result->trace || !figureRect().contains(pos)) return std::nullopt;
     AttentionMatrix matrix;
-    const HeatmapSpec spec = heatmapSpec(*m_result, *m_state, m_style, matrix);
-    return heatmapCellAt(heatmapLayout(layoutRect(), spec), spec.n, pos);
+    const HeatmapSpec spec = screenSpec(matrix);
+    return heatmapCellAt(heatmapLayout(figureRect(), spec), spec.n, pos);
 }
 
 void HeatmapView::wheelEvent(QWheelEvent* event) {
@@ -72,10 +99,12 @@ void HeatmapView::wheelEvent(QWheelEvent* event) {
 }
 
 void HeatmapView::mouseReleaseEvent(QMouseEvent* event) {
-    if (!m_dragging && event->button() == Qt::LeftButton) {  // a click, not a drag: pin the row's token
+    // A click, not a drag (even one that came back to where it started): pin the row's token.
+    if (m_pressed && !m_dragging && event->button() == Qt::LeftButton) {
         const auto cell = cellAt(event->position());
         m_state->togglePinnedToken(cell ? cell->y() : -1);
     }
+    m_pressed = false;
     m_dragging = false;
     unsetCursor();
 }
@@ -98,15 +127,17 @@ QString HeatmapView::cellText(const QPointF& pos) const {
 
 void HeatmapView::mouseMoveEvent(QMouseEvent* event) {
     if (!m_result || !m_result->trace) return;
-    if (event->buttons() & Qt::LeftButton && m_zoom > 1.0) {
+    if (m_pressed && (event->buttons() & Qt::LeftButton)) {
         if (!m_dragging && (event->position() - m_pressPos).manhattanLength() > 4) {
             m_dragging = true;
-            setCursor(Qt::ClosedHandCursor);
+            if (!m_view.isEmpty()) setCursor(Qt::ClosedHandCursor);
         }
         if (m_dragging) {
-            m_pan = m_pressPan + (event->position() - m_pressPos);
-            clampPan();
-            update();
+            if (!m_pressView.isEmpty()) {  // zoomed: the cells follow the pointer
+                const double cell = screenLayout().cell;
+                const QPointF moved = (event->position() - m_pressPos) / std::max(cell, 1e-9);
+                setView(m_pressView.translated(-moved));
+            }
             return;
         }
     }
@@ -120,7 +151,8 @@ void HeatmapView::mouseMoveEvent(QMouseEvent* event) {
 void HeatmapView::mousePressEvent(QMouseEvent* event) {
     setFocus();
     m_pressPos = event->position();
-    m_pressPan = m_pan;
+    m_pressView = m_view;
+    m_pressed = event->button() == Qt::LeftButton;
     m_dragging = false;
 }
 

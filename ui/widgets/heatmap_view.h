@@ -4,6 +4,8 @@
 
 #include <optional>
 
+class QToolButton;
+
 namespace attnscope::ui {
 
 // The n x n attention matrix of the selected layer and head (or their mean), with labelled axes,
@@ -12,19 +14,23 @@ class HeatmapView : public FigureView {
     Q_OBJECT
 
 public:
-    using FigureView::FigureView;
+    explicit HeatmapView(ViewState* state, QWidget* parent = nullptr);
     void paintFigure(QPainter& painter, const QRectF& rect, const FigureStyle& style) const override;
     QSizeF preferredFigureSize() const override;
     QString figureName() const override { return QStringLiteral("heatmap"); }
     // Text shown for the cell under a widget position ("it → animal  0.4123"), empty if none.
     QString cellText(const QPointF& pos) const;
 
-    // Zoom (1 = fit) about a widget point, and pan; double-click resets.
-    double zoom() const { return m_zoom; }
+    // Zoom (1 = all cells) about a widget point, and pan by dragging. Zoomed, fewer cells are shown
+    // larger while the labels and the colour bar stay where they are; the "Reset zoom" button (or
+    // a double-click, or View > Reset Heatmap Zoom) shows all again.
+    double zoom() const;
     void zoomAt(double factor, const QPointF& anchor);
     void resetZoom();
-    // Where the figure is laid out on screen: the fitted rectangle, scaled and panned.
-    QRectF layoutRect() const;
+    QRectF viewCells() const { return m_view; }  // the cells shown (x keys, y queries); empty: all
+    // The spec drawn on screen (with the zoomed view) and its layout.
+    HeatmapSpec screenSpec(AttentionMatrix& matrix) const;
+    HeatmapLayout screenLayout() const;
 
 protected:
     void mouseMoveEvent(QMouseEvent* event) override;
@@ -33,16 +39,18 @@ protected:
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
     void resultChanged() override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     std::optional<QPoint> cellAt(const QPointF& pos) const;
-    void clampPan();
+    void setView(const QRectF& cells);  // clamped to the matrix; a whole matrix is stored as empty
 
-    double m_zoom = 1.0;
-    QPointF m_pan;               // offset of the zoomed figure from the fitted one
+    QRectF m_view;               // the cells shown; empty: all
     QPointF m_pressPos;
-    QPointF m_pressPan;
-    bool m_dragging = false;
+    QRectF m_pressView;
+    bool m_pressed = false;
+    bool m_dragging = false;     // moved while pressed: a pan, never a pin
+    QToolButton* m_reset;
 };
 
 }  // namespace attnscope::ui

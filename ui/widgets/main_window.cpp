@@ -304,6 +304,7 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Q/K/V Step by Step"), this, [this] { showView(QStringLiteral("qkv")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+4")));
     view->addAction(tr("Image"), this, [this] { showView(QStringLiteral("image")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+5")));
     view->addAction(tr("Unpin Token"), this, [this] { m_state->setPinnedToken(-1); })->setShortcut(Qt::Key_Escape);
+    view->addAction(tr("Reset Heatmap &Zoom"), this, [this] { m_heatmap->resetZoom(); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+0")));
     view->addSeparator();
     QAction* predictions = m_predictionsDock->toggleViewAction();
     predictions->setText(tr("&Predictions Panel"));
@@ -344,6 +345,8 @@ void MainWindow::buildMenus() {
                                     "<tr><td><b>Ctrl+Shift+C</b></td><td>copy the view as an image</td></tr>"
                                     "<tr><td><b>Arrows</b> (in a view)</td><td>head (←/→) and layer (↑/↓)</td></tr>"
                                     "<tr><td><b>F11</b></td><td>presentation mode: full screen, large type, high contrast</td></tr>"
+                                    "<tr><td><b>Wheel / drag</b> (heatmap)</td><td>zoom about the pointer / pan; "
+                                    "<b>Ctrl+0</b>, double-click or <i>Reset zoom</i> shows it all</td></tr>"
                                     "<tr><td><b>F1</b></td><td>the lesson; Page Down / Page Up (or a clicker): next / previous step</td></tr>"
                                     "<tr><td><b>Ctrl+Shift+H</b></td><td>open a model from Hugging Face</td></tr>"
                                     "</table>"));
