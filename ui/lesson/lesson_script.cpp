@@ -15,12 +15,8 @@ const std::vector<LessonStep>& LessonScript::steps() {
             l.qkvStep = step;
             s.push_back(l);
         };
-        LessonStep tokens;
-        tokens.title = QStringLiteral("Words become tokens, tokens become numbers");
-        tokens.view = QStringLiteral("qkv");
-        tokens.qkvStep = QkvStep::Input;
-        tokens.target = LessonTarget::Tokens;
-        s.push_back(tokens);
+        qkv("Words become tokens, tokens become numbers", QkvStep::Input);
+        s.back().target = LessonTarget::Tokens;  // the chips
         qkv("A question: the query", QkvStep::Query);
         qkv("Answers on offer: the keys", QkvStep::Keys);
         qkv("How well do they match? Dot products", QkvStep::Dot);

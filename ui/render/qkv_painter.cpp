@@ -1,6 +1,7 @@
 #include "render/qkv_painter.h"
 
 #include "render/colormap.h"
+#include "render/qkv_data.h"
 
 #include <QFontMetricsF>
 
@@ -10,6 +11,8 @@
 #include <vector>
 
 namespace attnscope::ui {
+
+using namespace qkv;
 std::vector<QkvStep> qkvSteps(bool rotary) {
     std::vector<QkvStep> steps;
     for (int s = 0; s < kQkvMaxSteps; ++s)
@@ -54,109 +57,6 @@ namespace {
 const QColor kCurrent(230, 60, 40);
 const QColor kBar(68, 119, 170);
 const QColor kNegative(204, 102, 119);
-
-// The numbers behind the figure for one query token of one head.
-struct QkvData {
-    const core::AttentionTrace& t;
-    int n, d, hidden, i, kvStride;
-    bool rotary, turned, causal;
-    const float* q;       // (d), after RoPE when rotary
-    std::vector<float> qBefore;  // (d), rotary: before the rotation
-    const float* k;       // row j at + j kvStride, (d)
-    const float* v;       // row j at + j kvStride, (d)
-    const float* raw;     // (n) q · k_j
-    const float* probs;   // (n) softmax
-    float sqrtD;
-
-    QkvData(const QkvSpec& s)
-        : t(*s.trace), n(t.tokens()), d(t.headDim()), hidden(t.hidden()), i(std::clamp(s.query, 0, n - 1)), kvStride(t.shape().kvWidth()),
-          rotary(t.rotary()), turned(rotary && int(s.step) >= int(QkvStep::Rotate)), causal(t.shape().causal),
-          q(t.qRow(s.layer, s.head, i)), k(t.kRow(s.layer, s.head, 0)), v(t.vRow(s.layer, s.head, 0)),
-          raw(t.head(s.layer, s.head).rawRow(i)), probs(t.head(s.layer, s.head).probsRow(i)), sqrtD(1.0f / t.shape().scale()) {
-        if (rotary) qBefore = t.unrotated(s.layer, q, i);
-    }
-    // A vector row's values and their count.
-    std::pair<const float*, int> vector(QkvVector row, const QkvSpec& s) const {
-        switch (row) {
-            case QkvVector::Input: return {t.attnInput(s.layer) + int64_t(i) * hidden, hidden};
-            case QkvVector::Query: return {rotary ? qBefore.data() : q, d};
-            case QkvVector::Rotated: return {q, d};
-            case QkvVector::Context: return {t.contextRow(s.layer, s.head, i), d};
-            case QkvVector::Output: return {t.attnOutput(s.layer) + int64_t(i) * hidden, hidden};
-        }
-        return {nullptr, 0};
-    }
-    // Key j as shown: turned by its position once the rotation step is revealed.
-    std::vector<float> key(int j, int layer) const {
-        const float* kj = k + int64_t(j) * kvStride;
-        if (rotary && !turned) return t.unrotated(layer, kj, j);
-        return std::vector<float>(kj, kj + d);
-    }
-};
-
-QkvStep vectorStep(QkvVector row) {
-    switch (row) {
-        case QkvVector::Input: return QkvStep::Input;
-        case QkvVector::Query: return QkvStep::Query;
-        case QkvVector::Rotated: return QkvStep::Rotate;
-        case QkvVector::Context: return QkvStep::Context;
-        case QkvVector::Output: return QkvStep::Output;
-    }
-    return QkvStep::Input;
-}
-
-QString vectorName(QkvVector row, const QkvSpec& s) {
-    const bool causal = s.trace->shape().causal, rotary = s.trace->rotary();
-    if (row == QkvVector::Rotated)
-        return qkvStepName(QkvStep::Rotate, causal, rotary).section(QStringLiteral(" · "), 0, 0) +
-               QStringLiteral(" · q rotated by position %1").arg(std::clamp(s.query, 0, s.trace->tokens() - 1));
-    return qkvStepName(vectorStep(row), causal, rotary);
-}
-
-const char* vectorSymbol(QkvVector row) {
-    switch (row) {
-        case QkvVector::Input: return "x";
-        case QkvVector::Query: return "q";
-        case QkvVector::Rotated: return "q";
-        case QkvVector::Context: return "c";
-        case QkvVector::Output: return "o";
-    }
-    return "";
-}
-
-QkvStep columnStep(QkvColumn c, bool turned) {
-    switch (c) {
-        case QkvColumn::Label: return QkvStep::Keys;
-        case QkvColumn::Key: return turned ? QkvStep::Rotate : QkvStep::Keys;
-        case QkvColumn::Dot: return QkvStep::Dot;
-        case QkvColumn::Scaled: return QkvStep::Scale;
-        case QkvColumn::Mask: return QkvStep::Mask;
-        case QkvColumn::Softmax: return QkvStep::Softmax;
-        case QkvColumn::Value: return QkvStep::Weighted;
-        case QkvColumn::Weighted: return QkvStep::Weighted;
-    }
-    return QkvStep::Keys;
-}
-
-QString columnTitle(QkvColumn c, const QkvData& data) {
-    switch (c) {
-        case QkvColumn::Label: return QStringLiteral("key token j");
-        case QkvColumn::Key: return data.turned ? QStringLiteral("k_j rotated by j") : QStringLiteral("k_j");
-        case QkvColumn::Dot: return QStringLiteral("q · k_j");
-        case QkvColumn::Scaled: return QStringLiteral("÷ √%1").arg(std::lround(double(data.sqrtD) * data.sqrtD));
-        case QkvColumn::Mask: return QStringLiteral("mask");
-        case QkvColumn::Softmax: return QStringLiteral("softmax p_j");
-        case QkvColumn::Value: return QStringLiteral("v_j");
-        case QkvColumn::Weighted: return QStringLiteral("p_j v_j");
-    }
-    return {};
-}
-
-double maxAbs(const float* v, int count) {
-    double m = 0;
-    for (int e = 0; e < count; ++e) m = std::max(m, double(std::abs(v[e])));
-    return m;
-}
 
 // Values as a row of cells on the diverging colours, scaled by `scale` (their largest magnitude).
 void strip(QPainter& p, const QRectF& r, const float* v, int count, double scale, const QColor& background) {
@@ -404,56 +304,6 @@ void paintQkv(QPainter& p, const QRectF& rect, const QkvSpec& s) {
         p.drawText(after, Qt::AlignLeft | Qt::AlignVCenter, fm.elidedText(explain, Qt::ElideRight, after.width()));
     }
     p.restore();
-}
-
-QString qkvValueAt(const QRectF& rect, const QkvSpec& s, const QPointF& point) {
-    if (!s.trace || s.trace->tokens() <= 0) return {};
-    const QkvData data(s);
-    const QkvLayout l = qkvLayout(rect, s);
-    const int step = int(s.step);
-    auto reveal = [&](QkvStep which) { return step >= int(which); };
-    auto component = [](const QRectF& r, int count, const QPointF& pt) {
-        return std::clamp(int((pt.x() - r.left()) / r.width() * count), 0, count - 1);
-    };
-    for (int r = 0; r < kQkvVectorRows; ++r) {
-        const auto row = QkvVector(r);
-        const QRectF strip = l.vectorStrip[r];
-        if (strip.isEmpty() || !reveal(vectorStep(row)) || !strip.adjusted(0, -2, 0, 2).contains(point)) continue;
-        const auto [values, count] = data.vector(row, s);
-        const int e = component(strip, count, point);
-        return QStringLiteral("%1[%2] = %3").arg(QLatin1String(vectorSymbol(row))).arg(e).arg(double(values[e]), 0, 'g', 5);
-    }
-    if (point.y() < l.top || l.rowHeight <= 0 || !reveal(QkvStep::Keys)) return {};
-    const int j = l.firstKey + int((point.y() - l.top) / l.rowHeight);
-    if (j < l.firstKey || j >= l.firstKey + l.keyCount) return {};
-    const QString who = QStringLiteral("“%1” (#%2)").arg(s.labels.value(j)).arg(j);
-    for (int c = 0; c < kQkvColumns; ++c) {
-        const auto col = QkvColumn(c);
-        if (!reveal(columnStep(col, data.turned)) || point.x() < l.columns[c].left() || point.x() > l.columns[c].right()) continue;
-        const float* vj = data.v + int64_t(j) * data.kvStride;
-        switch (col) {
-            case QkvColumn::Label: return QStringLiteral("key token %1").arg(who);
-            case QkvColumn::Key: {
-                const int e = component(l.columns[c], data.d, point);
-                return QStringLiteral("k_j[%1] of %2 = %3").arg(e).arg(who).arg(double(data.key(j, s.layer)[size_t(e)]), 0, 'g', 5);
-            }
-            case QkvColumn::Dot: return QStringLiteral("q · k_j for %1 = %2").arg(who).arg(double(data.raw[j]), 0, 'g', 5);
-            case QkvColumn::Scaled: return QStringLiteral("q · k_j / √d for %1 = %2").arg(who).arg(double(data.raw[j] / data.sqrtD), 0, 'g', 5);
-            case QkvColumn::Mask: return data.causal && j > data.i ? QStringLiteral("%1 comes after the query: masked (−∞)").arg(who)
-                                                                    : QStringLiteral("%1 is visible to the query").arg(who);
-            case QkvColumn::Softmax: return QStringLiteral("p_j for %1 = %2 (%3%)").arg(who).arg(double(data.probs[j]), 0, 'g', 5).arg(double(data.probs[j]) * 100, 0, 'f', 2);
-            case QkvColumn::Value: {
-                const int e = component(l.columns[c], data.d, point);
-                return QStringLiteral("v_j[%1] of %2 = %3").arg(e).arg(who).arg(double(vj[e]), 0, 'g', 5);
-            }
-            case QkvColumn::Weighted: {
-                const int e = component(l.columns[c], data.d, point);
-                return QStringLiteral("p_j v_j[%1] of %2 = %3 × %4 = %5").arg(e).arg(who).arg(double(data.probs[j]), 0, 'g', 4)
-                    .arg(double(vj[e]), 0, 'g', 4).arg(double(data.probs[j] * vj[e]), 0, 'g', 5);
-            }
-        }
-    }
-    return {};
 }
 
 }  // namespace attnscope::ui
