@@ -34,6 +34,8 @@ int runRender(const QStringList& args) {
     parser.addOption({QStringLiteral("head"), QStringLiteral("Head, counting from 0 (default 0)."), QStringLiteral("H")});
     parser.addOption({QStringLiteral("heads"), QStringLiteral("one (default), average or all."), QStringLiteral("MODE")});
     parser.addOption({QStringLiteral("token"), QStringLiteral("Token to single out, counting from 0."), QStringLiteral("I")});
+    parser.addOption({QStringLiteral("only-heads"), QStringLiteral("links with --heads all: draw only these heads (comma-separated, e.g. 0,3,7)."),
+                      QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("links"),
                       QStringLiteral("links: with --token, draw what it attends to (attends-to, default) or who attends to it (attended-by)."),
                       QStringLiteral("DIR")});
@@ -129,6 +131,21 @@ int runRender(const QStringList& args) {
     const int layer = intOption(parser, QStringLiteral("layer"), 0, 0, t.layers() - 1, &error);
     const int head = intOption(parser, QStringLiteral("head"), 0, 0, t.heads() - 1, &error);
     const int token = intOption(parser, QStringLiteral("token"), -1, 0, t.tokens() - 1, &error);
+    QList<int> hidden;
+    if (parser.isSet(QStringLiteral("only-heads"))) {
+        QList<int> only;
+        for (const QString& part : parser.value(QStringLiteral("only-heads")).split(QLatin1Char(','))) {
+            bool ok = false;
+            const int h = part.trimmed().toInt(&ok);
+            if (!ok || h < 0 || h >= t.heads()) {
+                if (error.isEmpty()) error = QStringLiteral("--only-heads must list head numbers from 0 to %1, not '%2'").arg(t.heads() - 1).arg(part);
+                break;
+            }
+            only << h;
+        }
+        for (int h = 0; h < t.heads(); ++h)
+            if (!only.contains(h)) hidden << h;
+    }
     const int steps = int(qkvSteps(t.rotary()).size());
     if (parser.isSet(QStringLiteral("step")) && step > steps && error.isEmpty())
         error = QStringLiteral("--step %1: this model's Q/K/V trace has %2 steps").arg(step).arg(steps);
@@ -147,6 +164,7 @@ int runRender(const QStringList& args) {
     state.setThreshold(threshold);
     state.setLinkDirection(links == QLatin1String("attended-by") ? LinkDirection::AttendedBy : LinkDirection::AttendsTo);
     state.setImageOptions(imageOptions);
+    state.setHiddenHeads(hidden);
 
     FigureStyle style;
     style.font = QFontDatabase::systemFont(QFontDatabase::GeneralFont);

@@ -48,6 +48,7 @@ Result<TextAnalysis> analyzeText(const LoadedModel& loaded, const QString& text,
     result.encoding = std::move(encoded).value();
     Encoding& e = result.encoding;
     const int limit = loaded.config().maxTokens();
+    result.fullTokens = e.size();
     if (e.size() > limit) {
         if (!options.truncate)
             return inputError(QStringLiteral("the text has %1 tokens but %2 accepts at most %3 (use --truncate "
@@ -58,6 +59,12 @@ Result<TextAnalysis> analyzeText(const LoadedModel& loaded, const QString& text,
         // Keep the template's closing tokens ([SEP], </s>): drop the text tokens before them.
         const int suffix = int(loaded.tokenizer->templateSuffix.size());
         const int keep = limit - suffix;
+        result.cutAt = keep > 0 ? e.offsets[size_t(keep - 1)].second : 0;
+        for (int i = keep; i < e.size() - suffix; ++i)  // the first piece not read starts the cut
+            if (e.offsets[size_t(i)].second > e.offsets[size_t(i)].first) {
+                result.cutAt = e.offsets[size_t(i)].first;
+                break;
+            }
         Encoding cut;
         for (int i = 0; i < e.size(); ++i) {
             if (i >= keep && i < e.size() - suffix) continue;

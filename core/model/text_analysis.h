@@ -18,6 +18,8 @@ struct TextAnalysis {
     ForwardOutput output;
     std::shared_ptr<const AttentionTrace> trace;
     bool truncated = false;
+    int fullTokens = 0;  // tokens of the whole text, before the cut
+    int cutAt = -1;      // truncated: the code point of the text where reading stopped
 };
 
 // Image input for vision models: tokens are "[CLS]", "p(0,0)", "p(0,1)", ... (row, column of the

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void imageAttention();
     void render_data();
     void render();
+    void renderHeadSubset();
     void renderImage_data();
     void renderImage();
     void trainVisionTeaching();
@@ -91,6 +92,19 @@ void TestCliFigures::render() {
         QVERIFY(bytes.contains(view == "grid" ? ">H3<" : ">road<"));  // labels stay text
         if (view == "qkv") QVERIFY(bytes.contains("softmax p_j"));
     }
+}
+
+// --only-heads draws a subset of "All heads", said in the title; the legend shows every head.
+void TestCliFigures::renderHeadSubset() {
+    const QString out = m_dir.filePath("subset.svg");
+    const Run r = run({"render", "--model", modelFixture("bert"), "--text", kBertText, "--view", "links", "--heads", "all", "--only-heads", "1,2",
+                       "--out", out});
+    QCOMPARE(r.status, 0);
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray bytes = f.readAll();
+    QVERIFY(bytes.contains("2 of 4 heads"));
+    for (const char* head : {">0<", ">1<", ">2<", ">3<"}) QVERIFY2(bytes.contains(head), head);  // the legend's squares
 }
 
 void TestCliFigures::renderImage_data() {

@@ -9,7 +9,7 @@
 #include "widgets/qkv_view.h"
 
 #include <QApplication>
-#include <QLineEdit>
+#include "widgets/sentence_edit.h"
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -117,7 +117,7 @@ void TestLesson::panelDrivesTheWindow() {
     QCOMPARE(w.viewState()->pinnedToken(), it);
 
     // Page Down (a clicker) steps on, also while the sentence box has focus; Page Up steps back.
-    w.findChild<QLineEdit*>()->setFocus();
+    w.findChild<SentenceEdit*>()->setFocus();
     QTest::keyClick(QApplication::focusWidget(), Qt::Key_PageDown);
     QCOMPARE(lesson->step(), 1);
     QCOMPARE(qkv->step(), QkvStep::Query);

@@ -8,7 +8,7 @@
 
 #include <QApplication>
 #include <QLabel>
-#include <QLineEdit>
+#include "widgets/sentence_edit.h"
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -17,6 +17,14 @@
 #include <QToolButton>
 
 using namespace attnscope::ui;
+
+namespace {
+void placeCursor(SentenceEdit* edit, int position) {
+    QTextCursor cursor = edit->textCursor();
+    cursor.setPosition(position);
+    edit->setTextCursor(cursor);
+}
+}  // namespace
 
 class TestMainWindow : public QObject {
     Q_OBJECT
@@ -36,6 +44,7 @@ private Q_SLOTS:
     void sessionPinBeatsTheAutomaticPin();
     void windowShortcutsWorkWhileTyping();
     void linksDirectionIsAControl();
+    void longTextMarksWhereTheModelStopped();
 
 private:
     void waitForResult(MainWindow& w);
@@ -67,7 +76,7 @@ void TestMainWindow::typingUpdatesTheViews() {
     QSignalSpy changed(w.session(), &AnalysisSession::modelChanged);
     w.openModel(attnscope::test::modelFixture(QStringLiteral("bert")));
     QVERIFY(changed.wait(5000));
-    auto* edit = w.findChild<QLineEdit*>();
+    auto* edit = w.findChild<SentenceEdit*>();
     QVERIFY(edit);
     QSignalSpy ready(w.session(), &AnalysisSession::resultReady);
     QTest::keyClicks(edit, QStringLiteral("the road was wide ."));
@@ -192,7 +201,7 @@ void TestMainWindow::presentationModeEnlargesType() {
     MainWindow w;
     w.show();
     const qreal normal = QApplication::font().pointSizeF();
-    QLineEdit* edit = w.findChild<QLineEdit*>();
+    SentenceEdit* edit = w.findChild<SentenceEdit*>();
     const qreal box = edit->font().pointSizeF();
     w.setPresentationMode(true);
     QVERIFY(QApplication::font().pointSizeF() > normal * 1.5);
@@ -230,20 +239,20 @@ void TestMainWindow::pinFollowsTheWordWhileTyping() {
     w.show();
     w.openBuiltinModel();
     waitForResult(w);
-    QLineEdit* edit = w.findChild<QLineEdit*>();
+    SentenceEdit* edit = w.findChild<SentenceEdit*>();
     QVERIFY(edit);
     const int it = w.session()->result()->labels.indexOf(QStringLiteral("it"));
     QTRY_COMPARE(w.viewState()->pinnedToken(), it);  // the teaching model opens with "it" pinned
     // Words typed at the start move "it" right; the pin goes with it.
     edit->setFocus();
-    edit->setCursorPosition(0);
+    placeCursor(edit, 0);
     QTest::keyClicks(edit, QStringLiteral("So "));
     QTRY_COMPARE(w.session()->result()->text, edit->text());
     QCOMPARE(w.viewState()->pinnedToken(), it + 1);
     QCOMPARE(w.session()->result()->labels[w.viewState()->pinnedToken()], QStringLiteral("it"));
     // "it" edited into "its": nothing is pinned rather than the wrong word.
     const int at = int(edit->text().indexOf(QStringLiteral(" it ")) + 3);
-    edit->setCursorPosition(at);
+    placeCursor(edit, at);
     QTest::keyClicks(edit, QStringLiteral("s"));
     QTRY_COMPARE(w.session()->result()->text, edit->text());
     QCOMPARE(w.viewState()->pinnedToken(), -1);
@@ -283,7 +292,7 @@ void TestMainWindow::windowShortcutsWorkWhileTyping() {
     w.viewState()->setHeadMode(HeadMode::Single);
     w.viewState()->setHead(0);
     w.viewState()->setLayer(0);
-    QLineEdit* edit = w.findChild<QLineEdit*>();
+    SentenceEdit* edit = w.findChild<SentenceEdit*>();
     edit->setFocus();
     QTRY_VERIFY(edit->hasFocus());
     QTest::keyClick(edit, Qt::Key_Right, Qt::ControlModifier);
@@ -293,7 +302,7 @@ void TestMainWindow::windowShortcutsWorkWhileTyping() {
     QTest::keyClick(edit, Qt::Key_PageDown);
     QCOMPARE(w.viewState()->layer(), 1);
     QTest::keyClick(edit, Qt::Key_A, Qt::ControlModifier);  // select all stays the box's
-    QCOMPARE(edit->selectedText(), QStringLiteral("the road"));
+    QCOMPARE(edit->textCursor().selectedText(), QStringLiteral("the road"));
     QTest::keyClicks(edit, QStringLiteral("x"));  // and typing still types
     QCOMPARE(edit->text(), QStringLiteral("x"));
 }
@@ -315,6 +324,39 @@ void TestMainWindow::linksDirectionIsAControl() {
     QVERIFY(!to->isChecked());
     w.viewState()->setLinkDirection(LinkDirection::AttendsTo);  // and the control follows the state
     QVERIFY(to->isChecked() && !by->isChecked());
+}
+
+void TestMainWindow::longTextMarksWhereTheModelStopped() {
+    MainWindow w;
+    w.resize(1200, 800);
+    w.show();
+    w.openBuiltinModel();
+    waitForResult(w);
+    auto* edit = w.findChild<SentenceEdit*>();
+    QVERIFY(edit);
+    QCOMPARE(edit->cutStart(), -1);  // the default sentence fits
+    const int oneLine = edit->height();
+    // 80 words: more than the built-in model's 64 tokens. The cut falls where the first unread word starts.
+    QStringList words;
+    for (int i = 0; i < 80; ++i) words << (i % 2 ? QStringLiteral("dog") : QStringLiteral("cat"));
+    const QString text = words.join(QLatin1Char(' '));
+    w.setText(text);
+    QTRY_COMPARE(w.session()->result()->text, text);
+    const auto result = w.session()->result();
+    QVERIFY(result->truncated);
+    QCOMPARE(result->fullTokens, 82);  // [CLS] 80 words [SEP]
+    QCOMPARE(result->encoding.size(), 64);
+    QTRY_VERIFY(edit->cutStart() > 0);
+    QCOMPARE(edit->cutStart(), 62 * 4);  // 62 words of "cat " / "dog " read, the 63rd not
+    QVERIFY(edit->toolTip().contains(QStringLiteral("reads 64 tokens")));
+    QVERIFY(w.errorText().contains(QStringLiteral("82 tokens")));
+    QVERIFY(edit->height() > oneLine);  // the long text wraps onto more lines instead of hiding
+    // A text that fits clears the mark and the message.
+    w.setText(QStringLiteral("the cat sat"));
+    QTRY_COMPARE(w.session()->result()->text, QStringLiteral("the cat sat"));
+    QCOMPARE(edit->cutStart(), -1);
+    QVERIFY(w.errorText().isEmpty());
+    QTRY_COMPARE(edit->height(), oneLine);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -32,6 +32,7 @@ void TestSessionFile::roundTrip() {
     s.hideFirstToken = true;
     s.threshold = 0.25f;
     s.qkvStep = 6;
+    s.hiddenHeads = {1, 3};
     auto back = sessionFromJson(sessionToJson(s));
     QVERIFY2(back, qPrintable(back.message()));
     QCOMPARE(back->modelPath, s.modelPath);
@@ -46,6 +47,7 @@ void TestSessionFile::roundTrip() {
     QCOMPARE(back->hideFirstToken, true);
     QCOMPARE(back->threshold, 0.25f);
     QCOMPARE(back->qkvStep, 6);
+    QCOMPARE(back->hiddenHeads, (QList<int>{1, 3}));
 }
 
 void TestSessionFile::rejects_data() {
@@ -57,6 +59,12 @@ void TestSessionFile::rejects_data() {
     QTest::newRow("no model") << QByteArray("{\"format\": \"attnscope-session\", \"version\": 1}") << "names no model";
     QTest::newRow("bad colormap") << QByteArray("{\"format\": \"attnscope-session\", \"version\": 1, \"model\": {\"path\": \"/m\"}, \"colormap\": \"jet\"}")
                                   << "unknown colormap 'jet'";
+    QTest::newRow("hidden heads not a list")
+        << QByteArray("{\"format\": \"attnscope-session\", \"version\": 1, \"model\": {\"path\": \"/m\"}, \"hidden_heads\": 3}")
+        << "hidden_heads must be a list of head numbers";
+    QTest::newRow("hidden heads not numbers")
+        << QByteArray("{\"format\": \"attnscope-session\", \"version\": 1, \"model\": {\"path\": \"/m\"}, \"hidden_heads\": [1, \"x\", -2]}")
+        << "hidden_heads must be a list of head numbers";
 }
 
 void TestSessionFile::rejects() {

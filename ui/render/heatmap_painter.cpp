@@ -92,8 +92,16 @@ static void paintLabels(QPainter& painter, const HeatmapLayout& l, const Heatmap
     const QFontMetricsF fm(s.font);
     QFont bold = s.font;
     bold.setBold(true);
+    // Too many rows for every label: every labelStep-th, and always the focus's and the hovered
+    // token's, with the regular ones next to those left out so none overlap.
+    auto kept = [&](int i) { return i == s.focus || i == s.hovered; };
+    auto crowds = [&](int i) {
+        for (int k : {s.focus, s.hovered})
+            if (k >= 0 && k != i && std::abs(k - i) * l.cell < fm.height() * 0.95) return true;
+        return false;
+    };
     for (int i = 0; i < s.n && i < s.labels.size(); ++i) {
-        if (i % l.labelStep != 0 && i != s.focus) continue;
+        if (!kept(i) && (i % l.labelStep != 0 || (l.labelStep > 1 && crowds(i)))) continue;
         const bool rowShown = i + 0.5 >= l.view.top() && i + 0.5 <= l.view.bottom();
         const bool columnShown = i + 0.5 >= l.view.left() && i + 0.5 <= l.view.right();
         const bool focus = i == s.focus;

@@ -23,6 +23,7 @@ struct HeatmapSpec {
     bool hiddenFirstKey = false;    // "hide first token": the first column drawn as neutral too
     int window = 0;  // the layer's sliding window: keys c <= r - window are masked, drawn neutral
     int focus = -1;                 // token whose row and column are outlined
+    int hovered = -1;               // its labels kept when labels are thinned (as the focus's)
     QString title;
     QFont font;
     QColor textColor = Qt::black;

@@ -2,95 +2,17 @@
 
 #include "render/line_rasterizer.h"
 
-#include <QFontMetricsF>
 #include <QImage>
-#include <QPainterPath>
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <vector>
 
 namespace attnscope::ui {
 namespace {
 const QColor kFocus(230, 60, 40);
-}
 
-// Labels take the room there is: as large as the rows allow (up to 2x, so a short sentence reads
-// from the back of a room in presentation mode), smaller (down to 0.7x) when rows are tight so
-// they never overlap. The title, caption and column headers take about four rows.
-QFont linksFont(const QRectF& rect, const LinksSpec& s) {
-    QFont f = s.font;
-    if (s.n <= 0) return f;
-    const double room = rect.height() / (s.n + 4.5);
-    const double scale = std::clamp(room / (QFontMetricsF(f).height() * 1.25), 0.7, 2.0);
-    if (f.pointSizeF() > 0) f.setPointSizeF(f.pointSizeF() * scale);
-    else f.setPixelSize(std::max(6, int(f.pixelSize() * scale)));
-    return f;
-}
-
-namespace {
-
-// The caption broken at a space into at most two lines as even as possible (each elided to
-// `width` if it still does not fit).
-QStringList captionLines(const QFontMetricsF& fm, const QString& caption, double width) {
-    if (caption.isEmpty()) return {};
-    if (fm.horizontalAdvance(caption) <= width) return {caption};
-    const QStringList words = caption.split(QLatin1Char(' '));
-    int best = 1;
-    double bestWidth = std::numeric_limits<double>::max();
-    for (int cut = 1; cut < words.size(); ++cut) {
-        const double w = std::max(fm.horizontalAdvance(words.mid(0, cut).join(QLatin1Char(' '))),
-                                  fm.horizontalAdvance(words.mid(cut).join(QLatin1Char(' '))));
-        if (w < bestWidth) bestWidth = w, best = cut;
-    }
-    return {fm.elidedText(words.mid(0, best).join(QLatin1Char(' ')), Qt::ElideRight, width),
-            fm.elidedText(words.mid(best).join(QLatin1Char(' ')), Qt::ElideRight, width)};
-}
-
-}  // namespace
-
-double linkWidth(float w, double rowHeight) {
-    const double widest = std::clamp(rowHeight * 0.24, 2.0, 12.0);
-    return 1.0 + (widest - 1.0) * std::clamp(double(w), 0.0, 1.0);
-}
-
-LinksLayout linksLayout(const QRectF& rect, const LinksSpec& s) {
-    const QFontMetricsF fm(linksFont(rect, s));
-    LinksLayout l;
-    double widest = 0;
-    for (const QString& t : s.labels) widest = std::max(widest, fm.horizontalAdvance(t));
-    const double labelW = std::min(widest, fm.averageCharWidth() * 16) + 12;
-    const auto lines = double(captionLines(fm, s.caption, rect.width() - 16).size());
-    const double captionH = lines > 0 ? fm.height() * (0.4 + lines) : 0;
-    const double headerH = s.columnHeaders ? fm.height() * 1.4 : 0;
-    const double titleH = (s.title.isEmpty() ? 0 : fm.height() * 1.6) + (lines > 0 ? captionH + fm.height() * 0.3 : 0) + headerH;
-    l.titleRect = QRectF(rect.left(), rect.top(), rect.width(), s.title.isEmpty() ? 0 : fm.height() * 1.6);
-    l.captionRect = QRectF(rect.left(), l.titleRect.bottom(), rect.width(), captionH);
-    const double avail = rect.height() - titleH;
-    l.rowHeight = s.n > 0 ? std::min(fm.height() * 1.7, avail / s.n) : 0;
-    l.top = rect.top() + titleH + (avail - l.rowHeight * s.n) / 2;
-    const double gap = std::max(60.0, std::min(rect.width() - 2 * labelW, rect.width() * 0.5));
-    const double x0 = rect.left() + (rect.width() - (2 * labelW + gap)) / 2;
-    l.left = QRectF(x0, l.top, labelW, l.rowHeight * s.n);
-    l.right = QRectF(x0 + labelW + gap, l.top, labelW, l.rowHeight * s.n);
-    l.headerRect = QRectF(rect.left(), l.top - headerH, rect.width(), headerH);
-    return l;
-}
-
-std::optional<LinkHit> linksTokenAt(const LinksLayout& l, int n, const QPointF& p) {
-    if (n <= 0 || l.rowHeight <= 0) return std::nullopt;
-    const int row = int(std::floor((p.y() - l.top) / l.rowHeight));
-    if (row < 0 || row >= n) return std::nullopt;
-    if (p.x() >= l.left.left() && p.x() <= l.left.right()) return LinkHit{LinkSide::Query, row};
-    if (p.x() >= l.right.left() && p.x() <= l.right.right()) return LinkHit{LinkSide::Key, row};
-    return std::nullopt;
-}
-
-void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
-    if (s.n <= 0) return;
-    const LinksLayout l = linksLayout(rect, s);
-    const QFont font = linksFont(rect, s);
+void paintHeader(QPainter& painter, const QRectF& rect, const LinksLayout& l, const LinksSpec& s, const QFont& font) {
     const QFontMetricsF fm(font);
     if (!s.title.isEmpty()) {
         QFont title = font;
@@ -101,8 +23,7 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
     }
     if (!s.caption.isEmpty()) {
         painter.setFont(font);
-        const QStringList lines = captionLines(fm, s.caption, l.captionRect.width() - 16);
-        const QString text = lines.join(QLatin1Char('\n'));
+        const QStringList lines = linksCaptionLines(fm, s.caption, l.captionRect.width() - 16);
         if (s.captionWarning) {  // an amber band: the answer is not to be trusted
             double w = 0;
             for (const QString& line : lines) w = std::max(w, fm.horizontalAdvance(line) + 16);
@@ -115,7 +36,24 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
             painter.restore();
         }
         painter.setPen(s.textColor);
-        painter.drawText(l.captionRect, Qt::AlignCenter, text);
+        painter.drawText(l.captionRect, Qt::AlignCenter, lines.join(QLatin1Char('\n')));
+    }
+    // The head legend: a filled square per head drawn, a hollow one per head switched off.
+    for (size_t h = 0; h < l.legendSquares.size(); ++h) {
+        const QRectF& sq = l.legendSquares[h];
+        const QColor c = s.legendColors[h];
+        const bool shown = h < s.legendShown.size() && s.legendShown[h];
+        painter.save();
+        painter.setRenderHint(QPainter::Antialiasing, true);
+        painter.setPen(QPen(c, 1.5));
+        painter.setBrush(shown ? QBrush(c) : Qt::NoBrush);
+        painter.drawRoundedRect(sq.adjusted(0.75, 0.75, -0.75, -0.75), 2, 2);
+        QFont small = font;
+        small.setPixelSize(std::max(6, int(sq.height() * 0.62)));
+        painter.setFont(small);
+        painter.setPen(shown ? (c.lightnessF() > 0.6 ? QColor(20, 20, 20) : QColor(Qt::white)) : s.textColor);
+        painter.drawText(sq, Qt::AlignCenter, QString::number(h));
+        painter.restore();
     }
     if (s.columnHeaders) {  // which side is which, over the columns (wider than them when needed)
         QFont small = font;
@@ -135,7 +73,31 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
         painter.drawText(QRectF(l.right.left() + 6, l.headerRect.top(), wTo - 6, l.headerRect.height()), Qt::AlignLeft | Qt::AlignVCenter,
                          sm.elidedText(to, Qt::ElideRight, wTo - 6));
     }
-    auto y = [&](int i) { return l.top + (i + 0.5) * l.rowHeight; };
+}
+
+// Where labels may go in one column of a windowed figure: the window's rows are taken, and each
+// label placed outside it takes its own height (no two overlap).
+class LabelRoom {
+public:
+    void take(double top, double bottom) { m_taken.emplace_back(top, bottom); }
+    bool fits(double top, double bottom) const {
+        for (const auto& [a, b] : m_taken)
+            if (top < b && bottom > a) return false;
+        return true;
+    }
+
+private:
+    std::vector<std::pair<double, double>> m_taken;
+};
+
+}  // namespace
+
+void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
+    if (s.n <= 0) return;
+    const LinksLayout l = linksLayout(rect, s);
+    const QFont font = linksFont(rect, s);
+    const QFontMetricsF fm(font);
+    paintHeader(painter, rect, l, s, font);
     const double xa = l.left.right() + 2, xb = l.right.left() - 2;
 
     // Lines: with several heads drawn at once each one's opacity is lowered so overlaps add up.
@@ -154,6 +116,8 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
         auto* image = static_cast<QImage*>(painter.device());
         if (LineRasterizer::supports(*image, painter.deviceTransform())) raster = image;
     }
+    // The focus's partners (the other end of its lines): their strongest weight over the heads.
+    std::vector<float> partner(s.focus >= 0 ? size_t(s.n) : 0, 0.0f);
     const int heads = s.headCount();
     const bool focusOnly = s.fetch && s.fetchFocus && s.focus >= 0;
     for (int h = 0; h < heads; ++h) {
@@ -168,14 +132,15 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
                 const float w = focusOnly ? line[size_t(s.focusIsKey ? i : j)] : a[i * s.n + j];
                 if (w < invisible || w < s.threshold) continue;
                 const float weight = std::clamp(w, 0.0f, 1.0f);
+                if (!partner.empty()) partner[size_t(s.focusIsKey ? i : j)] = std::max(partner[size_t(s.focusIsKey ? i : j)], weight);
                 if (!s.fastLines) {
                     QColor c = s.colors[size_t(h)];
                     c.setAlphaF(weight * opacityScale);
                     painter.setPen(QPen(c, linkWidth(weight, l.rowHeight), Qt::SolidLine, Qt::RoundCap));
-                    painter.drawLine(QPointF(xa, y(i)), QPointF(xb, y(j)));
+                    painter.drawLine(QPointF(xa, l.rowCenter(i)), QPointF(xb, l.rowCenter(j)));
                     continue;
                 }
-                byAlpha[size_t(std::lround(weight * 255))].emplace_back(xa, y(i), xb, y(j));
+                byAlpha[size_t(std::lround(weight * 255))].emplace_back(xa, l.rowCenter(i), xb, l.rowCenter(j));
             }
         }
         for (size_t level = 0; level < byAlpha.size(); ++level) {
@@ -197,18 +162,52 @@ void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& s) {
 
     QFont bold = font;
     bold.setBold(true);
-    for (int i = 0; i < s.n && i < s.labels.size(); ++i) {
-        const bool leftFocus = s.focus == i && !s.focusIsKey, rightFocus = s.focus == i && s.focusIsKey;
-        const QString text = fm.elidedText(s.labels[i], Qt::ElideRight, l.left.width() - 8);
-        painter.setFont(leftFocus ? bold : font);
-        painter.setPen(leftFocus ? kFocus : s.textColor);
-        painter.drawText(QRectF(l.left.left(), y(i) - l.rowHeight / 2, l.left.width() - 6, l.rowHeight),
-                         Qt::AlignRight | Qt::AlignVCenter, text);
-        painter.setFont(rightFocus ? bold : font);
-        painter.setPen(rightFocus ? kFocus : s.textColor);
-        painter.drawText(QRectF(l.right.left() + 6, y(i) - l.rowHeight / 2, l.right.width() - 6, l.rowHeight),
-                         Qt::AlignLeft | Qt::AlignVCenter, text);
+    QColor dim = s.textColor;
+    dim.setAlphaF(0.55);
+    // One label: right-aligned in the query column, left-aligned in the key column, centred on its row.
+    auto label = [&](int i, bool keySide, double height, bool strong, bool numbered = false) {
+        const bool isFocus = s.focus == i && s.focusIsKey == keySide;
+        const QRectF& column = keySide ? l.right : l.left;
+        const double cy = std::clamp(l.rowCenter(i), l.top + height / 2, l.bottom() - height / 2);
+        const QRectF box = keySide ? QRectF(column.left() + 6, cy - height / 2, column.width() - 6, height)
+                                   : QRectF(column.left(), cy - height / 2, column.width() - 6, height);
+        painter.setFont(isFocus ? bold : font);
+        painter.setPen(isFocus ? kFocus : strong ? s.textColor : dim);
+        // A label among squeezed rows carries its position, so a sample is not read as neighbours.
+        const QString text = numbered ? (keySide ? QStringLiteral("%1 ·%2") : QStringLiteral("%2· %1")).arg(s.labels.value(i)).arg(i) : s.labels.value(i);
+        painter.drawText(box, (keySide ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter,
+                         fm.elidedText(text, Qt::ElideRight, column.width() - 8));
+    };
+    for (int i = l.first; i < l.first + l.count && i < s.labels.size(); ++i)
+        for (bool keySide : {false, true}) label(i, keySide, l.rowHeight, true);
+    if (!l.windowed()) return;
+
+    // Outside the window rows are squeezed: a faint band shows where, and labels are thinned to
+    // those that do not overlap, the focus, the hovered token and the focus's strongest partners first.
+    QColor band = s.textColor;
+    band.setAlphaF(0.07);
+    for (const QRectF& column : {l.left, l.right}) {
+        painter.fillRect(QRectF(column.left(), l.top, column.width(), l.rowTop(l.first) - l.top), band);
+        painter.fillRect(QRectF(column.left(), l.rowTop(l.first + l.count), column.width(), l.bottom() - l.rowTop(l.first + l.count)), band);
     }
+    const double h = fm.height();
+    LabelRoom room[2];
+    for (LabelRoom& r : room) r.take(l.rowTop(l.first), l.rowTop(l.first + l.count));
+    auto place = [&](int i, bool keySide, bool strong) {
+        if (i < 0 || i >= s.n || (i >= l.first && i < l.first + l.count)) return;
+        const double cy = std::clamp(l.rowCenter(i), l.top + h / 2, l.bottom() - h / 2);
+        if (!room[keySide].fits(cy - h / 2, cy + h / 2)) return;
+        room[keySide].take(cy - h / 2, cy + h / 2);
+        label(i, keySide, h, strong, true);
+    };
+    for (bool keySide : {false, true}) place(s.focus, keySide, true), place(s.hovered, keySide, true);
+    std::vector<int> partners;
+    for (int j = 0; j < int(partner.size()); ++j)
+        if (partner[size_t(j)] >= 0.05f) partners.push_back(j);
+    std::sort(partners.begin(), partners.end(), [&](int a, int b) { return partner[size_t(a)] > partner[size_t(b)]; });
+    for (int j : partners) place(j, !s.focusIsKey, true);
+    for (int i = 0; i < s.n; ++i)
+        for (bool keySide : {false, true}) place(i, keySide, false);
 }
 
 }  // namespace attnscope::ui

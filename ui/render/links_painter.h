@@ -4,6 +4,7 @@
 
 #include <QColor>
 #include <QFont>
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QRectF>
 #include <QStringList>
@@ -43,16 +44,39 @@ struct LinksSpec {
     // weight; exports draw QPainter strokes with round caps. Both draw the widths of linkWidth().
     bool fastLines = false;
     bool columnHeaders = true;
+    // More rows than fit at a readable size (a long text): a window of readable rows, the rest
+    // squeezed above and below it (their lines still drawn), labels thinned there but kept for the
+    // focus, the hovered token and the focus's strongest partners. The window starts at windowFirst,
+    // or (when -1) is centred on windowAnchor (the pinned token), else starts at row 0.
+    int windowFirst = -1;
+    int windowAnchor = -1;
+    int hovered = -1;
+    // "All heads": the layer's heads as a legend of coloured squares (one per head of the layer;
+    // a hidden head's square is hollow). Empty: no legend.
+    std::vector<QColor> legendColors;
+    std::vector<bool> legendShown;
 
     int headCount() const { return fetch ? int(colors.size()) : int(heads.size()); }
 };
 
 struct LinksLayout {
     QRectF titleRect, captionRect;
+    QRectF legendRect;                // the head legend's row (All heads)
+    std::vector<QRectF> legendSquares;  // one per head of the layer
     QRectF headerRect;   // "attends from" / "attends to" above the columns
     QRectF left, right;  // label columns
-    double rowHeight = 0;
+    double rowHeight = 0;  // a readable row (every row when they all fit)
     double top = 0;      // y of row 0's top
+    int n = 0;
+    int first = 0, count = 0;  // the readable window: rows [first, first + count)
+    double squeezed = 0;       // the height of a row outside the window
+
+    bool windowed() const { return count < n; }
+    double rowTop(int i) const;
+    double rowSpan(int i) const { return i >= first && i < first + count ? rowHeight : squeezed; }
+    double rowCenter(int i) const { return rowTop(i) + rowSpan(i) / 2; }
+    double bottom() const { return rowTop(n); }
+    int rowAt(double y) const;  // -1 outside the rows
 };
 
 enum class LinkSide { Query, Key };
@@ -68,7 +92,11 @@ double linkWidth(float w, double rowHeight);
 // The labels' font for a figure of this size: as large as the rows allow (see links_painter.cpp).
 QFont linksFont(const QRectF& rect, const LinksSpec& spec);
 LinksLayout linksLayout(const QRectF& rect, const LinksSpec& spec);
+// The caption on at most two even lines, elided to width.
+QStringList linksCaptionLines(const QFontMetricsF& metrics, const QString& caption, double width);
 std::optional<LinkHit> linksTokenAt(const LinksLayout& layout, int n, const QPointF& point);
+// The head whose legend square is under point.
+std::optional<int> linksLegendAt(const LinksLayout& layout, const QPointF& point);
 void paintLinks(QPainter& painter, const QRectF& rect, const LinksSpec& spec);
 
 }  // namespace attnscope::ui

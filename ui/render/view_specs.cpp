@@ -21,6 +21,7 @@ HeatmapSpec heatmapSpec(const AnalysisResult& r, const ViewState& st, const Figu
     s.logScale = st.logScale();
     s.causal = r.causal;
     s.focus = st.focusToken();
+    s.hovered = st.hoveredToken();
     s.title = matrixTitle(st.layer(), mode, st.head(), t.heads(), st.hideFirstToken());
     s.hiddenFirstKey = st.hideFirstToken();
     s.window = t.window(st.layer());  // a mask beyond the causal one, the same for every head of a layer
@@ -38,6 +39,8 @@ LinksSpec linksSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
     s.threshold = st.threshold();
     s.focus = st.focusToken();
     s.focusIsKey = st.linkDirection() == LinkDirection::AttendedBy;
+    s.windowAnchor = st.pinnedToken();
+    s.hovered = st.hoveredToken();
     s.causal = r.causal;
     s.font = style.font;
     s.textColor = style.text;
@@ -54,12 +57,19 @@ LinksSpec linksSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
             s.heads = {m.data};
             s.colors = {QColor(60, 60, 60)};
             break;
-        case HeadMode::All:
+        case HeadMode::All: {
+            std::vector<int> shown;  // the heads the legend has on
+            for (int h = 0; h < t.heads(); ++h) {
+                s.legendColors.push_back(headColor(h));
+                s.legendShown.push_back(st.isHeadShown(h));
+                if (st.isHeadShown(h)) shown.push_back(h);
+            }
             if (t.rebuilt()) {  // a long prompt: each head rebuilt while it is drawn
                 const std::shared_ptr<const core::AttentionTrace> trace = r.trace;
                 const int layer = st.layer();
-                s.fetch = [trace, layer, hide](int h) { return selectMatrix(*trace, layer, HeadMode::Single, h, hide); };
-                s.fetchFocus = [trace, layer, hide](int h, int focus, bool key) {
+                s.fetch = [trace, layer, hide, shown](int k) { return selectMatrix(*trace, layer, HeadMode::Single, shown[size_t(k)], hide); };
+                s.fetchFocus = [trace, layer, hide, shown](int k, int focus, bool key) {
+                    const int h = shown[size_t(k)];
                     // Without the first key, each row renormalised over the others (as withoutFirstKey).
                     if (key) {  // what every query gives the key
                         std::vector<float> column = trace->probsColumn(layer, h, focus);
@@ -81,11 +91,11 @@ LinksSpec linksSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
                     }
                     return row;
                 };
-                for (int h = 0; h < t.heads(); ++h) s.colors.push_back(headColor(h));
+                for (int h : shown) s.colors.push_back(headColor(h));
                 break;
             }
-            owned->reserve(size_t(t.heads()));  // pointers into it stay valid
-            for (int h = 0; h < t.heads(); ++h) {
+            owned->reserve(shown.size());  // pointers into it stay valid
+            for (int h : shown) {
                 const core::HeadMatrices head = t.head(st.layer(), h);
                 if (hide) owned->push_back(core::withoutFirstKey(head.probs(), t.tokens()));
                 else m.kept.push_back(head);
@@ -93,10 +103,13 @@ LinksSpec linksSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
                 s.colors.push_back(headColor(h));
             }
             break;
+        }
     }
     s.owned = owned;
+    const int shownHeads = int(std::count(s.legendShown.begin(), s.legendShown.end(), true));
+    const QString heads = shownHeads == t.heads() ? QStringLiteral("all %1 heads").arg(t.heads()) : QStringLiteral("%1 of %2 heads").arg(shownHeads).arg(t.heads());
     s.title = st.headMode() == HeadMode::All
-                  ? QStringLiteral("Layer %1 · all %2 heads%3").arg(st.layer()).arg(t.heads()).arg(hide ? QStringLiteral(" · first token hidden, rows renormalised") : QString())
+                  ? QStringLiteral("Layer %1 · %2%3").arg(st.layer()).arg(heads, hide ? QStringLiteral(" · first token hidden, rows renormalised") : QString())
                   : matrixTitle(st.layer(), st.headMode(), st.head(), t.heads(), hide);
     if (const core::ReferentReading* reading = r.referentFor(st.focusToken())) {
         s.caption = core::describeReading(*reading, r.labels);

@@ -45,6 +45,8 @@ struct AnalysisResult {
     bool isImage() const { return picture != nullptr; }
     bool causal = false;
     bool truncated = false;
+    int fullTokens = 0;         // tokens of the whole text (more than encoding.size() when truncated)
+    int cutAt = -1;             // truncated: the code point of the text where the model stopped reading
     double milliseconds = 0;    // tokenize + forward + predictions
 };
 

@@ -47,6 +47,8 @@ core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, cons
     result->trace = analysis->trace;
     result->causal = model.config().causal;
     result->truncated = analysis->truncated;
+    result->fullTokens = analysis->fullTokens;
+    result->cutAt = analysis->cutAt;
     const core::Tokenizer& tok = *model.tokenizer;
     result->labels = core::tokenLabels(tok, result->encoding, text);
     if (model.model->hasLmHead()) {

@@ -3,14 +3,17 @@
 #include "io/trace_export.h"
 #include "hub/repo_ref.h"
 #include "render/qkv_painter.h"
-
-#include <QDir>
 #include "util/input_file.h"
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <algorithm>
+#include <cmath>
 
 namespace attnscope::ui {
 namespace {
@@ -39,6 +42,9 @@ QByteArray sessionToJson(const SessionFile& s) {
                   {"threshold", double(s.threshold)},
                   {"links", s.linkDirection == LinkDirection::AttendsTo ? "attends_to" : "attended_by"},
                   {"qkv_step", s.qkvStep}};
+    QJsonArray hidden;
+    for (int h : s.hiddenHeads) hidden.append(h);
+    o.insert(QStringLiteral("hidden_heads"), hidden);
     o.insert(QStringLiteral("image"), QJsonObject{{"path", s.imagePath.isEmpty() ? QJsonValue() : QJsonValue(s.imagePath)},
                                                   {"overlay", kOverlays.at(int(s.image.overlay))},
                                                   {"opacity", double(s.image.opacity)},
@@ -86,6 +92,13 @@ core::Result<SessionFile> sessionFromJson(const QByteArray& json) {
     if (links != QLatin1String("attends_to") && links != QLatin1String("attended_by"))
         return core::inputError(QStringLiteral("unknown links direction '%1' (attends_to, attended_by)").arg(links));
     s.linkDirection = links == QLatin1String("attends_to") ? LinkDirection::AttendsTo : LinkDirection::AttendedBy;
+    const QJsonValue hidden = o.value(QStringLiteral("hidden_heads"));
+    if (!hidden.isUndefined() && !hidden.isArray()) return core::inputError(QStringLiteral("hidden_heads must be a list of head numbers"));
+    for (const QJsonValue& h : hidden.toArray()) {
+        if (!h.isDouble() || h.toDouble() < 0 || h.toDouble() > 4096 || h.toDouble() != std::floor(h.toDouble()))
+            return core::inputError(QStringLiteral("hidden_heads must be a list of head numbers"));
+        s.hiddenHeads << h.toInt();
+    }
     s.qkvStep = std::clamp(o.value(QStringLiteral("qkv_step")).toInt(kQkvMaxSteps - 1), 0, kQkvMaxSteps - 1);
     const QJsonObject image = o.value(QStringLiteral("image")).toObject();
     s.imagePath = image.value(QStringLiteral("path")).toString();

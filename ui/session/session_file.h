@@ -25,6 +25,7 @@ struct SessionFile {
     bool hideFirstToken = false;
     float threshold = 0;
     LinkDirection linkDirection = LinkDirection::AttendsTo;
+    QList<int> hiddenHeads;  // "All heads": heads switched off in the legend
     bool modelFromHub = false;  // modelPath is a Hub id (saved as "hub", opened from the cache)
     int qkvStep = 10;  // the step's place among the model's Q/K/V steps (clamped to the last)
     QString imagePath;      // image models: the picture (empty for text)

@@ -95,8 +95,33 @@ void ViewState::setImageOptions(const ImageOptions& options) {
     Q_EMIT changed();
 }
 
+void ViewState::setHiddenHeads(QList<int> heads) {
+    heads.erase(std::remove_if(heads.begin(), heads.end(), [this](int h) { return h < 0 || h >= m_heads; }), heads.end());
+    std::sort(heads.begin(), heads.end());
+    heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
+    if (heads == m_hiddenHeads) return;
+    m_hiddenHeads = heads;
+    Q_EMIT changed();
+}
+
+void ViewState::toggleHead(int head) {
+    if (head < 0 || head >= m_heads) return;
+    QList<int> hidden = m_hiddenHeads;
+    if (!hidden.removeOne(head)) hidden << head;
+    setHiddenHeads(hidden);
+}
+
+void ViewState::soloHead(int head) {
+    if (head < 0 || head >= m_heads) return;
+    QList<int> others;
+    for (int h = 0; h < m_heads; ++h)
+        if (h != head) others << h;
+    setHiddenHeads(m_hiddenHeads == others ? QList<int>() : others);
+}
+
 void ViewState::setLimits(int layers, int heads, int tokens) {
     m_layers = std::max(1, layers);
+    if (std::max(1, heads) != m_heads) m_hiddenHeads.clear();  // another model: its heads are new
     m_heads = std::max(1, heads);
     m_tokens = std::max(0, tokens);
     m_layer = std::clamp(m_layer, 0, m_layers - 1);

@@ -60,6 +60,9 @@ public:
     // Attention sinks: the views drop the first key and renormalise each row (labelled as such).
     bool hideFirstToken() const { return m_hideFirst; }
     LinkDirection linkDirection() const { return m_direction; }
+    // "All heads": the heads switched off in the links view's legend (sorted head numbers).
+    const QList<int>& hiddenHeads() const { return m_hiddenHeads; }
+    bool isHeadShown(int head) const { return !m_hiddenHeads.contains(head); }
     // The analysis shown: set by the window; the limits follow it, the pin follows its word through
     // an edit (followPinnedToken) and the hover is dropped.
     const AnalysisResultPtr& result() const { return m_result; }
@@ -77,6 +80,10 @@ public:
     void setLogScale(bool on);
     void setHideFirstToken(bool on);
     void setLinkDirection(LinkDirection direction);
+    void setHiddenHeads(QList<int> heads);  // kept to the model's heads, sorted, once each
+    void toggleHead(int head);
+    // Shows `head` alone; when it already is alone, shows every head again (BertViz's double-click).
+    void soloHead(int head);
     void setImageOptions(const ImageOptions& options);  // clamped
     void setLimits(int layers, int heads, int tokens);
     int layers() const { return m_layers; }
@@ -98,6 +105,7 @@ private:
     bool m_logScale = false;
     bool m_hideFirst = false;
     LinkDirection m_direction = LinkDirection::AttendsTo;
+    QList<int> m_hiddenHeads;
     AnalysisResultPtr m_result;
     ImageOptions m_image;
     int m_layers = 1, m_heads = 1, m_tokens = 0;

@@ -1,5 +1,7 @@
 #include "widgets/heatmap_view.h"
 
+#include <QFontMetricsF>
+#include <QKeyEvent>
 #include <QMouseEvent>
 #include <QToolButton>
 #include <QWheelEvent>
@@ -17,11 +19,55 @@ HeatmapView::HeatmapView(ViewState* state, QWidget* parent) : FigureView(state, 
     m_reset->setObjectName(QStringLiteral("heatmapResetZoom"));
     m_reset->hide();
     connect(m_reset, &QToolButton::clicked, this, &HeatmapView::resetZoom);
+    m_toPin = new QToolButton(this);
+    m_toPin->setText(tr("Zoom to pin"));
+    m_toPin->setToolTip(tr("Show the cells around the pinned token, large enough to label (Z)"));
+    m_toPin->setObjectName(QStringLiteral("heatmapZoomToPin"));
+    m_toPin->hide();
+    connect(m_toPin, &QToolButton::clicked, this, [this] { zoomToToken(m_state->pinnedToken()); });
+    connect(state, &ViewState::focusChanged, this, &HeatmapView::updateButtons);
 }
 
-void HeatmapView::resizeEvent(QResizeEvent*) {
-    const QSize hint = m_reset->sizeHint();
-    m_reset->setGeometry(width() - hint.width() - 10, 10, hint.width(), hint.height());
+void HeatmapView::resizeEvent(QResizeEvent*) { updateButtons(); }
+
+void HeatmapView::placeButtons() {
+    int x = width() - 10;
+    for (QToolButton* b : {m_reset, m_toPin}) {
+        if (b->isHidden()) continue;
+        const QSize hint = b->sizeHint();
+        x -= hint.width();
+        b->setGeometry(x, 10, hint.width(), hint.height());
+        b->raise();
+        x -= 6;
+    }
+}
+
+// "Zoom to pin" is offered while a token is pinned and the whole matrix is too small to label
+// every cell; "Reset zoom" while zoomed.
+void HeatmapView::updateButtons() {
+    const bool thinned = m_result && m_result->trace && m_view.isEmpty() && screenLayout().labelStep > 1;
+    m_reset->setVisible(!m_view.isEmpty());
+    m_toPin->setVisible(thinned && m_state->pinnedToken() >= 0);
+    placeButtons();
+}
+
+void HeatmapView::zoomToToken(int token) {
+    if (!m_result || !m_result->trace || token < 0 || token >= m_result->trace->tokens()) return;
+    const int n = m_result->trace->tokens();
+    const HeatmapLayout whole = [&] {
+        AttentionMatrix matrix;
+        HeatmapSpec spec = heatmapSpec(*m_result, *m_state, m_style, matrix);
+        return heatmapLayout(figureRect(), spec);
+    }();
+    const double side = whole.cell * n;
+    // As many cells as get a label each (a little more than a line of text apiece).
+    const double shown = std::clamp(std::floor(side / (QFontMetricsF(m_style.font).height() * 1.15)), std::min(8.0, double(n)), double(n));
+    setView(QRectF(token + 0.5 - shown / 2, token + 0.5 - shown / 2, shown, shown));
+}
+
+void HeatmapView::keyPressEvent(QKeyEvent* event) {
+    if (event->key() == Qt::Key_Z && event->modifiers() == Qt::NoModifier && m_state->pinnedToken() >= 0) return zoomToToken(m_state->pinnedToken());
+    FigureView::keyPressEvent(event);
 }
 
 HeatmapSpec HeatmapView::screenSpec(AttentionMatrix& matrix) const {
@@ -59,8 +105,7 @@ void HeatmapView::setView(const QRectF& cells) {
     }
     if (v == m_view) return;
     m_view = v;
-    m_reset->setVisible(!m_view.isEmpty());
-    m_reset->raise();
+    updateButtons();
     update();
 }
 
@@ -80,8 +125,9 @@ void HeatmapView::zoomAt(double factor, const QPointF& anchor) {
 void HeatmapView::resetZoom() { setView(QRectF()); }
 
 void HeatmapView::resultChanged() {
-    if (!m_result || !m_result->trace || m_result->trace->tokens() < 24) return resetZoom();
-    setView(m_view);  // clamped to the new matrix
+    if (!m_result || !m_result->trace || m_result->trace->tokens() < 24) resetZoom();
+    else setView(m_view);  // clamped to the new matrix
+    updateButtons();
 }
 
 std::optional<QPoint> HeatmapView::cellAt(const QPointF& pos) const {

@@ -27,6 +27,10 @@ public:
     double zoom() const;
     void zoomAt(double factor, const QPointF& anchor);
     void resetZoom();
+    // A long text: a window of readable cells centred on the token's diagonal cell (its row's
+    // neighbourhood), labels and colour bar in place; the "Zoom to pin" button and the Z key do
+    // this for the pinned token.
+    void zoomToToken(int token);
     QRectF viewCells() const { return m_view; }  // the cells shown (x keys, y queries); empty: all
     // The spec drawn on screen (with the zoomed view) and its layout.
     HeatmapSpec screenSpec(AttentionMatrix& matrix) const;
@@ -38,12 +42,15 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
     void resultChanged() override;
     void resizeEvent(QResizeEvent* event) override;
 
 private:
     std::optional<QPoint> cellAt(const QPointF& pos) const;
     void setView(const QRectF& cells);  // clamped to the matrix; a whole matrix is stored as empty
+    void updateButtons();
+    void placeButtons();
 
     QRectF m_view;               // the cells shown; empty: all
     QPointF m_pressPos;
@@ -51,6 +58,7 @@ private:
     bool m_pressed = false;
     bool m_dragging = false;     // moved while pressed: a pan, never a pin
     QToolButton* m_reset;
+    QToolButton* m_toPin;
 };
 
 }  // namespace attnscope::ui

@@ -5,6 +5,7 @@
 #include "widgets/empty_model_page.h"
 #include "widgets/recent_models_menu.h"
 #include "widgets/sentence_bar.h"
+#include "widgets/sentence_edit.h"
 #include "widgets/shortcut_filter.h"
 #include "widgets/window_geometry.h"
 #include "widgets/view_controls.h"
@@ -483,9 +484,11 @@ void MainWindow::onModelChanged() {
 }
 
 void MainWindow::onResult(AnalysisResultPtr result) {
-    showError(result->truncated ? tr("The text was longer than the model accepts; only the first %1 tokens are shown.")
+    showError(result->truncated ? tr("The text has %1 tokens; the model reads %2. The struck-through part of the text is not read.")
+                                      .arg(result->fullTokens)
                                       .arg(result->encoding.size())
                                 : QString());
+    if (!result->isImage() && result->text == m_sentence->text()) m_sentence->markCut(result->truncated ? result->cutAt : -1, result->encoding.size(), result->fullTokens);
     const core::AttentionTrace& t = *result->trace;
     m_state->setResult(result);  // limits; the pin follows its word through the edit
     m_tokens->setResult(result);
@@ -544,6 +547,7 @@ void MainWindow::applyPendingSession() {
     m_state->setHideFirstToken(s.hideFirstToken);
     m_state->setThreshold(s.threshold);
     m_state->setLinkDirection(s.linkDirection);
+    m_state->setHiddenHeads(s.hiddenHeads);
     m_state->setPinnedToken(s.token);
     m_state->setImageOptions(s.image);
     m_qkv->setStepIndex(s.qkvStep);
@@ -569,6 +573,7 @@ SessionFile MainWindow::currentSession() const {
     s.hideFirstToken = m_state->hideFirstToken();
     s.threshold = m_state->threshold();
     s.linkDirection = m_state->linkDirection();
+    s.hiddenHeads = m_state->hiddenHeads();
     s.qkvStep = m_qkv->stepIndex();
     if (m_session->imageMode()) s.imagePath = m_session->imagePath();
     s.image = m_state->imageOptions();

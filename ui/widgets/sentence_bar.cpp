@@ -1,23 +1,33 @@
 #include "widgets/sentence_bar.h"
 
 #include "model/minimal_pairs.h"
+#include "widgets/sentence_edit.h"
 
 #include <QAction>
 #include <QEvent>
 #include <QHBoxLayout>
-#include <QLineEdit>
+#include <QStyle>
 #include <QMenu>
 #include <QToolButton>
 
 namespace attnscope::ui {
 
 SentenceBar::SentenceBar(QWidget* parent) : QWidget(parent) {
-    m_edit = new QLineEdit;
+    m_edit = new SentenceEdit;
     m_edit->setPlaceholderText(tr("Type a sentence; the attention updates as you type"));
-    m_edit->setClearButtonEnabled(true);
-    connect(m_edit, &QLineEdit::textChanged, this, [this](const QString& t) {
+    connect(m_edit, &SentenceEdit::textEdited, this, [this](const QString& t) {
         updateSwap();
+        m_clear->setEnabled(!t.isEmpty());
         if (!signalsBlocked()) Q_EMIT textEdited(t);
+    });
+    m_clear = new QToolButton;
+    m_clear->setIcon(style()->standardIcon(QStyle::SP_LineEditClearButton));
+    m_clear->setToolTip(tr("Clear the text"));
+    m_clear->setAutoRaise(true);
+    m_clear->setEnabled(false);
+    connect(m_clear, &QToolButton::clicked, this, [this] {
+        m_edit->clear();
+        m_edit->setFocus();
     });
 
     m_swap = new QToolButton;
@@ -49,8 +59,9 @@ SentenceBar::SentenceBar(QWidget* parent) : QWidget(parent) {
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(0, 0, 0, 0);
     row->addWidget(m_edit, 1);
-    row->addWidget(m_swap);
-    row->addWidget(m_examplesButton);
+    row->addWidget(m_clear, 0, Qt::AlignTop);
+    row->addWidget(m_swap, 0, Qt::AlignTop);
+    row->addWidget(m_examplesButton, 0, Qt::AlignTop);
     applyLargeFont();
     updateSwap();
 }
@@ -75,7 +86,10 @@ void SentenceBar::setTextQuietly(const QString& text) {
     m_edit->setText(text);
     blockSignals(false);
     updateSwap();
+    m_clear->setEnabled(!text.isEmpty());
 }
+
+void SentenceBar::markCut(int cut, int read, int total) { m_edit->markCut(cut, read, total); }
 
 bool SentenceBar::swapWord() {
     const auto swap = core::swapDecidingWord(m_edit->text());

@@ -3,11 +3,12 @@
 #include <QWidget>
 
 class QAction;
-class QLineEdit;
 class QMenu;
 class QToolButton;
 
 namespace attnscope::ui {
+
+class SentenceEdit;
 
 // The sentence row: the text field, the swap button that flips the word deciding what the
 // pronoun refers to ("tired ⇄ wide", Ctrl+T) and the Examples menu of minimal pairs (also in the
@@ -24,7 +25,9 @@ public:
     QMenu* examplesMenu() const { return m_examples; }
     // "Swap the Deciding Word" (Ctrl+T): add it to the window so it works while the bar is hidden.
     QAction* swapAction() const { return m_swapAction; }
-    QLineEdit* edit() const { return m_edit; }
+    SentenceEdit* edit() const { return m_edit; }
+    // Marks where the model stopped reading (code point `cut`; -1: it read everything).
+    void markCut(int cut, int read, int total);
     QWidget* swapButton() const;
     // Swaps the deciding word when the sentence has one; false when it has none.
     bool swapWord();
@@ -40,7 +43,8 @@ private:
     void updateSwap();
     void applyLargeFont();
 
-    QLineEdit* m_edit = nullptr;
+    SentenceEdit* m_edit = nullptr;
+    QToolButton* m_clear = nullptr;
     QToolButton* m_swap = nullptr;
     QToolButton* m_examplesButton = nullptr;
     QMenu* m_examples = nullptr;

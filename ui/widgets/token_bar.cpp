@@ -6,10 +6,16 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPainterPath>
+#include <QScrollBar>
+#include <QWheelEvent>
+
+#include <limits>
+#include <tuple>
 
 namespace attnscope::ui {
 namespace {
 constexpr double kPadX = 7, kPadY = 4, kGap = 5, kMargin = 4;
+constexpr int kMaxRows = 3;
 }
 
 QString tokenToolTip(const AnalysisResult& r, int t) {
@@ -60,31 +66,84 @@ std::vector<QRectF> chipLayout(const QStringList& labels, const QFont& font, dou
     return chips;
 }
 
+std::vector<QRectF> chipLine(const QStringList& labels, const QFont& font) {
+    return chipLayout(labels, font, std::numeric_limits<double>::max() / 4);
+}
+
 TokenBar::TokenBar(ViewState* state, QWidget* parent) : QWidget(parent), m_state(state) {
     setMouseTracking(true);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    m_scroll = new QScrollBar(Qt::Horizontal, this);
+    m_scroll->hide();
+    connect(m_scroll, &QScrollBar::valueChanged, this, qOverload<>(&QWidget::update));
     connect(state, &ViewState::focusChanged, this, qOverload<>(&QWidget::update));
+    connect(state, &ViewState::focusChanged, this, [this] {  // a new pin scrolls into view; hovering does not scroll
+        if (m_state->pinnedToken() != m_shownPin) ensureVisible(m_shownPin = m_state->pinnedToken());
+    });
 }
 
 void TokenBar::setResult(AnalysisResultPtr result) {
     m_result = std::move(result);
-    m_chips = chipLayout(chipTexts(), font(), width());
+    relayout();
+    ensureVisible(m_state->pinnedToken());
     updateGeometry();
     update();
 }
 
+std::pair<std::vector<QRectF>, bool> TokenBar::layoutFor(int w) const {
+    const QStringList texts = chipTexts();
+    auto chips = chipLayout(texts, font(), w);
+    const double rowH = QFontMetricsF(font()).height() + 2 * kPadY + kGap;
+    if (chips.empty() || chips.back().top() < kMargin + kMaxRows * rowH - kGap) return {std::move(chips), false};
+    return {chipLine(texts, font()), true};
+}
+
 int TokenBar::heightForWidth(int w) const {
-    const auto chips = chipLayout(chipTexts(), font(), w);
-    return chips.empty() ? int(QFontMetricsF(font()).height() + 2 * (kPadY + kMargin)) : int(chips.back().bottom() + kMargin);
+    const auto [chips, line] = layoutFor(w);
+    if (chips.empty()) return int(QFontMetricsF(font()).height() + 2 * (kPadY + kMargin));
+    return int(chips.back().bottom() + kMargin) + (line ? m_scroll->sizeHint().height() : 0);
 }
 
 QSize TokenBar::sizeHint() const { return QSize(600, heightForWidth(width() > 0 ? width() : 600)); }
 
-void TokenBar::resizeEvent(QResizeEvent*) { m_chips = chipLayout(chipTexts(), font(), width()); }
+void TokenBar::relayout() {
+    const bool wasLine = m_oneLine;
+    std::tie(m_chips, m_oneLine) = layoutFor(width());
+    const int h = m_scroll->sizeHint().height();
+    m_scroll->setGeometry(0, height() - h, width(), h);
+    m_scroll->setVisible(m_oneLine);
+    const int full = m_chips.empty() ? 0 : int(m_chips.back().right() + kMargin);
+    m_scroll->setRange(0, m_oneLine ? std::max(0, full - width()) : 0);
+    m_scroll->setPageStep(width());
+    m_scroll->setSingleStep(40);
+    if (wasLine != m_oneLine) updateGeometry();
+}
+
+void TokenBar::resizeEvent(QResizeEvent*) { relayout(); }
+
+int TokenBar::scrollOffset() const { return m_oneLine ? m_scroll->value() : 0; }
+
+void TokenBar::ensureVisible(int token) {
+    if (!m_oneLine || token < 0 || size_t(token) >= m_chips.size()) return;
+    const QRectF& chip = m_chips[size_t(token)];
+    const int x = m_scroll->value();
+    if (chip.left() - kMargin < x) m_scroll->setValue(int(chip.left() - width() / 3.0));
+    else if (chip.right() + kMargin > x + width()) m_scroll->setValue(int(chip.right() - width() * 2.0 / 3.0));
+}
+
+void TokenBar::wheelEvent(QWheelEvent* event) {
+    if (!m_oneLine) return QWidget::wheelEvent(event);
+    const QPoint d = event->angleDelta();
+    const int delta = std::abs(d.x()) > std::abs(d.y()) ? d.x() : d.y();
+    m_scroll->setValue(m_scroll->value() - delta);  // one notch (120) scrolls about three chips
+    event->accept();
+}
 
 int TokenBar::tokenAt(const QPointF& pos) const {
+    if (m_oneLine && pos.y() >= m_scroll->geometry().top()) return -1;
+    const QPointF p = pos + QPointF(scrollOffset(), 0);
     for (size_t i = 0; i < m_chips.size(); ++i)
-        if (m_chips[i].contains(pos)) return int(i);
+        if (m_chips[i].contains(p)) return int(i);
     return -1;
 }
 
@@ -94,7 +153,10 @@ void TokenBar::paintEvent(QPaintEvent*) {
     p.setRenderHint(QPainter::Antialiasing);
     const QPalette pal = palette();
     const int focus = m_state->focusToken();
+    p.translate(-scrollOffset(), 0);
+    const double x0 = scrollOffset(), x1 = x0 + width();
     for (size_t i = 0; i < m_chips.size(); ++i) {
+        if (m_chips[i].right() < x0 || m_chips[i].left() > x1) continue;
         const bool special = m_result->encoding.special[i];
         const bool unknown = isUnknown(int(i));
         const bool isFocus = int(i) == focus, pinned = int(i) == m_state->pinnedToken();
