@@ -109,8 +109,11 @@ float TeachingTrainer::learningRate(int step) const {
 }
 
 int TeachingTrainer::train(const std::function<bool(const TeachingProgress&)>& progress, int every) {
+    // Time counts across pauses: a resumed run goes on from the seconds already trained.
     QElapsedTimer timer;
     timer.start();
+    const double before = m_seconds;
+    auto elapsed = [&] { return before + double(timer.nsecsElapsed()) / 1e9; };
     std::vector<float>& values = m_model->params().values();
     const int workers = std::max(1, m_options.threads);
     std::vector<std::vector<float>> grads(size_t(workers), std::vector<float>(values.size()));
@@ -148,15 +151,17 @@ int TeachingTrainer::train(const std::function<bool(const TeachingProgress&)>& p
                 ++reported;
             }
             TeachingProgress p{m_step + 1, m_options.steps, lossSum / std::max(1.0, asked), reported ? correct / reported : 0,
-                               double(timer.nsecsElapsed()) / 1e9};
+                               elapsed()};
             lossSum = asked = correct = 0;
             reported = 0;
             if (!progress(p)) {
                 ++m_step;
+                m_seconds = elapsed();
                 return m_step;
             }
         }
     }
+    m_seconds = elapsed();
     return m_step;
 }
 

@@ -95,6 +95,7 @@ private:
     std::vector<bool> m_decay;
     std::mt19937 m_rng;
     int m_step = 0;
+    double m_seconds = 0;  // trained so far, over every call to train()
 };
 
 // Referent accuracy and the best coreference head of any BERT-family model on held-out sentences.

@@ -38,8 +38,11 @@ std::vector<float> VisionTeachingTrainer::input(const ImageTensor& rgb) const {
 }
 
 int VisionTeachingTrainer::train(const std::function<bool(const VisionTeachingProgress&)>& progress, int every) {
+    // Time counts across pauses: a resumed run goes on from the seconds already trained.
     QElapsedTimer timer;
     timer.start();
+    const double before = m_seconds;
+    auto elapsed = [&] { return before + double(timer.nsecsElapsed()) / 1e9; };
     std::vector<float>& values = m_model->params().values();
     const int workers = std::max(1, m_options.threads);
     std::vector<std::vector<float>> grads(size_t(workers), std::vector<float>(values.size()));
@@ -67,14 +70,16 @@ int VisionTeachingTrainer::train(const std::function<bool(const VisionTeachingPr
                 hits += int(std::max_element(logits.begin(), logits.end()) - logits.begin()) == labels[i];
             }
             correct = hits / 8.0;
-            VisionTeachingProgress p{m_step + 1, m_options.steps, lossSum / std::max(1.0, seen), correct, double(timer.nsecsElapsed()) / 1e9};
+            VisionTeachingProgress p{m_step + 1, m_options.steps, lossSum / std::max(1.0, seen), correct, elapsed()};
             lossSum = seen = 0;
             if (!progress(p)) {
                 ++m_step;
+                m_seconds = elapsed();
                 return m_step;
             }
         }
     }
+    m_seconds = elapsed();
     return m_step;
 }
 

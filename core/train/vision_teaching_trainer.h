@@ -72,6 +72,7 @@ private:
     std::vector<bool> m_decay;
     std::mt19937 m_rng;
     int m_step = 0;
+    double m_seconds = 0;  // trained so far, over every call to train()
 };
 
 // The preprocessing the image teaching model ships with (64 x 64, bilinear, mean = std = 0.5).

@@ -1,5 +1,6 @@
 // Painters rendered into fixed-size images at device pixel ratio 1, and their layout maths.
 #include "render/colormap.h"
+#include "render/curve_painter.h"
 #include "render/grid_painter.h"
 #include "render/heatmap_painter.h"
 #include "render/line_rasterizer.h"
@@ -71,6 +72,8 @@ private Q_SLOTS:
     void gridCellAt_data();
     void gridCellAt();
     void chipsWrap();
+    void niceTicks_data();
+    void niceTicks();
     void rasterLinesMatchQPainter_data();
     void rasterLinesMatchQPainter();
     void rasterLinesOutsideAreClipped();
@@ -292,6 +295,29 @@ void TestPainters::chipsWrap() {
     const auto wrapped = chipLayout(QStringList(40, QStringLiteral("token")), f, 300);
     QVERIFY(wrapped.back().top() > wrapped.front().top());
     for (const QRectF& r : wrapped) QVERIFY(r.right() <= 300);
+}
+
+void TestPainters::niceTicks_data() {
+    QTest::addColumn<double>("lo");
+    QTest::addColumn<double>("hi");
+    QTest::addColumn<int>("most");
+    QTest::addColumn<QList<double>>("ticks");
+    QTest::newRow("accuracy") << 0.0 << 1.0 << 5 << QList<double>{0, 0.25, 0.5, 0.75, 1};
+    QTest::newRow("loss") << 0.0 << 6.3 << 5 << QList<double>{0, 2, 4, 6};
+    QTest::newRow("steps") << 0.0 << 800.0 << 6 << QList<double>{0, 200, 400, 600, 800};
+    QTest::newRow("small loss") << 0.0 << 0.042 << 4 << QList<double>{0, 0.02, 0.04};
+    QTest::newRow("empty range") << 1.0 << 1.0 << 5 << QList<double>{1, 1};
+}
+
+// Round ticks inside the range, evenly spaced, at most as many as asked.
+void TestPainters::niceTicks() {
+    QFETCH(double, lo);
+    QFETCH(double, hi);
+    QFETCH(int, most);
+    QFETCH(QList<double>, ticks);
+    const std::vector<double> got = attnscope::ui::niceTicks(lo, hi, most);
+    QCOMPARE(int(got.size()), int(ticks.size()));
+    for (size_t i = 0; i < got.size(); ++i) QVERIFY2(std::abs(got[i] - ticks[int(i)]) < 1e-9, qPrintable(QString::number(got[i])));
 }
 
 void TestPainters::rasterLinesMatchQPainter_data() {

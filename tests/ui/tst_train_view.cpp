@@ -4,10 +4,13 @@
 #include "widgets/train_view.h"
 
 #include <QApplication>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 using namespace attnscope::ui;
 
@@ -36,7 +39,25 @@ void TestTrainView::trainsPausesResumesAndSaves() {
     const int atPause = progress.count();
     QTest::qWait(300);
     QCOMPARE(progress.count(), atPause);  // nothing moves while paused
+    const double secondsAtPause = progress.at(atPause - 1).at(4).toDouble();
+    // Cancel asks first: "Keep Training" keeps the paused run.
+    auto answer = [](const QString& button) {
+        QTimer::singleShot(100, [button] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            QVERIFY(box);
+            QVERIFY(box->text().contains(QStringLiteral("Discard the model trained so far")));
+            for (QAbstractButton* b : box->buttons())
+                if (b->text() == button) b->click();
+        });
+    };
+    answer(QStringLiteral("Keep Training"));
+    view.cancelButton()->click();
+    QVERIFY(s->running() && s->isPaused());
     s->resume();
+    QTRY_VERIFY_WITH_TIMEOUT(progress.count() > atPause, 20000);
+    // The time goes on from where it paused, not from zero.
+    QVERIFY2(progress.at(atPause).at(4).toDouble() >= secondsAtPause,
+             qPrintable(QStringLiteral("%1 s after resuming, %2 s at the pause").arg(progress.at(atPause).at(4).toDouble()).arg(secondsAtPause)));
     QVERIFY(finished.wait(60000));
     QCOMPARE(progress.last().at(0).toInt(), 800);
     QVERIFY(previews.count() >= 2);  // before training and as it goes
@@ -52,6 +73,14 @@ void TestTrainView::trainsPausesResumesAndSaves() {
     auto model = attnscope::core::loadModelFolder(dir.path());
     QVERIFY2(model, qPrintable(model.message()));
     QVERIFY(model->config().coreferenceHead.has_value());
+
+    // A second run, cancelled: "Discard" ends it.
+    const int before = progress.count();
+    view.startTraining();
+    QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= before + 2, 20000);
+    answer(QStringLiteral("Discard"));
+    view.cancelButton()->click();
+    QVERIFY(!s->running());
 }
 
 QTEST_MAIN(TestTrainView)

@@ -2,22 +2,17 @@
 
 #include "export/figure_export.h"
 #include "export/view_export.h"
+#include "widgets/export_dialog.h"
 #include "widgets/figure_view.h"
+#include "widgets/file_dialogs.h"
 
 #include <QApplication>
-#include <QCheckBox>
 #include <QClipboard>
 #include <QDialog>
-#include <QDialogButtonBox>
-#include <QFileDialog>
 #include <QFileInfo>
-#include <QFormLayout>
 #include <QInputDialog>
-#include <QLabel>
 #include <QPainter>
 #include <QProgressDialog>
-#include <QSettings>
-#include <QSpinBox>
 
 namespace attnscope::ui {
 
@@ -34,39 +29,14 @@ void ExportActions::exportCurrentView() {
     FigureView* view = m_currentFigure();
     if (!view || !view->result()) return;
     QString filter;
-    const QString path = QFileDialog::getSaveFileName(m_window, tr("Export view"), view->figureName() + QStringLiteral(".png"),
-                                                      tr("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)"), &filter);
+    const QString path = askSaveFile(m_window, tr("Export view"), QStringLiteral("export"), view->figureName() + QStringLiteral(".png"),
+                                     tr("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)"), &filter);
     if (path.isEmpty()) return;
     const auto format = figureFormatFromPath(path);
     if (!format) return Q_EMIT failed(tr("Choose a file name ending in .png, .svg or .pdf"));
-    FigureOptions options;
-    options.size = view->preferredFigureSize();
-    options.title = view->figureName();
-    {
-        QDialog dialog(m_window);
-        dialog.setWindowTitle(tr("Export %1").arg(QFileInfo(path).fileName()));
-        auto* form = new QFormLayout(&dialog);
-        auto* dpi = new QSpinBox;
-        dpi->setRange(72, 1200);
-        dpi->setValue(QSettings().value(QStringLiteral("export/dpi"), 200).toInt());
-        dpi->setSuffix(tr(" dpi"));
-        dpi->setEnabled(*format == FigureFormat::Png);
-        auto* transparent = new QCheckBox(tr("Transparent background"));
-        transparent->setChecked(QSettings().value(QStringLiteral("export/transparent"), false).toBool());
-        auto* size = new QLabel(tr("%1 x %2 points").arg(options.size.width(), 0, 'f', 0).arg(options.size.height(), 0, 'f', 0));
-        form->addRow(tr("Size:"), size);
-        form->addRow(tr("Resolution (PNG):"), dpi);
-        form->addRow(QString(), transparent);
-        auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
-        connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
-        connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-        form->addRow(buttons);
-        if (dialog.exec() != QDialog::Accepted) return;
-        options.dpi = dpi->value();
-        options.transparent = transparent->isChecked();
-        QSettings().setValue(QStringLiteral("export/dpi"), options.dpi);
-        QSettings().setValue(QStringLiteral("export/transparent"), options.transparent);
-    }
+    ExportDialog dialog(QFileInfo(path).fileName(), *format, view->figureName(), view->preferredFigureSize(), m_window);
+    if (dialog.exec() != QDialog::Accepted) return;
+    const FigureOptions options = dialog.options();
     FigureStyle style = view->figureStyle();
     style.text = Qt::black;
     style.background = Qt::white;
@@ -80,15 +50,15 @@ void ExportActions::exportData(bool wholeTrace) {
     const AnalysisResultPtr result = m_session->result();
     if (!result || !m_session->model()) return;
     if (!wholeTrace && result->isImage() && m_currentFigure() == m_imageView) {
-        const QString path = QFileDialog::getSaveFileName(m_window, tr("Export the image map"), QStringLiteral("image_map.npy"),
-                                                          tr("NumPy array (*.npy);;CSV table (*.csv);;JSON (*.json)"));
+        const QString path = askSaveFile(m_window, tr("Export the image map"), QStringLiteral("data"), QStringLiteral("image_map.npy"),
+                                         tr("NumPy array (*.npy);;CSV table (*.csv);;JSON (*.json)"));
         if (path.isEmpty()) return;
         const core::Status s = exportImageMap(path, *result, *m_state);
         report(s, path);
         return;
     }
-    const QString path = QFileDialog::getSaveFileName(
-        m_window, wholeTrace ? tr("Export the whole trace") : tr("Export the selected head"),
+    const QString path = askSaveFile(
+        m_window, wholeTrace ? tr("Export the whole trace") : tr("Export the selected head"), QStringLiteral("data"),
         wholeTrace ? QStringLiteral("trace.json") : QStringLiteral("layer%1_head%2.csv").arg(m_state->layer()).arg(m_state->head()),
         wholeTrace ? tr("JSON (*.json);;NumPy array (*.npy)") : tr("CSV table (*.csv);;NumPy array (*.npy);;JSON (*.json)"));
     if (path.isEmpty()) return;
@@ -101,7 +71,7 @@ void ExportActions::exportAllHeads() {
     FigureView* view = m_currentFigure();
     const AnalysisResultPtr result = m_session->result();
     if (!view || !result) return;
-    const QString folder = QFileDialog::getExistingDirectory(m_window, tr("Folder for one %1 per head").arg(view->figureName()));
+    const QString folder = askFolder(m_window, tr("Folder for one %1 per head").arg(view->figureName()), QStringLiteral("export"));
     if (folder.isEmpty()) return;
     bool ok = false;
     const QString ext = QInputDialog::getItem(m_window, tr("Format"), tr("File format:"), {QStringLiteral("png"), QStringLiteral("svg"), QStringLiteral("pdf")}, 0, false, &ok);

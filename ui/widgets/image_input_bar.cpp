@@ -1,11 +1,10 @@
 #include "widgets/image_input_bar.h"
 
 #include "model/builtin_models.h"
+#include "widgets/file_dialogs.h"
 
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
-#include <QImageReader>
 #include <QLabel>
 #include <QEvent>
 #include <QMenu>
@@ -21,9 +20,7 @@ ImageInputBar::ImageInputBar(QWidget* parent) : QWidget(parent) {
     row->addWidget(m_name, 1);
     auto* open = new QPushButton(tr("Open image…"));
     connect(open, &QPushButton::clicked, this, [this] {
-        QStringList patterns;
-        for (const QByteArray& f : QImageReader::supportedImageFormats()) patterns << QStringLiteral("*.") + QString::fromLatin1(f);
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open image"), QString(), tr("Images (%1)").arg(patterns.join(QLatin1Char(' '))));
+        const QString path = askOpenFile(this, tr("Open image"), QStringLiteral("image"), imageFileFilter());
         if (!path.isEmpty()) Q_EMIT openRequested(path);
     });
     row->addWidget(open);

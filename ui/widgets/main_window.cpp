@@ -17,6 +17,7 @@
 #include "session/image_analysis.h"
 #include "session/image_input.h"
 #include "widgets/export_actions.h"
+#include "widgets/file_dialogs.h"
 #include "widgets/heatmap_view.h"
 #include "widgets/image_controls.h"
 #include "widgets/image_input_bar.h"
@@ -35,7 +36,6 @@
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QImageReader>
 #include <QMimeData>
 #include <QStyleFactory>
 #include <QClipboard>
@@ -45,7 +45,6 @@
 #include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QFormLayout>
-#include <QFileDialog>
 #include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -252,7 +251,7 @@ void MainWindow::buildMenus() {
     file->addAction(tr("Open &Built-in Teaching Model"), this, &MainWindow::openBuiltinModel);
     file->addAction(tr("Open Built-in &Image Teaching Model"), this, [this] { openBuiltinImageModel(); });
     file->addAction(tr("Open &Image…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open image"));
+        const QString path = askOpenFile(this, tr("Open image"), QStringLiteral("image"), imageFileFilter());
         if (!path.isEmpty()) openImage(path);
     })->setShortcut(QKeySequence(QStringLiteral("Ctrl+I")));
     m_recent = new RecentModelsMenu(tr("Open &Recent"), file);
@@ -260,12 +259,12 @@ void MainWindow::buildMenus() {
     file->addMenu(m_recent);
     file->addSeparator();
     file->addAction(tr("Open &Session…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open session"), QString(), tr("AttnScope session (*.attnscope)"));
+        const QString path = askOpenFile(this, tr("Open session"), QStringLiteral("session"), tr("AttnScope session (*.attnscope)"));
         if (!path.isEmpty()) openSession(path);
     })->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+O")));
     file->addAction(tr("&Save Session As…"), this, [this] {
         if (!m_session->model()) return showError(tr("Open a model first"));
-        QString path = QFileDialog::getSaveFileName(this, tr("Save session"), QStringLiteral("view.attnscope"), tr("AttnScope session (*.attnscope)"));
+        QString path = askSaveFile(this, tr("Save session"), QStringLiteral("session"), QStringLiteral("view.attnscope"), tr("AttnScope session (*.attnscope)"));
         if (path.isEmpty()) return;
         if (!path.endsWith(QLatin1String(".attnscope"))) path += QStringLiteral(".attnscope");
         const core::Status s = saveSession(path, currentSession());
@@ -364,7 +363,7 @@ void MainWindow::openModel(const QString& folder) {
 }
 
 void MainWindow::chooseModelFolder() {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open model folder"));
+    const QString dir = askFolder(this, tr("Open model folder"), QStringLiteral("model"));
     if (!dir.isEmpty()) openModel(dir);
 }
 

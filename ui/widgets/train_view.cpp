@@ -1,14 +1,15 @@
 #include "widgets/train_view.h"
 
 #include "model/builtin_models.h"
+#include "widgets/file_dialogs.h"
 #include "widgets/heatmap_view.h"
 
 #include <QDateTime>
 #include <QDir>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
@@ -102,19 +103,23 @@ TrainView::TrainView(QWidget* parent) : QWidget(parent), m_session(new TrainingS
     connect(m_layer, &QSpinBox::valueChanged, m_previewState, &ViewState::setLayer);
     connect(m_head, &QSpinBox::valueChanged, m_previewState, &ViewState::setHead);
     connect(m_sentence, &QLineEdit::textChanged, m_session, &TrainingSession::setSentence);
-    connect(m_start, &QPushButton::clicked, this, &TrainView::startTraining);
+    connect(m_start, &QPushButton::clicked, this, [this] {
+        if (m_session->isPaused() && !confirmCancel()) return;
+        startTraining();
+    });
     connect(m_pause, &QPushButton::clicked, this, [this] {
         if (m_session->isPaused()) m_session->resume();
         else m_session->pause();
         updateButtons();
     });
     connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (!confirmCancel()) return;
         m_session->cancel();
         m_status->setText(tr("Cancelled."));
         updateButtons();
     });
     connect(m_save, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Save the trained model into"));
+        const QString dir = askFolder(this, tr("Save the trained model into"), QStringLiteral("trained"));
         if (!dir.isEmpty()) m_session->save(dir);
     });
     connect(m_use, &QPushButton::clicked, this, [this] {
@@ -154,6 +159,19 @@ TrainView::TrainView(QWidget* parent) : QWidget(parent), m_session(new TrainingS
 }
 
 void TrainView::setSteps(int steps) { m_steps->setValue(steps); }
+
+bool TrainView::confirmCancel() {
+    const int done = m_loss.empty() ? 0 : int(m_loss.back().x());
+    if (done == 0) return true;  // nothing learned yet: nothing to lose
+    QMessageBox box(QMessageBox::Question, tr("Cancel training"),
+                    tr("Discard the model trained so far (%1 steps)? Pause keeps it to save or explore.").arg(done), QMessageBox::NoButton, this);
+    QPushButton* discard = box.addButton(tr("Discard"), QMessageBox::DestructiveRole);
+    QPushButton* keep = box.addButton(tr("Keep Training"), QMessageBox::RejectRole);
+    box.setDefaultButton(keep);
+    box.setObjectName(QStringLiteral("cancelTrainingBox"));
+    box.exec();
+    return box.clickedButton() == discard;
+}
 
 void TrainView::startTraining() {
     m_loss.clear();

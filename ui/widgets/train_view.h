@@ -26,6 +26,7 @@ public:
     TrainingSession* session() { return m_session; }
     void setSteps(int steps);
     void startTraining();
+    QPushButton* cancelButton() const { return m_cancel; }
 
 Q_SIGNALS:
     // The user chose to explore the trained model in the other views.
@@ -35,6 +36,8 @@ private:
     class CurvesWidget;
     void onProgress(int step, int steps, double loss, double accuracy, double seconds);
     void updateButtons();
+    // Asks before throwing away trained steps (Cancel, or a new run over a paused one).
+    bool confirmCancel();
 
     TrainingSession* m_session;
     ViewState* m_previewState;
