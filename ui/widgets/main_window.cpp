@@ -24,6 +24,7 @@
 #include "widgets/image_view.h"
 #include "widgets/lesson_panel.h"
 #include "widgets/links_view.h"
+#include "widgets/main_menus.h"
 #include "widgets/model_grid_view.h"
 #include "widgets/predictions_view.h"
 #include "widgets/qkv_view.h"
@@ -32,36 +33,21 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QCheckBox>
 #include <QCloseEvent>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QMimeData>
-#include <QStyleFactory>
-#include <QClipboard>
-#include <QProgressDialog>
-#include <QComboBox>
 #include <QDialog>
-#include <QDialogButtonBox>
 #include <QDockWidget>
-#include <QFormLayout>
 #include <QDir>
 #include <QFileInfo>
-#include <QHBoxLayout>
-#include <QInputDialog>
 #include <QLabel>
-#include <QLineEdit>
-#include <QMenuBar>
-#include <QMessageBox>
-#include <QPushButton>
 #include <QScreen>
 #include <QSettings>
-#include <QSlider>
-#include <QSpinBox>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
-#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace attnscope::ui {
@@ -244,113 +230,21 @@ void MainWindow::setLessonVisible(bool on) {
 }
 
 void MainWindow::buildMenus() {
-    QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* open = file->addAction(tr("&Open Model Folder…"), this, &MainWindow::chooseModelFolder);
-    open->setShortcut(QKeySequence::Open);
-    file->addAction(tr("Open from &Hugging Face…"), this, &MainWindow::openFromHub)->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+H")));
-    file->addAction(tr("Open &Built-in Teaching Model"), this, &MainWindow::openBuiltinModel);
-    file->addAction(tr("Open Built-in &Image Teaching Model"), this, [this] { openBuiltinImageModel(); });
-    file->addAction(tr("Open &Image…"), this, [this] {
-        const QString path = askOpenFile(this, tr("Open image"), QStringLiteral("image"), imageFileFilter());
-        if (!path.isEmpty()) openImage(path);
-    })->setShortcut(QKeySequence(QStringLiteral("Ctrl+I")));
-    m_recent = new RecentModelsMenu(tr("Open &Recent"), file);
-    connect(m_recent, &RecentModelsMenu::chosen, this, &MainWindow::openModel);
-    file->addMenu(m_recent);
-    file->addSeparator();
-    file->addAction(tr("Open &Session…"), this, [this] {
-        const QString path = askOpenFile(this, tr("Open session"), QStringLiteral("session"), tr("AttnScope session (*.attnscope)"));
-        if (!path.isEmpty()) openSession(path);
-    })->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+O")));
-    file->addAction(tr("&Save Session As…"), this, [this] {
-        if (!m_session->model()) return showError(tr("Open a model first"));
-        QString path = askSaveFile(this, tr("Save session"), QStringLiteral("session"), QStringLiteral("view.attnscope"), tr("AttnScope session (*.attnscope)"));
-        if (path.isEmpty()) return;
-        if (!path.endsWith(QLatin1String(".attnscope"))) path += QStringLiteral(".attnscope");
-        const core::Status s = saveSession(path, currentSession());
-        if (!s) showError(s.message());
-        else statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 4000);
-    })->setShortcut(QKeySequence::Save);
-    file->addSeparator();
-    QAction* exportView = file->addAction(tr("&Export View…"), m_exports, &ExportActions::exportCurrentView);
-    exportView->setShortcut(QKeySequence(QStringLiteral("Ctrl+E")));
-    file->addAction(tr("Export All &Heads of This View…"), m_exports, &ExportActions::exportAllHeads);
-    file->addAction(tr("Export Selected Head's &Data (CSV, NPY, JSON)…"), m_exports, [this] { m_exports->exportData(false); });
-    file->addAction(tr("Export &Whole Trace (JSON, NPY)…"), m_exports, [this] { m_exports->exportData(true); });
-    file->addSeparator();
-    file->addAction(tr("&Quit"), qApp, &QApplication::quit)->setShortcut(QKeySequence::Quit);
+    MainMenus::Parts parts{m_exports, m_sentence, m_predictionsDock, m_lessonDock, m_lesson, m_heatmap};
+    m_menus = new MainMenus(this, parts);
+    connect(m_menus->recent(), &RecentModelsMenu::chosen, this, &MainWindow::openModel);
+    m_menus->darkAction()->setChecked(m_dark);
+    connect(m_menus->darkAction(), &QAction::toggled, this, &MainWindow::setDarkTheme);
+}
 
-    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
-    edit->addAction(tr("&Copy View as Image"), m_exports, &ExportActions::copyCurrentView)->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+C")));
-
-    menuBar()->addMenu(m_sentence->examplesMenu());  // the minimal pairs, also behind the sentence's Examples button
-    addAction(m_sentence->swapAction());             // Ctrl+T in presentation mode too, where the bar is hidden
-    QMenu* view = menuBar()->addMenu(tr("&View"));
-    // Page Down / Page Up: the next layer, or during the lesson its next step (a presenter's clicker).
-    view->addAction(tr("Next Layer (Lesson: Next Step)"), this, [this] {
-        if (m_lessonDock->isVisible()) return m_lesson->next();
-        m_state->setLayer(m_state->layer() + 1);
-    })->setShortcut(Qt::Key_PageDown);
-    view->addAction(tr("Previous Layer (Lesson: Previous Step)"), this, [this] {
-        if (m_lessonDock->isVisible()) return m_lesson->back();
-        m_state->setLayer(m_state->layer() - 1);
-    })->setShortcut(Qt::Key_PageUp);
-    view->addAction(tr("Next Head"), this, [this] { m_state->setHead(m_state->head() + 1); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+Right")));
-    view->addAction(tr("Previous Head"), this, [this] { m_state->setHead(m_state->head() - 1); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+Left")));
-    view->addSeparator();
-    view->addAction(tr("Links"), this, [this] { showView(QStringLiteral("links")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+1")));
-    view->addAction(tr("Heatmap"), this, [this] { showView(QStringLiteral("heatmap")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+2")));
-    view->addAction(tr("Model Grid"), this, [this] { showView(QStringLiteral("grid")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+3")));
-    view->addAction(tr("Q/K/V Step by Step"), this, [this] { showView(QStringLiteral("qkv")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+4")));
-    view->addAction(tr("Image"), this, [this] { showView(QStringLiteral("image")); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+5")));
-    view->addAction(tr("Unpin Token"), this, [this] { m_state->setPinnedToken(-1); })->setShortcut(Qt::Key_Escape);
-    view->addAction(tr("Reset Heatmap &Zoom"), this, [this] { m_heatmap->resetZoom(); })->setShortcut(QKeySequence(QStringLiteral("Ctrl+0")));
-    view->addSeparator();
-    QAction* predictions = m_predictionsDock->toggleViewAction();
-    predictions->setText(tr("&Predictions Panel"));
-    view->addAction(predictions);
-    view->addSeparator();
-    QAction* present = view->addAction(tr("&Presentation Mode"), this, [this] { setPresentationMode(!m_presentation); });
-    present->setShortcut(Qt::Key_F11);
-    m_darkAction = view->addAction(tr("&Dark Theme"));
-    m_darkAction->setCheckable(true);
-    m_darkAction->setChecked(m_dark);
-    connect(m_darkAction, &QAction::toggled, this, &MainWindow::setDarkTheme);
-
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    QAction* lesson = m_lessonDock->toggleViewAction();
-    lesson->setText(tr("&Lesson: Self-Attention Step by Step"));
-    lesson->setShortcut(Qt::Key_F1);
-    help->addAction(lesson);
-    help->addAction(tr("&Glossary"), this, [this] {
-        setLessonVisible(true);
-        m_lesson->setGlossaryVisible(true);
-    });
-    help->addAction(tr("&Keyboard Shortcuts"), this, [this] {
-        QMessageBox::information(this, tr("Keyboard shortcuts"),
-                                 tr("<table>"
-                                    "<tr><td><b>Page Down / Page Up</b></td><td>next / previous layer</td></tr>"
-                                    "<tr><td><b>Ctrl+Right / Ctrl+Left</b></td><td>next / previous head</td></tr>"
-                                    "<tr><td><b>Ctrl+1, 2, 3, 4, 5</b></td><td>links, heatmap, model grid, Q/K/V, image</td></tr>"
-                                    "<tr><td><b>Ctrl+I</b></td><td>open an image (image models); or drop one on the window</td></tr>"
-                                    "<tr><td><b>Hover / click a patch</b></td><td>image: where that patch attends; click pins it</td></tr>"
-                                    "<tr><td><b>← / → , Space</b></td><td>Q/K/V: previous / next step</td></tr>"
-                                    "<tr><td><b>↑ / ↓</b></td><td>Q/K/V: previous / next query token</td></tr>"
-                                    "<tr><td><b>P</b></td><td>Q/K/V: play the steps as an animation</td></tr>"
-                                    "<tr><td><b>Ctrl+T</b></td><td>swap the word that decides what the pronoun means (Examples menu)</td></tr>"
-                                    "<tr><td><b>Click a token</b></td><td>pin it in every view; Esc unpins</td></tr>"
-                                    "<tr><td><b>Ctrl+E</b></td><td>export the view (PNG, SVG, PDF)</td></tr>"
-                                    "<tr><td><b>Ctrl+O</b></td><td>open a model folder</td></tr>"
-                                    "<tr><td><b>Ctrl+S / Ctrl+Shift+O</b></td><td>save / open a session</td></tr>"
-                                    "<tr><td><b>Ctrl+Shift+C</b></td><td>copy the view as an image</td></tr>"
-                                    "<tr><td><b>Arrows</b> (in a view)</td><td>head (←/→) and layer (↑/↓)</td></tr>"
-                                    "<tr><td><b>F11</b></td><td>presentation mode: full screen, large type, high contrast</td></tr>"
-                                    "<tr><td><b>Wheel / drag</b> (heatmap)</td><td>zoom about the pointer / pan; "
-                                    "<b>Ctrl+0</b>, double-click or <i>Reset zoom</i> shows it all</td></tr>"
-                                    "<tr><td><b>F1</b></td><td>the lesson; Page Down / Page Up (or a clicker): next / previous step</td></tr>"
-                                    "<tr><td><b>Ctrl+Shift+H</b></td><td>open a model from Hugging Face</td></tr>"
-                                    "</table>"));
-    });
+void MainWindow::saveSessionAs() {
+    if (!m_session->model()) return showError(tr("Open a model first"));
+    QString path = askSaveFile(this, tr("Save session"), QStringLiteral("session"), QStringLiteral("view.attnscope"), tr("AttnScope session (*.attnscope)"));
+    if (path.isEmpty()) return;
+    if (!path.endsWith(QLatin1String(".attnscope"))) path += QStringLiteral(".attnscope");
+    const core::Status s = saveSession(path, currentSession());
+    if (!s) showError(s.message());
+    else statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 4000);
 }
 
 void MainWindow::openModel(const QString& folder) {
@@ -464,7 +358,7 @@ void MainWindow::onModelChanged() {
                               .arg(model->config().name, builtin ? tr(" (built in)") : QString(), model->summary()));
     statusBar()->clearMessage();
     setWindowTitle(QStringLiteral("AttnScope — %1").arg(model->config().name));
-    if (!builtin) m_recent->remember(model->source);  // a Hub id stays an id: it reopens from the cache
+    if (!builtin) m_menus->recent()->remember(model->source);  // a Hub id stays an id: it reopens from the cache
     m_state->setLimits(model->config().layers, model->config().heads, m_state->tokens());
     setImageMode(model->config().isVision());
     if (model->config().clsHead) {  // the image teaching model opens on the head that finds the object
@@ -598,7 +492,7 @@ void MainWindow::setPresentationMode(bool on) {
 
 void MainWindow::setDarkTheme(bool on) {
     m_dark = on;
-    if (m_darkAction && m_darkAction->isChecked() != on) m_darkAction->setChecked(on);
+    if (m_menus && m_menus->darkAction()->isChecked() != on) m_menus->darkAction()->setChecked(on);
     if (m_presentation) QApplication::setPalette(presentationPalette(on));
     else QApplication::setPalette(on ? darkPalette() : QApplication::style()->standardPalette());
 }

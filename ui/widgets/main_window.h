@@ -37,6 +37,7 @@ class ImageInputBar;
 class ImageView;
 class LessonPanel;
 class LinksView;
+class MainMenus;
 class ModelGridView;
 class PredictionsView;
 class QkvView;
@@ -79,6 +80,7 @@ public:
     // Help > Lesson (F1): the guided lesson beside the views.
     void setLessonVisible(bool on);
     LessonPanel* lesson() const { return m_lesson; }
+    void saveSessionAs();  // File > Save Session As: a file dialog, then the session
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -122,14 +124,13 @@ private:
     QLabel* m_modelLabel = nullptr;
     QLabel* m_timing = nullptr;
     QLabel* m_busy = nullptr;
-    RecentModelsMenu* m_recent = nullptr;
+    MainMenus* m_menus = nullptr;
     DownloadStatus* m_download = nullptr;
     std::optional<SessionFile> m_pendingSession;
     bool m_presentation = false;
     bool m_pinPronoun = false;
     bool m_imageModeOn = false;
     bool m_dark = false;
-    QAction* m_darkAction = nullptr;
     QFont m_normalFont;
 };
 
