@@ -14,6 +14,7 @@ int runSynthesize(const QStringList& args);
 int runDownload(const QStringList& args);
 int runRender(const QStringList& args);  // needs the ui library
 int runTrainTeaching(const QStringList& args);
+int runHeads(const QStringList& args);
 int runRollout(const QStringList& args);  // needs the ui library (image decoding)
 int runTrainVisionTeaching(const QStringList& args);  // needs Qt Gui (example PNGs)
 

@@ -38,6 +38,8 @@ const Command kCommands[] = {
      attnscope::cli::runDownload},
     {"synthesize", "Write a model folder of random weights with a real architecture's shapes (bert-base ... llama-1b).",
      attnscope::cli::runSynthesize},
+    {"heads", "Statistics of every head (entropy, distance, special/self/previous/next weight), for one input or a corpus.",
+     attnscope::cli::runHeads},
     {"train-teaching", "Train the built-in teaching model (pronoun resolution) into a model folder.",
      attnscope::cli::runTrainTeaching},
 #ifdef ATTNSCOPE_HAVE_UI
@@ -98,7 +100,7 @@ int main(int argc, char** argv) {
     QCoreApplication::setApplicationVersion(QStringLiteral(ATTNSCOPE_VERSION));
 
     if (args.size() < 2)
-        return attnscope::cli::usageError(QStringLiteral("no command given (tokenize, attention, predict, bench, download, synthesize, render, rollout, "
+        return attnscope::cli::usageError(QStringLiteral("no command given (tokenize, attention, predict, bench, download, synthesize, heads, render, rollout, "
                                                          "train-teaching, train-vision-teaching; see --help)"));
     const QString command = args[1];
     if (command == QLatin1String("--help") || command == QLatin1String("-h") || command == QLatin1String("help")) {
@@ -122,5 +124,5 @@ int main(int argc, char** argv) {
             }
         }
     }
-    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, download, synthesize, render, rollout, train-teaching, train-vision-teaching; see --help)").arg(command));
+    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, download, synthesize, heads, render, rollout, train-teaching, train-vision-teaching; see --help)").arg(command));
 }

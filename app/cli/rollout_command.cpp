@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "analysis/rollout.h"
+#include "io/json_writer.h"
 #include "io/npy_writer.h"
 #include "io/trace_export.h"
 #include "model/text_analysis.h"
@@ -15,16 +16,73 @@
 
 namespace attnscope::cli {
 
+namespace {
+
+// The full rollout matrix R (n, n) of a text or an image: JSON {"tokens", "rollout"} or .npy.
+int writeMatrix(const QCommandLineParser& parser, core::HeadFusion fusion, float discard, bool npy) {
+    auto model = loadModelOption(parser);
+    if (!model) return fail(model.error());
+    core::Result<core::TextAnalysis> analysis = core::inputError(QString());
+    if (parser.isSet(QStringLiteral("image"))) {
+        auto pixels = loadImageForModel(parser.value(QStringLiteral("image")), *model);
+        if (!pixels) return fail(pixels.error());
+        analysis = core::analyzeImage(*model, *pixels, {});
+    } else {
+        if (model->config().isVision()) return usageError(QStringLiteral("%1 is an image model: give it --image FILE").arg(model->config().name));
+        auto text = textOption(parser);
+        if (!text) return fail(text.error());
+        core::AnalysisOptions options;
+        options.truncate = parser.isSet(QStringLiteral("truncate"));
+        analysis = core::analyzeText(*model, *text, options);
+    }
+    if (!analysis) return fail(analysis.error());
+    const int n = analysis->trace->tokens();
+    const std::vector<float> r = core::attentionRollout(*analysis->trace, fusion, discard);  // (n, n)
+    Output output;
+    if (core::Status s = output.open(parser.value(QStringLiteral("out"))); !s) return fail(s.error());
+    core::Status written;
+    if (npy) {
+        written = core::writeNpy(*output.device(), {n, n}, r.data());
+    } else {
+        core::JsonWriter json(output.device());
+        json.beginObject();
+        json.key(QStringLiteral("tokens"));
+        json.beginArray();
+        for (const QString& t : analysis->encoding.tokens) json.value(t);
+        json.endArray();
+        json.key(QStringLiteral("rollout"));
+        json.beginArray();
+        for (int i = 0; i < n; ++i) json.floats(r.data() + size_t(i) * size_t(n), n);
+        json.endArray();
+        json.endObject();
+        json.endLine();
+        if (!json.flush()) written = core::internalError(QStringLiteral("cannot write the rollout"));
+    }
+    if (core::Status s = output.commit(written); !s) return fail(s.error());
+    return kExitOk;
+}
+
+}  // namespace
+
 int runRollout(const QStringList& args) {
     QCommandLineParser parser;
-    parser.addOption({QStringLiteral("model"), QStringLiteral("A ViT model folder."), QStringLiteral("DIR")});
-    parser.addOption({QStringLiteral("image"), QStringLiteral("The image file."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("model"), QStringLiteral("Model folder or Hugging Face id (default: the built-in teaching model, or with "
+                                                              "--image the built-in image teaching model)."),
+                      QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("image"), QStringLiteral("The image file (vision models)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("text"), QStringLiteral("The text (text models): the full rollout matrix."), QStringLiteral("T")});
+    parser.addOption({QStringLiteral("format"), QStringLiteral("json ({\"tokens\", \"rollout\": [n][n]}; the default for --text) or npy "
+                                                               "((n, n) float32). With --image and --out .png or .npy: the [CLS] map."),
+                      QStringLiteral("F")});
+    parser.addOption({QStringLiteral("truncate"), QStringLiteral("Keep the first tokens that fit the model instead of failing.")});
     parser.addOption({QStringLiteral("fusion"), QStringLiteral("How heads are combined per layer: mean (default), max or min."), QStringLiteral("F")});
     parser.addOption({QStringLiteral("discard"), QStringLiteral("Fraction of the lowest weights dropped per layer, 0..1 (default 0)."), QStringLiteral("R")});
-    parser.addOption({QStringLiteral("out"), QStringLiteral(".npy: the [CLS] rollout map (g, g) float32, max 1; .png: the map over the image."),
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Where to write (default: standard output, JSON only). With --image and no "
+                                                            "--format: .npy the [CLS] rollout map (g, g) float32, max 1; .png the map over the image."),
                       QStringLiteral("FILE")});
-    if (int status = parseCommand(parser, args, QStringLiteral("Attention rollout (Abnar & Zuidema 2020) of a ViT: where [CLS] "
-                                                               "draws from across all layers."));
+    if (int status = parseCommand(parser, args, QStringLiteral("Attention rollout (Abnar & Zuidema 2020): per layer the heads fused, "
+                                                               "A' = (A + I) / 2 rows renormalised, R = A'_L ... A'_1; for a ViT, where "
+                                                               "[CLS] draws from across all layers."));
         status >= 0)
         return status;
     const QString fusionName = parser.value(QStringLiteral("fusion"));
@@ -40,9 +98,15 @@ int runRollout(const QStringList& args) {
     }
     const QString out = parser.value(QStringLiteral("out"));
     const QString ext = QFileInfo(out).suffix().toLower();
-    if (out.isEmpty() || (ext != QLatin1String("png") && ext != QLatin1String("npy")))
-        return usageError(QStringLiteral("--out FILE.png or FILE.npy is required"));
-    if (!parser.isSet(QStringLiteral("image"))) return usageError(QStringLiteral("--image FILE is required"));
+    const QString format = parser.value(QStringLiteral("format"));
+    if (!format.isEmpty() && format != QLatin1String("json") && format != QLatin1String("npy"))
+        return usageError(QStringLiteral("--format must be json or npy, not '%1'").arg(format));
+    if (parser.isSet(QStringLiteral("image")) == parser.isSet(QStringLiteral("text"))) return usageError(QStringLiteral("give one of --image or --text"));
+    const bool imageMap = parser.isSet(QStringLiteral("image")) && format.isEmpty();  // the [CLS] map as before
+    if (imageMap && (out.isEmpty() || (ext != QLatin1String("png") && ext != QLatin1String("npy"))))
+        return usageError(QStringLiteral("--out FILE.png or FILE.npy is required for the image map (or --format json|npy for the whole matrix)"));
+    if (format == QLatin1String("npy") && out.isEmpty()) return usageError(QStringLiteral("--format npy needs --out FILE.npy"));
+    if (!imageMap) return writeMatrix(parser, fusion, discard, format == QLatin1String("npy"));
     auto model = loadModelOption(parser);
     if (!model) return fail(model.error());
     auto pixels = loadImageForModel(parser.value(QStringLiteral("image")), *model);

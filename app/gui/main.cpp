@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("overlay"), QStringLiteral("Image view overlay: attention, rollout, dino or heads."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("presentation"), QStringLiteral("Start in presentation mode (full screen, large type; F11 leaves it).")});
     parser.addOption({QStringLiteral("dark"), QStringLiteral("Start with the dark theme.")});
+    parser.addOption({QStringLiteral("analyses"), QStringLiteral("Start with the Analyses panel open (the head table).")});
     parser.addOption({QStringLiteral("lesson"), QStringLiteral("Start the lesson at step N (1 = the first) once the first analysis is in."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("screenshot"),
                       QStringLiteral("Save a picture of the window to FILE once the first analysis is shown, then quit."),
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
             window.lesson()->setStep(step);
         }, Qt::SingleShotConnection);
     }
+    if (parser.isSet(QStringLiteral("analyses"))) window.setAnalysesVisible(true);
     if (parser.isSet(QStringLiteral("text"))) window.setText(parser.value(QStringLiteral("text")));
     const QString image = parser.value(QStringLiteral("image"));
     if (!parser.positionalArguments().isEmpty()) {

@@ -1,6 +1,6 @@
 #include "analysis/rollout.h"
 
-#include <Eigen/Core>
+#include "kernels/kernels.h"
 
 #include <algorithm>
 #include <numeric>
@@ -8,46 +8,71 @@
 namespace attnscope::core {
 namespace {
 
-using Mat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-Mat fuse(const AttentionTrace& t, int layer, HeadFusion fusion) {
-    const int n = t.tokens();
-    Mat f(n, n);
+// The layer's heads fused into f (n, n): their mean, or the elementwise max or min.
+void fuse(const AttentionTrace& t, int layer, HeadFusion fusion, std::vector<float>& f) {
+    const size_t nn = size_t(t.tokens()) * size_t(t.tokens());
     for (int h = 0; h < t.heads(); ++h) {
         const HeadMatrices head = t.head(layer, h);
-        const Eigen::Map<const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> a(head.probs(), n, n);
-        const Mat ad = a.cast<double>();
-        if (h == 0) f = ad;
-        else if (fusion == HeadFusion::Mean) f += ad;
-        else if (fusion == HeadFusion::Max) f = f.cwiseMax(ad);
-        else f = f.cwiseMin(ad);
+        const float* a = head.probs();
+        if (h == 0) std::copy(a, a + nn, f.begin());
+        else if (fusion == HeadFusion::Mean)
+            for (size_t i = 0; i < nn; ++i) f[i] += a[i];
+        else if (fusion == HeadFusion::Max)
+            for (size_t i = 0; i < nn; ++i) f[i] = std::max(f[i], a[i]);
+        else
+            for (size_t i = 0; i < nn; ++i) f[i] = std::min(f[i], a[i]);
     }
-    if (fusion == HeadFusion::Mean) f /= t.heads();
-    return f;
+    if (fusion == HeadFusion::Mean) {
+        const float inv = 1.0f / float(t.heads());
+        for (float& v : f) v *= inv;
+    }
+}
+
+// Zeroes the `drop` smallest entries of f (n, n) in (value, index) order, except that column 0
+// ([CLS]) is never zeroed (its entries still count among the smallest): what a stable sort then
+// zeroing the first `drop` would do, in linear time.
+void discardSmallest(std::vector<float>& f, int n, int64_t drop) {
+    if (drop <= 0) return;
+    std::vector<float> values(f);
+    std::nth_element(values.begin(), values.begin() + (drop - 1), values.end());
+    const float threshold = values[size_t(drop - 1)];
+    int64_t below = 0;
+    for (float v : f) below += v < threshold;
+    int64_t ties = drop - below;  // entries equal to the threshold zeroed, first ones first
+    for (size_t i = 0; i < f.size(); ++i) {
+        const bool zero = f[i] < threshold || (f[i] == threshold && ties-- > 0);
+        if (zero && int64_t(i) % n != 0) f[i] = 0;
+    }
 }
 
 }  // namespace
 
 std::vector<float> attentionRollout(const AttentionTrace& t, HeadFusion fusion, float discard) {
     const int n = t.tokens();
-    Mat r = Mat::Identity(n, n);
+    const size_t nn = size_t(n) * size_t(n);
+    std::vector<float> r(nn, 0.0f), next(nn), a(nn);  // each (n, n)
+    for (int i = 0; i < n; ++i) r[size_t(i) * size_t(n) + size_t(i)] = 1;  // no layers: the identity
     for (int l = 0; l < t.layers(); ++l) {
-        Mat f = fuse(t, l, fusion);
-        const int drop = int(double(n) * n * std::clamp(discard, 0.0f, 1.0f));
-        if (drop > 0) {  // zero the smallest weights, keeping the [CLS] column (column 0)
-            std::vector<int> order(size_t(n) * size_t(n));
-            std::iota(order.begin(), order.end(), 0);
-            std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return f.data()[a] < f.data()[b]; });
-            for (int k = 0; k < drop; ++k)
-                if (order[size_t(k)] % n != 0) f.data()[order[size_t(k)]] = 0;
+        fuse(t, l, fusion, a);
+        discardSmallest(a, n, int64_t(double(n) * n * std::clamp(discard, 0.0f, 1.0f)));
+        // A' = (A + I) / 2, rows renormalised.
+        for (int i = 0; i < n; ++i) {
+            float* row = a.data() + size_t(i) * size_t(n);
+            row[i] += 1.0f;
+            double sum = 0;
+            for (int j = 0; j < n; ++j) sum += row[j];
+            const float inv = sum > 0 ? float(1.0 / sum) : 0.0f;
+            for (int j = 0; j < n; ++j) row[j] *= inv;
         }
-        Mat a = 0.5 * f + 0.5 * Mat::Identity(n, n);
-        for (int i = 0; i < n; ++i) a.row(i) /= a.row(i).sum();
-        r = a * r;
+        if (l == 0) {  // R = A'_1 I: no product
+            r.swap(a);
+            a.assign(nn, 0.0f);
+            continue;
+        }
+        kernels::gemmAB(n, n, n, a.data(), n, r.data(), n, next.data(), n);  // R = A' R
+        r.swap(next);
     }
-    std::vector<float> out(size_t(n) * size_t(n));
-    for (int i = 0; i < n * n; ++i) out[size_t(i)] = float(r.data()[i]);
-    return out;
+    return r;
 }
 
 std::vector<float> clsRolloutMap(const AttentionTrace& t, HeadFusion fusion, float discard) {

@@ -19,6 +19,8 @@ private Q_SLOTS:
     void hoverShowsTheExactValue();
     void clickPinsAndDragPans();
     void wheelZoomsAboutTheCursor();
+    void boldLabelsAreNotClipped_data();
+    void boldLabelsAreNotClipped();
 
 private:
     QPointF cellCentre(int row, int col) const;
@@ -107,6 +109,31 @@ void TestHeatmapView::wheelZoomsAboutTheCursor() {
     AttentionMatrix m;
     const HeatmapSpec spec = heatmapSpec(*m_result, m_state, m_view->figureStyle(), m);
     QVERIFY(m_view->screenLayout().labelStep < heatmapLayout(QRectF(0, 0, 684, 584), spec).labelStep);  // more labels when zoomed
+}
+
+void TestHeatmapView::boldLabelsAreNotClipped_data() {
+    QTest::addColumn<QString>("label");
+    QTest::newRow("word") << QStringLiteral("understand");
+    QTest::newRow("wide letters") << QStringLiteral("MWMWM");
+    QTest::newRow("special") << QStringLiteral("[SEP]");
+}
+
+// The focus's label is drawn bold: the label column is wide enough for it in bold (labels longer than
+// the column's cap of 14 average characters are elided, in the font they are drawn in).
+void TestHeatmapView::boldLabelsAreNotClipped() {
+    QFETCH(QString, label);
+    HeatmapSpec s;
+    std::vector<float> values(9, 1.0f / 3);
+    s.n = 3;
+    s.values = values.data();
+    s.labels = {QStringLiteral("a"), label, QStringLiteral("b")};
+    s.font = QFont(QStringLiteral("DejaVu Sans"), 10);
+    s.focus = 1;
+    const HeatmapLayout l = heatmapLayout(QRectF(0, 0, 600, 600), s);
+    QFont bold = s.font;
+    bold.setBold(true);
+    QVERIFY2(QFontMetricsF(bold).horizontalAdvance(label) <= l.labelWidth - 4,
+             qPrintable(QStringLiteral("%1 px of bold text in a %2 px column").arg(QFontMetricsF(bold).horizontalAdvance(label)).arg(l.labelWidth - 4)));
 }
 
 QTEST_MAIN(TestHeatmapView)

@@ -28,9 +28,13 @@ float heatmapScale(float v, bool logScale) {
 HeatmapLayout heatmapLayout(const QRectF& rect, const HeatmapSpec& spec) {
     const QFontMetricsF fm(spec.font);
     HeatmapLayout l;
+    // Measured in bold: the focus's label is drawn bold and must not be clipped.
+    QFont bold = spec.font;
+    bold.setBold(true);
+    const QFontMetricsF bm(bold);
     double widest = 0;
-    for (const QString& s : spec.labels) widest = std::max(widest, fm.horizontalAdvance(s));
-    l.labelWidth = std::min(widest, fm.averageCharWidth() * 14) + kGap;
+    for (const QString& s : spec.labels) widest = std::max(widest, bm.horizontalAdvance(s));
+    l.labelWidth = std::min(widest, bm.averageCharWidth() * 14) + kGap;
     const double titleH = spec.title.isEmpty() ? 0 : fm.height() * 1.4;
     const double barW = kColorbarWidth + kGap + fm.horizontalAdvance(QStringLiteral("0.000")) + kGap;
     const double availW = rect.width() - l.labelWidth - barW - kGap;
@@ -107,7 +111,7 @@ static void paintLabels(QPainter& painter, const HeatmapLayout& l, const Heatmap
         const bool focus = i == s.focus;
         painter.setFont(focus ? bold : s.font);
         painter.setPen(focus ? kFocus : s.textColor);
-        const QString text = fm.elidedText(s.labels[i], Qt::ElideRight, l.labelWidth - 4);
+        const QString text = QFontMetricsF(focus ? bold : s.font).elidedText(s.labels[i], Qt::ElideRight, l.labelWidth - 4);
         // Rows (queries) on the left, right-aligned.
         const QRectF row(l.matrix.left() - l.labelWidth, l.origin.y() + i * l.cell + l.cell / 2 - fm.height() / 2,
                          l.labelWidth - 4, fm.height());

@@ -181,7 +181,10 @@ ImageLayout imageLayout(const QRectF& rect, const ImageSpec& s) {
         return l;
     }
     const bool bar = s.overlay != ImageOverlay::Dino;
-    const double barSpace = bar ? kColorbarWidth + 12 + fm.horizontalAdvance(QStringLiteral("0.0000")) + 8 : 0;
+    // Room for the widest tick label beside the bar (the map's own range can print long numbers).
+    double tickW = fm.horizontalAdvance(QStringLiteral("0.0000"));
+    for (const QString& t : s.ticks) tickW = std::max(tickW, fm.horizontalAdvance(t));
+    const double barSpace = bar ? kColorbarWidth + 12 + tickW + 12 : 0;
     l.picture = fitted(body.adjusted(0, 0, -barSpace, 0), pictureSize);
     if (bar) l.colorbar = QRectF(l.picture.right() + 12, l.picture.top(), kColorbarWidth, l.picture.height());
     return l;

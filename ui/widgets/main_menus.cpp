@@ -76,6 +76,13 @@ MainMenus::MainMenus(MainWindow* w, const Parts& parts) : QObject(w) {
     QAction* predictions = parts.predictionsDock->toggleViewAction();
     predictions->setText(tr("&Predictions Panel"));
     view->addAction(predictions);
+    QAction* analyses = parts.analysesDock->toggleViewAction();
+    analyses->setText(tr("&Analyses Panel (head statistics)"));
+    analyses->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+A")));
+    connect(analyses, &QAction::triggered, parts.analysesDock, [dock = parts.analysesDock](bool on) {
+        if (on) dock->raise();
+    });
+    view->addAction(analyses);
     view->addSeparator();
     QAction* present = view->addAction(tr("&Presentation Mode"), w, [w] { w->setPresentationMode(!w->presentationMode()); });
     present->setShortcut(Qt::Key_F11);

@@ -26,6 +26,7 @@ public:
         ExportActions* exports;
         SentenceBar* sentence;
         QDockWidget* predictionsDock;
+        QDockWidget* analysesDock;
         QDockWidget* lessonDock;
         LessonPanel* lesson;
         HeatmapView* heatmap;

@@ -1,5 +1,6 @@
 #include "widgets/main_window.h"
 
+#include "widgets/analyses_panel.h"
 #include "widgets/app_palettes.h"
 #include "widgets/download_status.h"
 #include "widgets/empty_model_page.h"
@@ -184,6 +185,14 @@ void MainWindow::buildUi() {
     m_predictionsDock->setObjectName(QStringLiteral("predictions"));
     m_predictionsDock->setWidget(m_predictions);
     addDockWidget(Qt::RightDockWidgetArea, m_predictionsDock);
+    m_analyses = new AnalysesPanel(m_state);
+    m_analysesDock = new QDockWidget(tr("Analyses"), this);
+    m_analysesDock->setObjectName(QStringLiteral("analyses"));
+    m_analysesDock->setWidget(m_analyses);
+    addDockWidget(Qt::RightDockWidgetArea, m_analysesDock);
+    tabifyDockWidget(m_predictionsDock, m_analysesDock);
+    m_predictionsDock->raise();
+    m_analysesDock->hide();  // View > Analyses Panel
     buildLesson();
 
     m_modelLabel = new QLabel(tr("No model"));
@@ -221,6 +230,11 @@ void MainWindow::buildLesson() {
     connect(m_lessonDock, &QDockWidget::visibilityChanged, m_lesson, &LessonPanel::setActive);
 }
 
+void MainWindow::setAnalysesVisible(bool on) {
+    m_analysesDock->setVisible(on);
+    if (on) m_analysesDock->raise();
+}
+
 void MainWindow::setLessonVisible(bool on) {
     m_lessonDock->setVisible(on);
     if (on) {
@@ -230,7 +244,7 @@ void MainWindow::setLessonVisible(bool on) {
 }
 
 void MainWindow::buildMenus() {
-    MainMenus::Parts parts{m_exports, m_sentence, m_predictionsDock, m_lessonDock, m_lesson, m_heatmap};
+    MainMenus::Parts parts{m_exports, m_sentence, m_predictionsDock, m_analysesDock, m_lessonDock, m_lesson, m_heatmap};
     m_menus = new MainMenus(this, parts);
     connect(m_menus->recent(), &RecentModelsMenu::chosen, this, &MainWindow::openModel);
     m_menus->darkAction()->setChecked(m_dark);
@@ -385,6 +399,7 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     const core::AttentionTrace& t = *result->trace;
     m_state->setResult(result);  // limits; the pin follows its word through the edit
     m_tokens->setResult(result);
+    m_analyses->setResult(result);
     for (FigureView* v : {static_cast<FigureView*>(m_links), static_cast<FigureView*>(m_heatmap), static_cast<FigureView*>(m_grid),
                           static_cast<FigureView*>(m_qkv), static_cast<FigureView*>(m_image)})
         v->setResult(result);

@@ -23,6 +23,7 @@ class QToolButton;
 
 namespace attnscope::ui {
 
+class AnalysesPanel;
 class DownloadStatus;
 class EmptyModelPage;
 class RecentModelsMenu;
@@ -80,6 +81,8 @@ public:
     // Help > Lesson (F1): the guided lesson beside the views.
     void setLessonVisible(bool on);
     LessonPanel* lesson() const { return m_lesson; }
+    AnalysesPanel* analyses() const { return m_analyses; }
+    void setAnalysesVisible(bool on);  // View > Analyses Panel (Ctrl+Shift+A)
     void saveSessionAs();  // File > Save Session As: a file dialog, then the session
 
 protected:
@@ -119,6 +122,8 @@ private:
     TrainView* m_train = nullptr;
     PredictionsView* m_predictions = nullptr;
     QDockWidget* m_predictionsDock = nullptr;
+    AnalysesPanel* m_analyses = nullptr;
+    QDockWidget* m_analysesDock = nullptr;
     LessonPanel* m_lesson = nullptr;
     QDockWidget* m_lessonDock = nullptr;
     QLabel* m_modelLabel = nullptr;

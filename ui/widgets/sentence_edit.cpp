@@ -87,6 +87,12 @@ void SentenceEdit::markCut(int cut, int read, int total) {
     setToolTip(m_cutStart >= 0 ? m_cutTip : QString());
 }
 
+void SentenceEdit::resizeEvent(QResizeEvent* event) {
+    QPlainTextEdit::resizeEvent(event);
+    // A narrower box wraps onto more lines: the document is laid out again after this event.
+    QMetaObject::invokeMethod(this, &SentenceEdit::fitHeight, Qt::QueuedConnection);
+}
+
 void SentenceEdit::keyPressEvent(QKeyEvent* event) {
     if (event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) {
         event->ignore();  // a sentence, not a document

@@ -66,6 +66,25 @@ std::vector<QRectF> chipLayout(const QStringList& labels, const QFont& font, dou
     return chips;
 }
 
+ChipColors chipColors(const QPalette& pal, bool special, bool unknown, bool focus) {
+    const bool dark = pal.color(QPalette::Base).lightnessF() < 0.5;
+    ChipColors c;
+    c.fill = special ? pal.color(QPalette::AlternateBase) : pal.color(QPalette::Base);
+    c.text = pal.color(QPalette::Text);
+    if (special) c.text.setAlphaF(0.7);  // quieter than a word (and italic, dashed), still readable
+    c.border = pal.color(QPalette::Mid);
+    if (unknown) {  // flagged, in the theme's own depth: no pale chip glaring in a dark window
+        c.fill = dark ? QColor(78, 36, 26) : QColor(255, 228, 214);
+        c.text = dark ? QColor(255, 178, 156) : QColor(170, 36, 16);
+    }
+    if (focus) {
+        c.fill = dark ? QColor(128, 34, 22) : QColor(255, 188, 168);
+        c.text = dark ? QColor(Qt::white) : QColor(20, 20, 20);
+        c.border = dark ? QColor(255, 118, 96) : QColor(230, 60, 40);
+    }
+    return c;
+}
+
 std::vector<QRectF> chipLine(const QStringList& labels, const QFont& font) {
     return chipLayout(labels, font, std::numeric_limits<double>::max() / 4);
 }
@@ -160,20 +179,16 @@ void TokenBar::paintEvent(QPaintEvent*) {
         const bool special = m_result->encoding.special[i];
         const bool unknown = isUnknown(int(i));
         const bool isFocus = int(i) == focus, pinned = int(i) == m_state->pinnedToken();
-        QColor fill = special ? pal.color(QPalette::AlternateBase) : pal.color(QPalette::Base);
-        if (unknown) fill = QColor(255, 228, 214);
-        if (isFocus) fill = QColor(255, 214, 200);
+        const ChipColors colors = chipColors(pal, special, unknown, isFocus);
         QPainterPath path;
         path.addRoundedRect(m_chips[i], 6, 6);
-        p.fillPath(path, fill);
-        p.setPen(QPen(isFocus ? QColor(230, 60, 40) : pal.color(QPalette::Mid), pinned ? 2.0 : 1.0,
-                      special ? Qt::DashLine : Qt::SolidLine));
+        p.fillPath(path, colors.fill);
+        p.setPen(QPen(colors.border, pinned ? 2.0 : 1.0, special ? Qt::DashLine : Qt::SolidLine));
         p.drawPath(path);
         QFont f = font();
         f.setItalic(special);
         p.setFont(f);
-        p.setPen(unknown ? QColor(180, 40, 20) : special ? pal.color(QPalette::PlaceholderText) : pal.color(QPalette::Text));
-        if (isFocus) p.setPen(QColor(20, 20, 20));  // dark on the pale focus fill, in both themes
+        p.setPen(colors.text);
         p.drawText(m_chips[i], Qt::AlignCenter, QFontMetricsF(f).elidedText(chipText(int(i)), Qt::ElideRight, m_chips[i].width() - 2 * kPadX));
     }
 }

@@ -17,6 +17,12 @@ std::vector<QRectF> chipLayout(const QStringList& labels, const QFont& font, dou
 // The same chips on one line, however long (the strip of a long text, scrolled sideways).
 std::vector<QRectF> chipLine(const QStringList& labels, const QFont& font);
 
+// A chip's colours in a palette (light, dark, presentation): text always readable on its fill.
+struct ChipColors {
+    QColor fill, border, text;
+};
+ChipColors chipColors(const QPalette& palette, bool special, bool unknown, bool focus);
+
 // "#3  typed “Zürich”  token [UNK]  (id 100, characters 4–10)": every token's typed text beside
 // its vocabulary string.
 QString tokenToolTip(const AnalysisResult& result, int token);
