@@ -206,6 +206,7 @@ void TestMainWindow::presentationModeEnlargesType() {
     w.setPresentationMode(true);
     QVERIFY(QApplication::font().pointSizeF() > normal * 1.5);
     QTRY_VERIFY(edit->font().pointSizeF() > box * 1.5);  // the sentence box scales with everything else
+    QCOMPARE(edit->maxLines(), 2);                         // and a paragraph leaves the figure its room
     QVERIFY(w.isFullScreen());  // fitting a 1280x720 projector: tst_presentation
     // Dark theme in presentation mode: white on black.
     w.setDarkTheme(true);
@@ -216,6 +217,7 @@ void TestMainWindow::presentationModeEnlargesType() {
     w.setPresentationMode(false);
     QCOMPARE(QApplication::font().pointSizeF(), normal);
     QTRY_COMPARE(edit->font().pointSizeF(), box);
+    QCOMPARE(edit->maxLines(), 4);
 }
 
 void TestMainWindow::geometryFitsTheScreen() {

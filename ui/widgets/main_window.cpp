@@ -494,6 +494,7 @@ void MainWindow::setPresentationMode(bool on) {
     if (on) f.setPointSizeF(f.pointSizeF() * 1.6);
     QApplication::setFont(f);
     statusBar()->setVisible(!on);  // the room goes to the figure; timings do not matter to a class
+    m_sentence->edit()->setMaxLines(on ? 2 : 4);
     if (on) {
         QApplication::setPalette(presentationPalette(m_dark));
         if (QScreen* s = screen()) setGeometry(s->geometry());  // also without a window manager

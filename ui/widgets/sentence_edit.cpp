@@ -1,10 +1,12 @@
 #include "widgets/sentence_edit.h"
 
 #include <QAbstractTextDocumentLayout>
+#include <QFontMetricsF>
 #include <QHelpEvent>
 #include <QKeyEvent>
 #include <QScrollBar>
 #include <QTextBlock>
+#include <QTextLayout>
 #include <QToolTip>
 
 #include <algorithm>
@@ -12,7 +14,6 @@
 
 namespace attnscope::ui {
 namespace {
-constexpr int kMaxLines = 4;
 
 // UTF-16 position of code point `cp` in `text` (clamped to its end).
 int utf16Position(const QString& text, int cp) {
@@ -43,17 +44,27 @@ void SentenceEdit::setText(const QString& text) {
 }
 
 int SentenceEdit::heightForLines(int lines) const {
-    const QFontMetrics fm(font());
+    // A line as the document lays it out (the font's line spacing until it has), the frame and
+    // margins as the widget has them now: whole lines, no sliver of the next one.
+    double line = QFontMetricsF(font()).lineSpacing();
+    const QTextLayout* layout = document()->firstBlock().layout();
+    if (layout && layout->lineCount() > 0) line = layout->lineAt(0).height();
     const QMargins m = contentsMargins();
-    return lines * fm.lineSpacing() + int(std::ceil(2 * document()->documentMargin())) + m.top() + m.bottom() + 2 * frameWidth() + 1;
+    const int chrome = 2 * frameWidth() + m.top() + m.bottom();
+    return int(std::ceil(lines * line + 2 * document()->documentMargin())) + chrome;
 }
 
 void SentenceEdit::fitHeight() {
     // QPlainTextDocumentLayout measures the document in lines.
-    const int lines = std::clamp(int(document()->documentLayout()->documentSize().height() + 0.5), 1, kMaxLines);
+    const int lines = std::clamp(int(document()->documentLayout()->documentSize().height() + 0.5), 1, m_maxLines);
     const int h = heightForLines(lines);
     if (h != height() || minimumHeight() != h) setFixedHeight(h);
-    setVerticalScrollBarPolicy(document()->documentLayout()->documentSize().height() > kMaxLines ? Qt::ScrollBarAsNeeded : Qt::ScrollBarAlwaysOff);
+    setVerticalScrollBarPolicy(document()->documentLayout()->documentSize().height() > m_maxLines ? Qt::ScrollBarAsNeeded : Qt::ScrollBarAlwaysOff);
+}
+
+void SentenceEdit::setMaxLines(int lines) {
+    m_maxLines = std::max(1, lines);
+    fitHeight();
 }
 
 QSize SentenceEdit::sizeHint() const { return QSize(400, heightForLines(1)); }

@@ -23,6 +23,10 @@ public:
     // The mark, in UTF-16 positions of text(): [start, end), or start == -1 when none.
     int cutStart() const { return m_cutStart; }
 
+    // At most this many lines before it scrolls (4; presentation mode: 2, the room goes to the figure).
+    void setMaxLines(int lines);
+    int maxLines() const { return m_maxLines; }
+
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
@@ -38,6 +42,7 @@ private:
     void fitHeight();
     int heightForLines(int lines) const;
 
+    int m_maxLines = 4;
     int m_cutStart = -1;
     QString m_cutTip;
 };
