@@ -166,7 +166,7 @@ Result<HeadStatsSums> HeadStatsSums::fromJson(const QByteArray& json, const QStr
     for (const QJsonValue& k : o.value(QStringLiteral("keys")).toArray()) keys << k.toString();
     QStringList expected = headStatKeys();
     expected.removeLast();
-    if (s.layers < 1 || s.layers > 4096 || s.heads < 1 || s.heads > 4096 || texts < 0 || texts != std::floor(texts) || keys != expected ||
+    if (s.layers < 1 || s.layers > 4096 || s.heads < 1 || s.heads > 4096 || !(texts >= 0 && texts <= 9e15) || texts != std::floor(texts) || keys != expected ||
         rows.size() != qint64(s.layers) * s.heads)
         return inputError(QStringLiteral("%1: the partial head statistics are malformed").arg(name));
     s.texts = qint64(texts);

@@ -124,7 +124,11 @@ void TestHeadStats::partialFileRoundTripAndRejects() {
     for (const QByteArray& bad : {QByteArray("{"), QByteArray("{\"format\": \"x\"}"),
                                   QByteArray("{\"format\": \"attnscope-head-stats-partial\", \"num_layers\": 1, \"num_heads\": 1, \"texts\": 1, "
                                              "\"keys\": [\"entropy\"], \"sums\": [[1]]}"),
-                                  QByteArray("{\"format\": \"attnscope-head-stats-partial\", \"num_layers\": 99999, \"num_heads\": 1}")}) {
+                                  QByteArray("{\"format\": \"attnscope-head-stats-partial\", \"num_layers\": 99999, \"num_heads\": 1}"),
+                                  // found by fuzz_analysis: a count past what an integer holds
+                                  QByteArray("{\"format\": \"attnscope-head-stats-partial\", \"num_layers\": 1, \"num_heads\": 1, \"texts\": 2e65, "
+                                             "\"keys\": [\"entropy\", \"mean_distance\", \"to_special\", \"to_self\", \"to_previous\", \"to_next\", "
+                                             "\"max_weight\"], \"sums\": [[1, 1, 1, 1, 1, 1, 1]]}")}) {
         auto r = HeadStatsSums::fromJson(bad, QStringLiteral("bad.json"));
         QVERIFY(!r);
         QVERIFY(r.message().startsWith(QStringLiteral("bad.json: ")));
