@@ -114,6 +114,20 @@ void withQuietStderr(const std::function<void()>& work) {
     if (devNull >= 0) close(devNull);
 }
 
+core::Result<core::TextAnalysis> analyzeInputOption(const QCommandLineParser& parser, const core::LoadedModel& model) {
+    if (parser.isSet(QStringLiteral("image"))) {
+        auto pixels = loadImageForModel(parser.value(QStringLiteral("image")), model);
+        if (!pixels) return pixels.error();
+        return core::analyzeImage(model, *pixels, {});
+    }
+    if (model.config().isVision()) return core::inputError(QStringLiteral("%1 is an image model: give it --image FILE").arg(model.config().name));
+    auto text = textOption(parser);
+    if (!text) return text.error();
+    core::AnalysisOptions options;
+    options.truncate = parser.isSet(QStringLiteral("truncate"));
+    return core::analyzeText(model, *text, options);
+}
+
 int finishStdout(int status) {
     const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout);
     if (failed && status == kExitOk) return fail(core::internalError(QStringLiteral("cannot write to standard output")));

@@ -2,6 +2,7 @@
 
 #include "hub/hub_environment.h"
 #include "model/model_loader.h"
+#include "model/text_analysis.h"
 #include "util/result.h"
 #ifdef ATTNSCOPE_HAVE_UI
 #include "session/image_input.h"
@@ -62,6 +63,10 @@ void withQuietStderr(const std::function<void()>& work);
 
 // One JSON object on stdout as a single line (the trainers' summaries). Returns the exit status.
 int printJsonLine(const QJsonObject& object);
+
+// The --image (vision models) or --text input analysed with its trace (--truncate keeps the first
+// tokens that fit); a vision model given text is an input error.
+core::Result<core::TextAnalysis> analyzeInputOption(const QCommandLineParser& parser, const core::LoadedModel& model);
 
 // --text, present and not empty.
 core::Result<QString> textOption(const QCommandLineParser& parser);

@@ -179,19 +179,7 @@ int runHeads(const QStringList& args) {
         if (model->config().isVision()) return usageError(QStringLiteral("--corpus is for text models; %1 is an image model").arg(model->config().name));
         return runCorpus(parser, *model, table);
     }
-    core::Result<core::TextAnalysis> analysis = core::inputError(QString());
-    if (parser.isSet(QStringLiteral("image"))) {
-        auto pixels = loadImageForModel(parser.value(QStringLiteral("image")), *model);
-        if (!pixels) return fail(pixels.error());
-        analysis = core::analyzeImage(*model, *pixels, {});
-    } else {
-        if (model->config().isVision()) return usageError(QStringLiteral("%1 is an image model: give it --image FILE").arg(model->config().name));
-        auto text = textOption(parser);
-        if (!text) return fail(text.error());
-        core::AnalysisOptions options;
-        options.truncate = parser.isSet(QStringLiteral("truncate"));
-        analysis = core::analyzeText(*model, *text, options);
-    }
+    const auto analysis = analyzeInputOption(parser, *model);
     if (!analysis) return fail(analysis.error());
     const int n = analysis->trace->tokens();
     QString error;

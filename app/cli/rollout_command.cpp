@@ -22,19 +22,7 @@ namespace {
 int writeMatrix(const QCommandLineParser& parser, core::HeadFusion fusion, float discard, bool npy) {
     auto model = loadModelOption(parser);
     if (!model) return fail(model.error());
-    core::Result<core::TextAnalysis> analysis = core::inputError(QString());
-    if (parser.isSet(QStringLiteral("image"))) {
-        auto pixels = loadImageForModel(parser.value(QStringLiteral("image")), *model);
-        if (!pixels) return fail(pixels.error());
-        analysis = core::analyzeImage(*model, *pixels, {});
-    } else {
-        if (model->config().isVision()) return usageError(QStringLiteral("%1 is an image model: give it --image FILE").arg(model->config().name));
-        auto text = textOption(parser);
-        if (!text) return fail(text.error());
-        core::AnalysisOptions options;
-        options.truncate = parser.isSet(QStringLiteral("truncate"));
-        analysis = core::analyzeText(*model, *text, options);
-    }
+    const auto analysis = analyzeInputOption(parser, *model);
     if (!analysis) return fail(analysis.error());
     const int n = analysis->trace->tokens();
     const std::vector<float> r = core::attentionRollout(*analysis->trace, fusion, discard);  // (n, n)
