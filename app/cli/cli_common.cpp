@@ -114,18 +114,27 @@ void withQuietStderr(const std::function<void()>& work) {
     if (devNull >= 0) close(devNull);
 }
 
-core::Result<core::TextAnalysis> analyzeInputOption(const QCommandLineParser& parser, const core::LoadedModel& model) {
+core::Result<core::TextAnalysis> analyzeInputOption(const QCommandLineParser& parser, const core::LoadedModel& model,
+                                                    core::AnalysisOptions options) {
+    options.truncate = parser.isSet(QStringLiteral("truncate"));
     if (parser.isSet(QStringLiteral("image"))) {
         auto pixels = loadImageForModel(parser.value(QStringLiteral("image")), model);
         if (!pixels) return pixels.error();
-        return core::analyzeImage(model, *pixels, {});
+        return core::analyzeImage(model, *pixels, options);
     }
     if (model.config().isVision()) return core::inputError(QStringLiteral("%1 is an image model: give it --image FILE").arg(model.config().name));
     auto text = textOption(parser);
     if (!text) return text.error();
-    core::AnalysisOptions options;
-    options.truncate = parser.isSet(QStringLiteral("truncate"));
     return core::analyzeText(model, *text, options);
+}
+
+core::Result<std::vector<core::HeadRef>> ablateOption(const QCommandLineParser& parser, const core::ModelConfig& config) {
+    if (!parser.isSet(QStringLiteral("ablate"))) return std::vector<core::HeadRef>{};
+    const QString value = parser.value(QStringLiteral("ablate"));
+    auto refs = core::parseHeadRefs(value, config.layers, config.heads);
+    if (!refs) return core::inputError(QStringLiteral("--ablate: %1").arg(refs.error().message));
+    if (refs->empty()) return core::inputError(QStringLiteral("--ablate needs at least one LAYER:HEAD (for example 3:1)"));
+    return refs;
 }
 
 int finishStdout(int status) {

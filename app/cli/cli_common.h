@@ -66,7 +66,12 @@ int printJsonLine(const QJsonObject& object);
 
 // The --image (vision models) or --text input analysed with its trace (--truncate keeps the first
 // tokens that fit); a vision model given text is an input error.
-core::Result<core::TextAnalysis> analyzeInputOption(const QCommandLineParser& parser, const core::LoadedModel& model);
+// `options` are passed on (their truncate is set from --truncate).
+core::Result<core::TextAnalysis> analyzeInputOption(const QCommandLineParser& parser, const core::LoadedModel& model,
+                                                    core::AnalysisOptions options = {});
+
+// --ablate LAYER:HEAD,... checked against the model (none when absent).
+core::Result<std::vector<core::HeadRef>> ablateOption(const QCommandLineParser& parser, const core::ModelConfig& config);
 
 // --text, present and not empty.
 core::Result<QString> textOption(const QCommandLineParser& parser);

@@ -17,5 +17,7 @@ int runTrainTeaching(const QStringList& args);
 int runHeads(const QStringList& args);
 int runRollout(const QStringList& args);  // needs the ui library (image decoding)
 int runTrainVisionTeaching(const QStringList& args);  // needs Qt Gui (example PNGs)
+int runLens(const QStringList& args);
+int runCompare(const QStringList& args);  // needs the ui library (figures)
 
 }  // namespace attnscope::cli

@@ -40,11 +40,15 @@ const Command kCommands[] = {
      attnscope::cli::runSynthesize},
     {"heads", "Statistics of every head (entropy, distance, special/self/previous/next weight), for one input or a corpus.",
      attnscope::cli::runHeads},
+    {"lens", "Logit lens: the top tokens each layer's hidden state predicts, through the final norm and LM head.",
+     attnscope::cli::runLens},
     {"train-teaching", "Train the built-in teaching model (pronoun resolution) into a model folder.",
      attnscope::cli::runTrainTeaching},
 #ifdef ATTNSCOPE_HAVE_UI
     {"rollout", "Attention rollout of a ViT for an image, as a map (.npy) or over the image (.png).",
      attnscope::cli::runRollout},
+    {"compare", "One head's attention for two texts and their difference (JSON, PNG, SVG or PDF).",
+     attnscope::cli::runCompare},
     {"render", "Draw a view (links, heatmap, grid) into a PNG, SVG or PDF file, without a display.",
      attnscope::cli::runRender},
     {"train-vision-teaching", "Train the built-in image teaching model (colour of the odd shape) into a model folder.",
@@ -90,7 +94,7 @@ int main(int argc, char** argv) {
     char* qtArgv[] = {argv[0], nullptr};
 #ifdef ATTNSCOPE_HAVE_UI
     // Rendering needs fonts and painting (QGuiApplication) but never a display.
-    const bool render = argc > 1 && std::strcmp(argv[1], "render") == 0;
+    const bool render = argc > 1 && (std::strcmp(argv[1], "render") == 0 || std::strcmp(argv[1], "compare") == 0);
     if (render) qputenv("QT_QPA_PLATFORM", "offscreen");
     std::unique_ptr<QCoreApplication> app(render ? new QGuiApplication(qtArgc, qtArgv) : new QCoreApplication(qtArgc, qtArgv));
 #else
@@ -100,7 +104,7 @@ int main(int argc, char** argv) {
     QCoreApplication::setApplicationVersion(QStringLiteral(ATTNSCOPE_VERSION));
 
     if (args.size() < 2)
-        return attnscope::cli::usageError(QStringLiteral("no command given (tokenize, attention, predict, bench, download, synthesize, heads, render, rollout, "
+        return attnscope::cli::usageError(QStringLiteral("no command given (tokenize, attention, predict, bench, download, synthesize, heads, lens, compare, render, rollout, "
                                                          "train-teaching, train-vision-teaching; see --help)"));
     const QString command = args[1];
     if (command == QLatin1String("--help") || command == QLatin1String("-h") || command == QLatin1String("help")) {
@@ -124,5 +128,5 @@ int main(int argc, char** argv) {
             }
         }
     }
-    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, download, synthesize, heads, render, rollout, train-teaching, train-vision-teaching; see --help)").arg(command));
+    return attnscope::cli::usageError(QStringLiteral("unknown command '%1' (tokenize, attention, predict, bench, download, synthesize, heads, lens, compare, render, rollout, train-teaching, train-vision-teaching; see --help)").arg(command));
 }

@@ -13,6 +13,8 @@ int runPredict(const QStringList& args) {
     parser.addOption({QStringLiteral("text"), QStringLiteral("The input text; encoders need a mask token ([MASK] or <mask>)."),
                       QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("top"), QStringLiteral("How many tokens to list (default 5)."), QStringLiteral("K")});
+    parser.addOption({QStringLiteral("ablate"), QStringLiteral("Switch these heads off (their context zeroed before the output projection), "
+                                                              "e.g. 3:1,5:0 (LAYER:HEAD, from 0)."), QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("truncate"), QStringLiteral("Keep the first tokens that fit the model instead of failing.")});
     if (int status = parseCommand(parser, args, QStringLiteral("Top-k tokens with probabilities for each mask token "
                                                                "(BERT family) or for the next token (GPT-2)."));
@@ -32,6 +34,9 @@ int runPredict(const QStringList& args) {
     core::AnalysisOptions options;
     options.truncate = parser.isSet(QStringLiteral("truncate"));
     options.record = false;
+    auto ablate = ablateOption(parser, model->config());
+    if (!ablate) return fail(ablate.error());
+    options.ablate = *ablate;
     auto analysis = core::analyzeText(*model, *text, options);
     if (!analysis) return fail(analysis.error());
 
@@ -58,6 +63,12 @@ int runPredict(const QStringList& args) {
     json.key(QStringLiteral("kind"));
     json.value(model->config().causal ? "next-token" : "masked-token");
     core::writeEncodingFields(json, e);
+    if (!options.ablate.empty()) {
+        json.key(QStringLiteral("ablated"));
+        json.beginArray();
+        for (const core::HeadRef& r : options.ablate) json.ints({r.layer, r.head});
+        json.endArray();
+    }
     json.key(QStringLiteral("predictions"));
     json.beginArray();
     for (int pos : positions) {

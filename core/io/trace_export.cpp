@@ -3,6 +3,7 @@
 #include "io/json_writer.h"
 #include "io/npy_writer.h"
 #include "analysis/sinks.h"
+#include "analysis/value_norms.h"
 
 
 #include <cmath>
@@ -97,6 +98,12 @@ Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QStri
         json.key(QStringLiteral("heads"));
         json.ints(sel.headsOf(t));
     }
+    if (!doc.ablated.empty()) {
+        json.key(QStringLiteral("ablated"));
+        json.beginArray();
+        for (const HeadRef& r : doc.ablated) json.ints({r.layer, r.head});
+        json.endArray();
+    }
     json.key(QStringLiteral("attentions"));
     writeSquares(json, t, sel, false);
     json.key(QStringLiteral("sink_share"));  // [L'][H']: each head's mean weight on the first token
@@ -110,6 +117,21 @@ Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QStri
     if (include.contains(QStringLiteral("scores"))) {
         json.key(QStringLiteral("scores"));
         writeSquares(json, t, sel, true, 1.0f / t.shape().scale());
+    }
+    if (include.contains(QStringLiteral("norms")) && t.hasValueNorms()) {
+        json.key(QStringLiteral("norms"));  // [L'][H'][n][n]: || a_ij f_h(x_j) ||
+        json.beginArray();
+        for (int l : sel.layersOf(t)) {
+            json.beginArray();
+            for (int h : sel.headsOf(t)) {
+                const std::vector<float> norms = valueWeightedNorms(t, l, h);
+                json.beginArray();
+                for (int i = 0; i < t.tokens(); ++i) json.floats(norms.data() + size_t(i) * size_t(t.tokens()), t.tokens());
+                json.endArray();
+            }
+            json.endArray();
+        }
+        json.endArray();
     }
     if (include.contains(QStringLiteral("qkv"))) {
         json.key(QStringLiteral("q"));

@@ -4,6 +4,7 @@
 
 #include "io/json_writer.h"
 #include "tokenize/tokenizer.h"
+#include "trace/ablation_sink.h"
 #include "trace/attention_trace.h"
 #include "util/result.h"
 
@@ -30,13 +31,15 @@ struct TraceDocument {
     bool truncated = false;
     const AttentionTrace* trace = nullptr;
     TraceSelection selection;
+    std::vector<HeadRef> ablated;  // written as "ablated": [[layer, head], ...] when not empty
 };
 
 // The `attnscope-cli attention` JSON: model_type, tokens, ids, offsets, truncated, num_layers,
 // num_heads, attentions [L][H][n][n], sink_share [L][H]; with a selection, "layers" and "heads"
 // name the L' and H' written ([L'][H'][n][n]). include adds "hidden" (hidden_states [L+1][n][d]),
 // "qkv" (q, k, v [L][H][n][d_head]) and "scores" ([L'][H'][n][n], q.k / sqrt(d) before mask and
-// softmax). A rebuilt trace's heads are rebuilt one at a time as they are written.
+// softmax) and "norms" ([L'][H'][n][n], value-weighted norms ||a_ij f_h(x_j)||, when the trace has
+// value norms). A rebuilt trace's heads are rebuilt one at a time as they are written.
 Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QString>& include);
 // The selected attention probabilities as float32 .npy of shape (L', H', n, n), a head at a time.
 Status writeAttentionsNpy(QIODevice& out, const AttentionTrace& trace, const TraceSelection& selection = {});

@@ -62,6 +62,17 @@ void linearRows(const Linear& layer, const float* x, int n, float* y) {
 
 }  // namespace
 
+Linear inputSlice(const Linear& layer, int first, int count) {
+    Linear s = layer;
+    s.b = nullptr;
+    s.in = count;
+    // nn.Linear (out, in): columns first.. of every row; Conv1D (in, ldw): rows first..
+    const size_t offset = layer.inByOut ? size_t(first) * size_t(layer.ldw) : size_t(first);
+    if (s.w) s.w += offset;
+    if (s.w16) s.w16 += offset;
+    return s;
+}
+
 void linear(const Linear& layer, const float* x, int n, float* y) {
 #if defined(__AVX512F__)  // kOwnKernels
     if (n <= (layer.type == WeightType::F32 ? kFewRows : kFewRows16) && fewRowsSupports(layer)) return fewRowsLinear(layer, x, n, y);

@@ -26,6 +26,8 @@ struct Linear {
 // Row r of the stored matrix (nn.Linear: output r's weights, `in` of them; an embedding table
 // stored as (rows, in) is a Linear with out = rows) as float32: out (in).
 void weightRow(const Linear& layer, int r, float* out);
+// The layer restricted to inputs [first, first + count): y = x[first..] W|_rows, without the bias.
+Linear inputSlice(const Linear& layer, int first, int count);
 
 // Whether this build has the vector width our own kernels (the few-rows linear, per-core attention
 // heads in Eigen) need to beat OpenBLAS, which picks its kernels at run time: AVX-512 (the default

@@ -4,6 +4,7 @@
 #include "kernels/parallel_for.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace attnscope::core {
 
@@ -44,10 +45,35 @@ AttentionBuffers::Blocks AttentionBuffers::computeHeads(int layer, const Heads& 
             softmax(raw, scores, probs);
             // context_j (n, d) = probs (n, n) . v_kv (n, d)
             pv(n, d, n, probs, n, in.v + kv * d, in.ldkv, in.context + j * d, in.ldq);
+            if (m_sink && m_sink->ablated(layer, j))  // switched off: no context reaches W_O
+                for (int i = 0; i < n; ++i) std::fill_n(in.context + int64_t(i) * in.ldq + j * d, d, 0.0f);
             if (!b.probs && m_sink) m_sink->headProbs(layer, j, raw, probs);
         }
     });
     return b;
+}
+
+const float* AttentionBuffers::valueNorms(int layer, const Heads& in, const kernels::Linear& out) {
+    (void)layer;
+    if (!m_sink || !m_sink->wantsValueNorms()) return nullptr;
+    const int n = in.n, d = in.d, H = out.out;
+    m_norms.resize(size_t(in.heads) * size_t(n));
+    m_packed.resize(size_t(n) * size_t(d));
+    m_through.resize(size_t(n) * size_t(H));
+    for (int j = 0; j < in.heads; ++j) {
+        const int kv = j / in.group;
+        for (int i = 0; i < n; ++i)  // packed (n, d) = v_kv
+            std::copy_n(in.v + int64_t(i) * in.ldkv + kv * d, d, m_packed.data() + size_t(i) * size_t(d));
+        // through (n, H) = packed . W_O|_h (the head's d input columns, no bias)
+        kernels::linear(kernels::inputSlice(out, j * d, d), m_packed.data(), n, m_through.data());
+        for (int i = 0; i < n; ++i) {
+            const float* row = m_through.data() + size_t(i) * size_t(H);
+            double sum = 0;
+            for (int c = 0; c < H; ++c) sum += double(row[c]) * double(row[c]);
+            m_norms[size_t(j) * size_t(n) + size_t(i)] = float(std::sqrt(sum));
+        }
+    }
+    return m_norms.data();
 }
 
 void describeAttention(int layer, const AttentionOutputs& o, LayerTensors* t) {

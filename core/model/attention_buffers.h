@@ -1,5 +1,6 @@
 #pragma once
 
+#include "kernels/kernels.h"
 #include "trace/trace_sink.h"
 
 #include <cstddef>
@@ -37,11 +38,17 @@ public:
     // Into the sink's (h, n, n) blocks when it keeps them; otherwise each head in per-core (n, n)
     // scratch, shown to the sink through headProbs (a long prompt never holds every head at once).
     Blocks computeHeads(int layer, const Heads& in, const Softmax& softmax);
+    // When the sink wants them: norms (h, n) of each head's value vectors through its rows of the
+    // output projection, ||v_j|_kv W_O|_h|| (no output bias); null otherwise.
+    const float* valueNorms(int layer, const Heads& in, const kernels::Linear& out);
 
 private:
     TraceSink* m_sink;
     std::vector<float> m_scratch[7];  // one per TraceBuffer
     std::vector<std::vector<float>> m_headScratch;  // per core: raw and probs of one head (2 n n)
+    std::vector<float> m_norms;   // (h, n)
+    std::vector<float> m_packed;  // (n, d) one head's value vectors
+    std::vector<float> m_through; // (n, H) the same through the head's rows of W_O
 };
 
 // What a layer's attention computed, for the sink.

@@ -177,10 +177,21 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
 }
 
 std::vector<float> DecoderModel::lmLogits(const ForwardOutput& out, int position) const {
+    return lensLogits(out.finalHidden.data() + size_t(position) * size_t(m_config.hidden), 1, m_config.layers);
+}
+
+std::vector<float> DecoderModel::lensLogits(const float* hidden, int rows, int index) const {
     const int H = m_config.hidden, V = m_config.vocabSize;
-    std::vector<float> logits(static_cast<size_t>(V));  // (V) = head (V, H) . h
-    kernels::linear(m_lmHead, out.finalHidden.data() + size_t(position) * size_t(H), 1, logits.data());
-    if (const float cap = m_config.decoder.finalLogitSoftcap; cap > 0)
+    const DecoderConfig& dc = m_config.decoder;
+    std::vector<float> normed;  // (rows, H): the residual stream through the final norm (index L already is)
+    if (index < m_config.layers) {
+        normed.resize(size_t(rows) * size_t(H));
+        kernels::rmsNorm(hidden, rows, H, m_finalNorm, dc.rmsNormEps, dc.gemma, normed.data());
+        hidden = normed.data();
+    }
+    std::vector<float> logits(size_t(rows) * size_t(V));  // (rows, V) = h . head^T (V, H)
+    kernels::linear(m_lmHead, hidden, rows, logits.data());
+    if (const float cap = dc.finalLogitSoftcap; cap > 0)
         for (float& v : logits) v = std::tanh(v / cap) * cap;
     return logits;
 }

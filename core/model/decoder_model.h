@@ -18,6 +18,7 @@ public:
                                   TraceSink* sink, const std::atomic<bool>* cancel) const override;
     bool hasLmHead() const override { return true; }
     std::vector<float> lmLogits(const ForwardOutput& out, int position) const override;
+    std::vector<float> lensLogits(const float* hidden, int rows, int index) const override;
 
     // RoPE's cos and sin for positions 0..n-1 with the global (or Gemma's local) frequencies.
     RopeTable ropeTable(int n, bool local) const;

@@ -175,13 +175,19 @@ Result<ForwardOutput> EncoderModel::forward(const std::vector<int>& ids, const s
 }
 
 std::vector<float> EncoderModel::lmLogits(const ForwardOutput& out, int position) const {
+    return lensLogits(out.finalHidden.data() + size_t(position) * size_t(m_config.hidden), 1, m_config.layers);
+}
+
+// Post-LN: every hidden state is already normalised; the MLM head's transform is the whole lens.
+std::vector<float> EncoderModel::lensLogits(const float* hidden, int rows, int /*index*/) const {
+    if (!hasLmHead()) return {};
     const int H = m_config.hidden, V = m_config.vocabSize;
-    std::vector<float> h(static_cast<size_t>(H));  // (H)
-    kernels::linear(m_head.transform, out.finalHidden.data() + size_t(position) * size_t(H), 1, h.data());
-    kernels::activate(m_head.activation, h.data(), H);
-    kernels::layerNorm(h.data(), 1, H, m_head.norm.gamma, m_head.norm.beta, m_config.layerNormEps, h.data());
-    std::vector<float> logits(static_cast<size_t>(V));  // (V) = decoder (V, H) . h
-    kernels::linear(m_head.decoder, h.data(), 1, logits.data());
+    std::vector<float> h(size_t(rows) * size_t(H));  // (rows, H)
+    kernels::linear(m_head.transform, hidden, rows, h.data());
+    kernels::activate(m_head.activation, h.data(), int64_t(h.size()));
+    kernels::layerNorm(h.data(), rows, H, m_head.norm.gamma, m_head.norm.beta, m_config.layerNormEps, h.data());
+    std::vector<float> logits(size_t(rows) * size_t(V));  // (rows, V) = h . decoder^T (V, H)
+    kernels::linear(m_head.decoder, h.data(), rows, logits.data());
     return logits;
 }
 

@@ -16,6 +16,7 @@ public:
                                   TraceSink* sink, const std::atomic<bool>* cancel) const override;
     bool hasLmHead() const override { return m_head.decoder.hasWeights(); }
     std::vector<float> lmLogits(const ForwardOutput& out, int position) const override;
+    std::vector<float> lensLogits(const float* hidden, int rows, int index) const override;
 
 private:
     struct Layer {

@@ -77,9 +77,19 @@ Result<ForwardOutput> Gpt2Model::forward(const std::vector<int>& ids, const std:
 }
 
 std::vector<float> Gpt2Model::lmLogits(const ForwardOutput& out, int position) const {
+    return lensLogits(out.finalHidden.data() + size_t(position) * size_t(m_config.hidden), 1, m_config.layers);
+}
+
+std::vector<float> Gpt2Model::lensLogits(const float* hidden, int rows, int index) const {
     const int H = m_config.hidden, V = m_config.vocabSize;
-    std::vector<float> logits(static_cast<size_t>(V));  // (V) = wte (V, H) . h
-    kernels::linear(m_lmHead, out.finalHidden.data() + size_t(position) * size_t(H), 1, logits.data());
+    std::vector<float> normed;  // (rows, H): the residual stream through ln_f (index L already is)
+    if (index < m_config.layers) {
+        normed.resize(size_t(rows) * size_t(H));
+        kernels::layerNorm(hidden, rows, H, m_lnF.gamma, m_lnF.beta, m_config.layerNormEps, normed.data());
+        hidden = normed.data();
+    }
+    std::vector<float> logits(size_t(rows) * size_t(V));  // (rows, V) = h . wte^T (V, H)
+    kernels::linear(m_lmHead, hidden, rows, logits.data());
     return logits;
 }
 

@@ -17,6 +17,7 @@ public:
                                   TraceSink* sink, const std::atomic<bool>* cancel) const override;
     bool hasLmHead() const override { return true; }
     std::vector<float> lmLogits(const ForwardOutput& out, int position) const override;
+    std::vector<float> lensLogits(const float* hidden, int rows, int index) const override;
 
 private:
     using Block = PreLnBlock::Weights;  // q, k, v are column slices of c_attn (H, 3H)

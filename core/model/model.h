@@ -43,6 +43,10 @@ public:
     virtual bool hasLmHead() const = 0;
     // Vocabulary logits (vocab) at one position of a forward pass.
     virtual std::vector<float> lmLogits(const ForwardOutput& out, int position) const = 0;
+    // Logit lens: vocabulary logits (rows, V) of hidden-state rows (rows, H) taken at hidden-state
+    // index `index` (0 = embeddings, L = the last, as TraceSink::hiddenState reports them), through
+    // the model's final norm (when that index is before it) and its LM head; empty without a head.
+    virtual std::vector<float> lensLogits(const float* /*hidden*/, int /*rows*/, int /*index*/) const { return {}; }
     // The k most probable tokens at a position (softmax over the vocabulary).
     std::vector<TokenScore> topK(const ForwardOutput& out, int position, int k) const;
 

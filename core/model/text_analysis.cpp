@@ -6,6 +6,15 @@
 #include "util/memory_budget.h"
 
 namespace attnscope::core {
+namespace {
+
+// The sink of one forward pass: the recorder, behind the ablation when heads are switched off.
+TraceSink* sinkFor(const AnalysisOptions& options, TraceRecorder* recorder, AblationSink* ablation) {
+    if (!options.ablate.empty()) return ablation;
+    return options.record ? recorder : nullptr;
+}
+
+}  // namespace
 
 uint64_t forwardBytes(const ModelConfig& c, int tokens, bool record) {
     const uint64_t n = uint64_t(std::max(tokens, 0)), L = uint64_t(c.layers);
@@ -78,10 +87,13 @@ Result<TextAnalysis> analyzeText(const LoadedModel& loaded, const QString& text,
     }
     if (Status s = checkForwardMemory(loaded.config(), e.size(), options.record); !s) return s.error();
     TraceRecorder recorder;
-    auto out = loaded.model->forward(e.ids, {}, options.record ? &recorder : nullptr, cancel);
+    recorder.setValueNorms(options.valueNorms);
+    AblationSink ablation(options.record ? &recorder : nullptr, options.ablate);
+    auto out = loaded.model->forward(e.ids, {}, sinkFor(options, &recorder, &ablation), cancel);
     if (!out) return out.error();
     result.output = std::move(out).value();
     if (options.record) result.trace = recorder.take();
+    result.ablated = options.ablate;
     return result;
 }
 
@@ -107,10 +119,13 @@ Result<TextAnalysis> analyzeImage(const LoadedModel& loaded, const ImageTensor& 
         }
     if (Status s = checkForwardMemory(loaded.config(), e.size(), options.record); !s) return s.error();
     TraceRecorder recorder;
-    auto out = loaded.model->forwardImage(pixels, options.record ? &recorder : nullptr, cancel);
+    recorder.setValueNorms(options.valueNorms);
+    AblationSink ablation(options.record ? &recorder : nullptr, options.ablate);
+    auto out = loaded.model->forwardImage(pixels, sinkFor(options, &recorder, &ablation), cancel);
     if (!out) return out.error();
     result.output = std::move(out).value();
     if (options.record) result.trace = recorder.take();
+    result.ablated = options.ablate;
     return result;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/model_loader.h"
+#include "trace/ablation_sink.h"
 #include "trace/attention_trace.h"
 
 #include <atomic>
@@ -10,6 +11,8 @@ namespace attnscope::core {
 struct AnalysisOptions {
     bool truncate = false;  // keep the first tokens that fit instead of failing
     bool record = true;     // record the AttentionTrace
+    bool valueNorms = false; // record each head's value-vector norms too (AttentionTrace::valueNorms)
+    std::vector<HeadRef> ablate;  // heads switched off (context zeroed before the output projection)
 };
 
 // One input run through a model: its tokens, the forward output and (optionally) the trace.
@@ -20,6 +23,7 @@ struct TextAnalysis {
     bool truncated = false;
     int fullTokens = 0;  // tokens of the whole text, before the cut
     int cutAt = -1;      // truncated: the code point of the text where reading stopped
+    std::vector<HeadRef> ablated;  // the heads that were switched off
 };
 
 // Image input for vision models: tokens are "[CLS]", "p(0,0)", "p(0,1)", ... (row, column of the

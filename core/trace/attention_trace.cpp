@@ -20,7 +20,7 @@ size_t AttentionTrace::bytes() const {
     for (const auto& l : m_layers)
         total += l.attnInput.size() + l.q.size() + l.k.size() + l.v.size() +
                  l.context.size() + l.attnOutput.size() + l.rawScores.size() + l.scores.size() +
-                 l.probs.size();
+                 l.probs.size() + l.valueNorms.size();
     total += m_thumbs.size() + m_thumbsHidden.size() + 2 * m_sinkShare.size() + m_logSumExp.size();
     return total * sizeof(float);
 }
@@ -178,6 +178,7 @@ void TraceRecorder::layer(const LayerTensors& t) {
     l.attnInput.assign(t.attnInput, n);
     l.attnOutput.assign(t.attnOutput, n);
     l.window = t.window;
+    if (t.valueNorms) l.valueNorms.assign(t.valueNorms, t.valueNorms + size_t(trace.heads()) * size_t(trace.tokens()));
     if (t.ropeCos) {
         const size_t table = size_t(trace.tokens()) * size_t(trace.headDim() / 2);
         l.ropeCos.assign(t.ropeCos, t.ropeCos + table);

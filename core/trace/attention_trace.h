@@ -76,6 +76,7 @@ public:
         Buffer rawScores, scores, probs;                 // (h, n, n); empty when rebuilt()
         int window = 0;                                  // the layer's sliding window (0: none)
         std::vector<float> ropeCos, ropeSin;             // (n, d/2): how q and k were rotated, if they were
+        std::vector<float> valueNorms;                   // (h, n) ||f_h(x_j)||, when recorded
     };
 
     const ForwardShape& shape() const { return m_shape; }
@@ -103,6 +104,15 @@ public:
     const float* attnInput(int layer) const { return m_layers[size_t(layer)].attnInput.data(); }
     const float* attnOutput(int layer) const { return m_layers[size_t(layer)].attnOutput.data(); }
     int window(int layer) const { return m_layers[size_t(layer)].window; }
+    // Whether the forward pass computed each head's value-vector norms (TraceRecorder::setValueNorms).
+    bool hasValueNorms() const { return !m_layers.empty() && !m_layers[0].valueNorms.empty(); }
+    // (n): ||f_h(x_j)|| = ||v_j W_O|_h|| for every key j of one head (Kobayashi et al. 2020).
+    const float* valueNorms(int layer, int head) const {
+        return m_layers[size_t(layer)].valueNorms.data() + int64_t(head) * tokens();
+    }
+    // (n, d/2) the rotation table of a rotary layer, or null.
+    const float* ropeCos(int layer) const { const auto& c = m_layers[size_t(layer)].ropeCos; return c.empty() ? nullptr : c.data(); }
+    const float* ropeSin(int layer) const { const auto& c = m_layers[size_t(layer)].ropeSin; return c.empty() ? nullptr : c.data(); }
     // Whether q and k were rotated by position (RoPE: the rotary decoders).
     bool rotary() const { return !m_layers.empty() && !m_layers[0].ropeCos.empty(); }
     // A q or k row of token `position` as it was before the rotation (d): each pair (c, c + d/2)
@@ -171,6 +181,9 @@ public:
     static bool rebuildsHeads(const ForwardShape& shape, Mode mode);
 
     explicit TraceRecorder(Mode mode = Mode::Auto) : m_mode(mode) {}
+    // Also record each head's value-vector norms through the output projection.
+    void setValueNorms(bool on) { m_valueNorms = on; }
+    bool wantsValueNorms() const override { return m_valueNorms; }
 
     void begin(const ForwardShape& shape) override;
     float* buffer(int layer, TraceBuffer which) override;
@@ -183,6 +196,7 @@ public:
 
 private:
     Mode m_mode;
+    bool m_valueNorms = false;
     std::shared_ptr<AttentionTrace> m_trace;
 };
 

@@ -42,6 +42,7 @@ struct LayerTensors {
     int window = 0;                    // sliding window of this layer's mask (0: none)
     const float* ropeCos = nullptr;    // (n, d/2) the rotation q and k went through (rotary models)
     const float* ropeSin = nullptr;    // (n, d/2)
+    const float* valueNorms = nullptr; // (h, n) ||f_h(x_j)|| = ||v_j|_h W_O|_h|| when the sink wants them
 };
 
 // The parts of a layer a recording sink can hold in its own memory, so nothing is copied.
@@ -63,6 +64,12 @@ public:
     // each head's raw scores and probs (n, n) here, from the thread that computed it (heads run in
     // parallel; each call writes only its own head's results). Valid during the call.
     virtual void headProbs(int /*layer*/, int /*head*/, const float* /*raw*/, const float* /*probs*/) {}
+    // Whether the model should compute each head's value-vector norms through the output projection
+    // (LayerTensors::valueNorms; Kobayashi et al. 2020). Costs one more (n, H) x (H, H) product a layer.
+    virtual bool wantsValueNorms() const { return false; }
+    // Ablation: whether a head is switched off, its context zeroed before the output projection
+    // (everything downstream sees the change; its attention weights are still computed and shown).
+    virtual bool ablated(int /*layer*/, int /*head*/) const { return false; }
 };
 
 }  // namespace attnscope::core

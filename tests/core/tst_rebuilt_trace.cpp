@@ -208,7 +208,7 @@ void TestRebuiltTrace::exportsTheSelection() {
     }
     QBuffer json;
     json.open(QIODevice::WriteOnly);
-    QVERIFY(writeTraceJson(json, {QStringLiteral("mistral"), &e, false, t.get(), sel}, {QStringLiteral("scores")}));
+    QVERIFY(writeTraceJson(json, {QStringLiteral("mistral"), &e, false, t.get(), sel, {}}, {QStringLiteral("scores")}));
     const QJsonObject o = QJsonDocument::fromJson(json.data()).object();
     QCOMPARE(o.value(QStringLiteral("layers")).toArray(), QJsonArray({1}));
     QCOMPARE(o.value(QStringLiteral("heads")).toArray(), QJsonArray({3, 0}));

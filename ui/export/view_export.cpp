@@ -62,8 +62,8 @@ core::Status exportTraceData(const QString& path, const AnalysisResult& r, const
         return core::saveAtomically(path, [&](QIODevice& out) { return core::writeAttentionsNpy(out, *r.trace); });
     if (ext == QLatin1String("json"))
         return core::saveAtomically(path, [&](QIODevice& out) {
-            return core::writeTraceJson(out, {modelType, &r.encoding, r.truncated, r.trace.get(), {}},
-                                        {QStringLiteral("hidden"), QStringLiteral("qkv"), QStringLiteral("scores")});
+            return core::writeTraceJson(out, {modelType, &r.encoding, r.truncated, r.trace.get(), {}, r.ablated},
+                                        {QStringLiteral("hidden"), QStringLiteral("qkv"), QStringLiteral("scores"), QStringLiteral("norms")});
         });
     return core::inputError(QStringLiteral("choose a file name ending in .json or .npy"));
 }

@@ -25,6 +25,20 @@ float heatmapScale(float v, bool logScale) {
     return std::clamp((std::log10(std::max(v, kLogFloor)) + 4.0f) / 4.0f, 0.0f, 1.0f);
 }
 
+float heatmapPosition(const HeatmapSpec& s, float v) {
+    if (s.signedRange > 0) return std::isnan(v) ? 0.5f : std::clamp(0.5f + v / (2 * s.signedRange), 0.0f, 1.0f);
+    return heatmapScale(v, s.logScale);
+}
+
+QStringList heatmapTicks(const HeatmapSpec& s) {
+    if (s.signedRange > 0) {
+        const float r = s.signedRange;
+        auto f = [](float v) { return v == 0 ? QStringLiteral("0") : (v > 0 ? QStringLiteral("+") : QStringLiteral("−")) + QString::number(std::fabs(v), 'g', 2); };
+        return {f(-r), f(-r / 2), f(0), f(r / 2), f(r)};
+    }
+    return s.logScale ? QStringList{"1e-4", "1e-3", "0.01", "0.1", "1"} : QStringList{"0", "0.25", "0.5", "0.75", "1"};
+}
+
 HeatmapLayout heatmapLayout(const QRectF& rect, const HeatmapSpec& spec) {
     const QFontMetricsF fm(spec.font);
     HeatmapLayout l;
@@ -63,7 +77,8 @@ std::optional<QPoint> heatmapCellAt(const HeatmapLayout& l, int n, const QPointF
 static void paintCells(QPainter& painter, const HeatmapLayout& l, const HeatmapSpec& s) {
     const int n = s.n;
     auto masked = [&](int r, int c) {
-        return (s.causal && c > r) || (s.hiddenFirstKey && c == 0) || (s.window > 0 && c <= r - s.window);
+        return (s.causal && c > r) || (s.hiddenFirstKey && c == 0) || (s.window > 0 && c <= r - s.window) ||
+               (s.signedRange > 0 && std::isnan(s.values[r * n + c]));
     };
     // The cells in view (all of them unless zoomed).
     const int r0 = std::max(0, int(std::floor(l.view.top()))), r1 = std::min(n, int(std::ceil(l.view.bottom())));
@@ -74,7 +89,7 @@ static void paintCells(QPainter& painter, const HeatmapLayout& l, const HeatmapS
         painter.setPen(Qt::NoPen);
         for (int r = r0; r < r1; ++r)
             for (int c = c0; c < c1; ++c) {
-                const QColor color = masked(r, c) ? kMasked : s.colormap.color(heatmapScale(s.values[r * n + c], s.logScale));
+                const QColor color = masked(r, c) ? kMasked : s.colormap.color(heatmapPosition(s, s.values[r * n + c]));
                 // A hair wider than the cell so no seams show in vector viewers.
                 painter.fillRect(QRectF(l.origin.x() + c * l.cell, l.origin.y() + r * l.cell, l.cell + 0.3, l.cell + 0.3), color);
             }
@@ -85,7 +100,7 @@ static void paintCells(QPainter& painter, const HeatmapLayout& l, const HeatmapS
     for (int r = r0; r < r1; ++r) {
         auto* line = reinterpret_cast<QRgb*>(image.scanLine(r - r0));
         for (int c = c0; c < c1; ++c)
-            line[c - c0] = masked(r, c) ? kMasked.rgb() : s.colormap.rgb(heatmapScale(s.values[r * n + c], s.logScale));
+            line[c - c0] = masked(r, c) ? kMasked.rgb() : s.colormap.rgb(heatmapPosition(s, s.values[r * n + c]));
     }
     painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
     painter.drawImage(QRectF(l.origin.x() + c0 * l.cell, l.origin.y() + r0 * l.cell, (c1 - c0) * l.cell, (r1 - r0) * l.cell), image);
@@ -138,8 +153,7 @@ void paintHeatmap(QPainter& painter, const QRectF& rect, const HeatmapSpec& s) {
     }
     paintCells(painter, l, s);
     paintLabels(painter, l, s);
-    const QStringList ticks = s.logScale ? QStringList{"1e-4", "1e-3", "0.01", "0.1", "1"} : QStringList{"0", "0.25", "0.5", "0.75", "1"};
-    paintColorbar(painter, l.colorbar, s.colormap, ticks, s.font, s.textColor);
+    paintColorbar(painter, l.colorbar, s.colormap, heatmapTicks(s), s.font, s.textColor);
     if (s.focus >= 0 && s.focus < s.n) {  // outline the focus token's row (its attention) and column
         painter.save();
         painter.setClipRect(l.matrix.adjusted(-3, -3, 3, 3), Qt::IntersectClip);

@@ -31,6 +31,9 @@ struct HeatmapSpec {
     // The part of the matrix shown, in cells (x = keys, y = queries); empty: all of it. Zooming
     // shows fewer cells larger while the labels and the colour bar stay where they are.
     QRectF view;
+    // > 0: signed values (a difference) in [-signedRange, signedRange] on a diverging colour map,
+    // zero in the middle; NaN cells (gaps of an alignment) drawn as masked.
+    float signedRange = 0;
 };
 
 // Geometry in the painter's logical coordinates.
@@ -50,6 +53,10 @@ HeatmapLayout heatmapLayout(const QRectF& rect, const HeatmapSpec& spec);
 std::optional<QPoint> heatmapCellAt(const HeatmapLayout& layout, int n, const QPointF& point);
 // Value -> colour-map position (linear, or log10 over 1e-4 .. 1).
 float heatmapScale(float value, bool logScale);
+// A cell's colour-map position under the spec (signed or not).
+float heatmapPosition(const HeatmapSpec& spec, float value);
+// The colour bar's tick labels under the spec, bottom to top.
+QStringList heatmapTicks(const HeatmapSpec& spec);
 void paintHeatmap(QPainter& painter, const QRectF& rect, const HeatmapSpec& spec);
 
 }  // namespace attnscope::ui

@@ -3,6 +3,7 @@
 #include "analysis/referent_reading.h"
 #include "model/model.h"
 #include "tokenize/tokenizer.h"
+#include "trace/ablation_sink.h"
 #include "trace/attention_trace.h"
 
 #include <QImage>
@@ -48,6 +49,7 @@ struct AnalysisResult {
     int fullTokens = 0;         // tokens of the whole text (more than encoding.size() when truncated)
     int cutAt = -1;             // truncated: the code point of the text where the model stopped reading
     double milliseconds = 0;    // tokenize + forward + predictions
+    std::vector<core::HeadRef> ablated;  // heads switched off in this run
 };
 
 using AnalysisResultPtr = std::shared_ptr<const AnalysisResult>;
