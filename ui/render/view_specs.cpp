@@ -9,6 +9,15 @@
 
 namespace attnscope::ui {
 
+// What every figure's title adds when the analysis ran differently from plain attention.
+QString analysisSuffix(const AnalysisResult& r) {
+    QString suffix;
+    if (r.valueWeighted) suffix += QStringLiteral(" · value-weighted norms");
+    if (!r.ablated.empty()) suffix += QStringLiteral(" · %1 head%2 off").arg(r.ablated.size()).arg(r.ablated.size() == 1 ? "" : "s");
+    return suffix;
+}
+
+
 HeatmapSpec heatmapSpec(const AnalysisResult& r, const ViewState& st, const FigureStyle& style, AttentionMatrix& m) {
     const core::AttentionTrace& t = *r.trace;
     const HeadMode mode = st.headMode() == HeadMode::All ? HeadMode::Average : st.headMode();
@@ -28,6 +37,7 @@ HeatmapSpec heatmapSpec(const AnalysisResult& r, const ViewState& st, const Figu
     s.font = style.font;
     s.textColor = style.text;
     s.vectorCells = style.vector;
+    s.title += analysisSuffix(r);
     return s;
 }
 
@@ -115,6 +125,7 @@ LinksSpec linksSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
         s.caption = core::describeReading(*reading, r.labels);
         s.captionWarning = !reading->trusted();
     }
+    s.title += analysisSuffix(r);
     return s;
 }
 
@@ -269,6 +280,7 @@ ImageSpec imageSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
         for (size_t i = 0; i < p.top.size() && i < 3; ++i) parts << QStringLiteral("%1 %2").arg(p.texts[int(i)], percent(p.top[i].probability));
         s.caption = QStringLiteral("Prediction: ") + parts.join(QStringLiteral("  ·  "));
     }
+    s.title += analysisSuffix(r);
     return s;
 }
 

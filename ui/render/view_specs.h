@@ -55,5 +55,7 @@ QSizeF figureSize(const QString& name, const AnalysisResult& result);
 void paintFigureByName(const QString& name, QPainter& painter, const QRectF& rect, const AnalysisResult& result,
                        const ViewState& state, const FigureStyle& style, const QkvOptions& qkv = {});
 int defaultQuery(const AnalysisResult& result, const ViewState& state, int query);
+// " · value-weighted norms", " · 2 heads off": appended to every figure's title.
+QString analysisSuffix(const AnalysisResult& result);
 
 }  // namespace attnscope::ui

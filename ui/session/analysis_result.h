@@ -20,6 +20,16 @@ struct PositionPredictions {
     int position = 0;
     std::vector<core::TokenScore> top;
     QStringList texts;  // readable token texts, parallel to top
+    // With heads switched off: each listed token's probability with every head on (parallel to top).
+    std::vector<float> before;
+};
+
+// How an analysis runs besides its input: heads switched off, and whether the views show the
+// value-weighted norms instead of the attention weights.
+struct AnalysisSettings {
+    std::vector<core::HeadRef> ablate;
+    bool valueWeighted = false;
+    bool operator==(const AnalysisSettings& o) const { return ablate == o.ablate && valueWeighted == o.valueWeighted; }
 };
 
 // One finished analysis, immutable, shared with every view (heaptrack's summaryAvailable style).
@@ -50,6 +60,9 @@ struct AnalysisResult {
     int cutAt = -1;             // truncated: the code point of the text where the model stopped reading
     double milliseconds = 0;    // tokenize + forward + predictions
     std::vector<core::HeadRef> ablated;  // heads switched off in this run
+    // The views' trace shows value-weighted norms (rows as shares) instead of attention weights.
+    bool valueWeighted = false;
+    QString weightsNote;  // why value-weighted norms were asked for but not shown
 };
 
 using AnalysisResultPtr = std::shared_ptr<const AnalysisResult>;

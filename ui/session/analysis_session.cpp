@@ -1,5 +1,8 @@
 #include "session/analysis_session.h"
 
+#include "analysis/value_norms.h"
+#include "kernels/kernels.h"
+
 #include "analysis/referent_reading.h"
 
 #include "hub/model_source.h"
@@ -8,6 +11,8 @@
 #include "tokenize/token_labels.h"
 
 #include <QElapsedTimer>
+
+#include <optional>
 
 #include <new>
 #include <stdexcept>
@@ -32,14 +37,37 @@ core::Result<T> guarded(Work&& work) {
 
 }  // namespace
 
+void applyWeights(AnalysisResult& result, const AnalysisSettings& settings) {
+    if (!settings.valueWeighted || !result.trace) return;
+    auto weighted = core::valueWeightedTrace(*result.trace);
+    if (!weighted) {
+        result.weightsNote = weighted.error().message;
+        return;
+    }
+    result.trace = *weighted;
+    result.valueWeighted = true;
+}
+
 core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, const QString& text, bool truncate,
-                                            quint64 generation, const std::atomic<bool>* cancel) {
+                                            quint64 generation, const std::atomic<bool>* cancel, const AnalysisSettings& settings) {
     QElapsedTimer timer;
     timer.start();
     core::AnalysisOptions options;
     options.truncate = truncate;
+    options.ablate = settings.ablate;
+    options.valueNorms = settings.valueWeighted;
     auto analysis = core::analyzeText(model, text, options, cancel);
     if (!analysis) return analysis.error();
+    // With heads off, the same input with every head on, for the predictions' "before".
+    std::optional<core::ForwardOutput> intact;
+    if (!settings.ablate.empty() && model.model->hasLmHead()) {
+        core::AnalysisOptions plain;
+        plain.truncate = truncate;
+        plain.record = false;
+        auto whole = core::analyzeText(model, text, plain, cancel);
+        if (!whole) return whole.error();
+        intact = std::move(whole->output);
+    }
     auto result = std::make_shared<AnalysisResult>();
     result->generation = generation;
     result->text = text;
@@ -49,6 +77,7 @@ core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, cons
     result->truncated = analysis->truncated;
     result->fullTokens = analysis->fullTokens;
     result->cutAt = analysis->cutAt;
+    result->ablated = analysis->ablated;
     const core::Tokenizer& tok = *model.tokenizer;
     result->labels = core::tokenLabels(tok, result->encoding, text);
     if (model.model->hasLmHead()) {
@@ -64,6 +93,11 @@ core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, cons
             pp.position = p;
             pp.top = model.model->topK(analysis->output, p, AnalysisSession::kTopK);
             for (const auto& s : pp.top) pp.texts << tok.display(s.id);
+            if (intact) {
+                std::vector<float> probs = model.model->lmLogits(*intact, p);
+                core::kernels::softmax(probs.data(), int64_t(probs.size()));
+                for (const auto& s : pp.top) pp.before.push_back(probs[size_t(s.id)]);
+            }
             return pp;
         };
         for (int p : positions) result->predictions.push_back(at(p));
@@ -80,7 +114,7 @@ core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, cons
             for (int p = 0; p < n; ++p) {
                 const bool isPronoun = std::any_of(pronouns.begin(), pronouns.end(), [p](const auto& r) { return r.pronoun == p; });
                 if (every || isPronoun) result->perToken.push_back(at(p));
-                else result->perToken.push_back(PositionPredictions{p, {}, {}});
+                else result->perToken.push_back(PositionPredictions{p, {}, {}, {}});
             }
         }
     }
@@ -90,8 +124,15 @@ core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, cons
             if (!pp.top.empty()) predicted[size_t(pp.position)] = pp.top[0].id;
         result->referents = core::readReferents(model.config(), tok, text, result->encoding, *result->trace, predicted);
     }
+    applyWeights(*result, settings);
     result->milliseconds = double(timer.nsecsElapsed()) / 1e6;
     return AnalysisResultPtr(result);
+}
+
+void AnalysisSession::setSettings(const AnalysisSettings& settings) {
+    if (settings == m_settings) return;
+    m_settings = settings;
+    if (m_model && (imageMode() ? m_image != nullptr : !m_text.isEmpty())) start();
 }
 
 AnalysisSession::AnalysisSession(QObject* parent) : QObject(parent) {
@@ -229,13 +270,14 @@ void AnalysisSession::start() {
     const LoadedModelPtr model = m_model;
     const QString text = m_text;
     const bool truncate = m_truncate;
+    const AnalysisSettings settings = m_settings;
     setPending(+1);
-    QMetaObject::invokeMethod(m_worker, [this, model, text, truncate, generation, cancel] {
+    QMetaObject::invokeMethod(m_worker, [this, model, text, truncate, generation, cancel, settings] {
         if (cancel->load()) {  // superseded before it started
             QMetaObject::invokeMethod(this, [this, generation] { finished(generation, nullptr, QString()); });
             return;
         }
-        auto result = guarded<AnalysisResultPtr>([&] { return runAnalysis(*model, text, truncate, generation, cancel.get()); });
+        auto result = guarded<AnalysisResultPtr>([&] { return runAnalysis(*model, text, truncate, generation, cancel.get(), settings); });
         AnalysisResultPtr ptr = result ? *result : nullptr;
         const QString error = result ? QString() : result.message();
         QMetaObject::invokeMethod(this, [this, generation, ptr, error] { finished(generation, ptr, error); });
@@ -254,10 +296,11 @@ void AnalysisSession::startImage() {
     const LoadedModelPtr model = m_model;
     const std::shared_ptr<const DecodedImage> image = m_image;
     const QString path = m_imagePath;
+    const AnalysisSettings settings = m_settings;
     setPending(+1);
-    QMetaObject::invokeMethod(m_worker, [this, model, image, path, generation, cancel] {
+    QMetaObject::invokeMethod(m_worker, [this, model, image, path, generation, cancel, settings] {
         auto result = cancel->load() ? core::Result<AnalysisResultPtr>(AnalysisResultPtr()) :
-                                       guarded<AnalysisResultPtr>([&] { return runImageAnalysis(*model, *image, path, kTopK, generation, cancel.get()); });
+                                       guarded<AnalysisResultPtr>([&] { return runImageAnalysis(*model, *image, path, kTopK, generation, cancel.get(), settings); });
         AnalysisResultPtr ptr = result ? *result : nullptr;
         const QString error = result ? QString() : result.message();
         QMetaObject::invokeMethod(this, [this, generation, ptr, error] { finished(generation, ptr, error); });

@@ -43,6 +43,9 @@ public:
     QString text() const { return m_text; }
     void setDebounceMs(int ms) { m_debounce.setInterval(ms); }
     void setTruncate(bool on) { m_truncate = on; }
+    // Heads switched off and the weights the views show; a change re-analyses the current input.
+    void setSettings(const AnalysisSettings& settings);
+    const AnalysisSettings& settings() const { return m_settings; }
 
     // Image input for vision models: analysed at once. A text model refuses it (analysisFailed)
     // and keeps its state. With a vision model, typed text is refused the same way.
@@ -86,6 +89,7 @@ private:
     std::shared_ptr<const DecodedImage> m_image;
     QString m_imagePath;
     bool m_truncate = true;
+    AnalysisSettings m_settings;
     bool m_dirty = false;  // text changed during the debounce window
     quint64 m_generation = 0;
     quint64 m_imageRequest = 0;
@@ -97,8 +101,13 @@ private:
 
 // Runs one analysis (tokenize, forward with trace, predictions). Thread-safe; used by the session
 // and by headless rendering.
+// With heads switched off (settings.ablate), the predictions also say each token's probability with
+// every head on (a second forward pass without the trace).
 core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, const QString& text, bool truncate,
-                                            quint64 generation = 0, const std::atomic<bool>* cancel = nullptr);
+                                            quint64 generation = 0, const std::atomic<bool>* cancel = nullptr,
+                                            const AnalysisSettings& settings = {});
+// Replaces the result's trace by its value-weighted form when the settings ask for it (or says why not).
+void applyWeights(AnalysisResult& result, const AnalysisSettings& settings);
 
 }  // namespace attnscope::ui
 

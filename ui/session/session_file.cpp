@@ -45,6 +45,10 @@ QByteArray sessionToJson(const SessionFile& s) {
     QJsonArray hidden;
     for (int h : s.hiddenHeads) hidden.append(h);
     o.insert(QStringLiteral("hidden_heads"), hidden);
+    o.insert(QStringLiteral("weights"), s.valueWeighted ? QStringLiteral("value_norms") : QStringLiteral("attention"));
+    QJsonArray ablated;
+    for (const core::HeadRef& r : s.ablated) ablated.append(QJsonArray{r.layer, r.head});
+    o.insert(QStringLiteral("ablated"), ablated);
     o.insert(QStringLiteral("image"), QJsonObject{{"path", s.imagePath.isEmpty() ? QJsonValue() : QJsonValue(s.imagePath)},
                                                   {"overlay", kOverlays.at(int(s.image.overlay))},
                                                   {"opacity", double(s.image.opacity)},
@@ -98,6 +102,20 @@ core::Result<SessionFile> sessionFromJson(const QByteArray& json) {
         if (!h.isDouble() || h.toDouble() < 0 || h.toDouble() > 4096 || h.toDouble() != std::floor(h.toDouble()))
             return core::inputError(QStringLiteral("hidden_heads must be a list of head numbers"));
         s.hiddenHeads << h.toInt();
+    }
+    const QString weights = o.value(QStringLiteral("weights")).toString(QStringLiteral("attention"));
+    if (weights != QLatin1String("attention") && weights != QLatin1String("value_norms"))
+        return core::inputError(QStringLiteral("unknown weights '%1' (attention, value_norms)").arg(weights.left(40)));
+    s.valueWeighted = weights == QLatin1String("value_norms");
+    const QJsonValue ablated = o.value(QStringLiteral("ablated"));
+    const QString ablatedError = QStringLiteral("ablated must be a list of [layer, head] pairs");
+    if (!ablated.isUndefined() && !ablated.isArray()) return core::inputError(ablatedError);
+    if (ablated.toArray().size() > 65536) return core::inputError(ablatedError);
+    auto index = [](const QJsonValue& v) { return v.isDouble() && v.toDouble() >= 0 && v.toDouble() <= 4096 && v.toDouble() == std::floor(v.toDouble()); };
+    for (const QJsonValue& pair : ablated.toArray()) {
+        const QJsonArray a = pair.toArray();
+        if (!pair.isArray() || a.size() != 2 || !index(a[0]) || !index(a[1])) return core::inputError(ablatedError);
+        s.ablated.push_back({a[0].toInt(), a[1].toInt()});
     }
     s.qkvStep = std::clamp(o.value(QStringLiteral("qkv_step")).toInt(kQkvMaxSteps - 1), 0, kQkvMaxSteps - 1);
     const QJsonObject image = o.value(QStringLiteral("image")).toObject();

@@ -26,6 +26,8 @@ struct SessionFile {
     float threshold = 0;
     LinkDirection linkDirection = LinkDirection::AttendsTo;
     QList<int> hiddenHeads;  // "All heads": heads switched off in the legend
+    bool valueWeighted = false;           // "weights": "value_norms" (else "attention")
+    std::vector<core::HeadRef> ablated;   // "ablated": [[layer, head], ...] switched off in the analysis
     bool modelFromHub = false;  // modelPath is a Hub id (saved as "hub", opened from the cache)
     int qkvStep = 10;  // the step's place among the model's Q/K/V steps (clamped to the last)
     QString imagePath;      // image models: the picture (empty for text)

@@ -119,7 +119,43 @@ void ViewState::soloHead(int head) {
     setHiddenHeads(m_hiddenHeads == others ? QList<int>() : others);
 }
 
+void ViewState::setValueWeighted(bool on) {
+    if (on == m_valueWeighted) return;
+    m_valueWeighted = on;
+    Q_EMIT changed();
+    Q_EMIT settingsChanged();
+}
+
+bool ViewState::isAblated(int layer, int head) const {
+    return std::binary_search(m_ablated.begin(), m_ablated.end(), core::HeadRef{layer, head});
+}
+
+void ViewState::setAblated(std::vector<core::HeadRef> heads) {
+    heads.erase(std::remove_if(heads.begin(), heads.end(),
+                               [this](const core::HeadRef& r) { return r.layer < 0 || r.layer >= m_layers || r.head < 0 || r.head >= m_heads; }),
+                heads.end());
+    std::sort(heads.begin(), heads.end());
+    heads.erase(std::unique(heads.begin(), heads.end()), heads.end());
+    if (heads == m_ablated) return;
+    m_ablated = std::move(heads);
+    Q_EMIT changed();
+    Q_EMIT settingsChanged();
+}
+
+void ViewState::toggleAblated(int layer, int head) {
+    std::vector<core::HeadRef> heads = m_ablated;
+    const auto at = std::find(heads.begin(), heads.end(), core::HeadRef{layer, head});
+    if (at != heads.end()) heads.erase(at);
+    else heads.push_back({layer, head});
+    setAblated(std::move(heads));
+}
+
 void ViewState::setLimits(int layers, int heads, int tokens) {
+    if (std::max(1, heads) != m_heads || std::max(1, layers) != m_layers) {  // another model: its heads are new
+        const bool hadAblated = !m_ablated.empty();
+        m_ablated.clear();
+        if (hadAblated) Q_EMIT settingsChanged();
+    }
     m_layers = std::max(1, layers);
     if (std::max(1, heads) != m_heads) m_hiddenHeads.clear();  // another model: its heads are new
     m_heads = std::max(1, heads);

@@ -85,6 +85,14 @@ public:
     // Shows `head` alone; when it already is alone, shows every head again (BertViz's double-click).
     void soloHead(int head);
     void setImageOptions(const ImageOptions& options);  // clamped
+    // What the analysis itself runs with (the window passes it to the session; saved in sessions):
+    // value-weighted norms instead of attention weights in every view, and heads switched off.
+    bool valueWeighted() const { return m_valueWeighted; }
+    void setValueWeighted(bool on);
+    const std::vector<core::HeadRef>& ablated() const { return m_ablated; }
+    bool isAblated(int layer, int head) const;
+    void setAblated(std::vector<core::HeadRef> heads);  // kept to the model's sizes, sorted, once each
+    void toggleAblated(int layer, int head);
     void setLimits(int layers, int heads, int tokens);
     int layers() const { return m_layers; }
     int heads() const { return m_heads; }
@@ -93,6 +101,7 @@ public:
 Q_SIGNALS:
     void changed();
     void focusChanged();  // hover or pin only (cheap repaint)
+    void settingsChanged();  // valueWeighted or ablated: the input must be analysed again
 
 private:
     int m_layer = 0;
@@ -106,6 +115,8 @@ private:
     bool m_hideFirst = false;
     LinkDirection m_direction = LinkDirection::AttendsTo;
     QList<int> m_hiddenHeads;
+    bool m_valueWeighted = false;
+    std::vector<core::HeadRef> m_ablated;
     AnalysisResultPtr m_result;
     ImageOptions m_image;
     int m_layers = 1, m_heads = 1, m_tokens = 0;

@@ -1,5 +1,6 @@
 #include "widgets/main_window.h"
 
+#include "widgets/ablation_panel.h"
 #include "widgets/analyses_panel.h"
 #include "widgets/app_palettes.h"
 #include "widgets/download_status.h"
@@ -71,6 +72,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_imageRow->setImageName(QFileInfo(path).fileName());
     });
     connect(m_session, &AnalysisSession::modelChanged, this, &MainWindow::onModelChanged);
+    connect(m_state, &ViewState::settingsChanged, this, [this] { m_session->setSettings({m_state->ablated(), m_state->valueWeighted()}); });
     connect(m_session, &AnalysisSession::modelFailed, this, [this](const QString& message) {
         showError(tr("Could not open the model: %1").arg(message));
         statusBar()->clearMessage();  // "Loading …" is over
@@ -186,9 +188,14 @@ void MainWindow::buildUi() {
     m_predictionsDock->setWidget(m_predictions);
     addDockWidget(Qt::RightDockWidgetArea, m_predictionsDock);
     m_analyses = new AnalysesPanel(m_state);
+    m_ablation = new AblationPanel(m_state);
+    connect(m_ablation, &AblationPanel::exportFailed, this, &MainWindow::showError);
+    m_analysesTabs = new QTabWidget;
+    m_analysesTabs->addTab(m_analyses, tr("Heads"));
+    m_analysesTabs->addTab(m_ablation, tr("Ablation"));
     m_analysesDock = new QDockWidget(tr("Analyses"), this);
     m_analysesDock->setObjectName(QStringLiteral("analyses"));
-    m_analysesDock->setWidget(m_analyses);
+    m_analysesDock->setWidget(m_analysesTabs);
     addDockWidget(Qt::RightDockWidgetArea, m_analysesDock);
     tabifyDockWidget(m_predictionsDock, m_analysesDock);
     m_predictionsDock->raise();
@@ -394,12 +401,14 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     showError(result->truncated ? tr("The text has %1 tokens; the model reads %2. The struck-through part of the text is not read.")
                                       .arg(result->fullTokens)
                                       .arg(result->encoding.size())
-                                : QString());
+              : !result->weightsNote.isEmpty() ? tr("Showing attention weights: %1").arg(result->weightsNote)
+                                               : QString());
     if (!result->isImage() && result->text == m_sentence->text()) m_sentence->markCut(result->truncated ? result->cutAt : -1, result->encoding.size(), result->fullTokens);
     const core::AttentionTrace& t = *result->trace;
     m_state->setResult(result);  // limits; the pin follows its word through the edit
     m_tokens->setResult(result);
     m_analyses->setResult(result);
+    m_ablation->setResult(result);
     for (FigureView* v : {static_cast<FigureView*>(m_links), static_cast<FigureView*>(m_heatmap), static_cast<FigureView*>(m_grid),
                           static_cast<FigureView*>(m_qkv), static_cast<FigureView*>(m_image)})
         v->setResult(result);
@@ -456,6 +465,8 @@ void MainWindow::applyPendingSession() {
     m_state->setThreshold(s.threshold);
     m_state->setLinkDirection(s.linkDirection);
     m_state->setHiddenHeads(s.hiddenHeads);
+    m_state->setValueWeighted(s.valueWeighted);
+    m_state->setAblated(s.ablated);
     m_state->setPinnedToken(s.token);
     m_state->setImageOptions(s.image);
     m_qkv->setStepIndex(s.qkvStep);
@@ -482,6 +493,8 @@ SessionFile MainWindow::currentSession() const {
     s.threshold = m_state->threshold();
     s.linkDirection = m_state->linkDirection();
     s.hiddenHeads = m_state->hiddenHeads();
+    s.valueWeighted = m_state->valueWeighted();
+    s.ablated = m_state->ablated();
     s.qkvStep = m_qkv->stepIndex();
     if (m_session->imageMode()) s.imagePath = m_session->imagePath();
     s.image = m_state->imageOptions();

@@ -23,6 +23,7 @@ class QToolButton;
 
 namespace attnscope::ui {
 
+class AblationPanel;
 class AnalysesPanel;
 class DownloadStatus;
 class EmptyModelPage;
@@ -82,6 +83,8 @@ public:
     void setLessonVisible(bool on);
     LessonPanel* lesson() const { return m_lesson; }
     AnalysesPanel* analyses() const { return m_analyses; }
+    AblationPanel* ablation() const { return m_ablation; }
+    QTabWidget* analysesTabs() const { return m_analysesTabs; }
     void setAnalysesVisible(bool on);  // View > Analyses Panel (Ctrl+Shift+A)
     void saveSessionAs();  // File > Save Session As: a file dialog, then the session
 
@@ -123,6 +126,8 @@ private:
     PredictionsView* m_predictions = nullptr;
     QDockWidget* m_predictionsDock = nullptr;
     AnalysesPanel* m_analyses = nullptr;
+    AblationPanel* m_ablation = nullptr;
+    QTabWidget* m_analysesTabs = nullptr;
     QDockWidget* m_analysesDock = nullptr;
     LessonPanel* m_lesson = nullptr;
     QDockWidget* m_lessonDock = nullptr;

@@ -59,6 +59,13 @@ void PredictionsView::paintEvent(QPaintEvent*) {
                                         : tr("Put [MASK] (or <mask>) in the sentence to see what the model predicts there, "
                                              "or point at a token to see what the model reads at it."));
     const double row = fm.height() * 1.5;
+    if (!m_result->ablated.empty()) {  // say so before the bars
+        const QString note = tr("%n head(s) switched off: bars now, dashed outlines with every head on.", "", int(m_result->ablated.size()));
+        const QRectF box = fm.boundingRect(QRectF(area.left(), y, area.width(), 10000), Qt::AlignLeft | Qt::TextWordWrap, note);
+        p.setPen(QColor(200, 110, 20));
+        p.drawText(box, Qt::AlignLeft | Qt::TextWordWrap, note);
+        y = box.bottom() + fm.height() * 0.5;
+    }
     for (const PositionPredictions& pp : shown) {
         QFont bold = font();
         bold.setBold(true);
@@ -75,16 +82,28 @@ void PredictionsView::paintEvent(QPaintEvent*) {
         y += std::max(row, headingBox.height() + (row - fm.height()));
         p.setFont(font());
         const double labelW = area.width() * 0.4;
-        const double percentW = fm.horizontalAdvance(QStringLiteral("100%")) + 8;
+        const bool compared = pp.before.size() == pp.top.size();
+        // With heads switched off: "before → after" and an outline where the bar stood before.
+        const double percentW = fm.horizontalAdvance(compared ? QStringLiteral("100% → 100%") : QStringLiteral("100%")) + 8;
+        auto percent = [](double v) { return QString::number(v * 100, 'f', v < 0.1 ? 1 : 0) + QLatin1Char('%'); };
+        const double barSpan = std::max(0.0, area.width() - labelW - percentW);
         for (size_t i = 0; i < pp.top.size(); ++i) {
             const double prob = pp.top[i].probability;
-            const QRectF bar(area.left() + labelW, y + row * 0.2, std::max(0.0, area.width() - labelW - percentW) * prob, row * 0.6);
+            const QRectF bar(area.left() + labelW, y + row * 0.2, barSpan * prob, row * 0.6);
             p.fillRect(bar, QColor(68, 119, 170));
+            double textLeft = bar.right();
+            if (compared) {
+                const QRectF was(area.left() + labelW, y + row * 0.2, barSpan * pp.before[i], row * 0.6);
+                p.setPen(QPen(palette().color(QPalette::Text), 1, Qt::DashLine));
+                p.setBrush(Qt::NoBrush);
+                p.drawRect(was.adjusted(0.5, 0.5, -0.5, -0.5));
+                textLeft = std::max(textLeft, was.right());
+            }
             p.setPen(palette().color(QPalette::Text));
             p.drawText(QRectF(area.left(), y, labelW - 6, row), Qt::AlignRight | Qt::AlignVCenter,
                        fm.elidedText(pp.texts.value(int(i)).trimmed(), Qt::ElideRight, labelW - 6));
-            p.drawText(QRectF(bar.right() + 4, y, percentW, row), Qt::AlignLeft | Qt::AlignVCenter,
-                       QString::number(prob * 100, 'f', prob < 0.1 ? 1 : 0) + QLatin1Char('%'));
+            p.drawText(QRectF(textLeft + 4, y, percentW, row), Qt::AlignLeft | Qt::AlignVCenter,
+                       compared ? percent(pp.before[i]) + QStringLiteral(" → ") + percent(prob) : percent(prob));
             y += row;
         }
         y += row * 0.5;

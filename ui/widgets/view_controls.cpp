@@ -62,6 +62,12 @@ ViewControls::ViewControls(ViewState* state, QWidget* parent) : QWidget(parent),
                                "row over the others. Figures say so in their title."));
     connect(m_hideFirst, &QCheckBox::toggled, m_state, &ViewState::setHideFirstToken);
     group({m_log, m_hideFirst});
+    m_weights = new QComboBox;
+    m_weights->addItems({tr("Attention weights"), tr("Value-weighted norms")});
+    m_weights->setToolTip(tr("Value-weighted norms (Kobayashi et al. 2020): ||a_ij f(x_j)||, how much of token j's value vector "
+                             "reaches i through the head, shown as shares of each row. Every view shows the choice."));
+    connect(m_weights, &QComboBox::currentIndexChanged, this, [this](int i) { m_state->setValueWeighted(i == 1); });
+    addLabeled(tr("&Weights"), m_weights);
     // Links: the pinned word's outgoing lines (what it attends to) or incoming ones (who attends to it).
     auto direction = [&](const QString& text, const QString& tip, LinkDirection d) {
         auto* b = new QToolButton;
@@ -84,7 +90,8 @@ ViewControls::ViewControls(ViewState* state, QWidget* parent) : QWidget(parent),
 
 void ViewControls::sync() {
     const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mode), b4(m_colormap), b5(m_threshold), b6(m_log), b7(m_hideFirst),
-        b8(m_attendsTo), b9(m_attendedBy);
+        b8(m_attendsTo), b9(m_attendedBy), b10(m_weights);
+    m_weights->setCurrentIndex(m_state->valueWeighted() ? 1 : 0);
     m_layer->setRange(0, m_state->layers() - 1);
     m_layer->setValue(m_state->layer());
     m_head->setRange(0, m_state->heads() - 1);

@@ -29,6 +29,7 @@ private:
     QComboBox* m_colormap;
     QSlider* m_threshold;
     QCheckBox* m_log;
+    QComboBox* m_weights = nullptr;
     QCheckBox* m_hideFirst;
     QToolButton* m_attendsTo;
     QToolButton* m_attendedBy;
