@@ -3,6 +3,7 @@
 
 #include "export/figure_export.h"
 #include "render/qkv_painter.h"
+#include "render/aggregate_spec.h"
 #include "render/view_specs.h"
 #include "session/analysis_session.h"
 #include "session/image_analysis.h"
@@ -20,7 +21,12 @@ int runRender(const QStringList& args) {
     parser.addOption({QStringLiteral("text"), QStringLiteral("The input text."), QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("image"), QStringLiteral("The input image, for image models (default model: the built-in image teaching model)."),
                       QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("view"), QStringLiteral("links, heatmap, grid, qkv or image (needs --image)."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("view"), QStringLiteral("links, heatmap, grid, qkv, aggregate, lens or image (needs --image)."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("aggregate"), QStringLiteral("aggregate: mean (default) or max of the layer's heads, or rollout through the layer."),
+                      QStringLiteral("MODE")});
+    parser.addOption({QStringLiteral("weights"), QStringLiteral("attention (default) or value-norms: every view shows value-weighted norms (rows as shares)."),
+                      QStringLiteral("W")});
+    parser.addOption({QStringLiteral("ablate"), QStringLiteral("Switch these heads off first, e.g. 3:1,5:0 (LAYER:HEAD)."), QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("overlay"), QStringLiteral("image: attention (default; from [CLS] or --token), rollout, dino or heads."),
                       QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("fusion"), QStringLiteral("image rollout: mean (default), max or min."), QStringLiteral("F")});
@@ -55,7 +61,7 @@ int runRender(const QStringList& args) {
 
     const QString view = parser.value(QStringLiteral("view"));
     if (!figureNames().contains(view))
-        return usageError(QStringLiteral("--view must be links, heatmap, grid, qkv or image%1")
+        return usageError(QStringLiteral("--view must be links, heatmap, grid, qkv, aggregate, lens or image%1")
                               .arg(view.isEmpty() ? QString() : QStringLiteral(", not '%1'").arg(view)));
     const bool image = parser.isSet(QStringLiteral("image"));
     if (view == QLatin1String("image") && !image) return usageError(QStringLiteral("--view image needs --image FILE"));
@@ -110,23 +116,37 @@ int runRender(const QStringList& args) {
     const QString links = parser.value(QStringLiteral("links"));
     if (!links.isEmpty() && links != QLatin1String("attends-to") && links != QLatin1String("attended-by") && error.isEmpty())
         error = QStringLiteral("--links must be attends-to or attended-by, not '%1'").arg(links);
+    AggregateMode aggregate = AggregateMode::Mean;
+    if (parser.isSet(QStringLiteral("aggregate")) && !aggregateFromName(parser.value(QStringLiteral("aggregate")), &aggregate) && error.isEmpty())
+        error = QStringLiteral("--aggregate must be mean, max or rollout, not '%1'").arg(parser.value(QStringLiteral("aggregate")));
+    AnalysisSettings settings;
+    const QString weights = parser.value(QStringLiteral("weights"));
+    if (!weights.isEmpty() && weights != QLatin1String("attention") && weights != QLatin1String("value-norms") && error.isEmpty())
+        error = QStringLiteral("--weights must be attention or value-norms, not '%1'").arg(weights);
+    settings.valueWeighted = weights == QLatin1String("value-norms");
+    settings.lens = view == QLatin1String("lens");
     if (!error.isEmpty()) return usageError(error);
 
     auto model = loadModelOption(parser);
     if (!model) return fail(model.error());
+    auto ablate = ablateOption(parser, model->config());
+    if (!ablate) return fail(ablate.error());
+    settings.ablate = *ablate;
     core::Result<AnalysisResultPtr> result = core::inputError(QString());
     if (image) {
         if (!model->config().isVision()) return fail(core::inputError(imageToTextModelError(*model)));
         auto decoded = decodeImageQuietly(parser.value(QStringLiteral("image")));
         if (!decoded) return fail(decoded.error());
-        result = runImageAnalysis(*model, *decoded, parser.value(QStringLiteral("image")), AnalysisSession::kTopK);
+        result = runImageAnalysis(*model, *decoded, parser.value(QStringLiteral("image")), AnalysisSession::kTopK, 0, nullptr, settings);
     } else {
         if (model->config().isVision()) return fail(core::inputError(textToImageModelError(*model) + QStringLiteral(" (--image FILE)")));
         auto text = textOption(parser);
         if (!text) return fail(text.error());
-        result = runAnalysis(*model, *text, parser.isSet(QStringLiteral("truncate")));
+        result = runAnalysis(*model, *text, parser.isSet(QStringLiteral("truncate")), 0, nullptr, settings);
     }
     if (!result) return fail(result.error());
+    if (settings.lens && !(*result)->lens) return fail(core::inputError(QStringLiteral("--view lens: %1").arg((*result)->lensNote)));
+    if (!(*result)->weightsNote.isEmpty()) return fail(core::inputError(QStringLiteral("--weights value-norms: %1").arg((*result)->weightsNote)));
     const core::AttentionTrace& t = *(*result)->trace;
     const int layer = intOption(parser, QStringLiteral("layer"), 0, 0, t.layers() - 1, &error);
     const int head = intOption(parser, QStringLiteral("head"), 0, 0, t.heads() - 1, &error);
@@ -165,6 +185,7 @@ int runRender(const QStringList& args) {
     state.setLinkDirection(links == QLatin1String("attended-by") ? LinkDirection::AttendedBy : LinkDirection::AttendsTo);
     state.setImageOptions(imageOptions);
     state.setHiddenHeads(hidden);
+    state.setAggregate(aggregate);
 
     FigureStyle style;
     style.font = QFontDatabase::systemFont(QFontDatabase::GeneralFont);

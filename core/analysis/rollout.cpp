@@ -47,12 +47,19 @@ void discardSmallest(std::vector<float>& f, int n, int64_t drop) {
 
 }  // namespace
 
-std::vector<float> attentionRollout(const AttentionTrace& t, HeadFusion fusion, float discard) {
+std::vector<float> fusedHeads(const AttentionTrace& t, int layer, HeadFusion fusion) {
+    std::vector<float> f(size_t(t.tokens()) * size_t(t.tokens()));  // (n, n)
+    fuse(t, layer, fusion, f);
+    return f;
+}
+
+std::vector<float> attentionRollout(const AttentionTrace& t, HeadFusion fusion, float discard, int lastLayer) {
     const int n = t.tokens();
     const size_t nn = size_t(n) * size_t(n);
     std::vector<float> r(nn, 0.0f), next(nn), a(nn);  // each (n, n)
     for (int i = 0; i < n; ++i) r[size_t(i) * size_t(n) + size_t(i)] = 1;  // no layers: the identity
-    for (int l = 0; l < t.layers(); ++l) {
+    const int layers = lastLayer < 0 ? t.layers() : std::min(t.layers(), lastLayer + 1);
+    for (int l = 0; l < layers; ++l) {
         fuse(t, l, fusion, a);
         discardSmallest(a, n, int64_t(double(n) * n * std::clamp(discard, 0.0f, 1.0f)));
         // A' = (A + I) / 2, rows renormalised.

@@ -1,5 +1,7 @@
 #include "render/view_specs.h"
 
+#include "render/aggregate_spec.h"
+
 #include "analysis/sinks.h"
 #include "render/head_palette.h"
 #include "render/qkv_painter.h"
@@ -144,8 +146,24 @@ GridSpec gridSpec(const AnalysisResult& r, const ViewState& st, const FigureStyl
     return s;
 }
 
+LensSpec lensSpec(const AnalysisResult& r, const ViewState& st, const FigureStyle& style) {
+    LensSpec s;
+    s.lens = r.lens.get();
+    s.tokens = r.labels;
+    s.cellTexts = r.lensTexts;
+    s.colormap = Colormap(st.colormap());
+    s.focus = st.pinnedToken();
+    s.font = style.font;
+    s.textColor = style.text;
+    s.title = (r.causal ? QStringLiteral("Logit lens · each layer's next-token guess through the final norm and the LM head")
+                        : QStringLiteral("Logit lens · each layer's hidden state read through the masked-LM head")) +
+              QStringLiteral(" · colour: its probability") + analysisSuffix(r);
+    return s;
+}
+
 QStringList figureNames() {
-    return {QStringLiteral("links"), QStringLiteral("heatmap"), QStringLiteral("grid"), QStringLiteral("qkv"), QStringLiteral("image")};
+    return {QStringLiteral("links"), QStringLiteral("heatmap"), QStringLiteral("grid"), QStringLiteral("qkv"), QStringLiteral("image"),
+            QStringLiteral("aggregate"), QStringLiteral("lens")};
 }
 
 namespace {
@@ -287,13 +305,14 @@ ImageSpec imageSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
 QSizeF figureSize(const QString& name, const AnalysisResult& r) {
     const core::AttentionTrace& t = *r.trace;
     const int n = t.tokens();
-    if (name == QLatin1String("heatmap")) {
+    if (name == QLatin1String("heatmap") || name == QLatin1String("aggregate")) {
         const double side = std::clamp(n * 18.0, 300.0, 1600.0);
         return QSizeF(side + 170, side + 130);
     }
     if (name == QLatin1String("links")) return QSizeF(460, std::clamp(n * 18.0 + 60, 220.0, 3000.0));
     if (name == QLatin1String("grid")) return QSizeF(t.heads() * 64.0 + 50, t.layers() * 64.0 + 30);
     if (name == QLatin1String("image")) return QSizeF(640, 560);
+    if (name == QLatin1String("lens")) return QSizeF(std::clamp(n * 70.0 + 200, 500.0, 4000.0), (t.layers() + 1) * 30.0 + 140);
     return QSizeF(1000, std::clamp(n * 20.0 + 260, 380.0, 2600.0));
 }
 
@@ -317,6 +336,11 @@ void paintFigureByName(const QString& name, QPainter& p, const QRectF& rect, con
         paintGrid(p, rect, gridSpec(r, st, style));
     } else if (name == QLatin1String("image")) {
         paintImageFigure(p, rect, imageSpec(r, st, style));
+    } else if (name == QLatin1String("lens")) {
+        paintLens(p, rect, lensSpec(r, st, style));
+    } else if (name == QLatin1String("aggregate")) {
+        AggregateCache cache;
+        paintHeatmap(p, rect, aggregateSpec(r, st, style, cache));
     } else {
         QkvSpec q;
         q.trace = r.trace.get();

@@ -4,6 +4,7 @@
 #include "render/grid_painter.h"
 #include "render/heatmap_painter.h"
 #include "render/image_painter.h"
+#include "render/lens_painter.h"
 #include "render/links_painter.h"
 #include "session/analysis_result.h"
 #include "session/view_state.h"
@@ -25,6 +26,8 @@ HeatmapSpec heatmapSpec(const AnalysisResult& result, const ViewState& state, co
 LinksSpec linksSpec(const AnalysisResult& result, const ViewState& state, const FigureStyle& style,
                     AttentionMatrix& matrix);
 GridSpec gridSpec(const AnalysisResult& result, const ViewState& state, const FigureStyle& style);
+// The logit lens figure (result.lens must be set; spec.lens is null otherwise).
+LensSpec lensSpec(const AnalysisResult& result, const ViewState& state, const FigureStyle& style);
 // The last rollout computed for a view (an L-fold product of n x n matrices: ~90 M multiply-adds for
 // vit-base), so hover repaints do not recompute it.
 struct RolloutCache {

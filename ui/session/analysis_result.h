@@ -1,5 +1,6 @@
 #pragma once
 
+#include "analysis/logit_lens.h"
 #include "analysis/referent_reading.h"
 #include "model/model.h"
 #include "tokenize/tokenizer.h"
@@ -29,7 +30,8 @@ struct PositionPredictions {
 struct AnalysisSettings {
     std::vector<core::HeadRef> ablate;
     bool valueWeighted = false;
-    bool operator==(const AnalysisSettings& o) const { return ablate == o.ablate && valueWeighted == o.valueWeighted; }
+    bool lens = false;  // also compute the logit lens (text models with an LM head)
+    bool operator==(const AnalysisSettings& o) const { return ablate == o.ablate && valueWeighted == o.valueWeighted && lens == o.lens; }
 };
 
 // One finished analysis, immutable, shared with every view (heaptrack's summaryAvailable style).
@@ -63,6 +65,11 @@ struct AnalysisResult {
     // The views' trace shows value-weighted norms (rows as shares) instead of attention weights.
     bool valueWeighted = false;
     QString weightsNote;  // why value-weighted norms were asked for but not shown
+    // The logit lens when asked for (AnalysisSettings::lens), with each cell's token texts
+    // ((L + 1) n k, as lens->cells); lensNote says why there is none.
+    std::shared_ptr<const core::LogitLens> lens;
+    QStringList lensTexts;
+    QString lensNote;
 };
 
 using AnalysisResultPtr = std::shared_ptr<const AnalysisResult>;

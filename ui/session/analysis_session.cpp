@@ -124,6 +124,16 @@ core::Result<AnalysisResultPtr> runAnalysis(const core::LoadedModel& model, cons
             if (!pp.top.empty()) predicted[size_t(pp.position)] = pp.top[0].id;
         result->referents = core::readReferents(model.config(), tok, text, result->encoding, *result->trace, predicted);
     }
+    if (settings.lens) {  // before the weights: the lens reads the hidden states of this trace
+        auto lens = core::logitLens(*model.model, *result->trace, AnalysisSession::kTopK, cancel);
+        if (lens) {
+            for (const core::TokenScore& s : lens->cells) result->lensTexts << tok.display(s.id);
+            result->lens = std::make_shared<const core::LogitLens>(std::move(lens).value());
+        } else {
+            if (cancel && cancel->load()) return lens.error();
+            result->lensNote = lens.error().message;
+        }
+    }
     applyWeights(*result, settings);
     result->milliseconds = double(timer.nsecsElapsed()) / 1e6;
     return AnalysisResultPtr(result);

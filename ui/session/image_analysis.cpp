@@ -82,6 +82,8 @@ core::Result<AnalysisResultPtr> runImageAnalysis(const core::LoadedModel& model,
         }
         result->predictions.push_back(classes);
     }
+    if (settings.lens)
+        result->lensNote = QStringLiteral("%1 is an image model: it has no language-model head to read its layers through").arg(model.config().name);
     applyWeights(*result, settings);
     result->milliseconds = double(timer.nsecsElapsed()) / 1e6;
     return AnalysisResultPtr(result);

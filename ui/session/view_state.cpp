@@ -119,6 +119,12 @@ void ViewState::soloHead(int head) {
     setHiddenHeads(m_hiddenHeads == others ? QList<int>() : others);
 }
 
+void ViewState::setAggregate(AggregateMode mode) {
+    if (mode == m_aggregate) return;
+    m_aggregate = mode;
+    Q_EMIT changed();
+}
+
 void ViewState::setValueWeighted(bool on) {
     if (on == m_valueWeighted) return;
     m_valueWeighted = on;

@@ -15,6 +15,10 @@ enum class HeadMode { Single, Average, All };
 // attends to, on the right) or those it receives as a key (who attends to it, on the left).
 enum class LinkDirection { AttendsTo, AttendedBy };
 
+// The aggregate view: one layer's heads fused by their mean or maximum, or the attention rollout
+// (Abnar & Zuidema 2020) through that layer.
+enum class AggregateMode { Mean, Max, Rollout };
+
 // What the image view lays over the picture: one head's (or the heads' mean) attention from the
 // focus token ([CLS] when none), the rollout, a DINO-style mask, or every head's map at once.
 enum class ImageOverlay { Attention, Rollout, Dino, Heads };
@@ -87,6 +91,8 @@ public:
     void setImageOptions(const ImageOptions& options);  // clamped
     // What the analysis itself runs with (the window passes it to the session; saved in sessions):
     // value-weighted norms instead of attention weights in every view, and heads switched off.
+    AggregateMode aggregate() const { return m_aggregate; }
+    void setAggregate(AggregateMode mode);
     bool valueWeighted() const { return m_valueWeighted; }
     void setValueWeighted(bool on);
     const std::vector<core::HeadRef>& ablated() const { return m_ablated; }
@@ -116,6 +122,7 @@ private:
     LinkDirection m_direction = LinkDirection::AttendsTo;
     QList<int> m_hiddenHeads;
     bool m_valueWeighted = false;
+    AggregateMode m_aggregate = AggregateMode::Mean;
     std::vector<core::HeadRef> m_ablated;
     AnalysisResultPtr m_result;
     ImageOptions m_image;

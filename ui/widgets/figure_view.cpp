@@ -33,7 +33,7 @@ QSizeF FigureView::preferredFigureSize() const { return QSizeF(width(), height()
 void FigureView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), palette().color(QPalette::Base));
-    if (!m_result || !m_result->trace) {
+    if (!hasFigure()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
         painter.drawText(rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, placeholder());
         return;

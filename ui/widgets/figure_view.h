@@ -26,6 +26,8 @@ public:
     virtual void paintFigure(QPainter& painter, const QRectF& rect, const FigureStyle& style) const = 0;
     // A good size for export, in points.
     virtual QSizeF preferredFigureSize() const;
+    // Whether there is something to draw (else the placeholder shows).
+    virtual bool hasFigure() const { return m_result && m_result->trace; }
     virtual QString figureName() const = 0;  // "heatmap", "links", "grid"
 
 protected:

@@ -56,7 +56,7 @@ void HeatmapView::zoomToToken(int token) {
     const int n = m_result->trace->tokens();
     const HeatmapLayout whole = [&] {
         AttentionMatrix matrix;
-        HeatmapSpec spec = heatmapSpec(*m_result, *m_state, m_style, matrix);
+        HeatmapSpec spec = baseSpec(m_style, matrix);
         return heatmapLayout(figureRect(), spec);
     }();
     const double side = whole.cell * n;
@@ -71,9 +71,13 @@ void HeatmapView::keyPressEvent(QKeyEvent* event) {
 }
 
 HeatmapSpec HeatmapView::screenSpec(AttentionMatrix& matrix) const {
-    HeatmapSpec spec = heatmapSpec(*m_result, *m_state, m_style, matrix);
+    HeatmapSpec spec = baseSpec(m_style, matrix);
     spec.view = m_view;
     return spec;
+}
+
+HeatmapSpec HeatmapView::baseSpec(const FigureStyle& style, AttentionMatrix& matrix) const {
+    return heatmapSpec(*m_result, *m_state, style, matrix);
 }
 
 HeatmapLayout HeatmapView::screenLayout() const {
@@ -84,7 +88,7 @@ HeatmapLayout HeatmapView::screenLayout() const {
 void HeatmapView::paintFigure(QPainter& painter, const QRectF& rect, const FigureStyle& style) const {
     if (!m_result || !m_result->trace) return;
     AttentionMatrix matrix;
-    HeatmapSpec spec = heatmapSpec(*m_result, *m_state, style, matrix);
+    HeatmapSpec spec = baseSpec(style, matrix);
     if (painter.device() == this) spec.view = m_view;  // exports draw the whole matrix
     paintHeatmap(painter, rect, spec);
 }
@@ -165,7 +169,7 @@ QString HeatmapView::cellText(const QPointF& pos) const {
     const auto cell = cellAt(pos);
     if (!cell) return {};
     AttentionMatrix matrix;
-    const HeatmapSpec spec = heatmapSpec(*m_result, *m_state, m_style, matrix);
+    const HeatmapSpec spec = baseSpec(m_style, matrix);
     const int q = cell->y(), k = cell->x();
     if (spec.causal && k > q) return QStringLiteral("%1 → %2  masked (a decoder cannot see later tokens)").arg(spec.labels[q], spec.labels[k]);
     return QStringLiteral("%1 → %2  %3").arg(spec.labels[q], spec.labels[k]).arg(double(spec.values[q * spec.n + k]), 0, 'f', 4);

@@ -37,6 +37,8 @@ public:
     HeatmapLayout screenLayout() const;
 
 protected:
+    // The whole matrix's spec for a style (the aggregate view shows another matrix the same way).
+    virtual HeatmapSpec baseSpec(const FigureStyle& style, AttentionMatrix& matrix) const;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mousePressEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;

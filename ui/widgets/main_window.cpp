@@ -1,6 +1,8 @@
 #include "widgets/main_window.h"
 
 #include "widgets/ablation_panel.h"
+#include "widgets/aggregate_page.h"
+#include "widgets/aggregate_view.h"
 #include "widgets/analyses_panel.h"
 #include "widgets/app_palettes.h"
 #include "widgets/download_status.h"
@@ -24,6 +26,7 @@
 #include "widgets/image_controls.h"
 #include "widgets/image_input_bar.h"
 #include "widgets/image_view.h"
+#include "widgets/lens_view.h"
 #include "widgets/lesson_panel.h"
 #include "widgets/links_view.h"
 #include "widgets/main_menus.h"
@@ -72,7 +75,7 @@ MainWindow::MainWindow(QWidget* parent)
         m_imageRow->setImageName(QFileInfo(path).fileName());
     });
     connect(m_session, &AnalysisSession::modelChanged, this, &MainWindow::onModelChanged);
-    connect(m_state, &ViewState::settingsChanged, this, [this] { m_session->setSettings({m_state->ablated(), m_state->valueWeighted()}); });
+    connect(m_state, &ViewState::settingsChanged, this, &MainWindow::updateSettings);
     connect(m_session, &AnalysisSession::modelFailed, this, [this](const QString& message) {
         showError(tr("Could not open the model: %1").arg(message));
         statusBar()->clearMessage();  // "Loading …" is over
@@ -171,6 +174,12 @@ void MainWindow::buildUi() {
     m_tabs->addTab(m_heatmap, tr("Heatmap"));
     m_tabs->addTab(m_grid, tr("Model grid"));
     m_tabs->addTab(m_qkv, tr("Q/K/V step by step"));
+    m_aggregate = new AggregatePage(m_state);
+    m_tabs->addTab(m_aggregate, tr("Aggregate"));
+    m_lens = new LensView(m_state);
+    m_tabs->addTab(m_lens, tr("Logit lens"));
+    // The lens costs a pass of every layer through the LM head: computed while its tab is shown.
+    connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateSettings);
     m_train = new TrainView;
     m_tabs->addTab(m_train, tr("Train"));
     connect(m_train, &TrainView::useModel, this, [this](const QString& folder) {
@@ -311,9 +320,21 @@ void MainWindow::setText(const QString& text) {
 QString MainWindow::text() const { return m_sentence->text(); }
 QString MainWindow::errorText() const { return m_error->isVisible() ? m_error->text() : QString(); }
 
-FigureView* MainWindow::currentFigure() const {
-    if (m_tabs->currentWidget() == m_imagePage) return m_image;
-    return qobject_cast<FigureView*>(m_tabs->currentWidget());
+namespace {
+
+// A tab's figure: the tab itself, or the figure of a page with controls above it.
+FigureView* figureOf(QWidget* tab) {
+    if (!tab) return nullptr;
+    if (auto* f = qobject_cast<FigureView*>(tab)) return f;
+    return tab->findChild<FigureView*>();
+}
+
+}  // namespace
+
+FigureView* MainWindow::currentFigure() const { return figureOf(m_tabs->currentWidget()); }
+
+void MainWindow::updateSettings() {
+    m_session->setSettings({m_state->ablated(), m_state->valueWeighted(), m_tabs->currentWidget() == m_lens});
 }
 
 void MainWindow::showView(const QString& name) {
@@ -323,7 +344,7 @@ void MainWindow::showView(const QString& name) {
         return;
     }
     for (int i = 0; i < m_tabs->count(); ++i)
-        if (auto* f = qobject_cast<FigureView*>(m_tabs->widget(i)); f && f->figureName() == name) m_tabs->setCurrentIndex(i);
+        if (FigureView* f = figureOf(m_tabs->widget(i)); f && f->figureName() == name && m_tabs->isTabVisible(i)) m_tabs->setCurrentIndex(i);
 }
 
 void MainWindow::openImage(const QString& path) {
@@ -410,7 +431,8 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     m_analyses->setResult(result);
     m_ablation->setResult(result);
     for (FigureView* v : {static_cast<FigureView*>(m_links), static_cast<FigureView*>(m_heatmap), static_cast<FigureView*>(m_grid),
-                          static_cast<FigureView*>(m_qkv), static_cast<FigureView*>(m_image)})
+                          static_cast<FigureView*>(m_qkv), static_cast<FigureView*>(m_image), static_cast<FigureView*>(m_aggregate->view()),
+                          static_cast<FigureView*>(m_lens)})
         v->setResult(result);
     const LoadedModelPtr model = m_session->model();
     m_predictions->setResult(result, model && (model->model->hasLmHead() || model->model->hasClassifier()));

@@ -24,6 +24,8 @@ class QToolButton;
 namespace attnscope::ui {
 
 class AblationPanel;
+class AggregatePage;
+class LensView;
 class AnalysesPanel;
 class DownloadStatus;
 class EmptyModelPage;
@@ -97,6 +99,7 @@ private:
     void buildUi();
     void buildMenus();
     void onResult(AnalysisResultPtr result);
+    void updateSettings();  // the state's ablation and weights, and the lens while its tab is shown, to the session
     void onModelChanged();
     bool isOpen(const QString& folderOrId) const;  // the model open now came from there
     void showError(const QString& message);
@@ -118,6 +121,8 @@ private:
     HeatmapView* m_heatmap = nullptr;
     ModelGridView* m_grid = nullptr;
     QkvView* m_qkv = nullptr;
+    AggregatePage* m_aggregate = nullptr;
+    LensView* m_lens = nullptr;
     QWidget* m_imagePage = nullptr;
     ImageView* m_image = nullptr;
     ImageInputBar* m_imageRow = nullptr;
