@@ -1,6 +1,7 @@
 // attnscope: the desktop app.
 #include "kernels/kernels.h"
 #include "widgets/lesson_panel.h"
+#include "widgets/compare_page.h"
 #include "widgets/main_window.h"
 
 #include <QApplication>
@@ -24,7 +25,8 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("model"), QStringLiteral("Open this Hugging Face model folder (default: the built-in teaching model)."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("Start with this text."), QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("image"), QStringLiteral("Start with this image (image models; default model: the built-in image teaching model)."), QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("view"), QStringLiteral("Start on this view: links, heatmap, grid, qkv or image."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("view"), QStringLiteral("Start on this view: links, heatmap, grid, qkv, aggregate, lens, compare or image."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("compare"), QStringLiteral("Compare the text with this one (opens the Compare view)."), QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("overlay"), QStringLiteral("Image view overlay: attention, rollout, dino or heads."), QStringLiteral("NAME")});
     parser.addOption({QStringLiteral("presentation"), QStringLiteral("Start in presentation mode (full screen, large type; F11 leaves it).")});
     parser.addOption({QStringLiteral("dark"), QStringLiteral("Start with the dark theme.")});
@@ -66,6 +68,13 @@ int main(int argc, char** argv) {
         }, Qt::SingleShotConnection);
     }
     if (parser.isSet(QStringLiteral("analyses"))) window.setAnalysesVisible(true);
+    if (parser.isSet(QStringLiteral("compare"))) {
+        const QString b = parser.value(QStringLiteral("compare"));
+        QObject::connect(window.session(), &attnscope::ui::AnalysisSession::modelChanged, &window, [&window, b] {
+            window.comparePage()->setTextB(b);
+            window.showView(QStringLiteral("compare"));
+        }, Qt::SingleShotConnection);
+    }
     if (parser.isSet(QStringLiteral("text"))) window.setText(parser.value(QStringLiteral("text")));
     const QString image = parser.value(QStringLiteral("image"));
     if (!parser.positionalArguments().isEmpty()) {

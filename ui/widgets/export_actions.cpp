@@ -27,7 +27,7 @@ void ExportActions::report(const core::Status& status, const QString& path) {
 
 void ExportActions::exportCurrentView() {
     FigureView* view = m_currentFigure();
-    if (!view || !view->result()) return;
+    if (!view || !view->hasFigure()) return;
     QString filter;
     const QString path = askSaveFile(m_window, tr("Export view"), QStringLiteral("export"), view->figureName() + QStringLiteral(".png"),
                                      tr("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)"), &filter);
@@ -91,7 +91,7 @@ void ExportActions::exportAllHeads() {
 
 void ExportActions::copyCurrentView() {
     FigureView* view = m_currentFigure();
-    if (!view || !view->result()) return;
+    if (!view || !view->hasFigure()) return;
     const QSizeF size = view->preferredFigureSize();
     QImage image((size * 2).toSize(), QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::white);

@@ -1,6 +1,7 @@
 #include "widgets/main_window.h"
 
 #include "widgets/ablation_panel.h"
+#include "widgets/compare_page.h"
 #include "widgets/aggregate_page.h"
 #include "widgets/aggregate_view.h"
 #include "widgets/analyses_panel.h"
@@ -178,6 +179,9 @@ void MainWindow::buildUi() {
     m_tabs->addTab(m_aggregate, tr("Aggregate"));
     m_lens = new LensView(m_state);
     m_tabs->addTab(m_lens, tr("Logit lens"));
+    m_compare = new ComparePage(m_state);
+    m_tabs->addTab(m_compare, tr("Compare"));
+    connect(m_compare, &ComparePage::textARequested, this, &MainWindow::setText);
     // The lens costs a pass of every layer through the LM head: computed while its tab is shown.
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateSettings);
     m_train = new TrainView;
@@ -402,6 +406,7 @@ void MainWindow::onModelChanged() {
     setWindowTitle(QStringLiteral("AttnScope — %1").arg(model->config().name));
     if (!builtin) m_menus->recent()->remember(model->source);  // a Hub id stays an id: it reopens from the cache
     m_state->setLimits(model->config().layers, model->config().heads, m_state->tokens());
+    m_compare->setModel(model);
     setImageMode(model->config().isVision());
     if (model->config().clsHead) {  // the image teaching model opens on the head that finds the object
         m_state->setHeadMode(HeadMode::Single);
@@ -430,6 +435,7 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     m_tokens->setResult(result);
     m_analyses->setResult(result);
     m_ablation->setResult(result);
+    m_compare->setResult(result);
     for (FigureView* v : {static_cast<FigureView*>(m_links), static_cast<FigureView*>(m_heatmap), static_cast<FigureView*>(m_grid),
                           static_cast<FigureView*>(m_qkv), static_cast<FigureView*>(m_image), static_cast<FigureView*>(m_aggregate->view()),
                           static_cast<FigureView*>(m_lens)})

@@ -25,6 +25,7 @@ namespace attnscope::ui {
 
 class AblationPanel;
 class AggregatePage;
+class ComparePage;
 class LensView;
 class AnalysesPanel;
 class DownloadStatus;
@@ -86,6 +87,7 @@ public:
     LessonPanel* lesson() const { return m_lesson; }
     AnalysesPanel* analyses() const { return m_analyses; }
     AblationPanel* ablation() const { return m_ablation; }
+    ComparePage* comparePage() const { return m_compare; }
     QTabWidget* analysesTabs() const { return m_analysesTabs; }
     void setAnalysesVisible(bool on);  // View > Analyses Panel (Ctrl+Shift+A)
     void saveSessionAs();  // File > Save Session As: a file dialog, then the session
@@ -123,6 +125,7 @@ private:
     QkvView* m_qkv = nullptr;
     AggregatePage* m_aggregate = nullptr;
     LensView* m_lens = nullptr;
+    ComparePage* m_compare = nullptr;
     QWidget* m_imagePage = nullptr;
     ImageView* m_image = nullptr;
     ImageInputBar* m_imageRow = nullptr;
