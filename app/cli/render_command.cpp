@@ -3,6 +3,7 @@
 
 #include "export/figure_export.h"
 #include "render/qkv_painter.h"
+#include "analysis/qk_projection.h"
 #include "render/aggregate_spec.h"
 #include "render/view_specs.h"
 #include "session/analysis_session.h"
@@ -21,9 +22,10 @@ int runRender(const QStringList& args) {
     parser.addOption({QStringLiteral("text"), QStringLiteral("The input text."), QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("image"), QStringLiteral("The input image, for image models (default model: the built-in image teaching model)."),
                       QStringLiteral("FILE")});
-    parser.addOption({QStringLiteral("view"), QStringLiteral("links, heatmap, grid, qkv, aggregate, lens or image (needs --image)."), QStringLiteral("VIEW")});
+    parser.addOption({QStringLiteral("view"), QStringLiteral("links, heatmap, grid, qkv, aggregate, lens, qkspace or image (needs --image)."), QStringLiteral("VIEW")});
     parser.addOption({QStringLiteral("aggregate"), QStringLiteral("aggregate: mean (default) or max of the layer's heads, or rollout through the layer."),
                       QStringLiteral("MODE")});
+    parser.addOption({QStringLiteral("projection"), QStringLiteral("qkspace: pca (default) or tsne (up to 1000 tokens)."), QStringLiteral("P")});
     parser.addOption({QStringLiteral("weights"), QStringLiteral("attention (default) or value-norms: every view shows value-weighted norms (rows as shares)."),
                       QStringLiteral("W")});
     parser.addOption({QStringLiteral("ablate"), QStringLiteral("Switch these heads off first, e.g. 3:1,5:0 (LAYER:HEAD)."), QStringLiteral("LIST")});
@@ -61,7 +63,7 @@ int runRender(const QStringList& args) {
 
     const QString view = parser.value(QStringLiteral("view"));
     if (!figureNames().contains(view))
-        return usageError(QStringLiteral("--view must be links, heatmap, grid, qkv, aggregate, lens or image%1")
+        return usageError(QStringLiteral("--view must be links, heatmap, grid, qkv, aggregate, lens, qkspace or image%1")
                               .arg(view.isEmpty() ? QString() : QStringLiteral(", not '%1'").arg(view)));
     const bool image = parser.isSet(QStringLiteral("image"));
     if (view == QLatin1String("image") && !image) return usageError(QStringLiteral("--view image needs --image FILE"));
@@ -119,6 +121,9 @@ int runRender(const QStringList& args) {
     AggregateMode aggregate = AggregateMode::Mean;
     if (parser.isSet(QStringLiteral("aggregate")) && !aggregateFromName(parser.value(QStringLiteral("aggregate")), &aggregate) && error.isEmpty())
         error = QStringLiteral("--aggregate must be mean, max or rollout, not '%1'").arg(parser.value(QStringLiteral("aggregate")));
+    const QString projection = parser.value(QStringLiteral("projection"));
+    if (!projection.isEmpty() && projection != QLatin1String("pca") && projection != QLatin1String("tsne") && error.isEmpty())
+        error = QStringLiteral("--projection must be pca or tsne, not '%1'").arg(projection);
     AnalysisSettings settings;
     const QString weights = parser.value(QStringLiteral("weights"));
     if (!weights.isEmpty() && weights != QLatin1String("attention") && weights != QLatin1String("value-norms") && error.isEmpty())
@@ -186,6 +191,9 @@ int runRender(const QStringList& args) {
     state.setImageOptions(imageOptions);
     state.setHiddenHeads(hidden);
     state.setAggregate(aggregate);
+    state.setQkProjection(projection == QLatin1String("tsne") ? QkProjection::Tsne : QkProjection::Pca);
+    if (view == QLatin1String("qkspace") && projection == QLatin1String("tsne") && 2 * t.tokens() > core::kMaxTsnePoints)
+        return usageError(QStringLiteral("--projection tsne runs on up to %1 tokens; this input has %2 (use pca)").arg(core::kMaxTsnePoints / 2).arg(t.tokens()));
 
     FigureStyle style;
     style.font = QFontDatabase::systemFont(QFontDatabase::GeneralFont);

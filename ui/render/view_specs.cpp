@@ -1,6 +1,7 @@
 #include "render/view_specs.h"
 
 #include "render/aggregate_spec.h"
+#include "render/qk_space_spec.h"
 
 #include "analysis/sinks.h"
 #include "render/head_palette.h"
@@ -163,7 +164,7 @@ LensSpec lensSpec(const AnalysisResult& r, const ViewState& st, const FigureStyl
 
 QStringList figureNames() {
     return {QStringLiteral("links"), QStringLiteral("heatmap"), QStringLiteral("grid"), QStringLiteral("qkv"), QStringLiteral("image"),
-            QStringLiteral("aggregate"), QStringLiteral("lens")};
+            QStringLiteral("aggregate"), QStringLiteral("lens"), QStringLiteral("qkspace")};
 }
 
 namespace {
@@ -312,6 +313,7 @@ QSizeF figureSize(const QString& name, const AnalysisResult& r) {
     if (name == QLatin1String("links")) return QSizeF(460, std::clamp(n * 18.0 + 60, 220.0, 3000.0));
     if (name == QLatin1String("grid")) return QSizeF(t.heads() * 64.0 + 50, t.layers() * 64.0 + 30);
     if (name == QLatin1String("image")) return QSizeF(640, 560);
+    if (name == QLatin1String("qkspace")) return QSizeF(760, 640);
     if (name == QLatin1String("lens")) return QSizeF(std::clamp(n * 70.0 + 200, 500.0, 4000.0), (t.layers() + 1) * 30.0 + 140);
     return QSizeF(1000, std::clamp(n * 20.0 + 260, 380.0, 2600.0));
 }
@@ -336,6 +338,10 @@ void paintFigureByName(const QString& name, QPainter& p, const QRectF& rect, con
         paintGrid(p, rect, gridSpec(r, st, style));
     } else if (name == QLatin1String("image")) {
         paintImageFigure(p, rect, imageSpec(r, st, style));
+    } else if (name == QLatin1String("qkspace")) {
+        const auto points = projectQueryKeys(*r.trace, st.layer(), st.head(), st.qkProjection());
+        core::HeadMatrices keep;
+        paintQkSpace(p, rect, qkSpaceSpec(r, st, style, points ? *points : std::vector<float>(), keep));
     } else if (name == QLatin1String("lens")) {
         paintLens(p, rect, lensSpec(r, st, style));
     } else if (name == QLatin1String("aggregate")) {

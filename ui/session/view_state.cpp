@@ -119,6 +119,12 @@ void ViewState::soloHead(int head) {
     setHiddenHeads(m_hiddenHeads == others ? QList<int>() : others);
 }
 
+void ViewState::setQkProjection(QkProjection projection) {
+    if (projection == m_qkProjection) return;
+    m_qkProjection = projection;
+    Q_EMIT changed();
+}
+
 void ViewState::setAggregate(AggregateMode mode) {
     if (mode == m_aggregate) return;
     m_aggregate = mode;

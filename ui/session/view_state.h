@@ -19,6 +19,9 @@ enum class LinkDirection { AttendsTo, AttendedBy };
 // (Abnar & Zuidema 2020) through that layer.
 enum class AggregateMode { Mean, Max, Rollout };
 
+// How the query-key space view projects a head's queries and keys to 2-D.
+enum class QkProjection { Pca, Tsne };
+
 // What the image view lays over the picture: one head's (or the heads' mean) attention from the
 // focus token ([CLS] when none), the rollout, a DINO-style mask, or every head's map at once.
 enum class ImageOverlay { Attention, Rollout, Dino, Heads };
@@ -91,6 +94,8 @@ public:
     void setImageOptions(const ImageOptions& options);  // clamped
     // What the analysis itself runs with (the window passes it to the session; saved in sessions):
     // value-weighted norms instead of attention weights in every view, and heads switched off.
+    QkProjection qkProjection() const { return m_qkProjection; }
+    void setQkProjection(QkProjection projection);
     AggregateMode aggregate() const { return m_aggregate; }
     void setAggregate(AggregateMode mode);
     bool valueWeighted() const { return m_valueWeighted; }
@@ -123,6 +128,7 @@ private:
     QList<int> m_hiddenHeads;
     bool m_valueWeighted = false;
     AggregateMode m_aggregate = AggregateMode::Mean;
+    QkProjection m_qkProjection = QkProjection::Pca;
     std::vector<core::HeadRef> m_ablated;
     AnalysisResultPtr m_result;
     ImageOptions m_image;

@@ -33,6 +33,8 @@
 #include "widgets/main_menus.h"
 #include "widgets/model_grid_view.h"
 #include "widgets/predictions_view.h"
+#include "widgets/qk_space_page.h"
+#include "widgets/qk_space_view.h"
 #include "widgets/qkv_view.h"
 #include "widgets/train_view.h"
 #include "widgets/token_bar.h"
@@ -177,6 +179,8 @@ void MainWindow::buildUi() {
     m_tabs->addTab(m_qkv, tr("Q/K/V step by step"));
     m_aggregate = new AggregatePage(m_state);
     m_tabs->addTab(m_aggregate, tr("Aggregate"));
+    m_qkSpace = new QkSpacePage(m_state);
+    m_tabs->addTab(m_qkSpace, tr("Query-key space"));
     m_lens = new LensView(m_state);
     m_tabs->addTab(m_lens, tr("Logit lens"));
     m_compare = new ComparePage(m_state);
@@ -438,7 +442,7 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     m_compare->setResult(result);
     for (FigureView* v : {static_cast<FigureView*>(m_links), static_cast<FigureView*>(m_heatmap), static_cast<FigureView*>(m_grid),
                           static_cast<FigureView*>(m_qkv), static_cast<FigureView*>(m_image), static_cast<FigureView*>(m_aggregate->view()),
-                          static_cast<FigureView*>(m_lens)})
+                          static_cast<FigureView*>(m_lens), static_cast<FigureView*>(m_qkSpace->view())})
         v->setResult(result);
     const LoadedModelPtr model = m_session->model();
     m_predictions->setResult(result, model && (model->model->hasLmHead() || model->model->hasClassifier()));

@@ -27,6 +27,7 @@ class AblationPanel;
 class AggregatePage;
 class ComparePage;
 class LensView;
+class QkSpacePage;
 class AnalysesPanel;
 class DownloadStatus;
 class EmptyModelPage;
@@ -125,6 +126,7 @@ private:
     QkvView* m_qkv = nullptr;
     AggregatePage* m_aggregate = nullptr;
     LensView* m_lens = nullptr;
+    QkSpacePage* m_qkSpace = nullptr;
     ComparePage* m_compare = nullptr;
     QWidget* m_imagePage = nullptr;
     ImageView* m_image = nullptr;
