@@ -296,7 +296,7 @@ void TestCli::badInput_data() {
     QTest::newRow("train-teaching: attend weight") << QStringList{"train-teaching", "--attend-weight", "x", "--out", out}
                                                    << "--attend-weight must be a number from 0 to 10";
     QTest::newRow("render: unknown view") << QStringList{"render", "--model", bert, "--text", "hi", "--view", "pie", "--out", out + ".png"}
-                                          << "--view must be links, heatmap, grid, qkv or image, not 'pie'";
+                                          << "--view must be links, heatmap, grid, qkv, aggregate, lens, qkspace or image, not 'pie'";
     QTest::newRow("render: only-heads out of range")
         << QStringList{"render", "--model", bert, "--text", "hi", "--view", "links", "--heads", "all", "--only-heads", "0,7", "--out", out + ".png"}
         << "--only-heads must list head numbers from 0 to 3, not '7'";

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void compareJson();
     void compareFigures_data();
     void compareFigures();
+    void valueWeightedFigure();
     void badInput_data();
     void badInput();
 
@@ -167,7 +168,23 @@ void TestCliAnalyses::badInput_data() {
     QTest::newRow("compare layer alone") << QStringList{"compare", "--text", "a", "--text-b", "b", "--layer", "1"} << "together";
     QTest::newRow("compare layer range") << QStringList{"compare", "--text", "a", "--text-b", "b", "--layer", "9", "--head", "0"} << "--layer";
     QTest::newRow("compare format") << QStringList{"compare", "--text", "a", "--text-b", "b", "--out", "x.bmp"} << "--out must end in";
+    QTest::newRow("render aggregate") << QStringList{"render", "--text", "a", "--view", "aggregate", "--aggregate", "sum", "--out", "x.png"} << "--aggregate must be mean, max or rollout";
+    QTest::newRow("render projection") << QStringList{"render", "--text", "a", "--view", "qkspace", "--projection", "umap", "--out", "x.png"} << "--projection must be pca or tsne";
+    QTest::newRow("render weights") << QStringList{"render", "--text", "a", "--view", "links", "--weights", "norms", "--out", "x.png"} << "--weights must be attention or value-norms";
+    QTest::newRow("render lens no head") << QStringList{"render", "--model", modelFixture("bert-gamma-beta"), "--text", "a", "--view", "lens", "--out", "x.png"} << "no language-model head";
+    QTest::newRow("render ablate") << QStringList{"render", "--text", "a", "--view", "links", "--ablate", "9:9", "--out", "x.png"} << "layer 9 is out of range";
     QTest::newRow("compare empty b") << QStringList{"compare", "--text", "a", "--text-b", ""} << "--text-b: the text is empty";
+}
+
+void TestCliAnalyses::valueWeightedFigure() {
+    const QString out = m_dir.filePath("vw.svg");
+    const Run r = run({"render", "--text", kTired, "--view", "heatmap", "--layer", "2", "--weights", "value-norms", "--ablate", "1:1", "--out", out});
+    QVERIFY2(r.status == 0, r.err.constData());
+    QFile f(out);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QByteArray svg = f.readAll();
+    QVERIFY(svg.contains("value-weighted norms"));
+    QVERIFY(svg.contains("1 head off"));
 }
 
 void TestCliAnalyses::badInput() {

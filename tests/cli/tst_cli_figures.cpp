@@ -70,7 +70,7 @@ void TestCliFigures::imageAttention() {
 void TestCliFigures::render_data() {
     QTest::addColumn<QString>("view");
     QTest::addColumn<QString>("extension");
-    for (const char* view : {"links", "heatmap", "grid", "qkv"})
+    for (const char* view : {"links", "heatmap", "grid", "qkv", "aggregate", "lens", "qkspace"})
         for (const char* ext : {"png", "svg", "pdf"}) QTest::newRow(qPrintable(QStringLiteral("%1 %2").arg(view, ext))) << view << ext;
 }
 

@@ -380,12 +380,12 @@ void TestImageView::textModelRefusesAnImage() {
     w.openImage(core::builtinImageExamples().first());
     QTRY_VERIFY2(w.errorText().contains(QStringLiteral("is a text model and cannot read images")), qPrintable(w.errorText()));
     QCOMPARE(w.session()->result(), before);
-    QVERIFY(!w.findChild<QTabWidget*>()->isTabVisible(0));  // no image tab for a text model
+    QVERIFY(!w.findChild<QTabWidget*>(QStringLiteral("views"))->isTabVisible(0));  // no image tab for a text model
     // And the reverse: the image model keeps its picture when text is typed into a session.
     w.openBuiltinImageModel();
     QVERIFY(ready.wait(10000));
     QVERIFY(w.session()->result()->isImage());
-    QVERIFY(w.findChild<QTabWidget*>()->isTabVisible(0));
+    QVERIFY(w.findChild<QTabWidget*>(QStringLiteral("views"))->isTabVisible(0));
 }
 
 void TestImageView::sessionReopensTheImageView() {

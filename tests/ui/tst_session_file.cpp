@@ -33,6 +33,8 @@ void TestSessionFile::roundTrip() {
     s.threshold = 0.25f;
     s.qkvStep = 6;
     s.hiddenHeads = {1, 3};
+    s.valueWeighted = true;
+    s.ablated = {{0, 1}, {5, 4}};
     auto back = sessionFromJson(sessionToJson(s));
     QVERIFY2(back, qPrintable(back.message()));
     QCOMPARE(back->modelPath, s.modelPath);
@@ -42,6 +44,8 @@ void TestSessionFile::roundTrip() {
     QCOMPARE(back->head, 4);
     QCOMPARE(int(back->headMode), int(HeadMode::All));
     QCOMPARE(back->token, 10);
+    QVERIFY(back->valueWeighted);
+    QVERIFY(back->ablated == s.ablated);
     QCOMPARE(int(back->colormap), int(ColormapId::Cividis));
     QCOMPARE(back->logScale, true);
     QCOMPARE(back->hideFirstToken, true);
@@ -65,6 +69,14 @@ void TestSessionFile::rejects_data() {
     QTest::newRow("hidden heads not numbers")
         << QByteArray("{\"format\": \"attnscope-session\", \"version\": 1, \"model\": {\"path\": \"/m\"}, \"hidden_heads\": [1, \"x\", -2]}")
         << "hidden_heads must be a list of head numbers";
+    QTest::newRow("weights unknown") << QByteArray("{\"format\": \"attnscope-session\", \"version\": 1, \"model\": {\"path\": \"/m\"}, \"weights\": \"norms\"}")
+                                     << "unknown weights 'norms'";
+    QTest::newRow("ablated not pairs")
+        << QByteArray("{\"format\": \"attnscope-session\", \"version\": 1, \"model\": {\"path\": \"/m\"}, \"ablated\": [[1, 2], [3]]}")
+        << "ablated must be a list of [layer, head] pairs";
+    QTest::newRow("ablated negative")
+        << QByteArray("{\"format\": \"attnscope-session\", \"version\": 1, \"model\": {\"path\": \"/m\"}, \"ablated\": [[-1, 2]]}")
+        << "ablated must be a list of [layer, head] pairs";
 }
 
 void TestSessionFile::rejects() {

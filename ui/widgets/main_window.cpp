@@ -161,6 +161,7 @@ void MainWindow::buildUi() {
     m_stack->addWidget(m_empty);
 
     m_tabs = new QTabWidget;
+    m_tabs->setObjectName(QStringLiteral("views"));
     m_links = new LinksView(m_state);
     m_heatmap = new HeatmapView(m_state);
     m_grid = new ModelGridView(m_state);
@@ -330,11 +331,12 @@ QString MainWindow::errorText() const { return m_error->isVisible() ? m_error->t
 
 namespace {
 
-// A tab's figure: the tab itself, or the figure of a page with controls above it.
+// A tab's figure: the tab itself, or the figure of a page with controls above it (a direct
+// child; the Train tab's preview heatmap is not its figure).
 FigureView* figureOf(QWidget* tab) {
     if (!tab) return nullptr;
     if (auto* f = qobject_cast<FigureView*>(tab)) return f;
-    return tab->findChild<FigureView*>();
+    return tab->findChild<FigureView*>(QString(), Qt::FindDirectChildrenOnly);
 }
 
 }  // namespace
@@ -352,7 +354,10 @@ void MainWindow::showView(const QString& name) {
         return;
     }
     for (int i = 0; i < m_tabs->count(); ++i)
-        if (FigureView* f = figureOf(m_tabs->widget(i)); f && f->figureName() == name && m_tabs->isTabVisible(i)) m_tabs->setCurrentIndex(i);
+        if (FigureView* f = figureOf(m_tabs->widget(i)); f && f->figureName() == name && m_tabs->isTabVisible(i)) {
+            m_tabs->setCurrentIndex(i);
+            return;
+        }
 }
 
 void MainWindow::openImage(const QString& path) {
