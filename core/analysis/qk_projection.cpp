@@ -1,5 +1,8 @@
 #include "analysis/qk_projection.h"
 
+#include "kernels/kernels.h"
+#include "kernels/parallel_for.h"
+
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -130,21 +133,36 @@ Result<std::vector<float>> tsneProjection(const float* points, int count, int di
         if (cancel && cancel->load()) return inputError(QStringLiteral("cancelled"));
         const double exaggeration = it < 250 ? 12.0 : 1.0;
         const double momentum = it < 250 ? 0.5 : 0.8;
+        // q_ij = 1 / (1 + |y_i - y_j|^2) and its sum z, then each row's gradient: rows on every core.
+        const int parts = std::max(1, std::min(kernels::threads(), count / 64));
+        std::vector<double> zs(size_t(parts), 0.0);
+        kernels::parallelFor(parts, [&](int part) {
+            double local = 0;
+            for (size_t i = N * size_t(part) / size_t(parts), end = N * size_t(part + 1) / size_t(parts); i < end; ++i)
+                for (size_t j = 0; j < N; ++j) {
+                    const double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+                    const double v = i == j ? 0.0 : 1.0 / (1.0 + dx * dx + dy * dy);
+                    q[i * N + j] = v;
+                    local += v;
+                }
+            zs[size_t(part)] = local;
+        });
         double z = 0;
-        for (size_t i = 0; i < N; ++i)
-            for (size_t j = i + 1; j < N; ++j) {
-                const double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
-                q[i * N + j] = q[j * N + i] = 1.0 / (1.0 + dx * dx + dy * dy);
-                z += 2 * q[i * N + j];
+        for (double v : zs) z += v;
+        kernels::parallelFor(parts, [&](int part) {
+            for (size_t i = N * size_t(part) / size_t(parts), end = N * size_t(part + 1) / size_t(parts); i < end; ++i) {
+                double gx = 0, gy = 0;
+                const double* pi = p.data() + i * N;
+                const double* qi = q.data() + i * N;
+                for (size_t j = 0; j < N; ++j) {
+                    const double w = (exaggeration * pi[j] - qi[j] / z) * qi[j];
+                    gx += w * (y[2 * i] - y[2 * j]);
+                    gy += w * (y[2 * i + 1] - y[2 * j + 1]);
+                }
+                grad[2 * i] = 4 * gx;
+                grad[2 * i + 1] = 4 * gy;
             }
-        std::fill(grad.begin(), grad.end(), 0.0);
-        for (size_t i = 0; i < N; ++i)
-            for (size_t j = 0; j < N; ++j) {
-                if (i == j) continue;
-                const double w = (exaggeration * p[i * N + j] - q[i * N + j] / z) * q[i * N + j];
-                grad[2 * i] += 4 * w * (y[2 * i] - y[2 * j]);
-                grad[2 * i + 1] += 4 * w * (y[2 * i + 1] - y[2 * j + 1]);
-            }
+        });
         for (size_t i = 0; i < y.size(); ++i) {
             gains[i] = (grad[i] > 0) != (update[i] > 0) ? gains[i] + 0.2 : std::max(gains[i] * 0.8, 0.01);
             update[i] = momentum * update[i] - rate * gains[i] * grad[i];
