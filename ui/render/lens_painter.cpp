@@ -26,7 +26,7 @@ LensLayout lensLayout(const QRectF& rect, const LensSpec& s) {
     if (!s.lens) return l;
     const QFontMetricsF fm(s.font);
     const int rows = s.lens->layers, cols = s.lens->tokens;
-    l.rowLabelW = fm.horizontalAdvance(rowLabel(rows - 1, rows)) + kGap;
+    l.rowLabelW = std::max(fm.horizontalAdvance(rowLabel(rows - 1, rows)), fm.horizontalAdvance(rowLabel(0, rows))) + kGap;
     const double titleH = s.title.isEmpty() ? 0 : fm.height() * 1.5;
     double tokenH = 0;  // the column labels under the grid, written upwards
     for (const QString& t : s.tokens) tokenH = std::max(tokenH, fm.horizontalAdvance(t));
