@@ -3,6 +3,7 @@
 // token alignment, comparison, the head list and the softmax top-k.
 #include "analysis/compare.h"
 #include "analysis/logit_lens.h"
+#include "analysis/rollout.h"
 #include "analysis/value_norms.h"
 #include "model/text_analysis.h"
 #include "test_paths.h"
@@ -57,6 +58,9 @@ class TestTextAnalyses : public QObject {
 private Q_SLOTS:
     void matchesReference_data();
     void matchesReference();
+    void decoderLens_data();
+    void decoderLens();
+    void rolloutThroughALayer();
     void ablationLeavesOtherRunsAlone();
     void valueWeightedTraceRowsSumToOne();
     void lensRefusesWithoutHead();
@@ -140,6 +144,58 @@ void TestTextAnalyses::matchesReference() {
             const float* c = off->contextRow(r.layer, r.head, i);
             for (int k = 0; k < off->headDim(); ++k) QCOMPARE(c[k], 0.0f);
         }
+}
+
+void TestTextAnalyses::decoderLens_data() {
+    QTest::addColumn<QString>("fixture");
+    QTest::newRow("llama (RMSNorm, tied head)") << QStringLiteral("llama");
+    QTest::newRow("gemma3 (1 + w norm, own head, soft-capping)") << QStringLiteral("gemma3");
+}
+
+// The decoders' lens against their independent reference's hidden states through RMSNorm and head.
+void TestTextAnalyses::decoderLens() {
+    QFETCH(QString, fixture);
+    const QJsonObject ref = reference().value(fixture).toObject();
+    QVERIFY(!ref.isEmpty());
+    auto m = loadModelFolder(QStringLiteral(ATTNSCOPE_FIXTURES "/decoders/") + fixture);
+    QVERIFY2(m, qPrintable(m ? QString() : m.error().message));
+    const std::vector<int> ids = idsOf(ref);
+    TraceRecorder recorder;
+    QVERIFY(m->model->forward(ids, {}, &recorder));
+    auto lens = logitLens(*m->model, *recorder.take(), 3);
+    QVERIFY(lens);
+    const QJsonArray refLens = ref.value(QStringLiteral("lens")).toArray();
+    QCOMPARE(lens->layers, int(refLens.size()));
+    for (int l = 0; l < lens->layers; ++l)
+        for (int i = 0; i < lens->tokens; ++i)
+            for (int r = 0; r < 3; ++r) {
+                const QJsonArray cell = refLens[l].toArray()[i].toArray()[r].toArray();
+                const TokenScore& s = lens->at(l, i)[r];
+                QVERIFY2(s.id == cell[0].toInt() && std::abs(s.probability - cell[1].toDouble()) < 2e-5,
+                         qPrintable(QStringLiteral("layer %1 token %2 rank %3: %4 (%5), expected %6 (%7)")
+                                        .arg(l).arg(i).arg(r).arg(s.id).arg(s.probability).arg(cell[0].toInt()).arg(cell[1].toDouble())));
+            }
+}
+
+void TestTextAnalyses::rolloutThroughALayer() {
+    auto m = loadModelFolder(attnscope::test::modelFixture(QStringLiteral("bert")));
+    QVERIFY(m);
+    const std::vector<int> ids = idsOf(reference().value(QStringLiteral("bert")).toObject());
+    auto t = run(*m, ids, {});
+    const int n = t->tokens();
+    // Through layer 0: (mean of heads + I) / 2, rows renormalised (they already sum to 1).
+    const std::vector<float> first = attentionRollout(*t, HeadFusion::Mean, 0.0f, 0);
+    const std::vector<float> mean = fusedHeads(*t, 0, HeadFusion::Mean);
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            QVERIFY(std::abs(first[size_t(i * n + j)] - (mean[size_t(i * n + j)] + (i == j ? 1.0f : 0.0f)) / 2) < 1e-6f);
+    // Through the last layer: the full rollout.
+    const std::vector<float> all = attentionRollout(*t, HeadFusion::Mean, 0.0f);
+    const std::vector<float> last = attentionRollout(*t, HeadFusion::Mean, 0.0f, t->layers() - 1);
+    QVERIFY(all == last);
+    // Max fusion: every cell the largest head's weight.
+    const std::vector<float> mx = fusedHeads(*t, 1, HeadFusion::Max);
+    for (int h = 0; h < t->heads(); ++h) QVERIFY(mx[5] >= t->head(1, h).probs()[5]);
 }
 
 void TestTextAnalyses::ablationLeavesOtherRunsAlone() {

@@ -153,6 +153,35 @@ for name, run in (("bert", bert), ("gpt2", gpt2)):
         "ablated_attentions": r([a.tolist() for a in atts_off]),
         "ablated_final": top(lens_off[-1]),
     }
+# The rotary decoders' lens, from their own independent reference's hidden states (committed in
+# tests/fixtures/decoders/*/expected.json): RMSNorm (Gemma: 1 + w) before the last, the head
+# (tied or not), Gemma 3's final soft-capping.
+DECODERS = os.path.join(HERE, "..", "fixtures", "decoders")
+for name in ("llama", "gemma3"):
+    blob_dir = os.path.join(DECODERS, name)
+    cfg = json.load(open(os.path.join(blob_dir, "config.json")))
+    exp = json.load(open(os.path.join(blob_dir, "expected.json")))
+    MODELS_SAVED = MODELS
+    MODELS = DECODERS
+    T = load(name)
+    MODELS = MODELS_SAVED
+    gemma = cfg["model_type"] == "gemma3_text"
+    eps = cfg["rms_norm_eps"]
+    head = T.get("lm_head.weight", T["model.embed_tokens.weight"])
+    w = T["model.norm.weight"]
+    lens = []
+    hidden = exp["hidden_states"]
+    for l, h in enumerate(hidden):
+        h = torch.tensor(h)
+        if l < len(hidden) - 1:  # the last hidden state is already after the final norm
+            h = h / torch.sqrt((h * h).mean(-1, keepdim=True) + eps)
+            h = h * (1.0 + w) if gemma else h * w
+        logits = h @ head.T
+        cap = cfg.get("final_logit_softcapping")
+        if cap:
+            logits = torch.tanh(logits / cap) * cap
+        lens.append(top(logits))
+    out[name] = {"ids": exp["ids"], "lens": lens}
 with open(os.path.join(HERE, "..", "fixtures", "analyses", "text-analyses.json"), "w") as f:
     json.dump(out, f)
 print("wrote text-analyses.json")

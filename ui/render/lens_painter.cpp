@@ -75,7 +75,19 @@ void paintLens(QPainter& painter, const QRectF& rect, const LensSpec& s) {
             const size_t index = (size_t(layer) * size_t(cols) + size_t(t)) * size_t(k);
             const QString text = s.cellTexts.value(qsizetype(index)).trimmed();
             painter.setPen(s.colormap.textOn(top.probability));
-            painter.drawText(cell.adjusted(2, 0, -2, 0), Qt::AlignCenter, fm.elidedText(text.isEmpty() ? QStringLiteral("·") : text, Qt::ElideRight, cell.width() - 4));
+            const QString shown = fm.elidedText(text.isEmpty() ? QStringLiteral("·") : text, Qt::ElideRight, cell.width() - 4);
+            if (l.cellH >= fm.height() * 1.9) {  // room for the probability under the token
+                const QRectF upper(cell.left() + 2, cell.top(), cell.width() - 4, cell.height() * 0.55);
+                painter.drawText(upper, Qt::AlignHCenter | Qt::AlignBottom, shown);
+                QFont small = s.font;
+                small.setPointSizeF(s.font.pointSizeF() > 0 ? s.font.pointSizeF() * 0.8 : 8);
+                painter.setFont(small);
+                painter.drawText(QRectF(cell.left() + 2, upper.bottom(), cell.width() - 4, cell.height() * 0.45), Qt::AlignHCenter | Qt::AlignTop,
+                                 QString::number(double(top.probability) * 100, 'f', top.probability < 0.1f ? 1 : 0) + QLatin1Char('%'));
+                painter.setFont(s.font);
+            } else {
+                painter.drawText(cell.adjusted(2, 0, -2, 0), Qt::AlignCenter, shown);
+            }
         }
     }
     // Column labels (the input tokens) under the grid, upwards.
