@@ -2,8 +2,6 @@
 
 #include "widgets/ablation_panel.h"
 #include "widgets/compare_page.h"
-#include "widgets/aggregate_page.h"
-#include "widgets/aggregate_view.h"
 #include "widgets/analyses_panel.h"
 #include "widgets/app_palettes.h"
 #include "widgets/download_status.h"
@@ -24,20 +22,17 @@
 #include "widgets/export_actions.h"
 #include "widgets/file_dialogs.h"
 #include "widgets/heatmap_view.h"
-#include "widgets/image_controls.h"
 #include "widgets/image_input_bar.h"
 #include "widgets/image_view.h"
-#include "widgets/lens_view.h"
 #include "widgets/lesson_panel.h"
 #include "widgets/links_view.h"
 #include "widgets/main_menus.h"
 #include "widgets/model_grid_view.h"
 #include "widgets/predictions_view.h"
-#include "widgets/qk_space_page.h"
-#include "widgets/qk_space_view.h"
 #include "widgets/qkv_view.h"
 #include "widgets/train_view.h"
 #include "widgets/token_bar.h"
+#include "widgets/view_tabs.h"
 
 #include <QAction>
 #include <QApplication>
@@ -160,42 +155,21 @@ void MainWindow::buildUi() {
     connect(m_empty, &EmptyModelPage::openFromHubRequested, this, &MainWindow::openFromHub);
     m_stack->addWidget(m_empty);
 
-    m_tabs = new QTabWidget;
-    m_tabs->setObjectName(QStringLiteral("views"));
-    m_links = new LinksView(m_state);
-    m_heatmap = new HeatmapView(m_state);
-    m_grid = new ModelGridView(m_state);
-    m_qkv = new QkvView(m_state);
-    m_imagePage = new QWidget;
-    auto* imageLayout = new QVBoxLayout(m_imagePage);
-    imageLayout->setContentsMargins(0, 0, 0, 0);
-    imageLayout->addWidget(new ImageControls(m_state));
-    m_image = new ImageView(m_state);
-    imageLayout->addWidget(m_image, 1);
-    m_tabs->addTab(m_imagePage, tr("Image"));
-    m_tabs->setTabVisible(0, false);
-    m_tabs->addTab(m_links, tr("Links"));
-    m_tabs->addTab(m_heatmap, tr("Heatmap"));
-    m_tabs->addTab(m_grid, tr("Model grid"));
-    m_tabs->addTab(m_qkv, tr("Q/K/V step by step"));
-    m_aggregate = new AggregatePage(m_state);
-    m_tabs->addTab(m_aggregate, tr("Aggregate"));
-    m_qkSpace = new QkSpacePage(m_state);
-    m_tabs->addTab(m_qkSpace, tr("Query-key space"));
-    m_lens = new LensView(m_state);
-    m_tabs->addTab(m_lens, tr("Logit lens"));
-    m_compare = new ComparePage(m_state);
-    m_tabs->addTab(m_compare, tr("Compare"));
+    m_tabs = new ViewTabs(m_state);
+    m_links = m_tabs->links();
+    m_heatmap = m_tabs->heatmap();
+    m_grid = m_tabs->grid();
+    m_qkv = m_tabs->qkv();
+    m_image = m_tabs->image();
+    m_train = m_tabs->train();
+    m_compare = m_tabs->compare();
     connect(m_compare, &ComparePage::textARequested, this, &MainWindow::setText);
     // The lens costs a pass of every layer through the LM head: computed while its tab is shown.
     connect(m_tabs, &QTabWidget::currentChanged, this, &MainWindow::updateSettings);
-    m_train = new TrainView;
-    m_tabs->addTab(m_train, tr("Train"));
     connect(m_train, &TrainView::useModel, this, [this](const QString& folder) {
         openModel(folder);
         showView(QStringLiteral("heatmap"));
     });
-    connect(m_grid, &ModelGridView::headActivated, this, [this] { m_tabs->setCurrentWidget(m_heatmap); });
     m_stack->addWidget(m_tabs);
     layout->addWidget(m_stack, 1);
     setCentralWidget(central);
@@ -329,36 +303,13 @@ void MainWindow::setText(const QString& text) {
 QString MainWindow::text() const { return m_sentence->text(); }
 QString MainWindow::errorText() const { return m_error->isVisible() ? m_error->text() : QString(); }
 
-namespace {
-
-// A tab's figure: the tab itself, or the figure of a page with controls above it (a direct
-// child; the Train tab's preview heatmap is not its figure).
-FigureView* figureOf(QWidget* tab) {
-    if (!tab) return nullptr;
-    if (auto* f = qobject_cast<FigureView*>(tab)) return f;
-    return tab->findChild<FigureView*>(QString(), Qt::FindDirectChildrenOnly);
-}
-
-}  // namespace
-
-FigureView* MainWindow::currentFigure() const { return figureOf(m_tabs->currentWidget()); }
+FigureView* MainWindow::currentFigure() const { return m_tabs->currentFigure(); }
 
 void MainWindow::updateSettings() {
-    m_session->setSettings({m_state->ablated(), m_state->valueWeighted(), m_tabs->currentWidget() == m_lens});
+    m_session->setSettings({m_state->ablated(), m_state->valueWeighted(), m_tabs->lensShown()});
 }
 
-void MainWindow::showView(const QString& name) {
-    if (name == QLatin1String("train")) return m_tabs->setCurrentWidget(m_train);
-    if (name == QLatin1String("image")) {
-        if (m_imageModeOn) m_tabs->setCurrentWidget(m_imagePage);
-        return;
-    }
-    for (int i = 0; i < m_tabs->count(); ++i)
-        if (FigureView* f = figureOf(m_tabs->widget(i)); f && f->figureName() == name && m_tabs->isTabVisible(i)) {
-            m_tabs->setCurrentIndex(i);
-            return;
-        }
-}
+void MainWindow::showView(const QString& name) { m_tabs->showView(name); }
 
 void MainWindow::openImage(const QString& path) {
     m_session->openImage(path);  // decoded on the worker; imageOpened or imageFailed comes back
@@ -381,9 +332,7 @@ void MainWindow::setImageMode(bool on) {
     m_sentence->setVisible(!on);
     m_imageRow->setVisible(on);
     m_tokens->setVisible(!on);
-    m_tabs->setTabVisible(m_tabs->indexOf(m_imagePage), on);
-    if (on) m_tabs->setCurrentWidget(m_imagePage);
-    else if (m_tabs->currentWidget() == m_imagePage) m_tabs->setCurrentWidget(m_links);
+    m_tabs->setImageMode(on);
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
@@ -444,11 +393,7 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     m_tokens->setResult(result);
     m_analyses->setResult(result);
     m_ablation->setResult(result);
-    m_compare->setResult(result);
-    for (FigureView* v : {static_cast<FigureView*>(m_links), static_cast<FigureView*>(m_heatmap), static_cast<FigureView*>(m_grid),
-                          static_cast<FigureView*>(m_qkv), static_cast<FigureView*>(m_image), static_cast<FigureView*>(m_aggregate->view()),
-                          static_cast<FigureView*>(m_lens), static_cast<FigureView*>(m_qkSpace->view())})
-        v->setResult(result);
+    m_tabs->setResult(result);
     const LoadedModelPtr model = m_session->model();
     m_predictions->setResult(result, model && (model->model->hasLmHead() || model->model->hasClassifier()));
     if (result->isImage()) m_imageRow->setImageName(QFileInfo(result->imagePath).fileName());

@@ -49,6 +49,7 @@ class PredictionsView;
 class QkvView;
 class TrainView;
 class TokenBar;
+class ViewTabs;
 
 // The sentence bar, the token chips, the layer/head controls and the views.
 class MainWindow : public QMainWindow {
@@ -119,16 +120,12 @@ private:
     QStackedWidget* m_stack = nullptr;
     EmptyModelPage* m_empty = nullptr;
     ViewControls* m_controls = nullptr;
-    QTabWidget* m_tabs = nullptr;
+    ViewTabs* m_tabs = nullptr;
     LinksView* m_links = nullptr;
     HeatmapView* m_heatmap = nullptr;
     ModelGridView* m_grid = nullptr;
     QkvView* m_qkv = nullptr;
-    AggregatePage* m_aggregate = nullptr;
-    LensView* m_lens = nullptr;
-    QkSpacePage* m_qkSpace = nullptr;
     ComparePage* m_compare = nullptr;
-    QWidget* m_imagePage = nullptr;
     ImageView* m_image = nullptr;
     ImageInputBar* m_imageRow = nullptr;
     ExportActions* m_exports = nullptr;
