@@ -75,7 +75,9 @@ void TestCliAnalyses::ablation() {
     // attention --ablate: layer 0 unchanged, layer 1 changed, and the file says which heads were off.
     const QJsonObject a = json(run({"attention", "--model", modelFixture("gpt2"), "--text", kTired}).out);
     const QJsonObject b = json(run({"attention", "--model", modelFixture("gpt2"), "--text", kTired, "--ablate", "0:1"}).out);
-    QCOMPARE(b.value("ablated").toArray(), QJsonArray({QJsonArray({0, 1})}));
+    QJsonArray ablated;  // [[0, 1]] built explicitly: one nested braced list reads as a copy under Clang
+    ablated.append(QJsonArray{0, 1});
+    QCOMPARE(b.value("ablated").toArray(), ablated);
     auto weight = [](const QJsonObject& x, int l) { return x.value("attentions").toArray()[l].toArray()[0].toArray()[6].toArray()[2].toDouble(); };
     QVERIFY(std::abs(weight(a, 0) - weight(b, 0)) < 1e-6);
     QVERIFY(std::abs(weight(a, 1) - weight(b, 1)) > 1e-5);
