@@ -16,6 +16,8 @@ import struct
 import numpy as np
 import torch
 
+from make_model_fixtures import gelu, gelu_new, ln  # the same float64 building blocks
+
 torch.set_default_dtype(torch.float64)
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.join(HERE, "..", "fixtures", "models")
@@ -36,20 +38,6 @@ def load(folder):
         data = np.frombuffer(blob[8 + n + a:8 + n + b], dtype="<f4").reshape(info["shape"])
         out[name] = torch.tensor(data.astype(np.float64))
     return out
-
-
-def ln(x, g, b, eps):
-    mu = x.mean(-1, keepdim=True)
-    var = ((x - mu) ** 2).mean(-1, keepdim=True)
-    return (x - mu) / torch.sqrt(var + eps) * g + b
-
-
-def gelu(x):
-    return 0.5 * x * (1.0 + torch.erf(x / math.sqrt(2.0)))
-
-
-def gelu_new(x):
-    return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * x ** 3)))
 
 
 def heads_attention(q, k, v, heads, causal, layer, ablate):
