@@ -3,6 +3,7 @@
 
 #include "io/trace_export.h"
 #include "model/text_analysis.h"
+#include "trace/trace_writer.h"
 
 #include <QSet>
 
@@ -26,6 +27,13 @@ int runAttention(const QStringList& args) {
     parser.addOption({QStringLiteral("ablate"), QStringLiteral("Switch these heads off (their context zeroed before the output projection), "
                                                               "e.g. 3:1,5:0 (LAYER:HEAD, from 0)."), QStringLiteral("LIST")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Output file (default: standard output)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("save-trace"), QStringLiteral("Write the run as a trace file instead (docs/trace-format.md), which "
+                                                                   "attnscope and --trace open without the model."),
+                      QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("trace-holds"), QStringLiteral("What the trace file holds: matrices, qk, v, hidden; comma-separated "
+                                                                    "(default: matrices,qk,v)."),
+                      QStringLiteral("LIST")});
+    parser.addOption({QStringLiteral("trace-dtype"), QStringLiteral("The trace file's number type: f32 (default), f16 or bf16."), QStringLiteral("T")});
     parser.addOption({QStringLiteral("truncate"), QStringLiteral("Keep the first tokens that fit the model instead of failing.")});
     if (int status = parseCommand(parser, args, QStringLiteral("Runs the model on the text and writes the attention "
                                                                "probabilities of every layer and head."));
@@ -45,6 +53,32 @@ int runAttention(const QStringList& args) {
         }
         if (format == QLatin1String("npy") && !include.isEmpty())
             return usageError(QStringLiteral("--include works with --format json; npy holds the attentions only"));
+    }
+    const bool saveTrace = parser.isSet(QStringLiteral("save-trace"));
+    core::TraceWriteOptions traceOptions;
+    if (saveTrace) {
+        if (parser.isSet(QStringLiteral("out")) || parser.isSet(QStringLiteral("include")) || parser.isSet(QStringLiteral("heads")) ||
+            parser.isSet(QStringLiteral("format")))
+            return usageError(QStringLiteral("--save-trace writes a trace file: give it without --out, --include, --heads or --format"));
+        if (parser.isSet(QStringLiteral("trace-dtype"))) {
+            QString error;
+            if (!storageOption(parser.value(QStringLiteral("trace-dtype")), &traceOptions.dtype, &error))
+                return usageError(QStringLiteral("--trace-dtype must be f32, f16 or bf16, not '%1'").arg(parser.value(QStringLiteral("trace-dtype"))));
+        }
+        if (parser.isSet(QStringLiteral("trace-holds"))) {
+            traceOptions.matrices = traceOptions.qk = traceOptions.v = traceOptions.hidden = false;
+            for (const QString& part : parser.value(QStringLiteral("trace-holds")).split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+                const QString p = part.trimmed();
+                if (p == QLatin1String("matrices")) traceOptions.matrices = true;
+                else if (p == QLatin1String("qk")) traceOptions.qk = true;
+                else if (p == QLatin1String("v")) traceOptions.v = true;
+                else if (p == QLatin1String("hidden")) traceOptions.hidden = true;
+                else return usageError(QStringLiteral("--trace-holds: unknown part '%1' (matrices, qk, v, hidden)").arg(p));
+            }
+            if (!traceOptions.matrices && !traceOptions.qk) return usageError(QStringLiteral("--trace-holds needs matrices or qk (or both)"));
+        }
+    } else if (parser.isSet(QStringLiteral("trace-holds")) || parser.isSet(QStringLiteral("trace-dtype"))) {
+        return usageError(QStringLiteral("--trace-holds and --trace-dtype go with --save-trace FILE"));
     }
     const bool image = parser.isSet(QStringLiteral("image"));
     if (image == parser.isSet(QStringLiteral("text"))) return usageError(QStringLiteral("give exactly one of --text TEXT or --image FILE"));
@@ -74,6 +108,20 @@ int runAttention(const QStringList& args) {
         analysis = core::analyzeText(*model, *text, options);
     }
     if (!analysis) return fail(analysis.error());
+    if (saveTrace) {
+        core::TraceInfo info;
+        info.model = parser.isSet(QStringLiteral("model")) ? parser.value(QStringLiteral("model")) : model->config().name;
+        info.modelType = model->config().modelType;
+        info.text = image ? QString() : parser.value(QStringLiteral("text"));
+        info.setTokens(analysis->encoding);
+        if (image) {
+            info.offsets.clear();
+            info.imageGrid = model->config().patchesPerSide();
+        }
+        traceOptions.layers = selection.layers;
+        if (core::Status s = core::saveTraceFile(parser.value(QStringLiteral("save-trace")), *analysis->trace, info, traceOptions); !s) return fail(s.error());
+        return kExitOk;
+    }
 
     Output out;
     if (core::Status s = out.open(parser.value(QStringLiteral("out"))); !s) return fail(s.error());

@@ -10,6 +10,7 @@
 #include "session/image_input.h"
 #endif
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QTextStream>
@@ -126,6 +127,57 @@ core::Result<core::TextAnalysis> analyzeInputOption(const QCommandLineParser& pa
     auto text = textOption(parser);
     if (!text) return text.error();
     return core::analyzeText(model, *text, options);
+}
+
+core::Result<std::shared_ptr<const core::OpenedTrace>> openTraceWithProgress(const QString& path) {
+    QElapsedTimer clock;
+    clock.start();
+    bool reported = false;
+    auto opened = core::openTraceFile(path, nullptr, [&](int done, int layers) {
+        if (clock.elapsed() < 1000 && done < layers) return;
+        if (!reported && done == layers) return;  // quick: no progress line at all
+        std::fprintf(stderr, "\rchecking the trace: layer %d of %d", done, layers);
+        if (done == layers) std::fprintf(stderr, "\n");
+        std::fflush(stderr);
+        reported = true;
+    });
+    if (!opened) return opened.error();
+    return std::make_shared<const core::OpenedTrace>(std::move(opened).value());
+}
+
+QCommandLineOption traceFileOption() {
+    return {QStringLiteral("trace"), QStringLiteral("Read the attention from a trace file (.safetensors, or a sharded trace's index .json) "
+                                                    "instead of running a model."),
+            QStringLiteral("FILE")};
+}
+
+core::Result<CommandInput> commandInput(const QCommandLineParser& parser, core::AnalysisOptions options) {
+    CommandInput input;
+    if (parser.isSet(QStringLiteral("trace"))) {
+        for (const char* other : {"model", "text", "image"})
+            if (parser.isSet(QLatin1String(other)))
+                return core::inputError(QStringLiteral("--trace reads a recorded run: give it without --%1").arg(QLatin1String(other)));
+        auto opened = openTraceWithProgress(parser.value(QStringLiteral("trace")));
+        if (!opened) return opened.error();
+        input.trace = *opened;
+        input.analysis.encoding = input.trace->info.encoding();
+        input.analysis.trace = input.trace->trace;
+        input.analysis.fullTokens = input.analysis.encoding.size();
+        input.modelType = input.trace->info.modelType;
+        return input;
+    }
+    auto model = loadModelOption(parser);
+    if (!model) return model.error();
+    auto analysis = analyzeInputOption(parser, *model, options);
+    if (!analysis) return analysis.error();
+    input.analysis = std::move(analysis).value();
+    input.modelType = model->config().modelType;
+    return input;
+}
+
+core::Status needsEveryLayer(const core::AttentionTrace& trace, const QString& what) {
+    if (trace.layers() == trace.modelLayers()) return {};
+    return core::inputError(QStringLiteral("%1 combines every layer; this trace holds %2 of the model's %3").arg(what).arg(trace.layers()).arg(trace.modelLayers()));
 }
 
 core::Result<std::vector<core::HeadRef>> ablateOption(const QCommandLineParser& parser, const core::ModelConfig& config) {

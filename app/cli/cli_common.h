@@ -3,6 +3,7 @@
 #include "hub/hub_environment.h"
 #include "model/model_loader.h"
 #include "model/text_analysis.h"
+#include "trace/trace_file.h"
 #include "util/result.h"
 #ifdef ATTNSCOPE_HAVE_UI
 #include "session/image_input.h"
@@ -69,6 +70,23 @@ int printJsonLine(const QJsonObject& object);
 // `options` are passed on (their truncate is set from --truncate).
 core::Result<core::TextAnalysis> analyzeInputOption(const QCommandLineParser& parser, const core::LoadedModel& model,
                                                     core::AnalysisOptions options = {});
+
+// A trace file opened and checked (docs/trace-format.md), with a progress line on stderr while a
+// large one is checked.
+core::Result<std::shared_ptr<const core::OpenedTrace>> openTraceWithProgress(const QString& path);
+
+// What a command reads attention from: the model run on --text or --image, or --trace FILE (no
+// model runs). --trace with --model, --text or --image is an input error.
+struct CommandInput {
+    core::TextAnalysis analysis;  // a trace's: encoding and trace only
+    QString modelType;
+    std::shared_ptr<const core::OpenedTrace> trace;  // set for --trace
+};
+core::Result<CommandInput> commandInput(const QCommandLineParser& parser, core::AnalysisOptions options = {});
+// The --trace option, described the same way by every command that takes it.
+QCommandLineOption traceFileOption();
+// An analysis that combines every layer (rollout) refuses a trace that holds only some of them.
+core::Status needsEveryLayer(const core::AttentionTrace& trace, const QString& what);
 
 // --ablate LAYER:HEAD,... checked against the model (none when absent).
 core::Result<std::vector<core::HeadRef>> ablateOption(const QCommandLineParser& parser, const core::ModelConfig& config);

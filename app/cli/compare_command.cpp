@@ -63,6 +63,8 @@ int runCompare(const QStringList& args) {
     parser.addOption({QStringLiteral("model"), QStringLiteral("Hugging Face model folder (default: the built-in teaching model)."), QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("Input A."), QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("text-b"), QStringLiteral("Input B."), QStringLiteral("TEXT")});
+    parser.addOption({QStringLiteral("trace"), QStringLiteral("Input A as a trace file (with --trace-b; no model runs)."), QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("trace-b"), QStringLiteral("Input B as a trace file of the same model."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("layer"), QStringLiteral("Layer (from 0; default: with --head unset, the head that changes most)."), QStringLiteral("L")});
     parser.addOption({QStringLiteral("head"), QStringLiteral("Head (from 0)."), QStringLiteral("H")});
     parser.addOption({QStringLiteral("out"), QStringLiteral("Output: .json (default: JSON on standard output), .png, .svg or .pdf."), QStringLiteral("FILE")});
@@ -72,8 +74,12 @@ int runCompare(const QStringList& args) {
                                                                "count) or by the longest common token subsequence; diff = B - A."));
         status >= 0)
         return status;
-    if (!parser.isSet(QStringLiteral("text")) || !parser.isSet(QStringLiteral("text-b")))
-        return usageError(QStringLiteral("give both --text A and --text-b B"));
+    const bool traces = parser.isSet(QStringLiteral("trace")) || parser.isSet(QStringLiteral("trace-b"));
+    if (traces && (!parser.isSet(QStringLiteral("trace")) || !parser.isSet(QStringLiteral("trace-b")) || parser.isSet(QStringLiteral("text")) ||
+                   parser.isSet(QStringLiteral("text-b")) || parser.isSet(QStringLiteral("model"))))
+        return usageError(QStringLiteral("give both --trace A and --trace-b B (without --model, --text or --text-b)"));
+    if (!traces && (!parser.isSet(QStringLiteral("text")) || !parser.isSet(QStringLiteral("text-b"))))
+        return usageError(QStringLiteral("give both --text A and --text-b B (or --trace A and --trace-b B)"));
     if (parser.isSet(QStringLiteral("layer")) != parser.isSet(QStringLiteral("head")))
         return usageError(QStringLiteral("give --layer and --head together (or neither: the head that changes most)"));
     const QString path = parser.value(QStringLiteral("out"));
@@ -83,27 +89,63 @@ int runCompare(const QStringList& args) {
     QString error;
     const int dpi = intOption(parser, QStringLiteral("dpi"), 144, 36, 1200, &error);
     if (!error.isEmpty()) return usageError(error);
-    auto model = loadModelOption(parser);
-    if (!model) return fail(model.error());
-    if (!model->tokenizer) return usageError(QStringLiteral("%1 is an image model: compare reads two texts").arg(model->config().name));
-    const int layer = intOption(parser, QStringLiteral("layer"), 0, 0, model->config().layers - 1, &error);
-    const int head = error.isEmpty() ? intOption(parser, QStringLiteral("head"), 0, 0, model->config().heads - 1, &error) : 0;
-    if (!error.isEmpty()) return usageError(error);
-    core::AnalysisOptions options;
-    options.truncate = parser.isSet(QStringLiteral("truncate"));
-    auto a = core::analyzeText(*model, parser.value(QStringLiteral("text")), options);
-    if (!a) return fail(core::inputError(QStringLiteral("--text: %1").arg(a.error().message)));
-    auto b = core::analyzeText(*model, parser.value(QStringLiteral("text-b")), options);
-    if (!b) return fail(core::inputError(QStringLiteral("--text-b: %1").arg(b.error().message)));
+    core::TextAnalysis ra, rb;
+    QString modelType, textA, textB;
+    if (traces) {
+        auto ta = openTraceWithProgress(parser.value(QStringLiteral("trace")));
+        if (!ta) return fail(core::inputError(QStringLiteral("--trace: %1").arg(ta.error().message)));
+        auto tb = openTraceWithProgress(parser.value(QStringLiteral("trace-b")));
+        if (!tb) return fail(core::inputError(QStringLiteral("--trace-b: %1").arg(tb.error().message)));
+        const core::TraceInfo& ia = (*ta)->info;
+        const core::TraceInfo& ib = (*tb)->info;
+        if (ia.layers != ib.layers || ia.heads != ib.heads || ia.numLayers != ib.numLayers)
+            return fail(core::inputError(QStringLiteral("--trace and --trace-b differ in their layers or heads (%1 layers x %2 heads against %3 x %4): "
+                                                        "compare needs two runs of one model").arg(ia.layers.size()).arg(ia.heads).arg(ib.layers.size()).arg(ib.heads)));
+        ra.encoding = ia.encoding();
+        ra.trace = (*ta)->trace;
+        rb.encoding = ib.encoding();
+        rb.trace = (*tb)->trace;
+        modelType = ia.modelType;
+        textA = ia.text;
+        textB = ib.text;
+    } else {
+        auto model = loadModelOption(parser);
+        if (!model) return fail(model.error());
+        if (!model->tokenizer) return usageError(QStringLiteral("%1 is an image model: compare reads two texts").arg(model->config().name));
+        core::AnalysisOptions options;
+        options.truncate = parser.isSet(QStringLiteral("truncate"));
+        auto a = core::analyzeText(*model, parser.value(QStringLiteral("text")), options);
+        if (!a) return fail(core::inputError(QStringLiteral("--text: %1").arg(a.error().message)));
+        auto b = core::analyzeText(*model, parser.value(QStringLiteral("text-b")), options);
+        if (!b) return fail(core::inputError(QStringLiteral("--text-b: %1").arg(b.error().message)));
+        ra = std::move(a).value();
+        rb = std::move(b).value();
+        modelType = model->config().modelType;
+        textA = parser.value(QStringLiteral("text"));
+        textB = parser.value(QStringLiteral("text-b"));
+    }
+    const core::TextAnalysis* a = &ra;
+    const core::TextAnalysis* b = &rb;
+    int layer = 0, head = 0;
+    if (parser.isSet(QStringLiteral("layer"))) {
+        const int number = intOption(parser, QStringLiteral("layer"), 0, 0, a->trace->modelLayers() - 1, &error);
+        head = error.isEmpty() ? intOption(parser, QStringLiteral("head"), 0, 0, a->trace->heads() - 1, &error) : 0;
+        if (!error.isEmpty()) return usageError(error);
+        layer = -1;
+        for (int l = 0; l < a->trace->layers(); ++l)
+            if (a->trace->layerNumber(l) == number) layer = l;
+        if (layer < 0) return usageError(QStringLiteral("--layer %1: the traces do not hold that layer").arg(number));
+    }
     const QStringList& ta = a->encoding.tokens;
     const QStringList& tb = b->encoding.tokens;
     const core::HeadRef chosen = parser.isSet(QStringLiteral("layer")) ? core::HeadRef{layer, head}
                                                                        : core::mostChangedHead(ta, *a->trace, tb, *b->trace);
-    const core::Comparison c = core::compareHead(ta, *a->trace, tb, *b->trace, chosen.layer, chosen.head);
+    core::Comparison c = core::compareHead(ta, *a->trace, tb, *b->trace, chosen.layer, chosen.head);
+    c.layer = a->trace->layerNumber(c.layer);  // the model's number (a trace may hold some layers)
     if (json) {
         Output out;
         if (core::Status s = out.open(path); !s) return fail(s.error());
-        if (core::Status s = out.commit(writeComparisonJson(*out.device(), model->config().modelType, c)); !s) return fail(s.error());
+        if (core::Status s = out.commit(writeComparisonJson(*out.device(), modelType, c)); !s) return fail(s.error());
         return kExitOk;
     }
     QFont font = QFontDatabase::systemFont(QFontDatabase::GeneralFont);
@@ -113,7 +155,7 @@ int runCompare(const QStringList& args) {
     FigureOptions figure;
     figure.dpi = dpi;
     figure.size = QSizeF(std::clamp(160 + 14.0 * c.size(), 480.0, 1400.0), std::clamp(180 + 14.0 * c.size(), 420.0, 1400.0));
-    figure.title = QStringLiteral("AttnScope compare: %1 / %2").arg(parser.value(QStringLiteral("text")), parser.value(QStringLiteral("text-b")));
+    figure.title = QStringLiteral("AttnScope compare: %1 / %2").arg(textA, textB);
     core::Status s;
     withQuietStderr([&] {
         s = exportFigure(path, *format, figure, [&](QPainter& p, const QRectF& rect) { paintHeatmap(p, rect.adjusted(8, 8, -8, -8), spec); });

@@ -129,6 +129,7 @@ int runHeads(const QStringList& args) {
     parser.addOption({QStringLiteral("model"), QStringLiteral("Model folder or Hugging Face id (default: the built-in teaching model)."), QStringLiteral("M")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("The input text."), QStringLiteral("T")});
     parser.addOption({QStringLiteral("image"), QStringLiteral("An image (vision models)."), QStringLiteral("FILE")});
+    parser.addOption(traceFileOption());
     parser.addOption({QStringLiteral("from"), QStringLiteral("With --to: rank the heads by the weight query token I gives key token J (0-based)."), QStringLiteral("I")});
     parser.addOption({QStringLiteral("to"), QStringLiteral("The key token J for --from."), QStringLiteral("J")});
     parser.addOption({QStringLiteral("sort"), QStringLiteral("Sort by a statistic, descending (entropy) or ascending (-entropy)."), QStringLiteral("KEY")});
@@ -159,28 +160,31 @@ int runHeads(const QStringList& args) {
                                   .arg(core::headStatKeys().join(QStringLiteral(", ")), parser.value(QStringLiteral("sort"))));
     }
     if (parser.isSet(QStringLiteral("merge"))) {
-        if (parser.isSet(QStringLiteral("text")) || parser.isSet(QStringLiteral("image")) || parser.isSet(QStringLiteral("corpus")))
-            return usageError(QStringLiteral("--merge takes partial files only, not --text, --image or --corpus"));
+        if (parser.isSet(QStringLiteral("text")) || parser.isSet(QStringLiteral("image")) || parser.isSet(QStringLiteral("corpus")) ||
+            parser.isSet(QStringLiteral("trace")))
+            return usageError(QStringLiteral("--merge takes partial files only, not --text, --image, --trace or --corpus"));
         return runMerge(parser, table);
     }
     if (!parser.positionalArguments().isEmpty())
         return usageError(QStringLiteral("unexpected argument '%1' (partial files go with --merge)").arg(parser.positionalArguments().front()));
-    const int inputs = int(parser.isSet(QStringLiteral("text"))) + int(parser.isSet(QStringLiteral("image"))) + int(parser.isSet(QStringLiteral("corpus")));
-    if (inputs != 1) return usageError(QStringLiteral("give one of --text, --image or --corpus"));
+    const int inputs = int(parser.isSet(QStringLiteral("text"))) + int(parser.isSet(QStringLiteral("image"))) + int(parser.isSet(QStringLiteral("corpus"))) +
+                       int(parser.isSet(QStringLiteral("trace")));
+    if (inputs != 1) return usageError(QStringLiteral("give one of --text, --image, --trace or --corpus"));
     if (parser.isSet(QStringLiteral("from")) != parser.isSet(QStringLiteral("to"))) return usageError(QStringLiteral("--from and --to go together"));
     if (parser.isSet(QStringLiteral("from")) && parser.isSet(QStringLiteral("corpus")))
         return usageError(QStringLiteral("--from/--to name tokens of one input; they do not apply to a --corpus"));
     if (parser.isSet(QStringLiteral("partial")) && !parser.isSet(QStringLiteral("corpus")))
         return usageError(QStringLiteral("--partial goes with --corpus or --merge"));
 
-    auto model = loadModelOption(parser);
-    if (!model) return fail(model.error());
     if (parser.isSet(QStringLiteral("corpus"))) {
+        auto model = loadModelOption(parser);
+        if (!model) return fail(model.error());
         if (model->config().isVision()) return usageError(QStringLiteral("--corpus is for text models; %1 is an image model").arg(model->config().name));
         return runCorpus(parser, *model, table);
     }
-    const auto analysis = analyzeInputOption(parser, *model);
-    if (!analysis) return fail(analysis.error());
+    const auto input = commandInput(parser);
+    if (!input) return fail(input.error());
+    const core::TextAnalysis* analysis = &input->analysis;
     const int n = analysis->trace->tokens();
     QString error;
     const int from = intOption(parser, QStringLiteral("from"), -1, 0, n - 1, &error);
@@ -191,7 +195,10 @@ int runHeads(const QStringList& args) {
         std::stable_sort(stats.begin(), stats.end(), [](const core::HeadStats& a, const core::HeadStats& b) { return *a.fromTo > *b.fromTo; });
     QJsonArray tokens;
     for (const QString& t : analysis->encoding.tokens) tokens.append(t);
-    return emit(parser, std::move(stats), QJsonObject{{"model_type", model->config().modelType}, {"tokens", tokens}}, table);
+    for (core::HeadStats& s : stats) s.layer = analysis->trace->layerNumber(s.layer);  // a trace of some layers: the model's numbers
+    QJsonObject head{{"model_type", input->modelType}, {"tokens", tokens}};
+    if (input->trace) head.insert(QStringLiteral("model"), input->trace->info.model);
+    return emit(parser, std::move(stats), head, table);
 }
 
 }  // namespace attnscope::cli

@@ -8,6 +8,7 @@
 #include "render/view_specs.h"
 #include "session/analysis_session.h"
 #include "session/image_analysis.h"
+#include "session/trace_result.h"
 
 #include <QFontDatabase>
 #include <QGuiApplication>
@@ -22,6 +23,7 @@ int runRender(const QStringList& args) {
     parser.addOption({QStringLiteral("text"), QStringLiteral("The input text."), QStringLiteral("TEXT")});
     parser.addOption({QStringLiteral("image"), QStringLiteral("The input image, for image models (default model: the built-in image teaching model)."),
                       QStringLiteral("FILE")});
+    parser.addOption(traceFileOption());
     parser.addOption({QStringLiteral("view"), QStringLiteral("links, heatmap, grid, qkv, aggregate, lens, qkspace or image (needs --image)."), QStringLiteral("VIEW")});
     parser.addOption({QStringLiteral("aggregate"), QStringLiteral("aggregate: mean (default) or max of the layer's heads, or rollout through the layer."),
                       QStringLiteral("MODE")});
@@ -132,18 +134,35 @@ int runRender(const QStringList& args) {
     settings.lens = view == QLatin1String("lens");
     if (!error.isEmpty()) return usageError(error);
 
-    auto model = loadModelOption(parser);
-    if (!model) return fail(model.error());
-    auto ablate = ablateOption(parser, model->config());
-    if (!ablate) return fail(ablate.error());
-    settings.ablate = *ablate;
     core::Result<AnalysisResultPtr> result = core::inputError(QString());
-    if (image) {
+    if (parser.isSet(QStringLiteral("trace"))) {
+        for (const char* other : {"model", "text", "image", "ablate", "truncate"})
+            if (parser.isSet(QLatin1String(other)))
+                return usageError(QStringLiteral("--trace draws a recorded run: give it without --%1").arg(QLatin1String(other)));
+        if (settings.valueWeighted) return usageError(QStringLiteral("--weights value-norms needs the model's output projection; a trace file has none"));
+        auto opened = openTraceWithProgress(parser.value(QStringLiteral("trace")));
+        if (!opened) return fail(opened.error());
+        result = traceAnalysisResult(*opened);
+        if (const QString why = viewUnavailable(**result, view); !why.isEmpty())
+            return fail(core::inputError(QStringLiteral("--view %1: %2").arg(view, why)));
+        if (view == QLatin1String("aggregate") && aggregate == AggregateMode::Rollout)
+            if (core::Status s = needsEveryLayer(*(*result)->trace, QStringLiteral("--aggregate rollout")); !s) return fail(s.error());
+    } else if (image) {
+        auto model = loadModelOption(parser);
+        if (!model) return fail(model.error());
+        auto ablate = ablateOption(parser, model->config());
+        if (!ablate) return fail(ablate.error());
+        settings.ablate = *ablate;
         if (!model->config().isVision()) return fail(core::inputError(imageToTextModelError(*model)));
         auto decoded = decodeImageQuietly(parser.value(QStringLiteral("image")));
         if (!decoded) return fail(decoded.error());
         result = runImageAnalysis(*model, *decoded, parser.value(QStringLiteral("image")), AnalysisSession::kTopK, 0, nullptr, settings);
     } else {
+        auto model = loadModelOption(parser);
+        if (!model) return fail(model.error());
+        auto ablate = ablateOption(parser, model->config());
+        if (!ablate) return fail(ablate.error());
+        settings.ablate = *ablate;
         if (model->config().isVision()) return fail(core::inputError(textToImageModelError(*model) + QStringLiteral(" (--image FILE)")));
         auto text = textOption(parser);
         if (!text) return fail(text.error());
@@ -153,7 +172,12 @@ int runRender(const QStringList& args) {
     if (settings.lens && !(*result)->lens) return fail(core::inputError(QStringLiteral("--view lens: %1").arg((*result)->lensNote)));
     if (!(*result)->weightsNote.isEmpty()) return fail(core::inputError(QStringLiteral("--weights value-norms: %1").arg((*result)->weightsNote)));
     const core::AttentionTrace& t = *(*result)->trace;
-    const int layer = intOption(parser, QStringLiteral("layer"), 0, 0, t.layers() - 1, &error);
+    const int number = intOption(parser, QStringLiteral("layer"), t.layerNumber(0), 0, t.modelLayers() - 1, &error);
+    int layer = 0;
+    for (int l = 0; l < t.layers(); ++l)
+        if (t.layerNumber(l) == number) layer = l;
+    if (error.isEmpty() && t.layerNumber(layer) != number)
+        error = QStringLiteral("--layer %1: the trace holds layers %2").arg(number).arg(core::layerRangesText((*result)->traceFile->info.layers));
     const int head = intOption(parser, QStringLiteral("head"), 0, 0, t.heads() - 1, &error);
     const int token = intOption(parser, QStringLiteral("token"), -1, 0, t.tokens() - 1, &error);
     QList<int> hidden;

@@ -20,10 +20,10 @@ namespace {
 
 // The full rollout matrix R (n, n) of a text or an image: JSON {"tokens", "rollout"} or .npy.
 int writeMatrix(const QCommandLineParser& parser, core::HeadFusion fusion, float discard, bool npy) {
-    auto model = loadModelOption(parser);
-    if (!model) return fail(model.error());
-    const auto analysis = analyzeInputOption(parser, *model);
-    if (!analysis) return fail(analysis.error());
+    const auto input = commandInput(parser);
+    if (!input) return fail(input.error());
+    const core::TextAnalysis* analysis = &input->analysis;
+    if (core::Status s = needsEveryLayer(*analysis->trace, QStringLiteral("rollout")); !s) return fail(s.error());
     const int n = analysis->trace->tokens();
     const std::vector<float> r = core::attentionRollout(*analysis->trace, fusion, discard);  // (n, n)
     Output output;
@@ -59,6 +59,7 @@ int runRollout(const QStringList& args) {
                       QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("image"), QStringLiteral("The image file (vision models)."), QStringLiteral("FILE")});
     parser.addOption({QStringLiteral("text"), QStringLiteral("The text (text models): the full rollout matrix."), QStringLiteral("T")});
+    parser.addOption(traceFileOption());
     parser.addOption({QStringLiteral("format"), QStringLiteral("json ({\"tokens\", \"rollout\": [n][n]}; the default for --text) or npy "
                                                                "((n, n) float32). With --image and --out .png or .npy: the [CLS] map."),
                       QStringLiteral("F")});
@@ -89,7 +90,8 @@ int runRollout(const QStringList& args) {
     const QString format = parser.value(QStringLiteral("format"));
     if (!format.isEmpty() && format != QLatin1String("json") && format != QLatin1String("npy"))
         return usageError(QStringLiteral("--format must be json or npy, not '%1'").arg(format));
-    if (parser.isSet(QStringLiteral("image")) == parser.isSet(QStringLiteral("text"))) return usageError(QStringLiteral("give one of --image or --text"));
+    if (int(parser.isSet(QStringLiteral("image"))) + int(parser.isSet(QStringLiteral("text"))) + int(parser.isSet(QStringLiteral("trace"))) != 1)
+        return usageError(QStringLiteral("give one of --image, --text or --trace"));
     const bool imageMap = parser.isSet(QStringLiteral("image")) && format.isEmpty();  // the [CLS] map as before
     if (imageMap && (out.isEmpty() || (ext != QLatin1String("png") && ext != QLatin1String("npy"))))
         return usageError(QStringLiteral("--out FILE.png or FILE.npy is required for the image map (or --format json|npy for the whole matrix)"));

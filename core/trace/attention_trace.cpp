@@ -22,12 +22,17 @@ size_t AttentionTrace::bytes() const {
                  l.context.size() + l.attnOutput.size() + l.rawScores.size() + l.scores.size() +
                  l.probs.size() + l.valueNorms.size();
     total += m_thumbs.size() + m_thumbsHidden.size() + 2 * m_sinkShare.size() + m_logSumExp.size();
-    return total * sizeof(float);
+    return total * sizeof(float) + (m_store ? size_t(m_store->keptBytes()) : 0);
 }
 
 HeadMatrices AttentionTrace::head(int layer, int head) const {
     HeadMatrices m;
     m.m_n = tokens();
+    if (m_store && !m_rebuilt) {  // a file's matrices, where they are stored
+        m.m_probs = m_store->block(TraceStore::Attentions, layer, head);
+        if (m_store->has(TraceStore::Scores, layer)) m.m_scores = m_store->block(TraceStore::Scores, layer, head);
+        return m;
+    }
     if (!m_rebuilt) {
         const Layer& l = m_layers[size_t(layer)];
         m.m_raw = headBlock(l.rawScores, head);
@@ -105,19 +110,25 @@ HeadMatrices AttentionTrace::meanOfHeads(int layer) const {
 
 // The forward pass's own products and softmax (model/attention_buffers.cpp, the models' softmax
 // calls), so a rebuilt head equals the one the pass computed.
+void AttentionTrace::computeHead(const ForwardShape& shape, int window, const float* q, int64_t ldq, const float* k, int64_t ldk,
+                                 float* raw, float* probs, bool parallel) {
+    const int n = shape.tokens, d = shape.headDim;
+    (parallel ? kernels::gemmABt : kernels::gemmABtHere)(n, n, d, q, ldq, k, ldk, raw, n);
+    if (shape.multiplies)
+        kernels::windowedSoftmax(raw, n, shape.scale(), shape.causal, window, nullptr, probs);
+    else
+        kernels::scaledMaskedSoftmax(raw, n, std::sqrt(float(d)), shape.causal, nullptr, probs);
+}
+
 std::shared_ptr<const HeadBlock> AttentionTrace::rebuild(int layer, int head) const {
-    const int n = tokens(), d = headDim();
+    const int n = tokens();
     auto block = std::make_shared<HeadBlock>();
     const size_t square = size_t(n) * size_t(n);
     block->raw.resize(square);     // (n, n)
     block->probs.resize(square);   // (n, n); scaled scores are not kept (raw times the scale)
     const bool here = kernels::kOwnKernels && std::min(kernels::threads(), heads()) > 1;
-    (here ? kernels::gemmABtHere : kernels::gemmABt)(n, n, d, qRow(layer, head, 0), m_shape.qWidth(), kRow(layer, head, 0),
-                                                      m_shape.kvWidth(), block->raw.data(), n);
-    if (m_shape.multiplies)
-        kernels::windowedSoftmax(block->raw.data(), n, m_shape.scale(), m_shape.causal, window(layer), nullptr, block->probs.data());
-    else
-        kernels::scaledMaskedSoftmax(block->raw.data(), n, std::sqrt(float(d)), m_shape.causal, nullptr, block->probs.data());
+    computeHead(m_shape, window(layer), qRow(layer, head, 0), qStride(), kRow(layer, head, 0), kvStride(), block->raw.data(),
+                block->probs.data(), !here);
     return block;
 }
 
@@ -193,20 +204,21 @@ void TraceRecorder::layer(const LayerTensors& t) {
 }
 
 void TraceRecorder::headProbs(int layer, int head, const float* raw, const float* probs) {
-    AttentionTrace& t = *m_trace;
-    if (!t.m_rebuilt) return;
-    const int n = t.tokens();
-    const size_t slot = size_t(layer * t.heads() + head), thumb = size_t(t.m_thumbSize) * size_t(t.m_thumbSize);
-    summarizeHead(probs, n, t.m_thumbSize, t.m_thumbs.data() + slot * thumb, t.m_thumbsHidden.data() + slot * thumb,
-                  &t.m_sinkShare[slot]);
+    if (m_trace->m_rebuilt) m_trace->summarize(layer, head, raw, probs);
+}
+
+void AttentionTrace::summarize(int layer, int head, const float* raw, const float* probs) {
+    const int n = tokens();
+    const size_t slot = size_t(layer * heads() + head), thumb = size_t(m_thumbSize) * size_t(m_thumbSize);
+    summarizeHead(probs, n, m_thumbSize, m_thumbs.data() + slot * thumb, m_thumbsHidden.data() + slot * thumb, &m_sinkShare[slot]);
     // Each row's normaliser from its largest weight: p = exp(s - lse), so lse = s - log p there
     // (p >= 1/n: well conditioned).
-    float* lse = t.m_logSumExp.data() + slot * size_t(n);
+    float* lse = m_logSumExp.data() + slot * size_t(n);
     for (int a = 0; a < n; ++a) {
         const float* p = probs + int64_t(a) * n;
         const int top = int(std::max_element(p, p + n) - p);
         const float r = raw[int64_t(a) * n + top];
-        const float scaled = t.m_shape.multiplies ? r * t.m_shape.scale() : r / std::sqrt(float(t.headDim()));
+        const float scaled = m_shape.multiplies ? r * m_shape.scale() : r / std::sqrt(float(headDim()));
         lse[a] = scaled - std::log(p[top]);
     }
 }

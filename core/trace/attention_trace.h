@@ -3,6 +3,7 @@
 #include "trace/float_pool.h"
 #include "trace/head_cache.h"
 #include "trace/trace_sink.h"
+#include "trace/trace_store.h"
 
 #include <QString>
 #include <QStringList>
@@ -32,6 +33,12 @@ namespace attnscope::core {
 // more than TraceRecorder::kFullTraceBytes) holds q and k instead, and head() rebuilds a head's
 // matrices from them on request, exactly as the forward pass computed them, keeping the most
 // recent in a bounded cache; each head's sink share and thumbnail were kept during the forward.
+//
+// A trace opened from a file (trace_file.h) reads its tensors where they are stored (TraceStore):
+// q, k and v are then [head][token] blocks (qStride() = kvStride() = d between rows), the layers
+// are those the file holds (layerNumber() gives each one's place in the model), and what the file
+// lacks reads as null: context, attnInput and attnOutput always, v, hidden states and scores when
+// not written; raw() too when the file holds the matrices rather than q and k.
 class HeadMatrices {
 public:
     const float* raw() const { return m_raw; }
@@ -86,7 +93,23 @@ public:
     int headDim() const { return m_shape.headDim; }
     int hidden() const { return m_shape.hidden; }
 
-    const float* hiddenState(int index) const { return m_hidden[size_t(index)].data(); }
+    const float* hiddenState(int index) const {
+        if (m_store) return m_store->hasHidden(index) ? m_store->hidden(index) : nullptr;
+        return m_hidden[size_t(index)].data();
+    }
+    // The model's number of held layer `layer` (a file may hold a subset; else the same).
+    int layerNumber(int layer) const { return m_layerNumbers.empty() ? layer : m_layerNumbers[size_t(layer)]; }
+    // The model's layers (more than layers() when a file holds a subset).
+    int modelLayers() const { return m_modelLayers > 0 ? m_modelLayers : layers(); }
+    // The file a trace was opened from, or null for a recorded one.
+    const TraceStore* store() const { return m_store.get(); }
+    bool hasV() const { return m_store ? m_store->has(TraceStore::V, 0) : !m_layers.empty() && !m_layers[0].v.empty(); }
+    bool hasQk() const { return m_store ? m_store->has(TraceStore::Q, 0) : !m_layers.empty() && !m_layers[0].q.empty(); }
+    // Whether the layers' inputs, contexts and outputs are held (recorded traces).
+    bool hasLayerIo() const { return !m_store && !m_layers.empty() && !m_layers[0].attnInput.empty(); }
+    // Floats between consecutive tokens' rows of one head in q/context and in k/v.
+    int64_t qStride() const { return m_store ? headDim() : m_shape.qWidth(); }
+    int64_t kvStride() const { return m_store ? headDim() : m_shape.kvWidth(); }
     // The hidden state entering layer l is hiddenState(l).
     const float* q(int layer) const { return m_layers[size_t(layer)].q.data(); }
     const float* k(int layer) const { return m_layers[size_t(layer)].k.data(); }
@@ -97,13 +120,25 @@ public:
     int kvHeadOf(int head) const { return head / std::max(1, heads() / kvHeads()); }
     // One token's vector of one head (d floats): q and context of query head `head`; k and v of
     // the key/value head it reads.
-    const float* qRow(int layer, int head, int i) const { return q(layer) + int64_t(i) * m_shape.qWidth() + int64_t(head) * headDim(); }
-    const float* kRow(int layer, int head, int j) const { return k(layer) + int64_t(j) * m_shape.kvWidth() + int64_t(kvHeadOf(head)) * headDim(); }
-    const float* vRow(int layer, int head, int j) const { return v(layer) + int64_t(j) * m_shape.kvWidth() + int64_t(kvHeadOf(head)) * headDim(); }
-    const float* contextRow(int layer, int head, int i) const { return context(layer) + int64_t(i) * m_shape.qWidth() + int64_t(head) * headDim(); }
+    const float* qRow(int layer, int head, int i) const {
+        if (m_store) return m_store->block(TraceStore::Q, layer, head) + int64_t(i) * headDim();
+        return q(layer) + int64_t(i) * m_shape.qWidth() + int64_t(head) * headDim();
+    }
+    const float* kRow(int layer, int head, int j) const {
+        if (m_store) return m_store->block(TraceStore::K, layer, kvHeadOf(head)) + int64_t(j) * headDim();
+        return k(layer) + int64_t(j) * m_shape.kvWidth() + int64_t(kvHeadOf(head)) * headDim();
+    }
+    const float* vRow(int layer, int head, int j) const {
+        if (m_store) return m_store->has(TraceStore::V, layer) ? m_store->block(TraceStore::V, layer, kvHeadOf(head)) + int64_t(j) * headDim() : nullptr;
+        return v(layer) + int64_t(j) * m_shape.kvWidth() + int64_t(kvHeadOf(head)) * headDim();
+    }
+    const float* contextRow(int layer, int head, int i) const {
+        if (m_store) return nullptr;
+        return context(layer) + int64_t(i) * m_shape.qWidth() + int64_t(head) * headDim();
+    }
     const float* attnInput(int layer) const { return m_layers[size_t(layer)].attnInput.data(); }
     const float* attnOutput(int layer) const { return m_layers[size_t(layer)].attnOutput.data(); }
-    int window(int layer) const { return m_layers[size_t(layer)].window; }
+    int window(int layer) const { return m_store ? (m_windows.empty() ? 0 : m_windows[size_t(layer)]) : m_layers[size_t(layer)].window; }
     // Whether the forward pass computed each head's value-vector norms (TraceRecorder::setValueNorms).
     bool hasValueNorms() const { return !m_layers.empty() && !m_layers[0].valueNorms.empty(); }
     // (n): ||f_h(x_j)|| = ||v_j W_O|_h|| for every key j of one head (Kobayashi et al. 2020).
@@ -131,8 +166,14 @@ public:
     // Whether the heads' matrices are rebuilt on request rather than held.
     bool rebuilt() const { return m_rebuilt; }
     // Whether head().scores() is available (kept by a full trace; a rebuilt head has raw and probs).
-    bool hasScores() const { return !m_rebuilt && !m_layers.empty() && !m_layers[0].scores.empty(); }
-    bool hasHidden() const { return int(m_hidden.size()) == layers() + 1; }
+    bool hasScores() const {
+        if (m_store) return m_store->has(TraceStore::Scores, 0);
+        return !m_rebuilt && !m_layers.empty() && !m_layers[0].scores.empty();
+    }
+    bool hasHidden() const {
+        if (m_store) return m_store->hasHidden(0) && layers() == modelLayers();
+        return int(m_hidden.size()) == layers() + 1;
+    }
     // Mean weight on key 0 over the query rows (the head's "sink share").
     double sinkShare(int layer, int head) const { return m_sinkShare[size_t(layer * heads() + head)]; }
     // Side of the kept thumbnails (a rebuilt trace's), or 0 when there are none.
@@ -146,8 +187,16 @@ public:
     // Bytes of rebuilt heads held by the cache now.
     size_t cachedBytes() const { return m_cache ? m_cache->bytes() : 0; }
 
+    // Rebuilds one head's raw scores and probs (each n x n) from q rows (stride ldq) and k rows
+    // (stride ldk) as the forward pass computed them: the products, the scale, the mask, the softmax.
+    static void computeHead(const ForwardShape& shape, int window, const float* q, int64_t ldq, const float* k, int64_t ldk,
+                            float* raw, float* probs, bool parallel);
+
 private:
     friend class TraceRecorder;
+    friend class TraceFileReader;
+    // A rebuilt head's summaries (sink share, thumbnails, each row's log-sum-exp) from its matrices.
+    void summarize(int layer, int head, const float* raw, const float* probs);
     const float* headBlock(const Buffer& all, int head) const {
         return all.empty() ? nullptr : all.data() + int64_t(head) * tokens() * tokens();
     }
@@ -164,6 +213,10 @@ private:
     std::vector<float> m_thumbs, m_thumbsHidden;     // (L h, t, t) when rebuilt
     std::vector<float> m_logSumExp;                  // (L h, n) when rebuilt: each row's softmax normaliser
     std::shared_ptr<HeadCache> m_cache;              // rebuilt heads and layer means
+    std::shared_ptr<const TraceStore> m_store;       // a trace file's tensors, or null
+    std::vector<int> m_layerNumbers;                 // (layers) the model's layer numbers, when a subset
+    int m_modelLayers = 0;
+    std::vector<int> m_windows;                      // (layers) a file trace's sliding windows
 };
 
 // A TraceSink that records everything into an AttentionTrace, writing the model's attention

@@ -50,8 +50,8 @@ HeatmapSpec aggregateSpec(const AnalysisResult& r, const ViewState& st, const Fi
     s.textColor = style.text;
     s.vectorCells = style.vector;
     switch (st.aggregate()) {
-        case AggregateMode::Mean: s.title = QStringLiteral("Layer %1 · mean of %2 heads").arg(st.layer()).arg(t.heads()); break;
-        case AggregateMode::Max: s.title = QStringLiteral("Layer %1 · max over %2 heads (each cell its strongest head)").arg(st.layer()).arg(t.heads()); break;
+        case AggregateMode::Mean: s.title = QStringLiteral("Layer %1 · mean of %2 heads").arg(t.layerNumber(st.layer())).arg(t.heads()); break;
+        case AggregateMode::Max: s.title = QStringLiteral("Layer %1 · max over %2 heads (each cell its strongest head)").arg(t.layerNumber(st.layer())).arg(t.heads()); break;
         case AggregateMode::Rollout:
             s.title = st.layer() == 0 ? QStringLiteral("Rollout through layer 0 · (A + I) / 2, mean of heads")
                                       : QStringLiteral("Rollout through layers 0–%1 · mean of heads, residual included").arg(st.layer());

@@ -98,7 +98,7 @@ void paintGrid(QPainter& painter, const QRectF& rect, const GridSpec& s) {
                          QStringLiteral("H%1").arg(h));
     for (int l = 0; l < t.layers(); ++l)
         painter.drawText(QRectF(g.area.left() - g.labelW, g.thumbnail(l, 0).top(), g.labelW - 6, g.cell),
-                         Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("L%1").arg(l));
+                         Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("L%1").arg(t.layerNumber(l)));
     const int n = t.tokens();
     painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
     for (int l = 0; l < t.layers(); ++l) {

@@ -27,7 +27,7 @@ QkSpaceSpec qkSpaceSpec(const AnalysisResult& r, const ViewState& st, const Figu
     s.font = style.font;
     s.textColor = style.text;
     const bool pca = st.qkProjection() == QkProjection::Pca;
-    s.title = QStringLiteral("Layer %1 · Head %2 · queries and keys in one space (%3)").arg(st.layer()).arg(st.head()).arg(pca ? "PCA" : "t-SNE") +
+    s.title = QStringLiteral("Layer %1 · Head %2 · queries and keys in one space (%3)").arg(t.layerNumber(st.layer())).arg(st.head()).arg(pca ? "PCA" : "t-SNE") +
               analysisSuffix(r);
     s.axisNote = pca ? QStringLiteral("PCA of the head's q and k vectors (keys shifted and both rescaled; the attention is unchanged): "
                                       "the axes are the two directions of largest variance")

@@ -34,7 +34,7 @@ HeatmapSpec heatmapSpec(const AnalysisResult& r, const ViewState& st, const Figu
     s.causal = r.causal;
     s.focus = st.focusToken();
     s.hovered = st.hoveredToken();
-    s.title = matrixTitle(st.layer(), mode, st.head(), t.heads(), st.hideFirstToken());
+    s.title = matrixTitle(t.layerNumber(st.layer()), mode, st.head(), t.heads(), st.hideFirstToken());
     s.hiddenFirstKey = st.hideFirstToken();
     s.window = t.window(st.layer());  // a mask beyond the causal one, the same for every head of a layer
     s.font = style.font;
@@ -122,8 +122,8 @@ LinksSpec linksSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
     const int shownHeads = int(std::count(s.legendShown.begin(), s.legendShown.end(), true));
     const QString heads = shownHeads == t.heads() ? QStringLiteral("all %1 heads").arg(t.heads()) : QStringLiteral("%1 of %2 heads").arg(shownHeads).arg(t.heads());
     s.title = st.headMode() == HeadMode::All
-                  ? QStringLiteral("Layer %1 · %2%3").arg(st.layer()).arg(heads, hide ? QStringLiteral(" · first token hidden, rows renormalised") : QString())
-                  : matrixTitle(st.layer(), st.headMode(), st.head(), t.heads(), hide);
+                  ? QStringLiteral("Layer %1 · %2%3").arg(t.layerNumber(st.layer())).arg(heads, hide ? QStringLiteral(" · first token hidden, rows renormalised") : QString())
+                  : matrixTitle(t.layerNumber(st.layer()), st.headMode(), st.head(), t.heads(), hide);
     if (const core::ReferentReading* reading = r.referentFor(st.focusToken())) {
         s.caption = core::describeReading(*reading, r.labels);
         s.captionWarning = !reading->trusted();
@@ -264,7 +264,7 @@ ImageSpec imageSpec(const AnalysisResult& r, const ViewState& st, const FigureSt
     s.textColor = style.text;
     const int query = imageQuery(r, st);
     s.focusPatch = query - 1;
-    const QString head = matrixTitle(st.layer(), st.headMode() == HeadMode::Single ? HeadMode::Single : HeadMode::Average, st.head(), t.heads());
+    const QString head = matrixTitle(t.layerNumber(st.layer()), st.headMode() == HeadMode::Single ? HeadMode::Single : HeadMode::Average, st.head(), t.heads());
     switch (o.overlay) {
         case ImageOverlay::Attention: {
             s.map = attentionRow(r, st, query);

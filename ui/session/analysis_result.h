@@ -6,6 +6,7 @@
 #include "tokenize/tokenizer.h"
 #include "trace/ablation_sink.h"
 #include "trace/attention_trace.h"
+#include "trace/trace_file.h"
 
 #include <QImage>
 #include <QString>
@@ -70,6 +71,9 @@ struct AnalysisResult {
     std::shared_ptr<const core::LogitLens> lens;
     QStringList lensTexts;
     QString lensNote;
+    // A trace opened from a file (no model ran here): its path, metadata and what it lacks.
+    std::shared_ptr<const core::OpenedTrace> traceFile;
+    bool fromFile() const { return traceFile != nullptr; }
 };
 
 using AnalysisResultPtr = std::shared_ptr<const AnalysisResult>;

@@ -50,7 +50,7 @@ void ModelGridView::mouseMoveEvent(QMouseEvent* event) {
     const GridLayout g = gridLayout(figureRect(), m_result->trace->layers(), m_result->trace->heads(), m_style.font);
     if (const auto cell = gridCellAt(g, event->position()))
         QToolTip::showText(event->globalPosition().toPoint(),
-                           QStringLiteral("Layer %1 · Head %2 — click to focus").arg(cell->y()).arg(cell->x()), this);
+                           QStringLiteral("Layer %1 · Head %2 — click to focus").arg(m_result->trace->layerNumber(cell->y())).arg(cell->x()), this);
     else
         QToolTip::hideText();
 }

@@ -1,0 +1,55 @@
+#include "session/trace_result.h"
+
+#include "tokenize/token_labels.h"
+
+namespace attnscope::ui {
+
+QStringList traceTokenLabels(const core::TraceInfo& info) {
+    QStringList labels;
+    const core::Encoding e = info.encoding();
+    for (int i = 0; i < e.size(); ++i) {
+        QString label;
+        if (!info.offsets.empty() && !e.special[size_t(i)])
+            label = core::codePointSlice(info.text, e.offsets[size_t(i)].first, e.offsets[size_t(i)].second).trimmed();
+        if (label.isEmpty()) {
+            label = e.tokens[i];
+            if (!e.special[size_t(i)] || info.offsets.empty()) {
+                if (label.startsWith(QStringLiteral("##"))) label.remove(0, 2);
+                else if (label.startsWith(QChar(0x0120)) || label.startsWith(QChar(0x2581))) label.remove(0, 1);
+            }
+            if (label.trimmed().isEmpty()) label = label.contains(QLatin1Char('\n')) || label.contains(QChar(0x010A)) ? QStringLiteral("\\n") : QStringLiteral("␣");
+        }
+        labels << label;
+    }
+    return labels;
+}
+
+AnalysisResultPtr traceAnalysisResult(std::shared_ptr<const core::OpenedTrace> opened, quint64 generation) {
+    auto result = std::make_shared<AnalysisResult>();
+    result->generation = generation;
+    result->text = opened->info.text;
+    result->encoding = opened->info.encoding();
+    result->labels = traceTokenLabels(opened->info);
+    result->trace = opened->trace;
+    result->causal = opened->info.causal;
+    result->fullTokens = result->encoding.size();
+    result->traceFile = std::move(opened);
+    return result;
+}
+
+QString viewUnavailable(const AnalysisResult& result, const QString& view) {
+    if (!result.fromFile()) return QString();
+    const core::AttentionTrace& t = *result.trace;
+    if (view == QLatin1String("qkv"))
+        return QStringLiteral("The Q/K/V steps need each layer's input, q, k, v and output; a trace file holds the attention "
+                              "(and at most q, k and v). Open the model itself to step through them.");
+    if (view == QLatin1String("lens"))
+        return QStringLiteral("The logit lens reads the hidden states through the model's own head: open the model itself for it.");
+    if (view == QLatin1String("qkspace") && !t.hasQk())
+        return QStringLiteral("The query-key space needs q and k; this trace holds %1.").arg(result.traceFile->contents);
+    if (view == QLatin1String("image"))
+        return QStringLiteral("A trace file holds no picture to draw the patches on.");
+    return QString();
+}
+
+}  // namespace attnscope::ui

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "session/analysis_result.h"
+#include "trace/trace_file.h"
+
+#include <QStringList>
+
+#include <memory>
+
+namespace attnscope::ui {
+
+// The analysis result of a trace file: its text, tokens and trace, no predictions (no model ran).
+AnalysisResultPtr traceAnalysisResult(std::shared_ptr<const core::OpenedTrace> opened, quint64 generation = 0);
+
+// Readable chips for a trace's tokens: the text each covers (offsets), else the token with its
+// tokenizer's word marks ("Ġ", "▁", "##") taken off; template tokens as they are.
+QStringList traceTokenLabels(const core::TraceInfo& info);
+
+// Why a view cannot be drawn from this result (a trace file lacking what it needs), or empty.
+// view: links, heatmap, grid, qkv, aggregate, lens, qkspace, compare or image.
+QString viewUnavailable(const AnalysisResult& result, const QString& view);
+
+}  // namespace attnscope::ui
