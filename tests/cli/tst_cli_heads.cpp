@@ -154,8 +154,8 @@ void TestCliHeads::badInput_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
     const QString bert = modelFixture("bert");
-    QTest::newRow("no input") << QStringList{"heads", "--model", bert} << "give one of --text, --image or --corpus";
-    QTest::newRow("two inputs") << QStringList{"heads", "--model", bert, "--text", "a", "--corpus", "x"} << "give one of --text, --image or --corpus";
+    QTest::newRow("no input") << QStringList{"heads", "--model", bert} << "give one of --text, --image, --trace or --corpus";
+    QTest::newRow("two inputs") << QStringList{"heads", "--model", bert, "--text", "a", "--corpus", "x"} << "give one of --text, --image, --trace or --corpus";
     QTest::newRow("from alone") << QStringList{"heads", "--model", bert, "--text", "a", "--from", "1"} << "--from and --to go together";
     QTest::newRow("from out of range") << QStringList{"heads", "--model", bert, "--text", "a b", "--from", "9", "--to", "0"}
                                        << "--from must be an integer from 0 to 3, not '9'";
@@ -167,7 +167,7 @@ void TestCliHeads::badInput_data() {
     QTest::newRow("merge a non-partial") << QStringList{"heads", "--merge", bert + "/config.json"} << "not a partial head statistics file";
     QTest::newRow("partial without corpus") << QStringList{"heads", "--model", bert, "--text", "a", "--partial", "p.json"}
                                             << "--partial goes with --corpus or --merge";
-    QTest::newRow("rollout: no input") << QStringList{"rollout", "--model", bert} << "give one of --image or --text";
+    QTest::newRow("rollout: no input") << QStringList{"rollout", "--model", bert} << "give one of --image, --text or --trace";
     QTest::newRow("rollout: npy to stdout") << QStringList{"rollout", "--model", bert, "--text", "a", "--format", "npy"} << "--format npy needs --out";
     QTest::newRow("rollout: bad format") << QStringList{"rollout", "--model", bert, "--text", "a", "--format", "csv"} << "--format must be json or npy";
     QTest::newRow("stray argument") << QStringList{"heads", "--model", bert, "--text", "a", "extra"} << "unexpected argument 'extra'";
