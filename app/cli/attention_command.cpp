@@ -7,6 +7,10 @@
 
 #include <QSet>
 
+#ifdef ATTNSCOPE_HAVE_UI
+#include "session/trace_result.h"
+#endif
+
 namespace attnscope::cli {
 
 int runAttention(const QStringList& args) {
@@ -117,6 +121,11 @@ int runAttention(const QStringList& args) {
         if (image) {
             info.offsets.clear();
             info.imageGrid = model->config().patchesPerSide();
+#ifdef ATTNSCOPE_HAVE_UI
+            auto decoded = decodeImageQuietly(parser.value(QStringLiteral("image")));  // decoded before, so it decodes again
+            if (!decoded) return fail(decoded.error());
+            traceOptions.picture = ui::tracePicture(decoded->image);
+#endif
         }
         traceOptions.layers = selection.layers;
         if (core::Status s = core::saveTraceFile(parser.value(QStringLiteral("save-trace")), *analysis->trace, info, traceOptions); !s) return fail(s.error());

@@ -68,7 +68,7 @@ int runRender(const QStringList& args) {
         return usageError(QStringLiteral("--view must be links, heatmap, grid, qkv, aggregate, lens, qkspace or image%1")
                               .arg(view.isEmpty() ? QString() : QStringLiteral(", not '%1'").arg(view)));
     const bool image = parser.isSet(QStringLiteral("image"));
-    if (view == QLatin1String("image") && !image) return usageError(QStringLiteral("--view image needs --image FILE"));
+    if (view == QLatin1String("image") && !image && !parser.isSet(QStringLiteral("trace"))) return usageError(QStringLiteral("--view image needs --image FILE"));
     if (image && parser.isSet(QStringLiteral("text"))) return usageError(QStringLiteral("give --text or --image, not both"));
     const QString out = parser.value(QStringLiteral("out"));
     if (out.isEmpty()) return usageError(QStringLiteral("--out FILE.png|svg|pdf is required"));

@@ -30,7 +30,9 @@ Status writeSafetensors(const QString& path, const std::vector<NamedTensor>& ten
             return internalError(QStringLiteral("cannot write the safetensors header"));
         for (const NamedTensor& t : tensors) {
             const qint64 bytes = shapeElements(t.shape) * qint64(dtypeSize(t.dtype));
-            const char* data = t.dtype == DType::F32 ? reinterpret_cast<const char*>(t.data) : reinterpret_cast<const char*>(t.data16);
+            const char* data = t.dtype == DType::F32  ? reinterpret_cast<const char*>(t.data)
+                               : t.dtype == DType::U8 ? reinterpret_cast<const char*>(t.data8)
+                                                      : reinterpret_cast<const char*>(t.data16);
             if (out.write(data, bytes) != bytes)
                 return internalError(QStringLiteral("cannot write tensor '%1'").arg(t.name));
         }

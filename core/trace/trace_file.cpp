@@ -239,6 +239,19 @@ Result<OpenedTrace> TraceFileReader::read(const QString& path, const std::atomic
 
     OpenedTrace opened;
     opened.path = path;
+    if (const TensorInfo* image = (*store)->find(QStringLiteral("image"))) {
+        const Shape& s = image->shape;
+        if (image->dtype != DType::U8 || s.size() != 3 || s[2] != 3 || s[0] < 1 || s[1] < 1 || s[0] > TracePicture::kMaxSide ||
+            s[1] > TracePicture::kMaxSide)
+            return inputError(QStringLiteral("%1: trace tensor 'image' is %2 %3, not U8 [height, width, 3] of up to %4 pixels a side")
+                                  .arg(QFileInfo(path).fileName(), dtypeName(image->dtype), dims(s)).arg(TracePicture::kMaxSide));
+        if (info->imageGrid <= 0)
+            return inputError(QStringLiteral("%1: trace tensor 'image' needs the metadata's 'image_grid' (the patches per side)").arg(QFileInfo(path).fileName()));
+        const uchar* bytes = (*store)->bytes(QStringLiteral("image"));
+        opened.picture.height = int(s[0]);
+        opened.picture.width = int(s[1]);
+        opened.picture.rgb.assign(bytes, bytes + s[0] * s[1] * 3);
+    }
     const DType stored = (*store)->dtype(matrices ? TraceStore::Attentions : TraceStore::Q, 0);
     QStringList holds;
     if (matrices) holds << QStringLiteral("attention matrices (%1)").arg(dtypeName(stored));

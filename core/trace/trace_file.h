@@ -23,6 +23,8 @@ struct OpenedTrace {
     QStringList lacks;
     // What the file holds per layer: "attention matrices (BF16)" or "q and k (F16), v".
     QString contents;
+    // The picture of a vision run, when the file holds one (`image`).
+    TracePicture picture;
 };
 
 // Opens a trace file or a sharded trace's index, checks everything against the metadata (shapes,

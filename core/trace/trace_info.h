@@ -7,6 +7,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -14,6 +15,15 @@ namespace attnscope::core {
 
 // What a trace file says about the run that made it: its __metadata__ (docs/trace-format.md), read
 // and checked against itself. Tensor shapes are checked against it by the reader (trace_file.h).
+// The picture a vision run saw, as the trace file's optional `image` tensor: (height, width, 3) U8,
+// rows top to bottom, RGB.
+struct TracePicture {
+    int width = 0, height = 0;
+    std::vector<uint8_t> rgb;  // (height, width, 3)
+    bool empty() const { return rgb.empty(); }
+    static constexpr int kMaxSide = 8192;
+};
+
 struct TraceInfo {
     static constexpr int kVersion = 1;
     static constexpr int kMaxLayers = 4096;

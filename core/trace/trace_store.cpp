@@ -106,6 +106,13 @@ const TensorInfo* TraceStore::find(const QString& name) const {
     return it == m_where.constEnd() ? nullptr : m_files[size_t(*it)]->find(name);
 }
 
+const uchar* TraceStore::bytes(const QString& name) const {
+    const auto it = m_where.constFind(name);
+    if (it == m_where.constEnd()) return nullptr;
+    const SafetensorsFile& file = *m_files[size_t(*it)];
+    return file.bytes(*file.find(name));
+}
+
 TraceStore::Slot TraceStore::bindName(const QString& name) const {
     Slot s;
     const auto it = m_where.constFind(name);

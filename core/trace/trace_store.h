@@ -37,6 +37,8 @@ public:
     // Every tensor name with where it is.
     const TensorInfo* find(const QString& name) const;
     QStringList names() const { return m_where.keys(); }
+    // A tensor's stored bytes as mapped (nullptr when absent).
+    const uchar* bytes(const QString& name) const;
 
     // Binds each kind of each held layer (model layer numbers, in trace order) and each hidden
     // state to its tensor; call once after the shapes were checked. A missing tensor stays unbound.

@@ -104,6 +104,15 @@ Status saveTraceFile(const QString& path, const AttentionTrace& t, TraceInfo inf
             const float* x = t.hiddenState(i);
             tensors.push_back(store(keep, QStringLiteral("hidden_states.%1").arg(i), {n, t.hidden()}, std::vector<float>(x, x + int64_t(n) * t.hidden()), o.dtype));
         }
+    if (!o.picture.empty()) {
+        const TracePicture& p = o.picture;
+        if (info.imageGrid <= 0 || p.width < 1 || p.height < 1 || p.width > TracePicture::kMaxSide || p.height > TracePicture::kMaxSide ||
+            p.rgb.size() != size_t(p.width) * size_t(p.height) * 3)
+            return inputError(QStringLiteral("a trace's picture goes with a vision run's patch grid and is up to %1 pixels a side").arg(TracePicture::kMaxSide));
+        NamedTensor image{QStringLiteral("image"), {p.height, p.width, 3}, nullptr, nullptr, DType::U8};
+        image.data8 = p.rgb.data();
+        tensors.push_back(image);
+    }
     return writeSafetensors(path, tensors, info.toMetadata());
 }
 

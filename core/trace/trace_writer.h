@@ -19,6 +19,7 @@ struct TraceWriteOptions {
     bool hidden = false;   // hidden_states.{i} [n, H], i in [0, L]
     DType dtype = DType::F32;  // F32, F16 or BF16
     std::vector<int> layers;   // the trace's layers to write, ascending (empty: all)
+    TracePicture picture;      // a vision run's picture, written as `image` (needs info.imageGrid)
 };
 
 // Writes `trace` as a trace file through a temporary renamed on success. `info` gives what the

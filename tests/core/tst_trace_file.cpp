@@ -14,6 +14,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <deque>
+
 #include <cmath>
 #include <functional>
 
@@ -50,10 +52,12 @@ struct Draft {
     std::vector<QString> names;
     std::vector<Shape> shapes;
     std::vector<std::vector<float>> values;
-    void add(const QString& name, Shape shape, std::vector<float> v) {
+    std::vector<DType> dtypes;  // F32, or U8 (values rounded to bytes)
+    void add(const QString& name, Shape shape, std::vector<float> v, DType dtype = DType::F32) {
         names.push_back(name);
         shapes.push_back(std::move(shape));
         values.push_back(std::move(v));
+        dtypes.push_back(dtype);
     }
     int find(const QString& name) const { return int(std::find(names.begin(), names.end(), name) - names.begin()); }
     void remove(const QString& name) {
@@ -61,10 +65,18 @@ struct Draft {
         names.erase(names.begin() + i);
         shapes.erase(shapes.begin() + i);
         values.erase(values.begin() + i);
+        dtypes.erase(dtypes.begin() + i);
     }
     Status write(const QString& path) const {
         std::vector<NamedTensor> tensors;
-        for (size_t i = 0; i < names.size(); ++i) tensors.push_back({names[i], shapes[i], values[i].data(), nullptr, DType::F32});
+        std::deque<std::vector<uint8_t>> bytes;
+        for (size_t i = 0; i < names.size(); ++i) {
+            tensors.push_back({names[i], shapes[i], values[i].data(), nullptr, dtypes[i]});
+            if (dtypes[i] == DType::U8) {
+                bytes.emplace_back(values[i].begin(), values[i].end());
+                tensors.back().data8 = bytes.back().data();
+            }
+        }
         return writeSafetensors(path, tensors, meta);
     }
 };
@@ -95,6 +107,7 @@ private Q_SLOTS:
     void qkSummariesEqualTheForwardPass();
     void shards();
     void metadataRoundTrip();
+    void picture();
     void malformed_data();
     void malformed();
 };
@@ -284,6 +297,25 @@ void TestTraceFile::metadataRoundTrip() {
     QVERIFY(!parseLayerRanges(QStringLiteral("1,1"), 80));
 }
 
+// A vision run's picture (`image`, U8 [height, width, 3]) comes back byte for byte.
+void TestTraceFile::picture() {
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("picture.safetensors"));
+    Draft d = validDraft();
+    d.meta.insert(QStringLiteral("image_grid"), QStringLiteral("1"));
+    std::vector<float> rgb;
+    for (int i = 0; i < 2 * 3 * 3; ++i) rgb.push_back(float(i * 13 % 256));
+    d.add(QStringLiteral("image"), {2, 3, 3}, rgb, DType::U8);
+    QVERIFY(d.write(path));
+    auto opened = openTraceFile(path);
+    QVERIFY2(opened, qPrintable(opened.message()));
+    QCOMPARE(opened->picture.height, 2);
+    QCOMPARE(opened->picture.width, 3);
+    QCOMPARE(opened->picture.rgb, std::vector<uint8_t>(rgb.begin(), rgb.end()));
+    QVERIFY(validDraft().write(path));
+    QVERIFY(openTraceFile(path)->picture.empty());
+}
+
 void TestTraceFile::malformed_data() {
     using Edit = std::function<void(Draft&)>;
     QTest::addColumn<Edit>("edit");
@@ -337,6 +369,16 @@ void TestTraceFile::malformed_data() {
     }) << "differ from attentions.0";
     QTest::newRow("some hidden states") << Edit([](Draft& d) { d.add(QStringLiteral("hidden_states.0"), {3, 8}, std::vector<float>(24, 0.0f)); })
                                         << "hidden_states.0 but not hidden_states.1";
+    QTest::newRow("a picture without a grid") << Edit([](Draft& d) { d.add(QStringLiteral("image"), {2, 2, 3}, std::vector<float>(12, 7.0f), DType::U8); })
+                                              << "'image' needs the metadata's 'image_grid'";
+    QTest::newRow("a picture of floats") << Edit([](Draft& d) {
+        d.meta.insert(QStringLiteral("image_grid"), QStringLiteral("1"));
+        d.add(QStringLiteral("image"), {2, 2, 3}, std::vector<float>(12, 7.0f));
+    }) << "'image' is F32 [2, 2, 3], not U8 [height, width, 3]";
+    QTest::newRow("a picture of four channels") << Edit([](Draft& d) {
+        d.meta.insert(QStringLiteral("image_grid"), QStringLiteral("1"));
+        d.add(QStringLiteral("image"), {2, 2, 4}, std::vector<float>(16, 7.0f), DType::U8);
+    }) << "not U8 [height, width, 3]";
     QTest::newRow("a hidden state past the model")
         << Edit([](Draft& d) { d.add(QStringLiteral("hidden_states.3"), {3, 8}, std::vector<float>(24, 0.0f)); }) << "hidden states 0 to 2";
 }

@@ -2,6 +2,8 @@
 
 #include "tokenize/token_labels.h"
 
+#include <algorithm>
+
 namespace attnscope::ui {
 
 QStringList traceTokenLabels(const core::TraceInfo& info) {
@@ -24,6 +26,29 @@ QStringList traceTokenLabels(const core::TraceInfo& info) {
     return labels;
 }
 
+core::TracePicture tracePicture(const QImage& image) {
+    core::TracePicture p;
+    if (image.isNull()) return p;
+    QImage rgb = image.width() > kTracePictureSide || image.height() > kTracePictureSide
+                     ? image.scaled(kTracePictureSide, kTracePictureSide, Qt::KeepAspectRatio, Qt::SmoothTransformation)
+                     : image;
+    rgb = rgb.convertToFormat(QImage::Format_RGB888);
+    p.width = rgb.width();
+    p.height = rgb.height();
+    p.rgb.resize(size_t(p.width) * size_t(p.height) * 3);
+    for (int y = 0; y < p.height; ++y)  // scan lines are padded to 4 bytes
+        std::copy_n(rgb.constScanLine(y), size_t(p.width) * 3, p.rgb.begin() + int64_t(y) * p.width * 3);
+    return p;
+}
+
+QImage pictureImage(const core::TracePicture& picture) {
+    if (picture.empty()) return QImage();
+    QImage rgb(picture.width, picture.height, QImage::Format_RGB888);
+    for (int y = 0; y < picture.height; ++y)
+        std::copy_n(picture.rgb.begin() + int64_t(y) * picture.width * 3, size_t(picture.width) * 3, rgb.scanLine(y));
+    return rgb.convertToFormat(QImage::Format_RGB32);
+}
+
 AnalysisResultPtr traceAnalysisResult(std::shared_ptr<const core::OpenedTrace> opened, quint64 generation) {
     auto result = std::make_shared<AnalysisResult>();
     result->generation = generation;
@@ -33,6 +58,10 @@ AnalysisResultPtr traceAnalysisResult(std::shared_ptr<const core::OpenedTrace> o
     result->trace = opened->trace;
     result->causal = opened->info.causal;
     result->fullTokens = result->encoding.size();
+    if (!opened->picture.empty() && opened->info.imageGrid > 0) {
+        result->picture = std::make_shared<const QImage>(pictureImage(opened->picture));
+        result->grid = opened->info.imageGrid;
+    }
     result->traceFile = std::move(opened);
     return result;
 }
@@ -47,8 +76,9 @@ QString viewUnavailable(const AnalysisResult& result, const QString& view) {
         return QStringLiteral("The logit lens reads the hidden states through the model's own head: open the model itself for it.");
     if (view == QLatin1String("qkspace") && !t.hasQk())
         return QStringLiteral("The query-key space needs q and k; this trace holds %1.").arg(result.traceFile->contents);
-    if (view == QLatin1String("image"))
-        return QStringLiteral("A trace file holds no picture to draw the patches on.");
+    if (view == QLatin1String("image") && !result.isImage())
+        return result.traceFile->info.imageGrid > 0 ? QStringLiteral("This trace holds no picture (its 'image' tensor) to draw the patches on.")
+                                                    : QStringLiteral("This trace is of a text, not a picture.");
     return QString();
 }
 

@@ -16,6 +16,11 @@ AnalysisResultPtr traceAnalysisResult(std::shared_ptr<const core::OpenedTrace> o
 // tokenizer's word marks ("Ġ", "▁", "##") taken off; template tokens as they are.
 QStringList traceTokenLabels(const core::TraceInfo& info);
 
+// A vision run's picture for a trace file (`image`), at most kTracePictureSide pixels a side, and back.
+constexpr int kTracePictureSide = 2048;
+core::TracePicture tracePicture(const QImage& image);
+QImage pictureImage(const core::TracePicture& picture);
+
 // Why a view cannot be drawn from this result (a trace file lacking what it needs), or empty.
 // view: links, heatmap, grid, qkv, aggregate, lens, qkspace, compare or image.
 QString viewUnavailable(const AnalysisResult& result, const QString& view);
