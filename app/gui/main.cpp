@@ -2,6 +2,7 @@
 #include "kernels/kernels.h"
 #include "widgets/lesson_panel.h"
 #include "widgets/compare_page.h"
+#include "trace/trace_file.h"
 #include "widgets/main_window.h"
 
 #include <QApplication>
@@ -35,7 +36,10 @@ int main(int argc, char** argv) {
     parser.addOption({QStringLiteral("screenshot"),
                       QStringLiteral("Save a picture of the window to FILE once the first analysis is shown, then quit."),
                       QStringLiteral("FILE")});
-    parser.addPositionalArgument(QStringLiteral("session"), QStringLiteral("A saved session (FILE.attnscope) to open."), QStringLiteral("[FILE.attnscope]"));
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("A saved session (FILE.attnscope), or a trace file (TRACE.safetensors, or a sharded trace's index .json) "
+                                                "recorded by attnscope_export.py or attnscope-cli attention --save-trace."),
+                                 QStringLiteral("[FILE]"));
     parser.process(app);
 
     attnscope::ui::MainWindow window;
@@ -47,6 +51,8 @@ int main(int argc, char** argv) {
         window.showView(view);
         // Image models open on the image view; the asked-for view wins once the model is in.
         QObject::connect(window.session(), &attnscope::ui::AnalysisSession::modelChanged, &window, [&window, view] { window.showView(view); },
+                         Qt::SingleShotConnection);
+        QObject::connect(window.session(), &attnscope::ui::AnalysisSession::traceOpened, &window, [&window, view] { window.showView(view); },
                          Qt::SingleShotConnection);
     }
     if (parser.isSet(QStringLiteral("overlay"))) {
@@ -78,7 +84,9 @@ int main(int argc, char** argv) {
     if (parser.isSet(QStringLiteral("text"))) window.setText(parser.value(QStringLiteral("text")));
     const QString image = parser.value(QStringLiteral("image"));
     if (!parser.positionalArguments().isEmpty()) {
-        window.openSession(parser.positionalArguments().first());
+        const QString file = parser.positionalArguments().first();
+        if (attnscope::core::isTraceFile(file)) window.openTrace(file);
+        else window.openSession(file);
     } else if (parser.isSet(QStringLiteral("model"))) {
         if (!image.isEmpty())  // once the model is in, so its error (or a bad image's) stays in view
             QObject::connect(window.session(), &attnscope::ui::AnalysisSession::modelChanged, &window,
@@ -108,6 +116,7 @@ int main(int argc, char** argv) {
         QObject::connect(window.session(), &attnscope::ui::AnalysisSession::modelFailed, &window, failed);
         QObject::connect(window.session(), &attnscope::ui::AnalysisSession::imageFailed, &window, failed);
         QObject::connect(window.session(), &attnscope::ui::AnalysisSession::analysisFailed, &window, failed);
+        QObject::connect(window.session(), &attnscope::ui::AnalysisSession::traceFailed, &window, failed);
     }
     return QApplication::exec();
 }

@@ -93,7 +93,7 @@ Numbers numbersFor(const AnalysisResult& r, const ViewState& st, int q) {
     x.weight = p[best];
     x.second = runner >= 0 ? r.labels.value(runner) : QString();
     x.secondWeight = runner >= 0 ? p[runner] : 0;
-    x.dot = raw[best];
+    x.dot = raw ? raw[best] : 0.0;  // a trace file of matrices alone has no scores
     x.sqrtD = 1.0 / double(t.shape().scale());
     x.scaled = x.dot / x.sqrtD;
     return x;
@@ -102,6 +102,10 @@ Numbers numbersFor(const AnalysisResult& r, const ViewState& st, int q) {
 }  // namespace
 
 QString LessonScript::caption(int step, const AnalysisResult& r, const ViewState& st) {
+    if (r.fromFile())
+        return QStringLiteral("The lesson steps through a model as it reads your sentence: its embeddings, queries, keys and values. "
+                              "A trace file holds the attention a run produced, not the model. Open a model — the built-in teaching "
+                              "model is on the File menu — to follow the lesson.");
     if (!r.trace || r.isImage() || r.trace->tokens() < 2)
         return QStringLiteral("The lesson walks through a sentence. Open a text model — the built-in teaching model is on the File menu — "
                               "and type a sentence.");

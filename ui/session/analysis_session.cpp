@@ -8,6 +8,7 @@
 #include "hub/model_source.h"
 #include "model/text_analysis.h"
 #include "session/image_analysis.h"
+#include "session/trace_result.h"
 #include "tokenize/token_labels.h"
 
 #include <QElapsedTimer>
@@ -163,6 +164,7 @@ AnalysisSession::AnalysisSession(QObject* parent) : QObject(parent) {
 
 AnalysisSession::~AnalysisSession() {
     if (m_cancel) m_cancel->store(true);
+    if (m_traceCancel) m_traceCancel->store(true);
     m_downloadCancel->store(true);
     m_thread.quit();
     m_thread.wait();
@@ -207,7 +209,55 @@ void AnalysisSession::openModel(const QString& folder) {
 
 void AnalysisSession::cancelDownload() { m_downloadCancel->store(true); }
 
+void AnalysisSession::openTrace(const QString& path) {
+    cancelTrace();
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    m_traceCancel = cancel;
+    Q_EMIT traceOpening(path);
+    setPending(+1);
+    QMetaObject::invokeMethod(m_worker, [this, path, cancel] {
+        QElapsedTimer timer;
+        timer.start();
+        auto opened = guarded<core::OpenedTrace>([&] {
+            return core::openTraceFile(path, cancel.get(), [this, cancel](int done, int layers) {
+                if (!cancel->load()) QMetaObject::invokeMethod(this, [this, done, layers] { Q_EMIT traceProgress(done, layers); });
+            });
+        });
+        auto trace = opened ? std::make_shared<const core::OpenedTrace>(std::move(opened).value()) : nullptr;
+        const QString error = opened ? QString() : opened.message();
+        const double ms = double(timer.nsecsElapsed()) / 1e6;  // reading and checking every row
+        QMetaObject::invokeMethod(this, [this, trace, error, cancel, ms] {
+            setPending(-1);
+            if (cancel->load() || cancel != m_traceCancel) return;  // superseded: its error is no news
+            m_traceCancel.reset();
+            if (!trace) {
+                Q_EMIT traceFailed(error);
+                return;
+            }
+            if (m_cancel) m_cancel->store(true);  // a model's analysis in flight is stale now
+            ++m_generation;
+            m_debounce.stop();
+            m_dirty = false;
+            m_model.reset();
+            m_image.reset();
+            m_imagePath.clear();
+            m_traceFile = trace;
+            m_text = trace->info.text;
+            m_result = traceAnalysisResult(trace, m_generation, ms);
+            Q_EMIT traceOpened();
+            Q_EMIT resultReady(m_result);
+        });
+    });
+}
+
+void AnalysisSession::cancelTrace() {
+    if (m_traceCancel) m_traceCancel->store(true);
+    m_traceCancel.reset();
+}
+
 void AnalysisSession::setModel(LoadedModelPtr model) {
+    cancelTrace();
+    m_traceFile.reset();
     m_model = std::move(model);
     Q_EMIT modelChanged();
     if (imageMode() ? m_image != nullptr : !m_text.trimmed().isEmpty()) analyzeNow(m_text);

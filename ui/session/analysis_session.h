@@ -3,6 +3,7 @@
 #include "model/model_loader.h"
 #include "session/analysis_result.h"
 #include "session/image_input.h"
+#include "trace/trace_file.h"
 
 #include <QObject>
 #include <QThread>
@@ -57,6 +58,15 @@ public:
     QString imagePath() const { return m_imagePath; }
     bool imageMode() const { return m_model && m_model->config().isVision(); }
 
+    // Opens a trace file (docs/trace-format.md) on the worker: every row checked, traceProgress
+    // per layer; then the session shows it instead of a model (traceOpened, resultReady), with
+    // nothing to run: typing and settings wait for a model. On failure (traceFailed) nothing changes.
+    // Opening another trace or a model cancels one being opened.
+    void openTrace(const QString& path);
+    void cancelTrace();
+    // The trace file shown (no model then), or null.
+    std::shared_ptr<const core::OpenedTrace> traceFile() const { return m_traceFile; }
+
     AnalysisResultPtr result() const { return m_result; }
     bool busy() const { return m_pending > 0; }
 
@@ -74,6 +84,10 @@ Q_SIGNALS:
     void analysisFailed(const QString& message);
     void imageOpened(const QString& path);
     void imageFailed(const QString& message);
+    void traceOpening(const QString& path);
+    void traceProgress(int layersDone, int layers);
+    void traceOpened();
+    void traceFailed(const QString& message);
 
 private:
     void start();
@@ -96,6 +110,8 @@ private:
     std::shared_ptr<std::atomic<bool>> m_cancel;
     std::shared_ptr<std::atomic<bool>> m_downloadCancel = std::make_shared<std::atomic<bool>>(false);
     AnalysisResultPtr m_result;
+    std::shared_ptr<const core::OpenedTrace> m_traceFile;
+    std::shared_ptr<std::atomic<bool>> m_traceCancel;
     int m_pending = 0;
 };
 

@@ -49,8 +49,9 @@ QImage pictureImage(const core::TracePicture& picture) {
     return rgb.convertToFormat(QImage::Format_RGB32);
 }
 
-AnalysisResultPtr traceAnalysisResult(std::shared_ptr<const core::OpenedTrace> opened, quint64 generation) {
+AnalysisResultPtr traceAnalysisResult(std::shared_ptr<const core::OpenedTrace> opened, quint64 generation, double milliseconds) {
     auto result = std::make_shared<AnalysisResult>();
+    result->milliseconds = milliseconds;
     result->generation = generation;
     result->text = opened->info.text;
     result->encoding = opened->info.encoding();

@@ -9,8 +9,9 @@
 
 namespace attnscope::ui {
 
-// The analysis result of a trace file: its text, tokens and trace, no predictions (no model ran).
-AnalysisResultPtr traceAnalysisResult(std::shared_ptr<const core::OpenedTrace> opened, quint64 generation = 0);
+// The analysis result of a trace file: its text, tokens and trace, no predictions (no model ran);
+// milliseconds: how long opening it took.
+AnalysisResultPtr traceAnalysisResult(std::shared_ptr<const core::OpenedTrace> opened, quint64 generation = 0, double milliseconds = 0);
 
 // Readable chips for a trace's tokens: the text each covers (offsets), else the token with its
 // tokenizer's word marks ("Ġ", "▁", "##") taken off; template tokens as they are.

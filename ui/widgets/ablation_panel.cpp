@@ -69,7 +69,8 @@ void AblationPanel::rebuild() {
     m_grid->setRowCount(m_layers);
     m_grid->setColumnCount(m_heads);
     QStringList rows, columns;
-    for (int l = 0; l < m_layers; ++l) rows << tr("Layer %1").arg(l);
+    const core::AttentionTrace* t = m_result && m_result->trace ? m_result->trace.get() : nullptr;
+    for (int l = 0; l < m_layers; ++l) rows << tr("Layer %1").arg(t && l < t->layers() ? t->layerNumber(l) : l);
     for (int h = 0; h < m_heads; ++h) columns << QString::number(h);
     m_grid->setVerticalHeaderLabels(rows);
     m_grid->setHorizontalHeaderLabels(columns);
@@ -94,7 +95,12 @@ void AblationPanel::sync() {
     m_clear->setEnabled(!m_state->ablated().empty());
     const bool compared = m_result && !m_result->ablated.empty() && !m_result->predictions.empty() && !m_result->predictions[0].before.empty();
     m_export->setEnabled(compared);
-    m_summary->setText(summary());
+    const bool file = m_result && m_result->fromFile();  // switching heads off reruns the model
+    m_grid->setEnabled(!file);
+    m_focused->setEnabled(!file);
+    m_summary->setText(file ? tr("Switching heads off reruns the model without them; a trace file is a run already made. "
+                                 "Open the model itself to ablate heads.")
+                            : summary());
 }
 
 QString AblationPanel::summary() const {

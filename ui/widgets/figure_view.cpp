@@ -1,5 +1,7 @@
 #include "widgets/figure_view.h"
 
+#include "session/trace_result.h"
+
 #include <QEvent>
 #include <QKeyEvent>
 #include <QPainter>
@@ -28,6 +30,8 @@ void FigureView::setStyle(const FigureStyle& style) {
     update();
 }
 
+QString FigureView::unavailable() const { return m_result ? viewUnavailable(*m_result, figureName()) : QString(); }
+
 QSizeF FigureView::preferredFigureSize() const { return QSizeF(width(), height()); }
 
 void FigureView::paintEvent(QPaintEvent*) {
@@ -35,7 +39,8 @@ void FigureView::paintEvent(QPaintEvent*) {
     painter.fillRect(rect(), palette().color(QPalette::Base));
     if (!hasFigure()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.drawText(rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, placeholder());
+        const QString why = unavailable();
+        painter.drawText(rect().adjusted(24, 24, -24, -24), Qt::AlignCenter | Qt::TextWordWrap, why.isEmpty() ? placeholder() : why);
         return;
     }
     painter.setRenderHint(QPainter::TextAntialiasing);

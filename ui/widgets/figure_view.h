@@ -27,7 +27,9 @@ public:
     // A good size for export, in points.
     virtual QSizeF preferredFigureSize() const;
     // Whether there is something to draw (else the placeholder shows).
-    virtual bool hasFigure() const { return m_result && m_result->trace; }
+    virtual bool hasFigure() const { return m_result && m_result->trace && unavailable().isEmpty(); }
+    // Why this view cannot be drawn from the result (a trace file lacking what it needs), or empty.
+    QString unavailable() const;
     virtual QString figureName() const = 0;  // "heatmap", "links", "grid"
 
 protected:

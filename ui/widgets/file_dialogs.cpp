@@ -48,4 +48,6 @@ QString imageFileFilter() {
     return QObject::tr("Images (%1)").arg(patterns.join(QLatin1Char(' ')));
 }
 
+QString traceFileFilter() { return QObject::tr("AttnScope traces (*.safetensors *.json);;All files (*)"); }
+
 }  // namespace attnscope::ui

@@ -17,5 +17,7 @@ QString askOpenFile(QWidget* parent, const QString& title, const QString& kind, 
 QString askFolder(QWidget* parent, const QString& title, const QString& kind);
 // "Images (*.png *.jpg ...)": every format this Qt reads.
 QString imageFileFilter();
+// "AttnScope traces (*.safetensors *.json)": a trace file or a sharded trace's index.
+QString traceFileFilter();
 
 }  // namespace attnscope::ui

@@ -26,6 +26,7 @@ MainMenus::MainMenus(MainWindow* w, const Parts& parts) : QObject(w) {
     file->addAction(tr("Open from &Hugging Face…"), w, &MainWindow::openFromHub)->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+H")));
     file->addAction(tr("Open &Built-in Teaching Model"), w, &MainWindow::openBuiltinModel);
     file->addAction(tr("Open Built-in &Image Teaching Model"), w, [w] { w->openBuiltinImageModel(); });
+    file->addAction(tr("Open &Trace…"), w, &MainWindow::chooseTraceFile)->setShortcut(QKeySequence(QStringLiteral("Ctrl+Shift+O")));
     file->addAction(tr("Open &Image…"), w, [w] {
         const QString path = askOpenFile(w, tr("Open image"), QStringLiteral("image"), imageFileFilter());
         if (!path.isEmpty()) w->openImage(path);

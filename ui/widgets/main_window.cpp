@@ -1,5 +1,7 @@
 #include "widgets/main_window.h"
 
+#include "trace/trace_file.h"
+
 #include "widgets/ablation_panel.h"
 #include "widgets/compare_page.h"
 #include "widgets/analyses_panel.h"
@@ -73,6 +75,17 @@ MainWindow::MainWindow(QWidget* parent)
         m_imageRow->setImageName(QFileInfo(path).fileName());
     });
     connect(m_session, &AnalysisSession::modelChanged, this, &MainWindow::onModelChanged);
+    connect(m_session, &AnalysisSession::traceOpened, this, &MainWindow::onTraceOpened);
+    connect(m_session, &AnalysisSession::traceOpening, this, [this](const QString& path) {
+        statusBar()->showMessage(tr("Opening %1…").arg(QFileInfo(path).fileName()));
+    });
+    connect(m_session, &AnalysisSession::traceProgress, this, [this](int done, int layers) {
+        statusBar()->showMessage(tr("Checking the trace: layer %1 of %2…").arg(done).arg(layers));
+    });
+    connect(m_session, &AnalysisSession::traceFailed, this, [this](const QString& message) {
+        statusBar()->clearMessage();
+        showError(tr("Could not open the trace: %1").arg(message));
+    });
     connect(m_state, &ViewState::settingsChanged, this, &MainWindow::updateSettings);
     connect(m_session, &AnalysisSession::modelFailed, this, [this](const QString& message) {
         showError(tr("Could not open the model: %1").arg(message));
@@ -327,6 +340,42 @@ void MainWindow::openBuiltinImageModel(const QString& image) {
     openModel(core::builtinImageModelPath());
 }
 
+void MainWindow::openTrace(const QString& path) { m_session->openTrace(path); }
+
+void MainWindow::chooseTraceFile() {
+    const QString path = askOpenFile(this, tr("Open trace"), QStringLiteral("trace"), traceFileFilter());
+    if (!path.isEmpty()) openTrace(path);
+}
+
+void MainWindow::onTraceOpened() {
+    const auto opened = m_session->traceFile();
+    if (!opened) return;
+    const core::TraceInfo& info = opened->info;
+    const core::AttentionTrace& t = *opened->trace;
+    m_stack->setCurrentWidget(m_tabs);
+    showError(QString());
+    statusBar()->clearMessage();
+    const QString name = QFileInfo(opened->path).fileName();
+    setWindowTitle(QStringLiteral("AttnScope — %1 (trace %2)").arg(info.model, name));
+    const QString layers = t.layers() == t.modelLayers() ? tr("%1 layers").arg(t.layers())
+                                                         : tr("%1 of %2 layers").arg(t.layers()).arg(t.modelLayers());
+    m_modelLabel->setText(tr("Trace of %1 (%2) — %3 × %4 heads, %5 tokens; holds %6")
+                              .arg(info.model, info.modelType.isEmpty() ? tr("unknown type") : info.modelType, layers)
+                              .arg(t.heads())
+                              .arg(t.tokens())
+                              .arg(opened->contents));
+    m_modelLabel->setToolTip(opened->lacks.isEmpty() ? opened->path
+                                                     : tr("%1\nLacks: %2").arg(opened->path, opened->lacks.join(QStringLiteral("; "))));
+    m_state->setLimits(t.layers(), t.heads(), t.tokens());
+    m_compare->setModel(nullptr);
+    const bool picture = info.imageGrid > 0;
+    setImageMode(picture);
+    m_imageRow->hide();  // the picture is the trace's own
+    m_sentence->setVisible(!picture);
+    m_sentence->setTextQuietly(info.text);
+    m_sentence->setReadOnly(true, tr("The text of a recorded trace: open a model to type your own."));
+}
+
 void MainWindow::setImageMode(bool on) {
     m_imageModeOn = on;
     m_sentence->setVisible(!on);
@@ -344,6 +393,7 @@ void MainWindow::dropEvent(QDropEvent* event) {
     const QString path = event->mimeData()->urls().first().toLocalFile();
     event->acceptProposedAction();
     if (QFileInfo(path).isDir()) openModel(path);  // a model folder
+    else if (core::isTraceFile(path)) openTrace(path);
     else openImage(path);
 }
 
@@ -357,6 +407,8 @@ void MainWindow::onModelChanged() {
     if (!model) return;
     m_stack->setCurrentWidget(m_tabs);
     showError(QString());
+    m_sentence->setReadOnly(false);
+    m_modelLabel->setToolTip(QString());
     const bool builtin = model->folder.startsWith(QLatin1Char(':'));
     m_modelLabel->setText(QStringLiteral("%1%2 — %3")
                               .arg(model->config().name, builtin ? tr(" (built in)") : QString(), model->summary()));

@@ -71,6 +71,10 @@ public:
     // Decodes an image file and analyses it with the open vision model; errors show in place and
     // leave the previous picture and model as they were.
     void openImage(const QString& path);
+    // A trace file (docs/trace-format.md): opened and checked on the worker, then shown in place of
+    // a model, its text read-only; views that need the model say so in place.
+    void openTrace(const QString& path);
+    void chooseTraceFile();  // File > Open Trace…
     // The built-in image teaching model on its first example picture.
     // The built-in image teaching model, with `image` (or its first example) once it is in.
     void openBuiltinImageModel(const QString& image = QString());
@@ -105,6 +109,7 @@ private:
     void onResult(AnalysisResultPtr result);
     void updateSettings();  // the state's ablation and weights, and the lens while its tab is shown, to the session
     void onModelChanged();
+    void onTraceOpened();
     bool isOpen(const QString& folderOrId) const;  // the model open now came from there
     void showError(const QString& message);
     void applyPendingSession();

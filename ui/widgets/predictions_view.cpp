@@ -28,6 +28,8 @@ void PredictionsView::paintEvent(QPaintEvent*) {
     p.setPen(palette().color(QPalette::Text));
     auto message = [&](const QString& text) { p.drawText(area, Qt::AlignTop | Qt::AlignLeft | Qt::TextWordWrap, text); };
     if (!m_result) return;
+    if (m_result->fromFile())
+        return message(tr("A trace file holds the attention a model paid, not what it predicted: open the model itself for its predictions."));
     if (!m_hasHead)
         return message(m_result->isImage() ? tr("This checkpoint has no classifier, so it cannot name what it sees.")
                                            : tr("This checkpoint has no language-model head, so it cannot predict tokens."));

@@ -25,7 +25,7 @@ void QkSpaceView::showEvent(QShowEvent* event) {
 }
 
 bool QkSpaceView::hasFigure() const {
-    return m_result && m_result->trace && m_cache.matches(m_result->trace.get(), m_state->layer(), m_state->head(), m_state->qkProjection());
+    return m_result && m_result->trace && unavailable().isEmpty() && m_cache.matches(m_result->trace.get(), m_state->layer(), m_state->head(), m_state->qkProjection());
 }
 
 QString QkSpaceView::placeholder() const {
@@ -35,7 +35,7 @@ QString QkSpaceView::placeholder() const {
 }
 
 void QkSpaceView::ensureProjection() {
-    if (!m_result || !m_result->trace || !isVisible()) return;
+    if (!m_result || !m_result->trace || !isVisible() || !unavailable().isEmpty()) return;
     const core::AttentionTrace* trace = m_result->trace.get();
     const int layer = m_state->layer(), head = m_state->head();
     const QkProjection method = m_state->qkProjection();

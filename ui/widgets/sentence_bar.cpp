@@ -91,7 +91,17 @@ void SentenceBar::setTextQuietly(const QString& text) {
 
 void SentenceBar::markCut(int cut, int read, int total) { m_edit->markCut(cut, read, total); }
 
+void SentenceBar::setReadOnly(bool on, const QString& why) {
+    m_readOnly = on;
+    m_edit->setReadOnly(on);
+    m_edit->setToolTip(on ? why : QString());
+    m_clear->setVisible(!on);
+    m_examplesButton->setEnabled(!on);
+    updateSwap();
+}
+
 bool SentenceBar::swapWord() {
+    if (m_readOnly) return false;
     const auto swap = core::swapDecidingWord(m_edit->text());
     if (!swap) return false;
     setTextQuietly(swap->text);
@@ -100,7 +110,7 @@ bool SentenceBar::swapWord() {
 }
 
 void SentenceBar::updateSwap() {
-    const auto swap = core::swapDecidingWord(m_edit->text());
+    const auto swap = m_readOnly ? std::nullopt : core::swapDecidingWord(m_edit->text());
     m_swap->setEnabled(swap.has_value());
     m_swapAction->setEnabled(swap.has_value());
     m_swap->setText(swap ? QStringLiteral("%1 ⇄ %2").arg(swap->from, swap->to) : tr("swap ⇄"));

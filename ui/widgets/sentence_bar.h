@@ -22,6 +22,9 @@ public:
     QString text() const;
     // Sets the text without emitting textEdited (a session, the built-in model's default sentence).
     void setTextQuietly(const QString& text);
+    // A trace file's text: shown, not editable (no model runs), and why in the tooltip; false: typing again.
+    void setReadOnly(bool on, const QString& why = QString());
+    bool isReadOnly() const { return m_readOnly; }
     QMenu* examplesMenu() const { return m_examples; }
     // "Swap the Deciding Word" (Ctrl+T): add it to the window so it works while the bar is hidden.
     QAction* swapAction() const { return m_swapAction; }
@@ -40,6 +43,7 @@ protected:
     void changeEvent(QEvent* event) override;  // the large type follows the application font
 
 private:
+    bool m_readOnly = false;
     void updateSwap();
     void applyLargeFont();
 

@@ -11,6 +11,8 @@
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
+
+#include "widgets/layer_spin_box.h"
 #include <QToolButton>
 
 namespace attnscope::ui {
@@ -31,7 +33,7 @@ ViewControls::ViewControls(ViewState* state, QWidget* parent) : QWidget(parent),
         l->setBuddy(w);
         group({l, w});
     };
-    m_layer = new QSpinBox;
+    m_layer = new LayerSpinBox;
     m_layer->setRange(0, 0);
     m_layer->setToolTip(tr("Layers count from 0, as in the exported arrays"));
     connect(m_layer, &QSpinBox::valueChanged, this, [this](int v) { m_state->setLayer(v); });
@@ -92,6 +94,13 @@ void ViewControls::sync() {
     const QSignalBlocker b1(m_layer), b2(m_head), b3(m_mode), b4(m_colormap), b5(m_threshold), b6(m_log), b7(m_hideFirst),
         b8(m_attendsTo), b9(m_attendedBy), b10(m_weights);
     m_weights->setCurrentIndex(m_state->valueWeighted() ? 1 : 0);
+    const bool file = m_state->result() && m_state->result()->fromFile();
+    m_weights->setEnabled(!file);
+    if (file) m_weights->setCurrentIndex(0);
+    std::vector<int> numbers;  // the model's own layer numbers: a trace may hold some layers only
+    if (m_state->result() && m_state->result()->trace)
+        for (int l = 0; l < m_state->result()->trace->layers(); ++l) numbers.push_back(m_state->result()->trace->layerNumber(l));
+    m_layer->setLayerNumbers(numbers);
     m_layer->setRange(0, m_state->layers() - 1);
     m_layer->setValue(m_state->layer());
     m_head->setRange(0, m_state->heads() - 1);

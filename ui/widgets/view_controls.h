@@ -10,6 +10,7 @@ class QToolButton;
 
 namespace attnscope::ui {
 
+class LayerSpinBox;
 class ViewState;
 
 // The row above the views: layer, head, which heads (one, their average, all), colours,
@@ -23,7 +24,7 @@ public:
 
 private:
     ViewState* m_state;
-    QSpinBox* m_layer;
+    LayerSpinBox* m_layer;
     QSpinBox* m_head;
     QComboBox* m_mode;
     QComboBox* m_colormap;

@@ -1,0 +1,222 @@
+// Trace files in the window: opened on the worker, every view drawn as far as the trace allows and
+// the rest saying why in place, the text read-only, the layer control naming the model's layers,
+// Compare between two traces, a bad file's error in place, and a model opened afterwards.
+#include "model/image_preprocessor.h"
+#include "model/model_loader.h"
+#include "model/text_analysis.h"
+#include "session/image_input.h"
+#include "session/trace_result.h"
+#include "test_paths.h"
+#include "trace/trace_writer.h"
+#include "widgets/ablation_panel.h"
+#include "widgets/compare_page.h"
+#include "widgets/compare_view.h"
+#include "widgets/figure_view.h"
+#include "widgets/layer_spin_box.h"
+#include "widgets/lesson_panel.h"
+#include "widgets/main_window.h"
+#include "widgets/sentence_edit.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QImage>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace attnscope::ui;
+using namespace attnscope;
+
+namespace {
+
+QString traceFixture(const QString& name) { return QStringLiteral(ATTNSCOPE_FIXTURES "/traces/") + name; }
+
+// Opens a trace in the window and waits for it to be shown.
+bool openAndWait(MainWindow& w, const QString& path) {
+    QSignalSpy opened(w.session(), &AnalysisSession::traceOpened);
+    QSignalSpy ready(w.session(), &AnalysisSession::resultReady);
+    w.openTrace(path);
+    return (opened.count() > 0 || opened.wait(10000)) && (ready.count() > 0 || ready.wait(10000));
+}
+
+}  // namespace
+
+class TestTraceGui : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void everyView_data();
+    void everyView();
+    void layerControlNamesTheModelsLayers();
+    void compareTwoTraces();
+    void badTraceShowsItsErrorInPlace();
+    void aModelAfterATrace();
+
+private:
+    QString vitTrace();
+    QTemporaryDir m_dir;
+};
+
+void TestTraceGui::initTestCase() {
+    QCoreApplication::setOrganizationName(QStringLiteral("AttnScopeTests"));
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+// A vision run saved with its picture, as attnscope-cli attention --image --save-trace does.
+QString TestTraceGui::vitTrace() {
+    const QString path = m_dir.filePath(QStringLiteral("vit.safetensors"));
+    if (QFile::exists(path)) return path;
+    QImage picture(40, 40, QImage::Format_RGB32);
+    for (int y = 0; y < 40; ++y)
+        for (int x = 0; x < 40; ++x) picture.setPixel(x, y, qRgb(6 * x, 6 * y, 120));
+    const QString png = m_dir.filePath(QStringLiteral("picture.png"));
+    if (!picture.save(png)) return QString();
+    auto model = core::loadModelFolder(test::modelFixture(QStringLiteral("vit")));
+    auto decoded = decodeImageFile(png);
+    if (!model || !decoded) return QString();
+    auto prep = core::loadPreprocessorConfig(model->folder, model->config());
+    if (!prep) return QString();
+    auto analysis = core::analyzeImage(*model, core::preprocessImage(decoded->rgb, *prep), {});
+    if (!analysis) return QString();
+    core::TraceInfo info;
+    info.model = QStringLiteral("tiny-vit");
+    info.modelType = model->config().modelType;
+    info.setTokens(analysis->encoding);
+    info.offsets.clear();
+    info.imageGrid = model->config().patchesPerSide();
+    core::TraceWriteOptions options;
+    options.picture = tracePicture(decoded->image);
+    return core::saveTraceFile(path, *analysis->trace, info, options) ? path : QString();
+}
+
+void TestTraceGui::everyView_data() {
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QStringList>("drawn");       // views with a figure
+    QTest::addColumn<QStringList>("unavailable");  // views that say why not
+    const QStringList always{"links", "heatmap", "grid", "aggregate"};
+    QTest::newRow("matrices f16") << "teaching-matrices-f16.safetensors" << always << QStringList{"qkv", "lens", "qkspace"};
+    QTest::newRow("q and k bf16, layers 1-2") << "teaching-qk-bf16-layers.safetensors" << always + QStringList{"qkspace"}
+                                              << QStringList{"qkv", "lens"};
+    QTest::newRow("vit with its picture") << "@vit" << QStringList{"image", "heatmap", "grid"} << QStringList{"qkv", "lens"};
+}
+
+void TestTraceGui::everyView() {
+    QFETCH(QString, file);
+    QFETCH(QStringList, drawn);
+    QFETCH(QStringList, unavailable);
+    const QString path = file == QLatin1String("@vit") ? vitTrace() : traceFixture(file);
+    QVERIFY(!path.isEmpty());
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(openAndWait(w, path));
+    QVERIFY(w.errorText().isEmpty());
+    QVERIFY2(w.windowTitle().contains(QStringLiteral("trace")), qPrintable(w.windowTitle()));
+    const auto opened = w.session()->traceFile();
+    QVERIFY(opened);
+    if (opened->info.imageGrid == 0) {
+        auto* edit = w.findChild<SentenceEdit*>();
+        QVERIFY(edit && edit->isReadOnly());
+        QCOMPARE(w.text(), opened->info.text);
+    }
+    for (const QString& view : drawn + unavailable) {
+        w.showView(view);
+        QApplication::processEvents();
+        FigureView* f = w.currentFigure();
+        QVERIFY2(f && f->figureName() == view, qPrintable(view));
+        QTRY_VERIFY2_WITH_TIMEOUT(f->hasFigure() == drawn.contains(view), qPrintable(view), 5000);
+        QCOMPARE(f->unavailable().isEmpty(), drawn.contains(view));
+        QVERIFY(!f->grab().isNull());  // painted: the figure, or why not
+    }
+    // The lesson, the analyses and the ablation grid do not pretend a model is there.
+    w.setLessonVisible(true);
+    QApplication::processEvents();
+    QVERIFY(w.lesson()->captionText().contains(QStringLiteral("trace file")));
+    w.setAnalysesVisible(true);
+    QApplication::processEvents();
+    QVERIFY(!w.ablation()->findChild<QTableWidget*>()->isEnabled());
+    QVERIFY(!w.grab().isNull());
+}
+
+// Layers 1 and 2 of a 4-layer model show as 1 and 2; the views' titles say the same.
+void TestTraceGui::layerControlNamesTheModelsLayers() {
+    MainWindow w;
+    w.show();
+    QVERIFY(openAndWait(w, traceFixture(QStringLiteral("teaching-qk-bf16-layers.safetensors"))));
+    auto* spin = w.findChild<LayerSpinBox*>();
+    QVERIFY(spin);
+    QCOMPARE(spin->value(), 0);
+    QCOMPARE(spin->text(), QStringLiteral("1"));
+    spin->stepUp();
+    QCOMPARE(w.viewState()->layer(), 1);
+    QCOMPARE(spin->text(), QStringLiteral("2"));
+    spin->selectAll();  // typing the model's number picks its layer
+    QTest::keyClicks(spin, QStringLiteral("1"));
+    QTest::keyClick(spin, Qt::Key_Enter);
+    QCOMPARE(w.viewState()->layer(), 0);
+    QCOMPARE(spin->text(), QStringLiteral("1"));
+}
+
+// Compare between two traces of one model; a trace of other layers is refused with a reason.
+void TestTraceGui::compareTwoTraces() {
+    MainWindow w;
+    w.show();
+    QVERIFY(openAndWait(w, traceFixture(QStringLiteral("teaching-matrices-f16.safetensors"))));
+    w.showView(QStringLiteral("compare"));
+    ComparePage* page = w.comparePage();
+    QSignalSpy compared(page, &ComparePage::compared);
+    const QString b = m_dir.filePath(QStringLiteral("b.safetensors"));
+    QVERIFY(QFile::copy(traceFixture(QStringLiteral("teaching-matrices-f16.safetensors")), b));
+    page->openTraceB(b);
+    QVERIFY(compared.wait(10000));
+    QVERIFY(page->view()->comparison());
+    QCOMPARE(double(page->view()->comparison()->maxAbsDiff()), 0.0);  // the same run twice
+
+    page->openTraceB(traceFixture(QStringLiteral("teaching-qk-bf16-layers.safetensors")));
+    QTRY_VERIFY_WITH_TIMEOUT(!page->busy(), 10000);
+    QVERIFY(!page->view()->comparison());
+    QVERIFY(!page->view()->grab().isNull());
+}
+
+void TestTraceGui::badTraceShowsItsErrorInPlace() {
+    MainWindow w;
+    w.show();
+    QVERIFY(openAndWait(w, traceFixture(QStringLiteral("teaching-matrices-f16.safetensors"))));
+    const QString bad = m_dir.filePath(QStringLiteral("cut.safetensors"));
+    {
+        QFile in(traceFixture(QStringLiteral("teaching-matrices-f16.safetensors"))), out(bad);
+        QVERIFY(in.open(QIODevice::ReadOnly) && out.open(QIODevice::WriteOnly));
+        out.write(in.read(in.size() / 2));
+    }
+    QSignalSpy failed(w.session(), &AnalysisSession::traceFailed);
+    w.openTrace(bad);
+    QVERIFY(failed.wait(10000));
+    QVERIFY2(w.errorText().contains(QStringLiteral("Could not open the trace")), qPrintable(w.errorText()));
+    QVERIFY2(w.errorText().contains(QStringLiteral("truncated")), qPrintable(w.errorText()));
+    // What was shown stays shown.
+    QVERIFY(w.session()->traceFile());
+    QVERIFY(w.session()->result());
+}
+
+// Opening a model leaves the trace: typing works again and the views follow the model.
+void TestTraceGui::aModelAfterATrace() {
+    MainWindow w;
+    w.show();
+    QVERIFY(openAndWait(w, traceFixture(QStringLiteral("teaching-matrices-f16.safetensors"))));
+    QSignalSpy ready(w.session(), &AnalysisSession::resultReady);
+    w.openModel(test::modelFixture(QStringLiteral("bert")));
+    QVERIFY(ready.wait(10000));
+    QVERIFY(!w.session()->traceFile());
+    QVERIFY(!w.findChild<SentenceEdit*>()->isReadOnly());
+    QVERIFY(!w.session()->result()->fromFile());
+    QVERIFY(!w.windowTitle().contains(QStringLiteral("trace")));
+    w.setText(QStringLiteral("the road was wide"));
+    QVERIFY(ready.wait(10000));
+    QCOMPARE(w.session()->result()->text, QStringLiteral("the road was wide"));
+}
+
+QTEST_MAIN(TestTraceGui)
+#include "tst_trace_gui.moc"
