@@ -86,6 +86,25 @@ class Writer(unittest.TestCase):
         self.assertFalse(os.path.exists(path))
         self.assertFalse(os.path.exists(path + ".partial"))
 
+    def test_command_line_refusals(self):
+        tools = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools")
+        env = dict(os.environ, PYTHONPATH=tools)
+        out = os.path.join(self.dir.name, "t.safetensors")
+        cases = [(["--model", "m", "--text", "", "--out", out], "the text is empty"),
+                 (["--model", "m", "--text", "a", "--out", "/nonexistent/folder/t.safetensors"], "no such folder"),
+                 (["--model", "m", "--text-file", "/nonexistent/text.txt", "--out", out], "No such file")]
+        try:
+            import transformers  # noqa: F401
+        except ImportError:
+            cases.append((["--model", "m", "--text", "a", "--out", out], "--model needs transformers"))
+        for args, message in cases:
+            r = subprocess.run([sys.executable, "-m", "attnscope_export", *args], capture_output=True, text=True, env=env, timeout=120)
+            self.assertIn(r.returncode, (1, 2), r.stderr)
+            self.assertIn(message, r.stderr)
+            self.assertEqual(r.stderr.count("\n"), 1, r.stderr)
+            self.assertTrue(r.stderr.startswith("attnscope_export: "))
+            self.assertFalse(os.path.exists(out))
+
     def test_layers(self):
         self.assertEqual(ax.parse_layers("all", 4), [0, 1, 2, 3])
         self.assertEqual(ax.parse_layers("0-1, 3", 4), [0, 1, 3])
