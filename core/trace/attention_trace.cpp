@@ -28,9 +28,25 @@ size_t AttentionTrace::bytes() const {
 HeadMatrices AttentionTrace::head(int layer, int head) const {
     HeadMatrices m;
     m.m_n = tokens();
-    if (m_store && !m_rebuilt) {  // a file's matrices, where they are stored
-        m.m_probs = m_store->block(TraceStore::Attentions, layer, head);
-        if (m_store->has(TraceStore::Scores, layer)) m.m_scores = m_store->block(TraceStore::Scores, layer, head);
+    if (m_store && !m_rebuilt) {  // a file's matrices: where they are mapped (F32), else widened into the bounded cache
+        const bool scores = m_store->has(TraceStore::Scores, layer);
+        if (m_store->mapped(TraceStore::Attentions, layer, head) && (!scores || m_store->mapped(TraceStore::Scores, layer, head))) {
+            m.m_probs = m_store->block(TraceStore::Attentions, layer, head);
+            if (scores) m.m_scores = m_store->block(TraceStore::Scores, layer, head);
+            return m;
+        }
+        m.m_keep = m_cache->get(layer, head, [&] {
+            auto block = std::make_shared<HeadBlock>();
+            block->probs.resize(size_t(m.m_n) * size_t(m.m_n));  // (n, n)
+            m_store->read(TraceStore::Attentions, layer, head, block->probs.data());
+            if (scores) {
+                block->scores.resize(block->probs.size());  // (n, n)
+                m_store->read(TraceStore::Scores, layer, head, block->scores.data());
+            }
+            return std::shared_ptr<const HeadBlock>(block);
+        });
+        m.m_probs = m.m_keep->probs.data();
+        if (scores) m.m_scores = m.m_keep->scores.data();
         return m;
     }
     if (!m_rebuilt) {
@@ -127,6 +143,14 @@ std::shared_ptr<const HeadBlock> AttentionTrace::rebuild(int layer, int head) co
     block->raw.resize(square);     // (n, n)
     block->probs.resize(square);   // (n, n); scaled scores are not kept (raw times the scale)
     const bool here = kernels::kOwnKernels && std::min(kernels::threads(), heads()) > 1;
+    if (m_store) {  // a file's q and k, read for this head only: nothing of them stays widened in memory
+        const int d = headDim();
+        std::vector<float> q(size_t(n) * size_t(d)), k(size_t(n) * size_t(d));  // (n, d) each
+        m_store->read(TraceStore::Q, layer, head, q.data());
+        m_store->read(TraceStore::K, layer, kvHeadOf(head), k.data());
+        computeHead(m_shape, window(layer), q.data(), d, k.data(), d, block->raw.data(), block->probs.data(), !here);
+        return block;
+    }
     computeHead(m_shape, window(layer), qRow(layer, head, 0), qStride(), kRow(layer, head, 0), kvStride(), block->raw.data(),
                 block->probs.data(), !here);
     return block;

@@ -223,7 +223,10 @@ Result<OpenedTrace> TraceFileReader::read(const QString& path, const std::atomic
     t.m_cache = std::make_shared<HeadCache>(TraceRecorder::kHeadCacheBytes);
     t.m_sinkShare.assign(size_t(shape.layers) * size_t(shape.heads), 0.0);
     if (t.m_rebuilt) {
-        t.m_thumbSize = std::min(shape.tokens, kThumbnailSize);
+        // Two thumbnails per head for the grid: at most 128 MB of them (an 80 x 64-head model gets
+        // 56-pixel ones, which is more than its grid cells show).
+        const double perHead = 128.0 * 1024 * 1024 / (double(shape.layers) * shape.heads * 2 * sizeof(float));
+        t.m_thumbSize = std::max(8, std::min({shape.tokens, kThumbnailSize, int(std::sqrt(perHead))}));
         const uint64_t summaries = saturatingProduct({uint64_t(shape.layers), uint64_t(shape.heads),
                                                       uint64_t(2 * t.m_thumbSize * t.m_thumbSize + shape.tokens), sizeof(float)});
         if (Status s = checkMemory(summaries, QStringLiteral("the summaries of a trace of %1 heads").arg(shape.layers * shape.heads)); !s) return s.error();

@@ -153,6 +153,12 @@ const float* TraceStore::kept(const Slot& s, int64_t key, int head) const {
     return slotted.get();
 }
 
+bool TraceStore::mapped(Kind kind, int layer, int head) const {
+    const Slot& s = slot(kind, layer);
+    const uchar* at = s.data + head * s.blockFloats * dtypeSize(s.info->dtype);
+    return s.info->dtype == DType::F32 && reinterpret_cast<uintptr_t>(at) % alignof(float) == 0;
+}
+
 const float* TraceStore::block(Kind kind, int layer, int head) const {
     const int64_t key = ((int64_t(layer) * kKinds + kind) << 24) + head;
     return kept(slot(kind, layer), key, head);

@@ -53,6 +53,9 @@ public:
     // The same block as float32 that stays valid as long as the store: the mapping itself when the
     // tensor is F32 and aligned, else widened once and kept.
     const float* block(Kind kind, int layer, int head) const;
+    // Whether block() hands out the mapping itself (F32, aligned) rather than a widened copy kept
+    // for the store's life.
+    bool mapped(Kind kind, int layer, int head) const;
     // hidden_states.{index} (n, H) as float32, valid as long as the store (kept once widened).
     const float* hidden(int index) const;
     // Bytes widened and kept so far.

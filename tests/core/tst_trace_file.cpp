@@ -108,6 +108,7 @@ private Q_SLOTS:
     void shards();
     void metadataRoundTrip();
     void picture();
+    void headsReadKeepNothing();
     void malformed_data();
     void malformed();
 };
@@ -295,6 +296,25 @@ void TestTraceFile::metadataRoundTrip() {
     QVERIFY(!parseLayerRanges(QStringLiteral("3-1"), 80));
     QVERIFY(!parseLayerRanges(QStringLiteral("80"), 80));
     QVERIFY(!parseLayerRanges(QStringLiteral("1,1"), 80));
+}
+
+// Reading every head of a 16-bit trace keeps no widened copy for the trace's life (a trace larger than
+// memory is browsed head by head through the bounded head cache; its file pages stay the kernel's).
+void TestTraceFile::headsReadKeepNothing() {
+    for (const char* name : {"teaching-matrices-f16.safetensors", "teaching-qk-bf16-layers.safetensors"}) {
+        auto opened = openTraceFile(QStringLiteral(ATTNSCOPE_FIXTURES "/traces/") + QLatin1String(name));
+        QVERIFY2(opened, qPrintable(opened.message()));
+        const AttentionTrace& t = *opened->trace;
+        for (int pass = 0; pass < 2; ++pass)
+            for (int l = 0; l < t.layers(); ++l)
+                for (int h = 0; h < t.heads(); ++h) {
+                    const HeadMatrices m = t.head(l, h);
+                    double sum = 0;
+                    for (int b = 0; b < t.tokens(); ++b) sum += m.prob(t.tokens() - 1, b);
+                    QVERIFY(std::abs(sum - 1.0) < 0.02);
+                }
+        QCOMPARE(t.store()->keptBytes(), uint64_t(0));
+    }
 }
 
 // A vision run's picture (`image`, U8 [height, width, 3]) comes back byte for byte.
