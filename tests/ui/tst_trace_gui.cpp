@@ -16,6 +16,7 @@
 #include "widgets/lesson_panel.h"
 #include "widgets/main_window.h"
 #include "widgets/sentence_edit.h"
+#include "widgets/session_status.h"
 
 #include <QApplication>
 #include <QFile>
@@ -117,6 +118,10 @@ void TestTraceGui::everyView() {
     QVERIFY2(w.windowTitle().contains(QStringLiteral("trace")), qPrintable(w.windowTitle()));
     const auto opened = w.session()->traceFile();
     QVERIFY(opened);
+    auto* status = w.findChild<SessionStatus*>();
+    QVERIFY(status);
+    QVERIFY2(status->modelText().startsWith(QStringLiteral("Trace of ")), qPrintable(status->modelText()));
+    QVERIFY2(status->modelText().contains(opened->contents), qPrintable(status->modelText()));
     if (opened->info.imageGrid == 0) {
         auto* edit = w.findChild<SentenceEdit*>();
         QVERIFY(edit && edit->isReadOnly());

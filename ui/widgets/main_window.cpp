@@ -6,7 +6,7 @@
 #include "widgets/compare_page.h"
 #include "widgets/analyses_panel.h"
 #include "widgets/app_palettes.h"
-#include "widgets/download_status.h"
+#include "widgets/session_status.h"
 #include "widgets/empty_model_page.h"
 #include "widgets/recent_models_menu.h"
 #include "widgets/sentence_bar.h"
@@ -76,29 +76,15 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_session, &AnalysisSession::modelChanged, this, &MainWindow::onModelChanged);
     connect(m_session, &AnalysisSession::traceOpened, this, &MainWindow::onTraceOpened);
-    connect(m_session, &AnalysisSession::traceOpening, this, [this](const QString& path) {
-        statusBar()->showMessage(tr("Opening %1…").arg(QFileInfo(path).fileName()));
-    });
-    connect(m_session, &AnalysisSession::traceProgress, this, [this](int done, int layers) {
-        statusBar()->showMessage(tr("Checking the trace: layer %1 of %2…").arg(done).arg(layers));
-    });
     connect(m_session, &AnalysisSession::traceFailed, this, [this](const QString& message) {
-        statusBar()->clearMessage();
         showError(tr("Could not open the trace: %1").arg(message));
     });
     connect(m_state, &ViewState::settingsChanged, this, &MainWindow::updateSettings);
     connect(m_session, &AnalysisSession::modelFailed, this, [this](const QString& message) {
         showError(tr("Could not open the model: %1").arg(message));
-        statusBar()->clearMessage();  // "Loading …" is over
         if (!m_session->model()) m_empty->setMessage(tr("<h2>Could not open that model</h2><p>%1</p><p>Open a folder that holds "
                                                          "config.json, model.safetensors and the tokenizer files.</p>")
                                                           .arg(message.toHtmlEscaped()));
-    });
-    connect(m_session, &AnalysisSession::busyChanged, this, [this](bool busy) {
-        m_busy->setVisible(busy);
-    });
-    connect(m_session, &AnalysisSession::modelLoading, this, [this](const QString& folder) {
-        statusBar()->showMessage(tr("Loading %1…").arg(folder));
     });
         connect(m_state, &ViewState::focusChanged, this, [this] { m_predictions->setFocusToken(m_state->focusToken()); });
     resize(1400, 900);
@@ -207,16 +193,7 @@ void MainWindow::buildUi() {
     m_analysesDock->hide();  // View > Analyses Panel
     buildLesson();
 
-    m_modelLabel = new QLabel(tr("No model"));
-    m_timing = new QLabel;
-    m_busy = new QLabel(tr("analysing…"));
-    m_busy->setStyleSheet(QStringLiteral("color: #4477aa; font-weight: bold;"));
-    m_busy->hide();
-    statusBar()->addWidget(m_modelLabel, 1);
-    m_download = new DownloadStatus(m_session);
-    statusBar()->addPermanentWidget(m_download);
-    statusBar()->addPermanentWidget(m_busy);
-    statusBar()->addPermanentWidget(m_timing);
+    m_status = new SessionStatus(statusBar(), m_session);
 }
 
 void MainWindow::buildLesson() {
@@ -354,18 +331,7 @@ void MainWindow::onTraceOpened() {
     const core::AttentionTrace& t = *opened->trace;
     m_stack->setCurrentWidget(m_tabs);
     showError(QString());
-    statusBar()->clearMessage();
-    const QString name = QFileInfo(opened->path).fileName();
-    setWindowTitle(QStringLiteral("AttnScope — %1 (trace %2)").arg(info.model, name));
-    const QString layers = t.layers() == t.modelLayers() ? tr("%1 layers").arg(t.layers())
-                                                         : tr("%1 of %2 layers").arg(t.layers()).arg(t.modelLayers());
-    m_modelLabel->setText(tr("Trace of %1 (%2) — %3 × %4 heads, %5 tokens; holds %6")
-                              .arg(info.model, info.modelType.isEmpty() ? tr("unknown type") : info.modelType, layers)
-                              .arg(t.heads())
-                              .arg(t.tokens())
-                              .arg(opened->contents));
-    m_modelLabel->setToolTip(opened->lacks.isEmpty() ? opened->path
-                                                     : tr("%1\nLacks: %2").arg(opened->path, opened->lacks.join(QStringLiteral("; "))));
+    setWindowTitle(QStringLiteral("AttnScope — %1 (trace %2)").arg(info.model, QFileInfo(opened->path).fileName()));
     m_state->setLimits(t.layers(), t.heads(), t.tokens());
     m_compare->setModel(nullptr);
     const bool picture = info.imageGrid > 0;
@@ -408,11 +374,7 @@ void MainWindow::onModelChanged() {
     m_stack->setCurrentWidget(m_tabs);
     showError(QString());
     m_sentence->setReadOnly(false);
-    m_modelLabel->setToolTip(QString());
     const bool builtin = model->folder.startsWith(QLatin1Char(':'));
-    m_modelLabel->setText(QStringLiteral("%1%2 — %3")
-                              .arg(model->config().name, builtin ? tr(" (built in)") : QString(), model->summary()));
-    statusBar()->clearMessage();
     setWindowTitle(QStringLiteral("AttnScope — %1").arg(model->config().name));
     if (!builtin) m_menus->recent()->remember(model->source);  // a Hub id stays an id: it reopens from the cache
     m_state->setLimits(model->config().layers, model->config().heads, m_state->tokens());
@@ -440,7 +402,6 @@ void MainWindow::onResult(AnalysisResultPtr result) {
               : !result->weightsNote.isEmpty() ? tr("Showing attention weights: %1").arg(result->weightsNote)
                                                : QString());
     if (!result->isImage() && result->text == m_sentence->text()) m_sentence->markCut(result->truncated ? result->cutAt : -1, result->encoding.size(), result->fullTokens);
-    const core::AttentionTrace& t = *result->trace;
     m_state->setResult(result);  // limits; the pin follows its word through the edit
     m_tokens->setResult(result);
     m_analyses->setResult(result);
@@ -449,7 +410,6 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     const LoadedModelPtr model = m_session->model();
     m_predictions->setResult(result, model && (model->model->hasLmHead() || model->model->hasClassifier()));
     if (result->isImage()) m_imageRow->setImageName(QFileInfo(result->imagePath).fileName());
-    m_timing->setText(tr("%1 tokens · %2 ms").arg(t.tokens()).arg(result->milliseconds, 0, 'f', result->milliseconds < 10 ? 1 : 0));
     m_controls->sync();
     applyPendingSession();
     if (m_pinPronoun) {  // the teaching model opens with "it" pinned, so its attention shows at once
