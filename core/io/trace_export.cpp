@@ -88,13 +88,15 @@ Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QStri
     json.key(QStringLiteral("truncated"));
     json.value(doc.truncated);
     json.key(QStringLiteral("num_layers"));
-    json.value(t.layers());
+    json.value(t.modelLayers());
     json.key(QStringLiteral("num_heads"));
     json.value(t.heads());
     const TraceSelection& sel = doc.selection;
-    if (!sel.all()) {
+    if (!sel.all() || t.layers() != t.modelLayers()) {  // a selection, or a trace file of some layers: the model's numbers
+        std::vector<int> layers = sel.layersOf(t);
+        for (int& l : layers) l = t.layerNumber(l);
         json.key(QStringLiteral("layers"));
-        json.ints(sel.layersOf(t));
+        json.ints(layers);
         json.key(QStringLiteral("heads"));
         json.ints(sel.headsOf(t));
     }
@@ -114,7 +116,9 @@ Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QStri
         json.endArray();
     }
     json.endArray();
-    if (include.contains(QStringLiteral("scores"))) {
+    // What a trace does not hold (a trace file of matrices has no raw scores, maybe no q, k, v or
+    // hidden states) is left out rather than made up.
+    if (include.contains(QStringLiteral("scores")) && t.layers() > 0 && t.head(0, 0).raw()) {
         json.key(QStringLiteral("scores"));
         writeSquares(json, t, sel, true, 1.0f / t.shape().scale());
     }
@@ -133,17 +137,19 @@ Status writeTraceJson(QIODevice& out, const TraceDocument& doc, const QSet<QStri
         }
         json.endArray();
     }
-    if (include.contains(QStringLiteral("qkv"))) {
+    if (include.contains(QStringLiteral("qkv")) && t.hasQk()) {
         json.key(QStringLiteral("q"));
         writeHeadColumns(json, t, t.heads(), [&](int l, int h, int i) { return t.qRow(l, h, i); });
         // k and v per key/value head (fewer than the query heads under grouped-query attention).
         const int group = std::max(1, t.heads() / t.kvHeads());
         json.key(QStringLiteral("k"));
         writeHeadColumns(json, t, t.kvHeads(), [&](int l, int g, int i) { return t.kRow(l, g * group, i); });
-        json.key(QStringLiteral("v"));
-        writeHeadColumns(json, t, t.kvHeads(), [&](int l, int g, int i) { return t.vRow(l, g * group, i); });
+        if (t.hasV()) {
+            json.key(QStringLiteral("v"));
+            writeHeadColumns(json, t, t.kvHeads(), [&](int l, int g, int i) { return t.vRow(l, g * group, i); });
+        }
     }
-    if (include.contains(QStringLiteral("hidden"))) {
+    if (include.contains(QStringLiteral("hidden")) && t.hasHidden()) {
         json.key(QStringLiteral("hidden_states"));
         json.beginArray();
         for (int i = 0; i <= t.layers(); ++i) {

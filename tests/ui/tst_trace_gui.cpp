@@ -1,6 +1,7 @@
 // Trace files in the window: opened on the worker, every view drawn as far as the trace allows and
 // the rest saying why in place, the text read-only, the layer control naming the model's layers,
 // Compare between two traces, a bad file's error in place, and a model opened afterwards.
+#include "export/view_export.h"
 #include "model/image_preprocessor.h"
 #include "model/model_loader.h"
 #include "model/text_analysis.h"
@@ -19,6 +20,10 @@
 #include "widgets/session_status.h"
 
 #include <QApplication>
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QFile>
 #include <QImage>
 #include <QSignalSpy>
@@ -53,6 +58,7 @@ private Q_SLOTS:
     void everyView();
     void layerControlNamesTheModelsLayers();
     void compareTwoTraces();
+    void exportsNameTheModelsLayers();
     void badTraceShowsItsErrorInPlace();
     void aModelAfterATrace();
 
@@ -184,6 +190,45 @@ void TestTraceGui::compareTwoTraces() {
     QTRY_VERIFY_WITH_TIMEOUT(!page->busy(), 10000);
     QVERIFY(!page->view()->comparison());
     QVERIFY(!page->view()->grab().isNull());
+}
+
+// A trace of layers 1 and 2: the exported data and file names carry the model's layer numbers.
+void TestTraceGui::exportsNameTheModelsLayers() {
+    MainWindow w;
+    w.show();
+    QVERIFY(openAndWait(w, traceFixture(QStringLiteral("teaching-qk-bf16-layers.safetensors"))));
+    const AnalysisResultPtr r = w.session()->result();
+    const QString json = m_dir.filePath(QStringLiteral("whole.json"));
+    QVERIFY(exportTraceData(json, *r, QStringLiteral("bert")));
+    QFile f(json);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+    QCOMPARE(o.value("num_layers").toInt(), 4);
+    QCOMPARE(o.value("layers").toArray(), QJsonArray({1, 2}));
+    QCOMPARE(o.value("attentions").toArray().size(), 2);
+    QCOMPARE(o.value("q").toArray().size(), 2);  // rebuilt from q and k: the scores and q, k are there; v is not
+    QVERIFY(o.contains("scores") && !o.contains("v") && !o.contains("hidden_states"));
+
+    // A trace of matrices alone: no scores, q, k or v to write, and none made up.
+    MainWindow m;
+    QVERIFY(openAndWait(m, traceFixture(QStringLiteral("teaching-matrices-f16.safetensors"))));
+    const QString matrices = m_dir.filePath(QStringLiteral("matrices.json"));
+    QVERIFY(exportTraceData(matrices, *m.session()->result(), QStringLiteral("bert")));
+    QFile g(matrices);
+    QVERIFY(g.open(QIODevice::ReadOnly));
+    const QJsonObject p = QJsonDocument::fromJson(g.readAll()).object();
+    QCOMPARE(p.value("attentions").toArray().size(), 4);
+    QVERIFY(!p.contains("scores") && !p.contains("q") && !p.contains("layers"));
+
+    const QString folder = m_dir.filePath(QStringLiteral("heads"));
+    QVERIFY(QDir().mkpath(folder));
+    FigureStyle style;
+    auto written = exportAllHeads(folder, QStringLiteral("heatmap"), QStringLiteral("svg"), *r, *w.viewState(), style, 72, {});
+    QVERIFY2(written, qPrintable(written.message()));
+    QCOMPARE(*written, 2 * 4);
+    QVERIFY(QFile::exists(folder + QStringLiteral("/layer1_head0.svg")));
+    QVERIFY(QFile::exists(folder + QStringLiteral("/layer2_head3.svg")));
+    QVERIFY(!QFile::exists(folder + QStringLiteral("/layer0_head0.svg")));
 }
 
 void TestTraceGui::badTraceShowsItsErrorInPlace() {

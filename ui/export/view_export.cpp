@@ -19,7 +19,7 @@ core::Status exportSelectionData(const QString& path, const AnalysisResult& r, c
         return core::saveAtomically(path, [&](QIODevice& out) { return core::writeMatrixNpy(out, m.data, m.n); });
     if (ext == QLatin1String("json"))
         return core::saveAtomically(path, [&](QIODevice& out) {
-            return core::writeMatrixJson(out, m.data, m.n, r.labels, st.layer(), mode == HeadMode::Single ? st.head() : -1);
+            return core::writeMatrixJson(out, m.data, m.n, r.labels, r.trace->layerNumber(st.layer()), mode == HeadMode::Single ? st.head() : -1);
         });
     return core::inputError(QStringLiteral("choose a file name ending in .csv, .npy or .json"));
 }
@@ -95,8 +95,9 @@ core::Result<int> exportAllHeads(const QString& folder, const QString& view, con
             if (progress && !progress(written, total)) return written;
             one.setLayer(l);
             one.setHead(h);
-            const QString path = QDir(folder).filePath(QStringLiteral("layer%1_head%2.%3").arg(l).arg(h).arg(ext));
-            options.title = QStringLiteral("%1 layer %2 head %3").arg(view).arg(l).arg(h);
+            const int number = t.layerNumber(l);  // the model's layer (a trace file may hold some only)
+            const QString path = QDir(folder).filePath(QStringLiteral("layer%1_head%2.%3").arg(number).arg(h).arg(ext));
+            options.title = QStringLiteral("%1 layer %2 head %3").arg(view).arg(number).arg(h);
             const core::Status status = exportFigure(path, *format, options, [&](QPainter& p, const QRectF& rect) {
                 paintFigureByName(view, p, rect.adjusted(8, 8, -8, -8), r, one, s);
             });

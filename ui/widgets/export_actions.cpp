@@ -27,7 +27,9 @@ void ExportActions::report(const core::Status& status, const QString& path) {
 
 void ExportActions::exportCurrentView() {
     FigureView* view = m_currentFigure();
-    if (!view || !view->hasFigure()) return;
+    if (!view) return Q_EMIT failed(tr("This tab has no figure to export."));
+    if (!view->hasFigure())
+        return Q_EMIT failed(view->unavailable().isEmpty() ? tr("Nothing to export yet: the view is empty.") : view->unavailable());
     QString filter;
     const QString path = askSaveFile(m_window, tr("Export view"), QStringLiteral("export"), view->figureName() + QStringLiteral(".png"),
                                      tr("PNG image (*.png);;SVG vector image (*.svg);;PDF document (*.pdf)"), &filter);
@@ -48,7 +50,8 @@ void ExportActions::exportCurrentView() {
 
 void ExportActions::exportData(bool wholeTrace) {
     const AnalysisResultPtr result = m_session->result();
-    if (!result || !m_session->model()) return;
+    if (!result || !result->trace) return Q_EMIT failed(tr("Nothing to export yet: open a model and type a sentence, or open a trace."));
+    const QString modelType = result->fromFile() ? result->traceFile->info.modelType : m_session->model() ? m_session->model()->config().modelType : QString();
     if (!wholeTrace && result->isImage() && m_currentFigure() == m_imageView) {
         const QString path = askSaveFile(m_window, tr("Export the image map"), QStringLiteral("data"), QStringLiteral("image_map.npy"),
                                          tr("NumPy array (*.npy);;CSV table (*.csv);;JSON (*.json)"));
@@ -62,7 +65,7 @@ void ExportActions::exportData(bool wholeTrace) {
         wholeTrace ? QStringLiteral("trace.json") : QStringLiteral("layer%1_head%2.csv").arg(m_state->layer()).arg(m_state->head()),
         wholeTrace ? tr("JSON (*.json);;NumPy array (*.npy)") : tr("CSV table (*.csv);;NumPy array (*.npy);;JSON (*.json)"));
     if (path.isEmpty()) return;
-    const core::Status s = wholeTrace ? exportTraceData(path, *result, m_session->model()->config().modelType)
+    const core::Status s = wholeTrace ? exportTraceData(path, *result, modelType)
                                       : exportSelectionData(path, *result, *m_state);
     report(s, path);
 }
