@@ -61,6 +61,7 @@ private Q_SLOTS:
     void exportsNameTheModelsLayers();
     void badTraceShowsItsErrorInPlace();
     void aModelAfterATrace();
+    void aModelRunSavesAsATrace();
 
 private:
     QString vitTrace();
@@ -266,6 +267,39 @@ void TestTraceGui::aModelAfterATrace() {
     w.setText(QStringLiteral("the road was wide"));
     QVERIFY(ready.wait(10000));
     QCOMPARE(w.session()->result()->text, QStringLiteral("the road was wide"));
+}
+
+// File > Save Trace File: the run on screen, reopened without the model, has the same heads.
+void TestTraceGui::aModelRunSavesAsATrace() {
+    MainWindow w;
+    w.show();
+    QSignalSpy ready(w.session(), &AnalysisSession::resultReady);
+    w.openModel(test::modelFixture(QStringLiteral("gpt2")));
+    w.setText(QStringLiteral("the animal was tired because it"));
+    QTRY_VERIFY_WITH_TIMEOUT(w.session()->result() && w.session()->result()->text == QStringLiteral("the animal was tired because it"), 10000);
+    const AnalysisResultPtr run = w.session()->result();
+    const QString path = m_dir.filePath(QStringLiteral("saved.safetensors"));
+    QVERIFY(saveResultAsTrace(path, *run, QStringLiteral("gpt2-fixture"), QStringLiteral("gpt2")));
+    auto opened = core::openTraceFile(path);
+    QVERIFY2(opened, qPrintable(opened.message()));
+    QCOMPARE(opened->info.model, QStringLiteral("gpt2-fixture"));
+    QCOMPARE(opened->info.tokens, run->encoding.tokens);
+    QVERIFY(opened->trace->hasQk() && opened->trace->hasV());
+    const core::AttentionTrace& a = *run->trace;
+    const core::AttentionTrace& b = *opened->trace;
+    for (int l = 0; l < a.layers(); ++l)
+        for (int h = 0; h < a.heads(); ++h)
+            for (int i = 0; i < a.tokens() * a.tokens(); ++i)
+                QCOMPARE(b.head(l, h).probs()[i], a.head(l, h).probs()[i]);
+    QVERIFY(QFile::remove(path));
+
+    // Heads switched off: the file would not say so, so it is refused.
+    w.viewState()->toggleAblated(0, 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.session()->result()->ablated.empty(), 10000);
+    const core::Status refused = saveResultAsTrace(path, *w.session()->result(), QStringLiteral("gpt2-fixture"), QStringLiteral("gpt2"));
+    QVERIFY(!refused);
+    QVERIFY(refused.message().contains(QStringLiteral("switched off")));
+    QVERIFY(!QFile::exists(path));
 }
 
 QTEST_MAIN(TestTraceGui)

@@ -1,6 +1,7 @@
 #include "session/trace_result.h"
 
 #include "tokenize/token_labels.h"
+#include "trace/trace_writer.h"
 
 #include <algorithm>
 
@@ -65,6 +66,32 @@ AnalysisResultPtr traceAnalysisResult(std::shared_ptr<const core::OpenedTrace> o
     }
     result->traceFile = std::move(opened);
     return result;
+}
+
+core::Status saveResultAsTrace(const QString& path, const AnalysisResult& result, const QString& model, const QString& modelType) {
+    if (!result.trace) return core::inputError(QStringLiteral("nothing to save yet"));
+    if (result.valueWeighted)
+        return core::inputError(QStringLiteral("the views show value-weighted norms: switch Weights back to attention weights to save the trace"));
+    if (!result.ablated.empty()) return core::inputError(QStringLiteral("heads are switched off: switch them back on to save the trace"));
+    const core::AttentionTrace& t = *result.trace;
+    core::TraceInfo info = result.fromFile() ? result.traceFile->info : core::TraceInfo();
+    if (!result.fromFile()) {
+        info.model = model;
+        info.modelType = modelType;
+        info.text = result.isImage() ? QString() : result.text;
+        info.setTokens(result.encoding);
+        if (result.isImage()) {
+            info.offsets.clear();
+            info.imageGrid = result.grid;
+        }
+    }
+    core::TraceWriteOptions options;
+    options.qk = t.hasQk();
+    options.v = t.hasV();
+    options.matrices = !options.qk || t.tokens() <= kMatricesUpTo;
+    if (result.fromFile()) options.hidden = t.hasHidden();
+    if (result.isImage()) options.picture = tracePicture(*result.picture);
+    return core::saveTraceFile(path, t, info, options);
 }
 
 QString viewUnavailable(const AnalysisResult& result, const QString& view) {

@@ -22,6 +22,12 @@ constexpr int kTracePictureSide = 2048;
 core::TracePicture tracePicture(const QImage& image);
 QImage pictureImage(const core::TracePicture& picture);
 
+// Saves a model run shown in the window as a trace file (docs/trace-format.md): q, k and v of every
+// layer, and the matrices too up to kMatricesUpTo tokens, as F32; an image run with its picture.
+// A run with heads switched off or value-weighted norms shown is refused (the file would not say so).
+constexpr int kMatricesUpTo = 512;
+core::Status saveResultAsTrace(const QString& path, const AnalysisResult& result, const QString& model, const QString& modelType);
+
 // Why a view cannot be drawn from this result (a trace file lacking what it needs), or empty.
 // view: links, heatmap, grid, qkv, aggregate, lens, qkspace, compare or image.
 QString viewUnavailable(const AnalysisResult& result, const QString& view);

@@ -1,5 +1,7 @@
 #include "widgets/export_actions.h"
 
+#include "session/trace_result.h"
+
 #include "export/figure_export.h"
 #include "export/view_export.h"
 #include "widgets/export_dialog.h"
@@ -68,6 +70,20 @@ void ExportActions::exportData(bool wholeTrace) {
     const core::Status s = wholeTrace ? exportTraceData(path, *result, modelType)
                                       : exportSelectionData(path, *result, *m_state);
     report(s, path);
+}
+
+void ExportActions::saveTrace() {
+    const AnalysisResultPtr result = m_session->result();
+    if (!result || !result->trace) return Q_EMIT failed(tr("Nothing to save yet: open a model and type a sentence."));
+    const LoadedModelPtr model = m_session->model();
+    const QString name = !model ? QString()
+                         : model->source.isEmpty() || model->folder.startsWith(QLatin1Char(':')) ? model->config().name
+                                                                                                  : model->source;
+    QString path = askSaveFile(m_window, tr("Save trace"), QStringLiteral("trace"), QStringLiteral("trace.safetensors"),
+                               tr("AttnScope trace (*.safetensors)"));
+    if (path.isEmpty()) return;
+    if (!path.endsWith(QLatin1String(".safetensors"))) path += QStringLiteral(".safetensors");
+    report(saveResultAsTrace(path, *result, name, model ? model->config().modelType : QString()), path);
 }
 
 void ExportActions::exportAllHeads() {

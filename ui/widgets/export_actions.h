@@ -28,6 +28,8 @@ public:
     void exportData(bool wholeTrace);
     void exportAllHeads();
     void copyCurrentView();
+    // File > Save Trace As…: the run shown, as a trace file that opens without the model.
+    void saveTrace();
 
 Q_SIGNALS:
     void done(const QString& message, int milliseconds);

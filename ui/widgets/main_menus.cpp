@@ -45,6 +45,7 @@ MainMenus::MainMenus(MainWindow* w, const Parts& parts) : QObject(w) {
     file->addAction(tr("Export All &Heads of This View…"), exports, &ExportActions::exportAllHeads);
     file->addAction(tr("Export Selected Head's &Data (CSV, NPY, JSON)…"), exports, [exports] { exports->exportData(false); });
     file->addAction(tr("Export &Whole Trace (JSON, NPY)…"), exports, [exports] { exports->exportData(true); });
+    file->addAction(tr("Save &Trace File (opens without the model)…"), exports, &ExportActions::saveTrace);
     file->addSeparator();
     file->addAction(tr("&Quit"), qApp, &QApplication::quit)->setShortcut(QKeySequence::Quit);
 
