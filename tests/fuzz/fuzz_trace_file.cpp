@@ -16,13 +16,9 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace attnscope::core;
-    const int fd = memfd_create("fuzz.safetensors", MFD_CLOEXEC);
+    const int fd = attnscope::fuzz::memoryFile(data, size, "fuzz.safetensors");
     if (fd < 0) return 0;
-    if (size > 0 && write(fd, data, size) != ssize_t(size)) {
-        close(fd);
-        return 0;
-    }
-    auto opened = openTraceFile(QStringLiteral("/proc/self/fd/%1").arg(fd));
+    auto opened = openTraceFile(attnscope::fuzz::fdPath(fd));
     if (opened) {
         const AttentionTrace& t = *opened->trace;
         const int n = t.tokens();
