@@ -58,6 +58,8 @@ LessonPanel::LessonPanel(ViewState* state, LessonHooks hooks, QWidget* parent)
     refresh();
 }
 
+LessonPanel::~LessonPanel() { delete m_highlight.data(); }
+
 QSize LessonPanel::sizeHint() const { return QSize(fontMetrics().averageCharWidth() * 34, fontMetrics().height() * 24); }
 
 void LessonPanel::applyFonts() {

@@ -2,6 +2,7 @@
 
 #include "lesson/lesson_script.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <functional>
@@ -32,6 +33,7 @@ class LessonPanel : public QWidget {
 
 public:
     LessonPanel(ViewState* state, LessonHooks hooks, QWidget* parent = nullptr);
+    ~LessonPanel() override;
     int step() const { return m_step; }
     void setStep(int step);  // applies it to the views
     void next() { setStep(m_step + 1); }
@@ -61,7 +63,7 @@ private:
     QPushButton* m_next;
     QPushButton* m_glossaryButton;
     QTextBrowser* m_glossary;
-    HighlightFrame* m_highlight;
+    QPointer<HighlightFrame> m_highlight;  // over its target, or parentless between targets: deleted with the panel
 };
 
 }  // namespace attnscope::ui
