@@ -28,6 +28,7 @@
 #include <QImage>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QPushButton>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -143,6 +144,12 @@ void TestTraceGui::everyView() {
         QCOMPARE(f->unavailable().isEmpty(), drawn.contains(view));
         QVERIFY(!f->grab().isNull());  // painted: the figure, or why not
     }
+    // Q/K/V's step buttons go with its figure.
+    w.showView(QStringLiteral("qkv"));
+    QApplication::processEvents();
+    const QList<QPushButton*> steps = w.currentFigure()->findChildren<QPushButton*>();
+    QCOMPARE(steps.size(), 3);  // ◀ Step, ▶ Play, Step ▶
+    for (QPushButton* b : steps) QVERIFY2(!b->isEnabled(), qPrintable(b->text()));
     // The lesson, the analyses and the ablation grid do not pretend a model is there.
     w.setLessonVisible(true);
     QApplication::processEvents();

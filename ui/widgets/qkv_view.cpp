@@ -140,8 +140,11 @@ void QkvView::updateControls() {
     m_play->setText(playing() ? tr("❚❚ Pause") : tr("▶ Play"));
     const int count = int(steps().size());
     const bool rotary = m_result && m_result->trace && m_result->trace->rotary();
-    m_prev->setEnabled(stepIndex() > 0);
-    m_next->setEnabled(stepIndex() + 1 < count);
+    const bool drawable = unavailable().isEmpty();  // a trace file without the model: nothing to step through
+    m_prev->setEnabled(drawable && stepIndex() > 0);
+    m_next->setEnabled(drawable && stepIndex() + 1 < count);
+    m_play->setEnabled(drawable);
+    m_stepLabel->setVisible(drawable);
     const QString text = tr("Step %1 of %2: %3").arg(stepIndex() + 1).arg(count).arg(qkvStepName(step(), m_result && m_result->causal, rotary).section(QStringLiteral(" · "), 1));
     m_stepLabel->setText(m_stepLabel->fontMetrics().elidedText(text, Qt::ElideRight, std::max(40, m_stepLabel->width())));
     m_stepLabel->setToolTip(text + tr("\n←/→ or Space: step · ↑/↓: query token · P: play · wheel: more keys"));
