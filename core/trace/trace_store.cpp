@@ -106,12 +106,7 @@ const TensorInfo* TraceStore::find(const QString& name) const {
     return it == m_where.constEnd() ? nullptr : m_files[size_t(*it)]->find(name);
 }
 
-const uchar* TraceStore::bytes(const QString& name) const {
-    const auto it = m_where.constFind(name);
-    if (it == m_where.constEnd()) return nullptr;
-    const SafetensorsFile& file = *m_files[size_t(*it)];
-    return file.bytes(*file.find(name));
-}
+const uchar* TraceStore::bytes(const QString& name) const { return bindName(name).data; }
 
 TraceStore::Slot TraceStore::bindName(const QString& name) const {
     Slot s;
@@ -134,15 +129,22 @@ void TraceStore::bind(const std::vector<int>& layers, int hiddenStates) {
     for (int i = 0; i < hiddenStates; ++i) m_hidden[size_t(i)] = bindName(QStringLiteral("hidden_states.%1").arg(i));
 }
 
+namespace {
+
+// Head `head`'s block of a bound tensor, and whether it can be read in place as float32.
+const uchar* headBytes(const uchar* data, int64_t blockFloats, DType dtype, int head) { return data + head * blockFloats * dtypeSize(dtype); }
+bool inPlace(const uchar* at, DType dtype) { return dtype == DType::F32 && reinterpret_cast<uintptr_t>(at) % alignof(float) == 0; }
+
+}  // namespace
+
 void TraceStore::read(Kind kind, int layer, int head, float* out) const {
     const Slot& s = slot(kind, layer);
-    const int size = dtypeSize(s.info->dtype);
-    widen(s.info->dtype, s.data + head * s.blockFloats * size, out, s.blockFloats);
+    widen(s.info->dtype, headBytes(s.data, s.blockFloats, s.info->dtype, head), out, s.blockFloats);
 }
 
 const float* TraceStore::kept(const Slot& s, int64_t key, int head) const {
-    const uchar* at = s.data + head * s.blockFloats * dtypeSize(s.info->dtype);
-    if (s.info->dtype == DType::F32 && reinterpret_cast<uintptr_t>(at) % alignof(float) == 0) return reinterpret_cast<const float*>(at);
+    const uchar* at = headBytes(s.data, s.blockFloats, s.info->dtype, head);
+    if (inPlace(at, s.info->dtype)) return reinterpret_cast<const float*>(at);
     std::lock_guard<std::mutex> lock(m_mutex);
     auto& slotted = m_kept[key];
     if (!slotted) {
@@ -155,8 +157,7 @@ const float* TraceStore::kept(const Slot& s, int64_t key, int head) const {
 
 bool TraceStore::mapped(Kind kind, int layer, int head) const {
     const Slot& s = slot(kind, layer);
-    const uchar* at = s.data + head * s.blockFloats * dtypeSize(s.info->dtype);
-    return s.info->dtype == DType::F32 && reinterpret_cast<uintptr_t>(at) % alignof(float) == 0;
+    return inPlace(headBytes(s.data, s.blockFloats, s.info->dtype, head), s.info->dtype);
 }
 
 const float* TraceStore::block(Kind kind, int layer, int head) const {
