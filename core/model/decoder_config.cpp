@@ -32,7 +32,9 @@ void readRopeScaling(ConfigReader& r, const QJsonValue& value, RopeConfig& rope)
         rope.scaling = RopeConfig::Scaling::Llama3;
         rope.lowFreqFactor = number("low_freq_factor", 1.0);
         rope.highFreqFactor = number("high_freq_factor", 4.0);
-        rope.originalMaxPositions = int(number("original_max_position_embeddings", 8192));
+        const double original = number("original_max_position_embeddings", 8192);
+        // Checked before the cast: a float beyond int's range converts to undefined behaviour.
+        rope.originalMaxPositions = original >= 1 && original <= 1e9 ? int(original) : 0;
         if (!(rope.highFreqFactor > rope.lowFreqFactor) || rope.originalMaxPositions <= 0)
             r.fail(QStringLiteral("rope_scaling llama3 needs high_freq_factor > low_freq_factor and a positive original_max_position_embeddings"));
     } else {

@@ -126,6 +126,9 @@ void TestDecoders::refused_data() {
     QTest::addColumn<QString>("message");
     QTest::newRow("unknown rope_scaling") << "llama" << QJsonObject{{"rope_scaling", QJsonObject{{"rope_type", "yarn"}, {"factor", 4}}}}
                                           << "rope_scaling type 'yarn' is not supported (default, linear, llama3)";
+    QTest::newRow("llama3 original positions beyond int") << "llama"
+        << QJsonObject{{"rope_scaling", QJsonObject{{"rope_type", "llama3"}, {"factor", 8}, {"original_max_position_embeddings", 1e300}}}}
+        << "rope_scaling llama3 needs high_freq_factor > low_freq_factor and a positive original_max_position_embeddings";
     QTest::newRow("heads do not divide hidden") << "llama" << QJsonObject{{"num_attention_heads", 5}} << "hidden size 32 is not divisible by 5 heads";
     QTest::newRow("kv heads do not divide heads") << "llama" << QJsonObject{{"num_key_value_heads", 3}}
                                                   << "3 key/value heads do not divide 4 attention heads";
