@@ -175,6 +175,7 @@ Status Checkpoint::reserveOwned(const QString& name, uint64_t bytes, Owned why) 
     const uint64_t total = m_ownedBytes + bytes < m_ownedBytes ? ~uint64_t(0) : m_ownedBytes + bytes;
     const QString what = why == Owned::Widened     ? QStringLiteral("widening the weights to float32 (up to tensor '%1')").arg(name)
                          : why == Owned::Realigned ? QStringLiteral("copying the weights into aligned memory (up to tensor '%1')").arg(name)
+                         : why == Owned::Packed    ? QStringLiteral("packing the weights for the matrix kernels (up to tensor '%1')").arg(name)
                                                    : QStringLiteral("making random weights (up to tensor '%1')").arg(name);
     if (Status s = checkMemory(total, what, why == Owned::Widened ? QStringLiteral("use a float32 checkpoint or a smaller model")
                                                                   : QStringLiteral("use a smaller model"));
@@ -182,6 +183,13 @@ Status Checkpoint::reserveOwned(const QString& name, uint64_t bytes, Owned why) 
         return s;
     m_ownedBytes = total;
     return {};
+}
+
+Status Checkpoint::reservePacked(const QString& name, uint64_t bytes) { return reserveOwned(name, bytes, Owned::Packed); }
+
+void Checkpoint::releaseStored(const void* data, uint64_t bytes) const {
+    for (const auto& file : m_files)
+        if (file->releasePages(data, bytes)) return;
 }
 
 namespace {

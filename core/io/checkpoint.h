@@ -62,12 +62,18 @@ public:
     // Bytes allocated for weights (widened, realigned or synthetic), beyond the mapped files.
     uint64_t ownedBytes() const { return m_ownedBytes; }
     QString storageDType() const;  // e.g. "F32", or "F16+F32" when mixed
+    // Weights packed for the micro-kernels (kernels::PackedLinear): checks the memory budget for
+    // `bytes` more, counted with the owned bytes.
+    Status reservePacked(const QString& name, uint64_t bytes);
+    // Once a tensor is packed, its stored pages leave the process's memory when they are mapped from
+    // a file (read again if touched: nothing is lost); owned tensors stay.
+    void releaseStored(const void* data, uint64_t bytes) const;
 
 private:
     Checkpoint() = default;
     Status addFile(const QString& path);
     // Checks the memory budget before `bytes` for a tensor are allocated.
-    enum class Owned { Widened, Realigned, Synthetic };
+    enum class Owned { Widened, Realigned, Synthetic, Packed };
     Status reserveOwned(const QString& name, uint64_t bytes, Owned why);
     // The file tensor's info once its name, shape and floating-point type are checked.
     Result<const TensorInfo*> checkedInfo(const QString& name, const Shape& expected) const;

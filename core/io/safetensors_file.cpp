@@ -1,5 +1,8 @@
 #include "io/safetensors_file.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "util/input_file.h"
 #include "util/json_keys.h"
 
@@ -182,6 +185,8 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const QString& pa
                         .arg(size));
     uchar* map = file->m_file.map(0, qint64(size));
     if (!map) return fail(QStringLiteral("cannot map the file (%1)").arg(file->m_file.errorString()));
+    file->m_map = map;
+    file->m_mapSize = size;
 
     uint64_t headerBytes = 0;
     for (int i = 7; i >= 0; --i) headerBytes = (headerBytes << 8) | map[i];
@@ -208,6 +213,15 @@ Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const QString& pa
 const TensorInfo* SafetensorsFile::find(const QString& name) const {
     const auto it = m_index.constFind(name);
     return it == m_index.constEnd() ? nullptr : &m_header.tensors[size_t(*it)];
+}
+
+bool SafetensorsFile::releasePages(const void* data, uint64_t size) const {
+    const auto begin = reinterpret_cast<uintptr_t>(data), mapBegin = reinterpret_cast<uintptr_t>(m_map);
+    if (!m_map || begin < mapBegin || begin - mapBegin > m_mapSize || size > m_mapSize - (begin - mapBegin)) return false;
+    const uintptr_t page = uintptr_t(sysconf(_SC_PAGESIZE));
+    const uintptr_t first = (begin + page - 1) / page * page, last = (begin + size) / page * page;  // whole pages inside
+    if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED);
+    return true;
 }
 
 }  // namespace attnscope::core

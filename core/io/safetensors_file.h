@@ -46,6 +46,9 @@ public:
     const TensorInfo* find(const QString& name) const;
     // Start of a tensor's bytes in the mapping (not necessarily aligned).
     const uchar* bytes(const TensorInfo& info) const { return m_data + info.begin; }
+    // Drops the whole pages of [data, data + size) from this process's memory when they lie in this
+    // file's mapping (read again from the file if touched later); returns whether they did.
+    bool releasePages(const void* data, uint64_t size) const;
 
 private:
     SafetensorsFile() = default;
@@ -53,6 +56,8 @@ private:
     QString m_path;
     QFile m_file;
     const uchar* m_data = nullptr;  // start of the data buffer inside the mapping
+    const uchar* m_map = nullptr;   // the mapping, m_mapSize bytes
+    uint64_t m_mapSize = 0;
     SafetensorsHeader m_header;
     QHash<QString, int> m_index;  // name -> position in m_header.tensors
 };

@@ -2,6 +2,7 @@
 
 #include "kernels/few_rows_linear.h"
 #include "kernels/half_weights.h"
+#include "kernels/packed_gemm.h"
 
 #include <Eigen/Core>
 #include <unsupported/Eigen/SpecialFunctions>
@@ -68,12 +69,17 @@ Linear inputSlice(const Linear& layer, int first, int count) {
     s.in = count;
     // nn.Linear (out, in): columns first.. of every row; Conv1D (in, ldw): rows first..
     const size_t offset = layer.inByOut ? size_t(first) * size_t(layer.ldw) : size_t(first);
+    s.packedK0 = layer.packedK0 + first;
     if (s.w) s.w += offset;
     if (s.w16) s.w16 += offset;
     return s;
 }
 
 void linear(const Linear& layer, const float* x, int n, float* y) {
+    if (layer.packed && packingEnabled()) {
+        const PackedOutput out{y, layer.out};
+        return packedProduct(*layer.packed, layer.packedK0, layer.in, x, layer.in, n, &out, nullptr, layer.b != nullptr);
+    }
 #if defined(__AVX512F__)  // kOwnKernels
     if (n <= (layer.type == WeightType::F32 ? kFewRows : kFewRows16) && fewRowsSupports(layer)) return fewRowsLinear(layer, x, n, y);
 #endif

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 // Tiny kernels of the forward pass. All matrices are row-major float32; n = tokens.
 namespace attnscope::core::kernels {
@@ -8,6 +9,8 @@ namespace attnscope::core::kernels {
 // How a layer's weights are stored: float32, or 16-bit (bfloat16, IEEE half) widened to float32
 // inside the kernels, so a 16-bit checkpoint is computed in float32 without a float32 copy.
 enum class WeightType : uint8_t { F32, BF16, F16 };
+
+class PackedLinear;
 
 // A dense layer's weights as stored in the checkpoint, used in place.
 struct Linear {
@@ -19,6 +22,10 @@ struct Linear {
     bool inByOut = false;     // true for Conv1D storage (y = x W + b), false for nn.Linear (y = x W^T + b)
     WeightType type = WeightType::F32;
     const uint16_t* w16 = nullptr;  // the same layout as w, when type is BF16 or F16 (w is then null)
+    // The same weights packed for the micro-kernels (packed_linear.h), when packed at load; the
+    // layer's inputs are the packed inputs [packedK0, packedK0 + in) (inputSlice).
+    std::shared_ptr<const PackedLinear> packed;
+    int packedK0 = 0;
 
     bool hasWeights() const { return w != nullptr || w16 != nullptr; }
 };

@@ -1,5 +1,7 @@
 #include "model/attention_block.h"
 
+#include "kernels/packed_gemm.h"
+
 #include "kernels/parallel_for.h"
 
 #include <algorithm>
@@ -19,9 +21,8 @@ void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTenso
     float* v = m_buffers.take(layer, TraceBuffer::V, rows);                // (n, H)
     float* context = m_buffers.take(layer, TraceBuffer::Context, rows);    // (n, H)
 
-    kernels::linear(w.q, x, n, q);
-    kernels::linear(w.k, x, n, k);
-    kernels::linear(w.v, x, n, v);
+    float* const qkv[] = {q, k, v};
+    kernels::linearFused({&w.q, &w.k, &w.v}, w.qkv.get(), x, n, qkv);
 
     const float sqrtD = std::sqrt(float(d));
     const bool causal = m_shape.causal;

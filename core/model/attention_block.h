@@ -17,6 +17,7 @@ public:
     struct Weights {
         kernels::Linear q, k, v;  // (H) -> (H)
         kernels::Linear out;      // (H) -> (H)
+        std::shared_ptr<const kernels::PackedLinear> qkv;  // q, k, v packed side by side, or null
     };
 
     AttentionBlock(const ForwardShape& shape, TraceSink* sink);

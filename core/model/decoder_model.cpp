@@ -1,5 +1,7 @@
 #include "model/decoder_model.h"
 
+#include "kernels/packed_gemm.h"
+
 #include <cmath>
 #include <cstring>
 
@@ -73,6 +75,9 @@ Status DecoderModel::loadWeights() {
         l.down = w.linear(p + QStringLiteral("mlp.down_proj"), H, I, false);
         l.local = size_t(i) < dc.localLayers.size() && dc.localLayers[size_t(i)];
         if (!w.ok()) break;  // stop at the first missing tensor
+        w.packAttention(l.attn, p);
+        l.gateUp = w.packTogether({&l.gate, &l.up}, p + QStringLiteral("mlp.gate_up"));
+        w.pack(l.down, p + QStringLiteral("mlp.down_proj"));
         m_layers.push_back(l);
         countParameters(uint64_t(H) * uint64_t(2 * qw + 2 * kvw) + 3 * uint64_t(H) * uint64_t(I) + uint64_t(H) * (dc.gemma ? 4 : 2) +
                         (dc.qkNorm ? 2 * uint64_t(d) : 0));
@@ -158,8 +163,8 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
             kernels::addInPlace(x.data(), t.attnOutput, int64_t(x.size()));
             kernels::rmsNorm(x.data(), n, H, L.postAttentionNorm, eps, false, a.data());
         }
-        kernels::linear(L.gate, a.data(), n, gate.data());
-        kernels::linear(L.up, a.data(), n, up.data());
+        float* const gateUp[] = {gate.data(), up.data()};
+        kernels::linearFused({&L.gate, &L.up}, L.gateUp.get(), a.data(), n, gateUp);
         kernels::activate(c.activation, gate.data(), int64_t(gate.size()));
         for (size_t i = 0; i < gate.size(); ++i) gate[i] *= up[i];
         kernels::linear(L.down, gate.data(), n, mlp.data());

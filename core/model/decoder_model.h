@@ -31,6 +31,7 @@ private:
         const float* preFeedforwardNorm = nullptr;   // Gemma
         const float* postFeedforwardNorm = nullptr;  // Gemma
         kernels::Linear gate, up, down;
+        std::shared_ptr<const kernels::PackedLinear> gateUp;  // gate and up packed side by side, or null
         bool local = false;
     };
 

@@ -1,5 +1,7 @@
 #include "model/encoder_model.h"
 
+#include "kernels/packed_gemm.h"
+
 #include <cstring>
 
 namespace attnscope::core {
@@ -67,6 +69,9 @@ Status EncoderModel::loadWeights() {
         l.ffnOut = w.linear(p + n.ffnOut, H, I);
         l.outNorm = w.layerNorm(p + n.outNorm, H);
         if (!w.ok()) break;  // stop at the first missing tensor (a config may claim a billion layers)
+        w.packAttention(l.attn, p);
+        w.pack(l.ffnIn, p + n.ffnIn);
+        w.pack(l.ffnOut, p + n.ffnOut);
         m_layers.push_back(l);
         countParameters(layerParameters(H, I));
     }
@@ -160,8 +165,7 @@ Result<ForwardOutput> EncoderModel::forward(const std::vector<int>& ids, const s
         kernels::addInPlace(x.data(), t.attnOutput, int64_t(x.size()));
         kernels::layerNorm(x.data(), n, H, L.attnNorm.gamma, L.attnNorm.beta, c.layerNormEps, x.data());
         // x = LN(x + W2 act(W1 x))
-        kernels::linear(L.ffnIn, x.data(), n, ffn.data());
-        kernels::activate(c.activation, ffn.data(), int64_t(ffn.size()));
+        kernels::linearActivated(L.ffnIn, c.activation, x.data(), n, ffn.data());
         kernels::linear(L.ffnOut, ffn.data(), n, ffnOut.data());
         kernels::addInPlace(x.data(), ffnOut.data(), int64_t(x.size()));
         kernels::layerNorm(x.data(), n, H, L.outNorm.gamma, L.outNorm.beta, c.layerNormEps, x.data());

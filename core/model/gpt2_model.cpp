@@ -37,6 +37,9 @@ Status Gpt2Model::loadWeights() {
         b.fc = w.conv1d(p + QStringLiteral("mlp.c_fc"), H, I, 0, I);
         b.proj = w.conv1d(p + QStringLiteral("mlp.c_proj"), I, H, 0, H);
         if (!w.ok()) break;  // stop at the first missing tensor
+        w.packAttention(b.attn, p);
+        w.pack(b.fc, p + QStringLiteral("mlp.c_fc"));
+        w.pack(b.proj, p + QStringLiteral("mlp.c_proj"));
         m_blocks.push_back(b);
         countParameters(layerParameters(H, I));
     }

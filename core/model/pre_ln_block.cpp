@@ -1,5 +1,7 @@
 #include "model/pre_ln_block.h"
 
+#include "kernels/packed_gemm.h"
+
 namespace attnscope::core {
 
 PreLnBlock::PreLnBlock(const ForwardShape& shape, const ModelConfig& config, TraceSink* sink)
@@ -24,8 +26,7 @@ void PreLnBlock::run(int layer, const Weights& w, float* x) {
     kernels::addInPlace(x, t.attnOutput, count);
     // x += proj(act(fc(ln_2(x))))
     kernels::layerNorm(x, n, H, w.ln2.gamma, w.ln2.beta, eps, m_a.data());
-    kernels::linear(w.fc, m_a.data(), n, m_mlp.data());
-    kernels::activate(m_config.activation, m_mlp.data(), int64_t(m_mlp.size()));
+    kernels::linearActivated(w.fc, m_config.activation, m_a.data(), n, m_mlp.data());
     kernels::linear(w.proj, m_mlp.data(), n, m_mlpOut.data());
     kernels::addInPlace(x, m_mlpOut.data(), count);
     t.output = x;

@@ -1,5 +1,7 @@
 #include "model/rotary_attention.h"
 
+#include "kernels/packed_gemm.h"
+
 #include "kernels/parallel_for.h"
 
 #include <algorithm>
@@ -34,9 +36,8 @@ void RotaryAttention::run(int layer, const Weights& w, const Options& o, const R
     float* v = m_buffers.take(layer, TraceBuffer::V, size_t(n) * size_t(kvw));             // (n, g d)
     float* context = m_buffers.take(layer, TraceBuffer::Context, size_t(n) * size_t(qw));  // (n, h d)
 
-    kernels::linear(w.q, x, n, q);
-    kernels::linear(w.k, x, n, k);
-    kernels::linear(w.v, x, n, v);
+    float* const qkv[] = {q, k, v};
+    kernels::linearFused({&w.q, &w.k, &w.v}, w.qkv.get(), x, n, qkv);
     if (w.qNorm) kernels::rmsNorm(q, n * h, d, w.qNorm, o.normEps, o.onePlusNormWeight, q);  // each head's q
     if (w.kNorm) kernels::rmsNorm(k, n * g, d, w.kNorm, o.normEps, o.onePlusNormWeight, k);
     applyRope(q, n, h, d, rope);

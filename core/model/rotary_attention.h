@@ -24,6 +24,7 @@ public:
     struct Weights {
         kernels::Linear q, k, v;  // (H) -> (h d), (g d), (g d)
         kernels::Linear out;      // (h d) -> (H)
+        std::shared_ptr<const kernels::PackedLinear> qkv;  // q, k, v packed side by side, or null
         const float* qNorm = nullptr;  // (d) or null
         const float* kNorm = nullptr;
     };

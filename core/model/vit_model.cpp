@@ -26,6 +26,7 @@ Status VitModel::loadWeights() {
     m_patch.out = H;
     m_patch.ldw = m_patch.in;
     countParameters(uint64_t(H) * (uint64_t(P + 2) + uint64_t(m_patch.in) + 1));
+    w.pack(m_patch, QStringLiteral("embeddings.patch_embeddings.projection"));
     for (int i = 0; i < c.layers; ++i) {
         const QString b = QStringLiteral("encoder.layer.%1.").arg(i);
         Block blk;
@@ -38,6 +39,9 @@ Status VitModel::loadWeights() {
         blk.fc = w.linear(b + QStringLiteral("intermediate.dense"), I, H);
         blk.proj = w.linear(b + QStringLiteral("output.dense"), H, I);
         if (!w.ok()) break;  // stop at the first missing tensor
+        w.packAttention(blk.attn, b);
+        w.pack(blk.fc, b + QStringLiteral("intermediate.dense"));
+        w.pack(blk.proj, b + QStringLiteral("output.dense"));
         m_blocks.push_back(blk);
         countParameters(layerParameters(H, I));
     }

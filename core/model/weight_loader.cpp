@@ -1,5 +1,7 @@
 #include "model/weight_loader.h"
 
+#include "kernels/packed_gemm.h"
+
 namespace attnscope::core {
 
 const float* WeightLoader::tensor(const QString& name, const Shape& shape) {
@@ -53,6 +55,25 @@ kernels::Linear WeightLoader::conv1d(const QString& base, int in, int out, int f
     const float* b = tensor(base + QStringLiteral(".bias"), {out});
     if (b) l.b = b + first;
     return l;
+}
+
+void WeightLoader::pack(kernels::Linear& layer, const QString& name) {
+    if (auto packed = packTogether({&layer}, name)) layer.packed = std::move(packed);
+}
+
+std::shared_ptr<const kernels::PackedLinear> WeightLoader::packTogether(const std::vector<const kernels::Linear*>& layers, const QString& name) {
+    if (!ok() || !kernels::packingEnabled() || layers.empty()) return nullptr;
+    for (const kernels::Linear* l : layers)
+        if (!l->hasWeights() || l->packed || l->in != layers.front()->in || l->type != layers.front()->type) return nullptr;
+    if (!m_ckpt->reservePacked(m_prefix + name, kernels::packedBytes(layers))) return nullptr;  // over the budget: BLAS
+    auto packed = kernels::PackedLinear::pack(layers);
+    for (const kernels::Linear* l : layers) {
+        // The stored matrix: (in, ldw) for Conv1D, (out, ldw) for nn.Linear, from the layer's first element.
+        const uint64_t elements = uint64_t(l->inByOut ? l->in - 1 : l->out - 1) * uint64_t(l->ldw) + uint64_t(l->inByOut ? l->out : l->in);
+        const size_t size = l->type == kernels::WeightType::F32 ? sizeof(float) : sizeof(uint16_t);
+        m_ckpt->releaseStored(l->w ? static_cast<const void*>(l->w) : static_cast<const void*>(l->w16), elements * size);
+    }
+    return packed;
 }
 
 NormWeights WeightLoader::layerNorm(const QString& base, int d) {

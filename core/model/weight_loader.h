@@ -6,6 +6,7 @@
 #include <QString>
 
 #include <memory>
+#include <vector>
 
 namespace attnscope::core {
 
@@ -30,6 +31,17 @@ public:
     kernels::Linear linear(const QString& base, int out, int in, bool withBias = true);
     // GPT-2 Conv1D: base.weight (in, out) as stored, base.bias (out); columns [first, first + count) only.
     kernels::Linear conv1d(const QString& base, int in, int out, int first, int count);
+    // Packs the layer for the micro-kernels (kernels/packed_linear.h) when the kernel path packs and
+    // the memory budget allows, then gives back its stored pages; otherwise leaves it as stored.
+    void pack(kernels::Linear& layer, const QString& name);
+    // Layers reading the same input (Q, K, V) packed side by side as one product, or null (as pack()).
+    std::shared_ptr<const kernels::PackedLinear> packTogether(const std::vector<const kernels::Linear*>& layers, const QString& name);
+    // An attention's Q, K and V packed as one product (its qkv) and its output projection.
+    template <class Attention>
+    void packAttention(Attention& a, const QString& base) {
+        a.qkv = packTogether({&a.q, &a.k, &a.v}, base + QStringLiteral("qkv"));
+        pack(a.out, base + QStringLiteral("out"));
+    }
     // LayerNorm: base.weight/bias, or the older base.gamma/beta.
     NormWeights layerNorm(const QString& base, int d);
 

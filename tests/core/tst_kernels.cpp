@@ -157,7 +157,13 @@ void TestKernels::linearMatchesLoops() {
         w[i] = type == kernels::WeightType::BF16 ? bf16ToFloat(w16[i]) : halfToFloat(w16[i]);
     }
     kernels::setThreads(threads);
-    kernels::Linear l{w.data(), bias ? b.data() : nullptr, in, out, ldw, inByOut};
+    kernels::Linear l;
+    l.w = w.data();
+    l.b = bias ? b.data() : nullptr;
+    l.in = in;
+    l.out = out;
+    l.ldw = ldw;
+    l.inByOut = inByOut;
     if (type != kernels::WeightType::F32) {
         l.w = nullptr;
         l.w16 = w16.data();

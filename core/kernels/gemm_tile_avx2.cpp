@@ -1,0 +1,87 @@
+// The portable micro-kernel for AVX2 + FMA machines: a 32-column panel as two halves, each up to 6
+// rows x 16 columns in 12 registers of the 16. Compiled with -mavx2 -mfma -mf16c -mno-avx512f
+// (core/CMakeLists.txt), so it is the code an AVX2 machine runs even when built on an AVX-512 one.
+#include "kernels/gemm_tile.h"
+
+#if defined(__AVX2__) && defined(__FMA__) && defined(__F16C__)
+
+#include <immintrin.h>
+
+namespace attnscope::core::kernels {
+namespace {
+
+struct Bf16 { uint16_t bits; };
+struct Half { uint16_t bits; };
+
+inline __m256 load8(const float* p) { return _mm256_load_ps(p); }
+inline __m256 load8(const Bf16* p) {
+    const __m256i wide = _mm256_cvtepu16_epi32(_mm_load_si128(reinterpret_cast<const __m128i*>(p)));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
+}
+inline __m256 load8(const Half* p) { return _mm256_cvtph_ps(_mm_load_si128(reinterpret_cast<const __m128i*>(p))); }
+
+inline __m256i lanes(int count) {
+    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), index);
+}
+
+// Columns [h, h + 16) of the panel (h = 0 or 16): c (M, width) = a (M, k) . b (k, 16) + bias.
+template <int M, class W>
+void half(const TileArgs& t, int h) {
+    __m256 c0[M], c1[M];
+    for (int r = 0; r < M; ++r) c0[r] = c1[r] = _mm256_setzero_ps();
+    const W* b = static_cast<const W*>(t.b) + h;
+    const float* a = t.a;
+    const int64_t lda = t.lda;
+    for (int k = 0; k < t.k; ++k) {
+        const __m256 b0 = load8(b + int64_t(k) * kPanelWidth), b1 = load8(b + int64_t(k) * kPanelWidth + 8);
+        for (int r = 0; r < M; ++r) {
+            const __m256 x = _mm256_broadcast_ss(a + r * lda + k);
+            c0[r] = _mm256_fmadd_ps(x, b0, c0[r]);
+            c1[r] = _mm256_fmadd_ps(x, b1, c1[r]);
+        }
+    }
+    const __m256 bias0 = t.bias ? _mm256_loadu_ps(t.bias + h) : _mm256_setzero_ps();
+    const __m256 bias1 = t.bias ? _mm256_loadu_ps(t.bias + h + 8) : _mm256_setzero_ps();
+    const int width = t.width - h;
+    const __m256i m0 = lanes(width), m1 = lanes(width - 8);
+    for (int r = 0; r < M; ++r) {
+        float* c = t.c + r * t.ldc + h;
+        _mm256_maskstore_ps(c, m0, _mm256_add_ps(c0[r], bias0));
+        _mm256_maskstore_ps(c + 8, m1, _mm256_add_ps(c1[r], bias1));
+    }
+}
+
+template <int M, class W>
+void tile(const TileArgs& t) {
+    half<M, W>(t, 0);
+    if (t.width > 16) half<M, W>(t, 16);
+}
+
+template <class W>
+void tileRows(const TileArgs& t) {
+    switch (t.m) {
+        case 1: return tile<1, W>(t);
+        case 2: return tile<2, W>(t);
+        case 3: return tile<3, W>(t);
+        case 4: return tile<4, W>(t);
+        case 5: return tile<5, W>(t);
+        default: return tile<6, W>(t);
+    }
+}
+
+const TileKernels kAvx2{"avx2", 6, tileRows<float>, tileRows<Bf16>, tileRows<Half>};
+
+}  // namespace
+
+const TileKernels* avx2TileKernels() { return &kAvx2; }
+
+}  // namespace attnscope::core::kernels
+
+#else
+
+namespace attnscope::core::kernels {
+const TileKernels* avx2TileKernels() { return nullptr; }
+}  // namespace attnscope::core::kernels
+
+#endif

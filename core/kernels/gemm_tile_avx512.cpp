@@ -1,0 +1,86 @@
+// The AVX-512 micro-kernel: up to 12 rows x 32 columns in 24 registers, one weight row of the
+// panel (two vectors) and one broadcast input per step. Compiled with -mavx512f (core/CMakeLists.txt).
+#include "kernels/gemm_tile.h"
+
+#if defined(__AVX512F__)
+
+#include <immintrin.h>
+
+namespace attnscope::core::kernels {
+namespace {
+
+struct Bf16 { uint16_t bits; };
+struct Half { uint16_t bits; };
+
+// 16 weights widened to float32 (exactly: a shift for bfloat16, vcvtph2ps for half).
+inline __m512 load16(const float* p) { return _mm512_load_ps(p); }
+inline __m512 load16(const Bf16* p) {
+    const __m512i wide = _mm512_cvtepu16_epi32(_mm256_load_si256(reinterpret_cast<const __m256i*>(p)));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(wide, 16));
+}
+inline __m512 load16(const Half* p) { return _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(p))); }
+
+inline __mmask16 lanes(int count) {
+    return count >= 16 ? __mmask16(0xFFFF) : count <= 0 ? __mmask16(0) : __mmask16((1u << count) - 1u);
+}
+
+// c (M, width) = a (M, k) . b (k, 32) + bias: the inner loop keeps M x 2 sums in registers, so
+// each panel row loaded feeds 2 M multiply-adds and each broadcast input 2.
+template <int M, class W>
+void tile(const TileArgs& t) {
+    __m512 c0[M], c1[M];
+    for (int r = 0; r < M; ++r) c0[r] = c1[r] = _mm512_setzero_ps();
+    const W* b = static_cast<const W*>(t.b);
+    const float* a = t.a;
+    const int64_t lda = t.lda;
+    for (int k = 0; k < t.k; ++k) {
+        const __m512 b0 = load16(b + int64_t(k) * kPanelWidth), b1 = load16(b + int64_t(k) * kPanelWidth + 16);
+        for (int r = 0; r < M; ++r) {
+            const __m512 x = _mm512_set1_ps(a[r * lda + k]);
+            c0[r] = _mm512_fmadd_ps(x, b0, c0[r]);
+            c1[r] = _mm512_fmadd_ps(x, b1, c1[r]);
+        }
+    }
+    const __m512 bias0 = t.bias ? _mm512_loadu_ps(t.bias) : _mm512_setzero_ps();
+    const __m512 bias1 = t.bias ? _mm512_loadu_ps(t.bias + 16) : _mm512_setzero_ps();
+    const __mmask16 m0 = lanes(t.width), m1 = lanes(t.width - 16);
+    for (int r = 0; r < M; ++r) {
+        float* c = t.c + r * t.ldc;
+        _mm512_mask_storeu_ps(c, m0, _mm512_add_ps(c0[r], bias0));
+        _mm512_mask_storeu_ps(c + 16, m1, _mm512_add_ps(c1[r], bias1));
+    }
+}
+
+template <class W>
+void tileRows(const TileArgs& t) {
+    switch (t.m) {
+        case 1: return tile<1, W>(t);
+        case 2: return tile<2, W>(t);
+        case 3: return tile<3, W>(t);
+        case 4: return tile<4, W>(t);
+        case 5: return tile<5, W>(t);
+        case 6: return tile<6, W>(t);
+        case 7: return tile<7, W>(t);
+        case 8: return tile<8, W>(t);
+        case 9: return tile<9, W>(t);
+        case 10: return tile<10, W>(t);
+        case 11: return tile<11, W>(t);
+        default: return tile<12, W>(t);
+    }
+}
+
+const TileKernels kAvx512{"avx512", 12, tileRows<float>, tileRows<Bf16>, tileRows<Half>};
+
+}  // namespace
+
+const TileKernels* avx512TileKernels() { return &kAvx512; }
+
+}  // namespace attnscope::core::kernels
+
+#else
+
+namespace attnscope::core::kernels {
+const TileKernels* avx512TileKernels() { return nullptr; }
+}  // namespace attnscope::core::kernels
+
+#endif

@@ -1,0 +1,118 @@
+#include "kernels/packed_gemm.h"
+
+#include "kernels/parallel_for.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+
+namespace attnscope::core::kernels {
+namespace {
+
+const TileKernels* kernelsFor(GemmPath path) {
+    switch (path) {
+        case GemmPath::Avx512:
+            return __builtin_cpu_supports("avx512f") ? avx512TileKernels() : nullptr;
+        case GemmPath::Avx2:
+            return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? avx2TileKernels() : nullptr;
+        case GemmPath::Blas:
+            break;
+    }
+    return nullptr;
+}
+
+GemmPath initialPath() {
+    if (const char* env = std::getenv("ATTNSCOPE_KERNELS")) {
+        for (GemmPath p : {GemmPath::Blas, GemmPath::Avx2, GemmPath::Avx512})
+            if (std::strcmp(env, gemmPathName(p)) == 0 && gemmPathRuns(p)) return p;
+    }
+    for (GemmPath p : {GemmPath::Avx512, GemmPath::Avx2})
+        if (gemmPathRuns(p)) return p;
+    return GemmPath::Blas;
+}
+
+std::atomic<GemmPath>& currentPath() {
+    static std::atomic<GemmPath> path{initialPath()};
+    return path;
+}
+
+// Below this many multiply-adds a product runs on the calling thread (waking a helper costs more).
+constexpr int64_t kMinParallelMacs = int64_t(1) << 17;
+
+}  // namespace
+
+bool gemmPathRuns(GemmPath path) { return path == GemmPath::Blas || kernelsFor(path) != nullptr; }
+
+GemmPath gemmPath() { return currentPath().load(std::memory_order_relaxed); }
+
+bool setGemmPath(GemmPath path) {
+    if (!gemmPathRuns(path)) return false;
+    currentPath().store(path, std::memory_order_relaxed);
+    return true;
+}
+
+const char* gemmPathName(GemmPath path) {
+    switch (path) {
+        case GemmPath::Avx512: return "avx512";
+        case GemmPath::Avx2: return "avx2";
+        case GemmPath::Blas: break;
+    }
+    return "blas";
+}
+
+void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t ldx, int n, const PackedOutput* outputs,
+                   const Activation* act, bool withBias) {
+    const TileKernels* kern = kernelsFor(gemmPath());
+    if (!kern) kern = kernelsFor(GemmPath::Avx2);  // packed weights on a BLAS path: should not happen
+    if (!kern || n <= 0) return;
+    const TileFn fn = w.type() == WeightType::F32 ? kern->f32 : w.type() == WeightType::BF16 ? kern->bf16 : kern->f16;
+    // Row tiles of near-equal size (16 rows on AVX-512: 8 + 8, not 12 + 4).
+    const int tiles = (n + kern->maxRows - 1) / kern->maxRows;
+    const int panels = w.panels();
+    const int64_t items = int64_t(panels) * tiles;  // panel-major: a part walks its panels, each over all its rows
+    const int64_t macs = int64_t(n) * k * panels * kPanelWidth;
+    const int parts = int(std::clamp<int64_t>(std::min<int64_t>(threads(), macs / kMinParallelMacs), 1, items));
+    parallelFor(parts, [&](int part) {
+        const int64_t first = items * part / parts, last = items * (part + 1) / parts;
+        for (int64_t item = first; item < last; ++item) {
+            const int p = int(item / tiles), t = int(item % tiles);
+            const int r0 = int(int64_t(t) * n / tiles), r1 = int(int64_t(t + 1) * n / tiles);
+            const PackedLinear::Panel& panel = w.panel(p);
+            const PackedOutput& out = outputs[panel.segment];
+            TileArgs args;
+            args.b = w.panelData(p, k0);
+            args.a = x + r0 * ldx;
+            args.lda = ldx;
+            args.bias = withBias ? w.bias(p) : nullptr;
+            args.c = out.y + r0 * out.ldy + panel.column;
+            args.ldc = out.ldy;
+            args.k = k;
+            args.m = r1 - r0;
+            args.width = panel.width;
+            fn(args);
+            if (act)  // while the tile is in L1
+                for (int r = 0; r < args.m; ++r) activate(*act, args.c + r * args.ldc, panel.width);
+        }
+    });
+}
+
+void linearActivated(const Linear& layer, Activation act, const float* x, int n, float* y) {
+    if (layer.packed && packingEnabled()) {
+        const PackedOutput out{y, layer.out};
+        return packedProduct(*layer.packed, layer.packedK0, layer.in, x, layer.in, n, &out, &act, layer.b != nullptr);
+    }
+    linear(layer, x, n, y);
+    activate(act, y, int64_t(n) * layer.out);
+}
+
+void linearFused(const std::vector<const Linear*>& layers, const PackedLinear* fused, const float* x, int n, float* const* ys) {
+    if (fused && packingEnabled() && !layers.empty()) {
+        std::vector<PackedOutput> outs;
+        for (size_t s = 0; s < layers.size(); ++s) outs.push_back({ys[s], layers[s]->out});
+        return packedProduct(*fused, 0, layers.front()->in, x, layers.front()->in, n, outs.data());
+    }
+    for (size_t s = 0; s < layers.size(); ++s) linear(*layers[s], x, n, ys[s]);
+}
+
+}  // namespace attnscope::core::kernels

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "kernels/kernels.h"
+#include "kernels/packed_linear.h"
+
+#include <vector>
+
+// Products with weights packed at load (PackedLinear) on our own micro-kernels (gemm_tile.h), the
+// columns of the output shared among the cores, with the bias and an activation applied as each
+// tile is stored. kernels::linear() takes this way whenever a layer is packed and the path is not BLAS.
+namespace attnscope::core::kernels {
+
+enum class GemmPath { Blas, Avx2, Avx512 };
+
+// The path in use: ATTNSCOPE_KERNELS=blas|avx2|avx512 when set and runnable, else the widest this
+// CPU runs (AVX-512, then AVX2 + FMA + F16C), else BLAS.
+GemmPath gemmPath();
+bool gemmPathRuns(GemmPath path);  // built for and supported by this CPU
+// Tests and benchmarks; false (and no change) when the path does not run here.
+bool setGemmPath(GemmPath path);
+const char* gemmPathName(GemmPath path);
+// Whether models should pack their weights at load (the path is not BLAS).
+inline bool packingEnabled() { return gemmPath() != GemmPath::Blas; }
+
+struct PackedOutput {
+    float* y = nullptr;  // (n, ldy)
+    int64_t ldy = 0;
+};
+
+// outputs[s] (n, width(s)) = x (n, k) . W_s[k0 .. k0 + k) + b_s for every segment s, then act on each
+// value when given; without the biases when withBias is false (a slice of the inputs). x's rows are
+// ldx apart.
+void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t ldx, int n, const PackedOutput* outputs,
+                   const Activation* act = nullptr, bool withBias = true);
+
+// y (n, out) = act(x (n, in) . W + b), packed or through linear() and activate().
+void linearActivated(const Linear& layer, Activation act, const float* x, int n, float* y);
+
+// ys[s] (n, layers[s].out) = x (n, in) . W_s + b_s: one product over `fused` (the layers packed
+// side by side) when it is set and the path is not BLAS, else one linear() per layer.
+void linearFused(const std::vector<const Linear*>& layers, const PackedLinear* fused, const float* x, int n,
+                 float* const* ys);
+
+}  // namespace attnscope::core::kernels

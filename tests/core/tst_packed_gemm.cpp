@@ -1,0 +1,267 @@
+// The packed products (kernels/packed_gemm.h) on every micro-kernel this CPU runs, against a
+// double-precision product of the same stored weights: both storage layouts, three weight types,
+// row counts around the tile heights, widths around the panel width, biases, activations, layers
+// packed side by side, input slices, one and two threads.
+#include "io/half_float.h"
+#include "kernels/kernels.h"
+#include "kernels/packed_gemm.h"
+
+#include <QTest>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+using namespace attnscope::core;
+using namespace attnscope::core::kernels;
+
+namespace {
+
+// A layer's weights as stored (both layouts, all types), with its values as doubles.
+struct StoredLayer {
+    Linear layer;
+    std::vector<float> w32;
+    std::vector<uint16_t> w16;
+    std::vector<float> bias;
+    std::vector<double> values;  // (out, fullIn): value[o * fullIn + i]
+    int fullIn = 0;
+
+    StoredLayer(int in, int out, bool inByOut, WeightType type, bool withBias, uint32_t seed) {
+        std::mt19937 rng(seed);
+        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+        fullIn = in;
+        const int ldw = inByOut ? out + 3 : in + 5;  // strided, as slices of a wider matrix
+        const size_t stored = size_t(inByOut ? in : out) * size_t(ldw);
+        values.assign(size_t(out) * size_t(in), 0.0);
+        (type == WeightType::F32 ? w32.resize(stored) : w16.resize(stored));
+        for (int o = 0; o < out; ++o)
+            for (int i = 0; i < in; ++i) {
+                const size_t at = inByOut ? size_t(i) * size_t(ldw) + size_t(o) : size_t(o) * size_t(ldw) + size_t(i);
+                float v = u(rng);
+                if (type == WeightType::F32) {
+                    w32[at] = v;
+                } else {
+                    w16[at] = type == WeightType::BF16 ? floatToBf16(v) : floatToHalf(v);
+                    v = type == WeightType::BF16 ? bf16ToFloat(w16[at]) : halfToFloat(w16[at]);
+                }
+                values[size_t(o) * size_t(in) + size_t(i)] = v;
+            }
+        if (withBias) {
+            bias.resize(size_t(out));
+            for (float& b : bias) b = u(rng);
+        }
+        layer.in = in;
+        layer.out = out;
+        layer.ldw = ldw;
+        layer.inByOut = inByOut;
+        layer.type = type;
+        layer.w = w32.empty() ? nullptr : w32.data();
+        layer.w16 = w16.empty() ? nullptr : w16.data();
+        layer.b = bias.empty() ? nullptr : bias.data();
+    }
+};
+
+double activated(Activation act, double x) {
+    switch (act) {
+        case Activation::GeluErf: return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+        case Activation::GeluTanh: return 0.5 * x * (1.0 + std::tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+        case Activation::Relu: return x > 0 ? x : 0.0;
+        case Activation::Silu: return x / (1.0 + std::exp(-x));
+    }
+    return x;
+}
+
+// y (n, out) against the double product of inputs [k0, k0 + k) (x is (n, k)), bias when withBias.
+void compare(const StoredLayer& s, int k0, int k, const std::vector<float>& x, int n, const std::vector<float>& y, int ldy,
+             bool withBias, const Activation* act) {
+    const int in = s.fullIn;  // the full layer's inputs (s.layer may be a slice)
+    const int out = s.layer.out;
+    for (int r = 0; r < n; ++r)
+        for (int o = 0; o < out; ++o) {
+            double sum = withBias && !s.bias.empty() ? s.bias[size_t(o)] : 0.0, scale = std::abs(sum);
+            for (int i = 0; i < k; ++i) {
+                const double term = double(x[size_t(r) * size_t(k) + size_t(i)]) * s.values[size_t(o) * size_t(in) + size_t(k0 + i)];
+                sum += term;
+                scale += std::abs(term);
+            }
+            const double expected = act ? activated(*act, sum) : sum;
+            const double got = y[size_t(r) * size_t(ldy) + size_t(o)];
+            if (std::abs(got - expected) > 2e-6 * (scale + 1.0))
+                QFAIL(qPrintable(QStringLiteral("row %1 column %2: %3, expected %4").arg(r).arg(o).arg(got, 0, 'g', 9).arg(expected, 0, 'g', 9)));
+        }
+}
+
+std::vector<float> input(int n, int k, uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    std::vector<float> x(size_t(n) * size_t(k));
+    for (float& v : x) v = u(rng);
+    return x;
+}
+
+}  // namespace
+
+class TestPackedGemm : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void cleanup() {
+        setGemmPath(m_initial);
+        setThreads(0);
+    }
+    void product_data();
+    void product();
+    void sideBySide_data();
+    void sideBySide();
+    void inputSlice_data();
+    void inputSlice();
+
+private:
+    GemmPath m_initial = gemmPath();
+};
+
+namespace {
+
+void addPathColumn() { QTest::addColumn<int>("path"); }
+
+// Rows for every micro-kernel this CPU runs (a path it cannot run is reported as skipped).
+template <class AddRows>
+void forEachPath(AddRows addRows) {
+    for (GemmPath p : {GemmPath::Avx512, GemmPath::Avx2}) addRows(p, QString::fromLatin1(gemmPathName(p)));
+}
+
+bool usePath(int path) {
+    if (!setGemmPath(GemmPath(path))) {
+        QTest::qSkip(qPrintable(QStringLiteral("this CPU does not run the %1 kernels").arg(QLatin1String(gemmPathName(GemmPath(path))))), __FILE__,
+                     __LINE__);
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+void TestPackedGemm::product_data() {
+    addPathColumn();
+    QTest::addColumn<int>("n");
+    QTest::addColumn<int>("in");
+    QTest::addColumn<int>("out");
+    QTest::addColumn<bool>("inByOut");
+    QTest::addColumn<int>("type");
+    QTest::addColumn<bool>("bias");
+    QTest::addColumn<int>("act");  // -1: none
+    QTest::addColumn<int>("threads");
+    forEachPath([](GemmPath p, const QString& name) {
+        const int P = int(p);
+        auto row = [&](const char* what, int n, int in, int out, bool inByOut, WeightType t, bool bias, int act, int threads) {
+            QTest::newRow(qPrintable(name + QStringLiteral(": ") + QLatin1String(what)))
+                << P << n << in << out << inByOut << int(t) << bias << act << threads;
+        };
+        row("one row, nn.Linear", 1, 64, 32, false, WeightType::F32, true, -1, 1);
+        row("5 rows, ragged width", 5, 48, 40, false, WeightType::F32, true, -1, 2);
+        row("12 rows", 12, 96, 96, false, WeightType::F32, false, -1, 2);
+        row("13 rows, Conv1D", 13, 70, 72, true, WeightType::F32, true, -1, 2);
+        row("16 rows, narrow", 16, 33, 7, false, WeightType::F32, true, -1, 1);
+        row("31 rows, Conv1D gelu", 31, 64, 130, true, WeightType::F32, true, int(Activation::GeluErf), 2);
+        row("100 rows, gelu tanh", 100, 128, 96, false, WeightType::F32, true, int(Activation::GeluTanh), 2);
+        row("bf16, 7 rows", 7, 64, 64, false, WeightType::BF16, true, -1, 2);
+        row("bf16 Conv1D, 29 rows silu", 29, 80, 48, true, WeightType::BF16, false, int(Activation::Silu), 2);
+        row("f16, 40 rows relu", 40, 96, 100, false, WeightType::F16, true, int(Activation::Relu), 2);
+        row("f16 Conv1D, 3 rows", 3, 32, 32, true, WeightType::F16, false, -1, 1);
+        row("inner length 1", 6, 1, 20, false, WeightType::F32, true, -1, 1);
+    });
+}
+
+void TestPackedGemm::product() {
+    QFETCH(int, path);
+    QFETCH(int, n);
+    QFETCH(int, in);
+    QFETCH(int, out);
+    QFETCH(bool, inByOut);
+    QFETCH(int, type);
+    QFETCH(bool, bias);
+    QFETCH(int, act);
+    QFETCH(int, threads);
+    if (!usePath(path)) return;
+    setThreads(threads);
+    StoredLayer s(in, out, inByOut, WeightType(type), bias, uint32_t(n * 131 + out));
+    Linear layer = s.layer;
+    layer.packed = PackedLinear::pack({&s.layer});
+    const auto x = input(n, in, 7);
+    std::vector<float> y(size_t(n) * size_t(out), std::nanf(""));
+    const Activation a = Activation(std::max(act, 0));
+    if (act >= 0)
+        linearActivated(layer, a, x.data(), n, y.data());
+    else
+        linear(layer, x.data(), n, y.data());
+    compare(s, 0, in, x, n, y, out, bias, act >= 0 ? &a : nullptr);
+}
+
+void TestPackedGemm::sideBySide_data() {
+    addPathColumn();
+    QTest::addColumn<int>("n");
+    forEachPath([](GemmPath p, const QString& name) {
+        for (int n : {1, 9, 24, 61}) QTest::newRow(qPrintable(name + QStringLiteral(", %1 rows").arg(n))) << int(p) << n;
+    });
+}
+
+// Three layers of widths 40, 16 and 72 (none a multiple of the panel) packed as one product, each
+// segment into its own output: the fused Q/K/V and gate/up projections.
+void TestPackedGemm::sideBySide() {
+    QFETCH(int, path);
+    QFETCH(int, n);
+    if (!usePath(path)) return;
+    const int in = 56;
+    StoredLayer a(in, 40, false, WeightType::F32, true, 1), b(in, 16, false, WeightType::F32, false, 2), c(in, 72, false, WeightType::F32, true, 3);
+    const auto fused = PackedLinear::pack({&a.layer, &b.layer, &c.layer});
+    QCOMPARE(fused->segments(), 3);
+    QCOMPARE(fused->panels(), 2 + 1 + 3);
+    const auto x = input(n, in, 5);
+    std::vector<float> ya(size_t(n) * 40, std::nanf("")), yb(size_t(n) * 16, std::nanf("")), yc(size_t(n) * 72, std::nanf(""));
+    float* const ys[] = {ya.data(), yb.data(), yc.data()};
+    linearFused({&a.layer, &b.layer, &c.layer}, fused.get(), x.data(), n, ys);
+    compare(a, 0, in, x, n, ya, 40, true, nullptr);
+    compare(b, 0, in, x, n, yb, 16, false, nullptr);
+    compare(c, 0, in, x, n, yc, 72, true, nullptr);
+    // Without the packing, the same through one product per layer.
+    std::vector<float> again(size_t(n) * 72);
+    float* const ys2[] = {ya.data(), yb.data(), again.data()};
+    linearFused({&a.layer, &b.layer, &c.layer}, nullptr, x.data(), n, ys2);
+    for (size_t i = 0; i < again.size(); ++i) QVERIFY(std::abs(again[i] - yc[i]) <= 1e-5f * (1.0f + std::abs(yc[i])));
+}
+
+void TestPackedGemm::inputSlice_data() {
+    addPathColumn();
+    QTest::addColumn<bool>("inByOut");
+    QTest::addColumn<int>("type");
+    forEachPath([](GemmPath p, const QString& name) {
+        QTest::newRow(qPrintable(name + QStringLiteral(", nn.Linear"))) << int(p) << false << int(WeightType::F32);
+        QTest::newRow(qPrintable(name + QStringLiteral(", Conv1D"))) << int(p) << true << int(WeightType::F32);
+        QTest::newRow(qPrintable(name + QStringLiteral(", bf16"))) << int(p) << false << int(WeightType::BF16);
+    });
+}
+
+// inputSlice() of a packed layer reads the packed inputs [first, first + count) without the bias:
+// one head's rows of an output projection (AttentionBuffers::valueNorms).
+void TestPackedGemm::inputSlice() {
+    QFETCH(int, path);
+    QFETCH(bool, inByOut);
+    QFETCH(int, type);
+    if (!usePath(path)) return;
+    StoredLayer s(96, 64, inByOut, WeightType(type), true, 9);
+    Linear layer = s.layer;
+    layer.packed = PackedLinear::pack({&s.layer});
+    for (int first : {0, 32, 64}) {
+        const Linear slice = kernels::inputSlice(layer, first, 32);
+        const int n = 11;
+        const auto x = input(n, 32, uint32_t(first));
+        std::vector<float> y(size_t(n) * 64, std::nanf(""));
+        linear(slice, x.data(), n, y.data());
+        StoredLayer view = s;
+        view.layer = slice;
+        compare(view, first, 32, x, n, y, 64, false, nullptr);
+    }
+}
+
+QTEST_APPLESS_MAIN(TestPackedGemm)
+#include "tst_packed_gemm.moc"
