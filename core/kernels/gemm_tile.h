@@ -22,6 +22,7 @@ struct TileArgs {
     int k = 0;
     int m = 0;      // 1 .. TileKernels::maxRows
     int width = 0;  // 1 .. kPanelWidth columns stored
+    bool stream = false;  // the panel comes from memory (its first tile): fetch it ahead of the loop
 };
 
 using TileFn = void (*)(const TileArgs&);

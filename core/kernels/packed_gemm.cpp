@@ -90,6 +90,7 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
             args.k = k;
             args.m = r1 - r0;
             args.width = panel.width;
+            args.stream = t == 0 || item == first;
             fn(args);
             if (act)  // while the tile is in L1
                 for (int r = 0; r < args.m; ++r) activate(*act, args.c + r * args.ldc, panel.width);

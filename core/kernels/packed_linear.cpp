@@ -1,11 +1,10 @@
 #include "kernels/packed_linear.h"
 
+#include "kernels/packed_memory.h"
 #include "kernels/parallel_for.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstring>
-#include <new>
 
 namespace attnscope::core::kernels {
 namespace {
@@ -30,8 +29,6 @@ void packPanel(const Linear& L, const T* w, int c0, int width, T* dst) {
 }
 
 }  // namespace
-
-void PackedLinear::Free::operator()(void* p) const { std::free(p); }
 
 uint64_t packedBytes(const std::vector<const Linear*>& layers) {
     uint64_t panels = 0;
@@ -59,11 +56,10 @@ std::shared_ptr<const PackedLinear> PackedLinear::pack(const std::vector<const L
     const int panels = packed->panels();
     packed->m_bias.assign(size_t(panels) * kPanelWidth, 0.0f);
     packed->m_bytes = packedBytes(layers);
-    // 64-byte aligned; aligned_alloc wants a multiple of the alignment (it always is: kPanelWidth * 2 bytes per input).
-    packed->m_data.reset(std::aligned_alloc(64, std::max<size_t>(64, size_t(packed->m_bytes))));
-    if (!packed->m_data) throw std::bad_alloc();
-    parallelFor(std::min(panels, 8), [&](int part) {
-        for (int p = part; p < panels; p += std::min(panels, 8)) {
+    packed->m_data = allocatePacked(size_t(packed->m_bytes));
+    const int parts = std::max(1, std::min(panels, threads()));
+    parallelFor(parts, [&](int part) {
+        for (int p = part; p < panels; p += parts) {
             const Panel& panel = packed->m_panels[size_t(p)];
             const Linear& L = *layers[size_t(panel.segment)];
             if (L.b) std::copy_n(L.b + panel.column, panel.width, packed->m_bias.begin() + ptrdiff_t(size_t(p) * kPanelWidth));

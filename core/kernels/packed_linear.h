@@ -11,8 +11,8 @@ namespace attnscope::core::kernels {
 
 // A dense layer's weights rearranged once, at load, into the panels the micro-kernels read:
 // panel p holds kPanelWidth output columns for every input, (in, kPanelWidth) row-major, zero past
-// the layer's last column, 64-byte aligned. nn.Linear's (out, in) and Conv1D's (in, out) storage pack
-// to the same layout. 16-bit weights stay 16-bit (widened in the kernel). Several layers reading the
+// the layer's last column, 64-byte aligned in huge pages (packed_memory.h). nn.Linear's (out, in)
+// and Conv1D's (in, out) storage pack to the same layout. 16-bit weights stay 16-bit (widened in the kernel). Several layers reading the
 // same input (Q, K and V) pack side by side as segments of one product: each segment starts a panel.
 class PackedLinear {
 public:
@@ -38,16 +38,13 @@ public:
     uint64_t bytes() const { return m_bytes; }
 
 private:
-    struct Free {
-        void operator()(void* p) const;
-    };
     int m_in = 0;
     WeightType m_type = WeightType::F32;
     std::vector<int> m_widths;
     std::vector<bool> m_hasBias;
     std::vector<Panel> m_panels;
     std::vector<float> m_bias;  // (panels, kPanelWidth)
-    std::unique_ptr<void, Free> m_data;
+    std::shared_ptr<void> m_data;  // (panels, in, kPanelWidth), from allocatePacked
     uint64_t m_bytes = 0;
 };
 
