@@ -3,6 +3,7 @@
 #include "commands.h"
 
 #include "kernels/kernels.h"
+#include "kernels/packed_gemm.h"
 #include "model/synthetic_model.h"
 #include "trace/attention_trace.h"
 
@@ -44,6 +45,26 @@ double sgemmPeakGflops() {
     return 2.0 * s * s * double(s) / best;
 }
 
+// The same 2048^3 product on our own packed micro-kernels (the weights packed first, as at load),
+// in GFLOPS; 0 on the BLAS path.
+double packedPeakGflops() {
+    if (!core::kernels::packingEnabled()) return 0;
+    const int s = 2048;
+    std::vector<float> x(size_t(s) * s, 0.5f), w(x.size(), 0.25f), y(x.size());
+    core::kernels::Linear layer;
+    layer.w = w.data();
+    layer.in = layer.out = layer.ldw = s;
+    layer.packed = core::kernels::PackedLinear::pack({&layer});
+    double best = 1e30;
+    for (int r = 0; r < 4; ++r) {
+        QElapsedTimer timer;
+        timer.start();
+        core::kernels::linear(layer, x.data(), s, y.data());
+        if (r > 0) best = std::min(best, double(timer.nsecsElapsed()));
+    }
+    return 2.0 * s * s * double(s) / best;
+}
+
 // Peak resident set size of this process (VmHWM), in MiB.
 double peakRssMiB() {
     QFile status(QStringLiteral("/proc/self/status"));
@@ -66,8 +87,12 @@ int runBench(const QStringList& args) {
     parser.addOption({QStringLiteral("threads"), QStringLiteral("BLAS threads (default: all cores)."), QStringLiteral("T")});
     parser.addOption({QStringLiteral("reps"), QStringLiteral("Timed repetitions after one warm-up (default 10)."), QStringLiteral("R")});
     parser.addOption({QStringLiteral("no-trace"), QStringLiteral("Do not record the attention trace.")});
+    parser.addOption({QStringLiteral("kernels"), QStringLiteral("Matrix kernels: avx512, avx2 (weights packed at load) or blas (OpenBLAS on the stored weights). Default: ATTNSCOPE_KERNELS, else the widest this CPU runs."),
+                      QStringLiteral("PATH")});
     if (int status = parseCommand(parser, args, QStringLiteral("Times the forward pass and prints one JSON line: "
-                                                               "{\"model\", \"seq\", \"threads\", \"ms_median\", \"ms_min\", \"gflops\"}."));
+                                                               "{\"model\", \"seq\", \"threads\", \"kernels\", \"ms_median\", \"ms_min\", \"gflops\", "
+                                                               "\"sgemm_peak_gflops\" (OpenBLAS, 2048^3, measured in the same run), \"fraction_of_peak\", "
+                                                               "\"kernel_peak_gflops\" (the same product on AttnScope's packed kernels)}."));
         status >= 0)
         return status;
     QString error;
@@ -77,6 +102,16 @@ int runBench(const QStringList& args) {
     if (!error.isEmpty()) return usageError(error);
     const bool haveModel = parser.isSet(QStringLiteral("model")), haveSynth = parser.isSet(QStringLiteral("synthetic"));
     if (haveModel == haveSynth) return usageError(QStringLiteral("give exactly one of --model DIR or --synthetic ARCH"));
+    if (parser.isSet(QStringLiteral("kernels"))) {
+        const QString wanted = parser.value(QStringLiteral("kernels"));
+        bool known = false;
+        for (auto path : {core::kernels::GemmPath::Blas, core::kernels::GemmPath::Avx2, core::kernels::GemmPath::Avx512}) {
+            if (wanted != QLatin1String(core::kernels::gemmPathName(path))) continue;
+            known = true;
+            if (!core::kernels::setGemmPath(path)) return usageError(QStringLiteral("this CPU does not run the %1 kernels").arg(wanted));
+        }
+        if (!known) return usageError(QStringLiteral("--kernels takes avx512, avx2 or blas, not '%1'").arg(wanted));
+    }
     if (haveModel && parser.isSet(QStringLiteral("dtype")))
         return usageError(QStringLiteral("--dtype goes with --synthetic (a model folder's weights are used as stored)"));
 
@@ -133,10 +168,11 @@ int runBench(const QStringList& args) {
     std::sort(ms.begin(), ms.end());
     const double median = ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
     const double gflops = forwardFlops(c, seq) / (median * 1e6);
-    const double peak = sgemmPeakGflops();
-    std::printf("{\"model\": \"%s\", \"seq\": %d, \"threads\": %d, \"ms_median\": %.3f, \"ms_min\": %.3f, \"gflops\": %.3f, "
-                "\"sgemm_peak_gflops\": %.1f, \"fraction_of_peak\": %.3f}\n",
-                name.toUtf8().constData(), seq, threads, median, ms.front(), gflops, peak, gflops / peak);
+    const double peak = sgemmPeakGflops(), kernelPeak = packedPeakGflops();
+    std::printf("{\"model\": \"%s\", \"seq\": %d, \"threads\": %d, \"kernels\": \"%s\", \"ms_median\": %.3f, \"ms_min\": %.3f, \"gflops\": %.3f, "
+                "\"sgemm_peak_gflops\": %.1f, \"fraction_of_peak\": %.3f, \"kernel_peak_gflops\": %.1f}\n",
+                name.toUtf8().constData(), seq, threads, core::kernels::gemmPathName(core::kernels::gemmPath()), median, ms.front(), gflops,
+                peak, gflops / peak, kernelPeak);
     std::fprintf(stderr, "attnscope-cli bench: %s, %d tokens, %d threads, trace %s, peak RSS %.0f MiB\n",
                  name.toUtf8().constData(), seq, threads, trace ? "on" : "off", peakRssMiB());
     return kExitOk;

@@ -22,7 +22,8 @@ struct TileArgs {
     int k = 0;
     int m = 0;      // 1 .. TileKernels::maxRows
     int width = 0;  // 1 .. kPanelWidth columns stored
-    bool stream = false;  // the panel comes from memory (its first tile): fetch it ahead of the loop
+    bool stream = false;      // the panel comes from memory (its first tile): fetch it ahead of the loop
+    bool accumulate = false;  // c += the product (a later block of the inputs), else c = product + bias
 };
 
 using TileFn = void (*)(const TileArgs&);

@@ -29,12 +29,15 @@ inline __m256i lanes(int count) {
 template <int M, class W>
 void half(const TileArgs& t, int h) {
     __m256 c0[M], c1[M];
+#pragma GCC unroll 12
     for (int r = 0; r < M; ++r) c0[r] = c1[r] = _mm256_setzero_ps();
     const W* b = static_cast<const W*>(t.b) + h;
     const float* a = t.a;
     const int64_t lda = t.lda;
-    for (int k = 0; k < t.k; ++k) {
+    const int K = t.k;
+    for (int k = 0; k < K; ++k) {
         const __m256 b0 = load8(b + int64_t(k) * kPanelWidth), b1 = load8(b + int64_t(k) * kPanelWidth + 8);
+#pragma GCC unroll 12
         for (int r = 0; r < M; ++r) {
             const __m256 x = _mm256_broadcast_ss(a + r * lda + k);
             c0[r] = _mm256_fmadd_ps(x, b0, c0[r]);
@@ -45,10 +48,13 @@ void half(const TileArgs& t, int h) {
     const __m256 bias1 = t.bias ? _mm256_loadu_ps(t.bias + h + 8) : _mm256_setzero_ps();
     const int width = t.width - h;
     const __m256i m0 = lanes(width), m1 = lanes(width - 8);
+#pragma GCC unroll 12
     for (int r = 0; r < M; ++r) {
         float* c = t.c + r * t.ldc + h;
-        _mm256_maskstore_ps(c, m0, _mm256_add_ps(c0[r], bias0));
-        _mm256_maskstore_ps(c + 8, m1, _mm256_add_ps(c1[r], bias1));
+        const __m256 add0 = t.accumulate ? _mm256_maskload_ps(c, m0) : bias0;
+        const __m256 add1 = t.accumulate ? _mm256_maskload_ps(c + 8, m1) : bias1;
+        _mm256_maskstore_ps(c, m0, _mm256_add_ps(c0[r], add0));
+        _mm256_maskstore_ps(c + 8, m1, _mm256_add_ps(c1[r], add1));
     }
 }
 

@@ -32,17 +32,20 @@ template <int M, bool Stream, class W>
 void tile(const TileArgs& t) {
     constexpr int kAhead = 16;
     __m512 c0[M], c1[M];
+#pragma GCC unroll 12
     for (int r = 0; r < M; ++r) c0[r] = c1[r] = _mm512_setzero_ps();
     const W* b = static_cast<const W*>(t.b);
     const float* a = t.a;
     const int64_t lda = t.lda;
-    for (int k = 0; k < t.k; ++k) {
+    const int K = t.k;
+    for (int k = 0; k < K; ++k) {
         if (Stream) {
             const char* ahead = reinterpret_cast<const char*>(b + int64_t(k + kAhead) * kPanelWidth);
             _mm_prefetch(ahead, _MM_HINT_T0);
             if (sizeof(W) == 4) _mm_prefetch(ahead + 64, _MM_HINT_T0);
         }
         const __m512 b0 = load16(b + int64_t(k) * kPanelWidth), b1 = load16(b + int64_t(k) * kPanelWidth + 16);
+#pragma GCC unroll 12
         for (int r = 0; r < M; ++r) {
             const __m512 x = _mm512_set1_ps(a[r * lda + k]);
             c0[r] = _mm512_fmadd_ps(x, b0, c0[r]);
@@ -52,10 +55,13 @@ void tile(const TileArgs& t) {
     const __m512 bias0 = t.bias ? _mm512_loadu_ps(t.bias) : _mm512_setzero_ps();
     const __m512 bias1 = t.bias ? _mm512_loadu_ps(t.bias + 16) : _mm512_setzero_ps();
     const __mmask16 m0 = lanes(t.width), m1 = lanes(t.width - 16);
+#pragma GCC unroll 12
     for (int r = 0; r < M; ++r) {
         float* c = t.c + r * t.ldc;
-        _mm512_mask_storeu_ps(c, m0, _mm512_add_ps(c0[r], bias0));
-        _mm512_mask_storeu_ps(c + 16, m1, _mm512_add_ps(c1[r], bias1));
+        const __m512 add0 = t.accumulate ? _mm512_maskz_loadu_ps(m0, c) : bias0;
+        const __m512 add1 = t.accumulate ? _mm512_maskz_loadu_ps(m1, c + 16) : bias1;
+        _mm512_mask_storeu_ps(c, m0, _mm512_add_ps(c0[r], add0));
+        _mm512_mask_storeu_ps(c + 16, m1, _mm512_add_ps(c1[r], add1));
     }
 }
 

@@ -37,6 +37,10 @@ std::atomic<GemmPath>& currentPath() {
     return path;
 }
 
+// Inputs per pass over a panel: a 256 x 32 block of it (32 KiB in float32) stays in L1 while every
+// row tile of the part multiplies it.
+constexpr int kInnerBlock = 256;
+
 // Below this many multiply-adds a product runs on the calling thread (waking a helper costs more).
 constexpr int64_t kMinParallelMacs = int64_t(1) << 17;
 
@@ -75,25 +79,35 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
     const int parts = int(std::clamp<int64_t>(std::min<int64_t>(threads(), macs / kMinParallelMacs), 1, items));
     parallelFor(parts, [&](int part) {
         const int64_t first = items * part / parts, last = items * (part + 1) / parts;
-        for (int64_t item = first; item < last; ++item) {
-            const int p = int(item / tiles), t = int(item % tiles);
-            const int r0 = int(int64_t(t) * n / tiles), r1 = int(int64_t(t + 1) * n / tiles);
+        // This part's row tiles [t0, t1) of one panel at a time, a block of kInnerBlock inputs at a
+        // time: the block of the panel (kInnerBlock x 32) stays in L1 for all the tiles.
+        for (int64_t item = first; item < last;) {
+            const int p = int(item / tiles), t0 = int(item % tiles);
+            const int t1 = int(std::min<int64_t>(last - int64_t(p) * tiles, tiles));
+            item = int64_t(p) * tiles + t1;
             const PackedLinear::Panel& panel = w.panel(p);
             const PackedOutput& out = outputs[panel.segment];
-            TileArgs args;
-            args.b = w.panelData(p, k0);
-            args.a = x + r0 * ldx;
-            args.lda = ldx;
-            args.bias = withBias ? w.bias(p) : nullptr;
-            args.c = out.y + r0 * out.ldy + panel.column;
-            args.ldc = out.ldy;
-            args.k = k;
-            args.m = r1 - r0;
-            args.width = panel.width;
-            args.stream = t == 0 || item == first;
-            fn(args);
-            if (act)  // while the tile is in L1
-                for (int r = 0; r < args.m; ++r) activate(*act, args.c + r * args.ldc, panel.width);
+            for (int kb = 0; kb < k; kb += kInnerBlock) {
+                const bool lastBlock = kb + kInnerBlock >= k;
+                for (int t = t0; t < t1; ++t) {
+                    const int r0 = int(int64_t(t) * n / tiles), r1 = int(int64_t(t + 1) * n / tiles);
+                    TileArgs args;
+                    args.b = w.panelData(p, k0 + kb);
+                    args.a = x + r0 * ldx + kb;
+                    args.lda = ldx;
+                    args.bias = withBias && kb == 0 ? w.bias(p) : nullptr;
+                    args.c = out.y + r0 * out.ldy + panel.column;
+                    args.ldc = out.ldy;
+                    args.k = std::min(kInnerBlock, k - kb);
+                    args.m = r1 - r0;
+                    args.width = panel.width;
+                    args.accumulate = kb > 0;
+                    args.stream = t == t0;
+                    fn(args);
+                    if (act && lastBlock)  // while the tile is in L1
+                        for (int r = 0; r < args.m; ++r) activate(*act, args.c + r * args.ldc, panel.width);
+                }
+            }
         }
     });
 }

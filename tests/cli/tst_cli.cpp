@@ -205,6 +205,24 @@ void TestCli::bench() {
     QVERIFY(o.value("ms_min").toDouble() <= o.value("ms_median").toDouble());
     QVERIFY(o.value("sgemm_peak_gflops").toDouble() > 0);
     QVERIFY(std::abs(o.value("fraction_of_peak").toDouble() - o.value("gflops").toDouble() / o.value("sgemm_peak_gflops").toDouble()) < 1e-3);
+    QVERIFY(o.contains("kernel_peak_gflops"));
+    // Each kernel path on request: the BLAS path packs nothing (no packed peak); a path this CPU
+    // cannot run is refused.
+    const Run blas = run({"bench", "--model", modelFixture("bert"), "--seq", "4", "--reps", "1", "--kernels", "blas"});
+    QCOMPARE(blas.status, 0);
+    QCOMPARE(json(blas.out).value("kernels").toString(), QStringLiteral("blas"));
+    QCOMPARE(json(blas.out).value("kernel_peak_gflops").toDouble(), 0.0);
+    const Run avx2 = run({"bench", "--model", modelFixture("bert"), "--seq", "4", "--reps", "1", "--kernels", "avx2"});
+    if (avx2.status == 0) {
+        QCOMPARE(json(avx2.out).value("kernels").toString(), QStringLiteral("avx2"));
+        QVERIFY(json(avx2.out).value("kernel_peak_gflops").toDouble() > 0);
+    } else {
+        QCOMPARE(avx2.status, 2);
+        QVERIFY(avx2.err.contains("this CPU does not run the avx2 kernels"));
+    }
+    const Run bad = run({"bench", "--model", modelFixture("bert"), "--kernels", "neon"});
+    QCOMPARE(bad.status, 2);
+    QVERIFY(bad.err.contains("--kernels takes avx512, avx2 or blas, not 'neon'"));
     // A decoder fixture benchmarks the same way.
     const Run d = run({"bench", "--model", QStringLiteral(ATTNSCOPE_FIXTURES "/decoders/qwen3"), "--seq", "8", "--reps", "2"});
     QCOMPARE(d.status, 0);

@@ -2,10 +2,17 @@
 // double-precision product of the same stored weights: both storage layouts, three weight types,
 // row counts around the tile heights, widths around the panel width, biases, activations, layers
 // packed side by side, input slices, one and two threads.
+#include "io/checkpoint.h"
 #include "io/half_float.h"
 #include "kernels/kernels.h"
 #include "kernels/packed_gemm.h"
+#include "model/model_loader.h"
 
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cmath>
@@ -115,6 +122,7 @@ private Q_SLOTS:
     void sideBySide();
     void inputSlice_data();
     void inputSlice();
+    void loadingGivesBackTheMappedWeights();
 
 private:
     GemmPath m_initial = gemmPath();
@@ -169,6 +177,11 @@ void TestPackedGemm::product_data() {
         row("f16, 40 rows relu", 40, 96, 100, false, WeightType::F16, true, int(Activation::Relu), 2);
         row("f16 Conv1D, 3 rows", 3, 32, 32, true, WeightType::F16, false, -1, 1);
         row("inner length 1", 6, 1, 20, false, WeightType::F32, true, -1, 1);
+        // Past kInnerBlock (256) inputs a tile adds block after block into its output; the bias
+        // once, the activation after the last block.
+        row("600 inputs in three blocks, gelu", 13, 600, 40, false, WeightType::F32, true, int(Activation::GeluErf), 2);
+        row("bf16 Conv1D, 520 inputs", 30, 520, 64, true, WeightType::BF16, true, -1, 2);
+        row("f16, 257 inputs, silu", 5, 257, 33, false, WeightType::F16, true, int(Activation::Silu), 1);
     });
 }
 
@@ -261,6 +274,57 @@ void TestPackedGemm::inputSlice() {
         view.layer = slice;
         compare(view, first, 32, x, n, y, 64, false, nullptr);
     }
+}
+
+namespace {
+
+// Resident kilobytes of this process's mappings of `path` (/proc/self/smaps), or -1 when not mapped.
+qint64 residentKiB(const QString& path) {
+    QFile smaps(QStringLiteral("/proc/self/smaps"));
+    if (!smaps.open(QIODevice::ReadOnly)) return -1;
+    qint64 total = -1;
+    bool inside = false;
+    for (const QByteArray& line : smaps.readAll().split('\n')) {
+        static const QRegularExpression header(QStringLiteral("^[0-9a-f]+-[0-9a-f]+ "));
+        if (header.match(QString::fromUtf8(line)).hasMatch())
+            inside = line.endsWith(path.toUtf8());
+        else if (inside && line.startsWith("Rss:"))
+            total = std::max<qint64>(total, 0) + line.mid(4).trimmed().split(' ').first().toLongLong();
+    }
+    return total;
+}
+
+}  // namespace
+
+// A float32 checkpoint's matrices leave the process's memory once packed (the packed copy replaces
+// them; peak memory stays near one copy of the weights): after loading, only the embedding table
+// and the 1-D tensors of the mapped file are resident.
+void TestPackedGemm::loadingGivesBackTheMappedWeights() {
+    if (!packingEnabled()) QSKIP("the BLAS path does not pack");
+    QTemporaryDir dir;
+    const QJsonObject json{{"model_type", "bert"}, {"hidden_size", 256}, {"num_hidden_layers", 3}, {"num_attention_heads", 4},
+                           {"intermediate_size", 1024}, {"vocab_size", 64}, {"max_position_embeddings", 64}, {"type_vocab_size", 2}};
+    const auto config = parseModelConfig(json);
+    QVERIFY(config);
+    {
+        const auto synthetic = Checkpoint::synthetic(3);
+        QVERIFY(buildModel(*config, synthetic));
+        QVERIFY(synthetic->saveSynthetic(dir.filePath(QStringLiteral("model.safetensors"))));
+    }
+    const QString file = dir.filePath(QStringLiteral("model.safetensors"));
+    const qint64 fileKiB = QFileInfo(file).size() / 1024;
+    auto ckpt = Checkpoint::open(dir.path());
+    QVERIFY(ckpt);
+    auto model = buildModel(*config, *ckpt);
+    QVERIFY2(model, qPrintable(model ? QString() : model.message()));
+    const qint64 resident = residentKiB(QFileInfo(file).canonicalFilePath());
+    QVERIFY2(resident >= 0, "the checkpoint is not mapped");
+    // 3 layers of 3.1 MB of matrices; the embeddings, norms and biases are under 100 KB.
+    QVERIFY2(resident < fileKiB / 10, qPrintable(QStringLiteral("%1 KiB of the %2 KiB file resident").arg(resident).arg(fileKiB)));
+    // And the numbers are still those of the stored weights (through the packed copy).
+    auto out = (*model)->forward({1, 5, 9, 2}, {}, nullptr);
+    QVERIFY(out);
+    for (float v : out->finalHidden) QVERIFY(std::isfinite(v));
 }
 
 QTEST_APPLESS_MAIN(TestPackedGemm)
