@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -110,6 +111,47 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
             }
         }
     });
+}
+
+void productHere(const float* a, int64_t lda, int m, int k, const float* b, int64_t ldb, bool bIsKByN, int n, float* c,
+                 int64_t ldc, std::vector<float>& scratch) {
+    const TileKernels* kern = kernelsFor(gemmPath());
+    if (!kern || ldb > INT32_MAX) {
+        if (bIsKByN) return gemmABHere(m, n, k, a, int(lda), b, int(ldb), c, int(ldc));
+        return gemmABtHere(m, n, k, a, int(lda), b, int(ldb), c, int(ldc));
+    }
+    // B as a layer: Conv1D storage (in = k, out = n) or nn.Linear's (out = n, in = k).
+    Linear view;
+    view.w = b;
+    view.in = k;
+    view.out = n;
+    view.ldw = int(ldb);
+    view.inByOut = bIsKByN;
+    const int panels = (n + kPanelWidth - 1) / kPanelWidth;
+    const size_t need = size_t(panels) * size_t(k) * kPanelWidth + 16;
+    if (scratch.size() < need) scratch.resize(need);
+    // 64-byte aligned start inside the scratch (the kernels load panels aligned).
+    float* packed = scratch.data() + (16 - (reinterpret_cast<uintptr_t>(scratch.data()) / sizeof(float)) % 16) % 16;
+    packFloatPanels(view, packed);
+    const int tiles = (m + kern->maxRows - 1) / kern->maxRows;
+    for (int p = 0; p < panels; ++p) {
+        for (int kb = 0; kb < k; kb += kInnerBlock) {
+            for (int t = 0; t < tiles; ++t) {
+                const int r0 = int(int64_t(t) * m / tiles), r1 = int(int64_t(t + 1) * m / tiles);
+                TileArgs args;
+                args.b = packed + (size_t(p) * size_t(k) + size_t(kb)) * kPanelWidth;
+                args.a = a + r0 * lda + kb;
+                args.lda = lda;
+                args.c = c + r0 * ldc + p * kPanelWidth;
+                args.ldc = ldc;
+                args.k = std::min(kInnerBlock, k - kb);
+                args.m = r1 - r0;
+                args.width = std::min(kPanelWidth, n - p * kPanelWidth);
+                args.accumulate = kb > 0;
+                kern->f32(args);
+            }
+        }
+    }
 }
 
 void linearActivated(const Linear& layer, Activation act, const float* x, int n, float* y) {

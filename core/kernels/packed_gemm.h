@@ -33,6 +33,13 @@ struct PackedOutput {
 void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t ldx, int n, const PackedOutput* outputs,
                    const Activation* act = nullptr, bool withBias = true);
 
+// On the calling thread (work already split among threads, as attention heads are): c (m, n) =
+// a (m, k) . B with B (k, n) given row-major as b (bIsKByN, rows ldb apart) or as its transpose
+// (n, k) (a head's keys), packed into `scratch` first. Through the micro-kernels when the path packs,
+// else Eigen. Exact float32 sums in k order within blocks of 256.
+void productHere(const float* a, int64_t lda, int m, int k, const float* b, int64_t ldb, bool bIsKByN, int n, float* c,
+                 int64_t ldc, std::vector<float>& scratch);
+
 // y (n, out) = act(x (n, in) . W + b), packed or through linear() and activate().
 void linearActivated(const Linear& layer, Activation act, const float* x, int n, float* y);
 

@@ -30,6 +30,11 @@ void packPanel(const Linear& L, const T* w, int c0, int width, T* dst) {
 
 }  // namespace
 
+void packFloatPanels(const Linear& layer, float* dst) {
+    for (int c = 0, p = 0; c < layer.out; c += kPanelWidth, ++p)
+        packPanel(layer, layer.w, c, std::min(kPanelWidth, layer.out - c), dst + size_t(p) * size_t(layer.in) * kPanelWidth);
+}
+
 uint64_t packedBytes(const std::vector<const Linear*>& layers) {
     uint64_t panels = 0;
     for (const Linear* L : layers) panels += uint64_t(panelsOf(L->out));

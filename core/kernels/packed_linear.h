@@ -48,6 +48,10 @@ private:
     uint64_t m_bytes = 0;
 };
 
+// A float32 layer's panels written into dst ((out + 31) / 32 panels of (in, kPanelWidth)): the same
+// layout as PackedLinear, for operands packed per call (attention's k and v).
+void packFloatPanels(const Linear& layer, float* dst);
+
 // Bytes PackedLinear::pack would allocate for these layers (for the memory budget).
 uint64_t packedBytes(const std::vector<const Linear*>& layers);
 

@@ -1,6 +1,7 @@
 #include "model/attention_buffers.h"
 
 #include "kernels/kernels.h"
+#include "kernels/packed_gemm.h"
 #include "kernels/parallel_for.h"
 
 #include <algorithm>
@@ -25,26 +26,34 @@ AttentionBuffers::Blocks AttentionBuffers::computeHeads(int layer, const Heads& 
         b.raw = take(layer, TraceBuffer::RawScores, square * size_t(in.heads));
         if (m_sink->wantsScores()) b.scores = take(layer, TraceBuffer::Scores, square * size_t(in.heads));
     }
-    // Heads are independent: with our own kernels, a share of them on each BLAS thread, each head's
-    // small products (n x d) on its own core; otherwise one after another, BLAS threaded.
-    const int parts = kernels::kOwnKernels ? std::max(1, std::min(kernels::threads(), in.heads)) : 1;
-    const auto qk = parts > 1 ? kernels::gemmABtHere : kernels::gemmABt;
-    const auto pv = parts > 1 ? kernels::gemmABHere : kernels::gemmAB;
+    // Heads are independent: with our own kernels, a share of them on each thread, each head's
+    // small products (n x d) on its own core (the packed micro-kernels, k and v packed per head, or
+    // Eigen); otherwise one after another, BLAS threaded.
+    const bool own = kernels::packingEnabled() || kernels::kOwnKernels;
+    const int parts = own ? std::max(1, std::min(kernels::threads(), in.heads)) : 1;
     if (!b.probs) {
         m_headScratch.resize(size_t(parts));
         for (auto& s : m_headScratch) s.resize(2 * square);
     }
+    m_packScratch.resize(size_t(parts));
     kernels::parallelFor(parts, [&](int part) {
         for (int j = part * in.heads / parts, end = (part + 1) * in.heads / parts; j < end; ++j) {
             const int kv = j / in.group;  // transformers' repeat_kv
             float* raw = b.probs ? b.raw + size_t(j) * square : m_headScratch[size_t(part)].data();  // (n, n)
             float* probs = b.probs ? b.probs + size_t(j) * square : raw + square;                    // (n, n)
             float* scores = b.scores ? b.scores + size_t(j) * square : nullptr;
+            std::vector<float>& pack = m_packScratch[size_t(part)];
             // raw (n, n) = q_j (n, d) . k_kv^T (d, n)
-            qk(n, n, d, in.q + j * d, in.ldq, in.k + kv * d, in.ldkv, raw, n);
+            if (own)
+                kernels::productHere(in.q + j * d, in.ldq, n, d, in.k + kv * d, in.ldkv, false, n, raw, n, pack);
+            else
+                kernels::gemmABt(n, n, d, in.q + j * d, in.ldq, in.k + kv * d, in.ldkv, raw, n);
             softmax(raw, scores, probs);
             // context_j (n, d) = probs (n, n) . v_kv (n, d)
-            pv(n, d, n, probs, n, in.v + kv * d, in.ldkv, in.context + j * d, in.ldq);
+            if (own)
+                kernels::productHere(probs, n, n, n, in.v + kv * d, in.ldkv, true, d, in.context + j * d, in.ldq, pack);
+            else
+                kernels::gemmAB(n, d, n, probs, n, in.v + kv * d, in.ldkv, in.context + j * d, in.ldq);
             if (m_sink && m_sink->ablated(layer, j))  // switched off: no context reaches W_O
                 for (int i = 0; i < n; ++i) std::fill_n(in.context + int64_t(i) * in.ldq + j * d, d, 0.0f);
             if (!b.probs && m_sink) m_sink->headProbs(layer, j, raw, probs);

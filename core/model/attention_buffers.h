@@ -46,6 +46,7 @@ private:
     TraceSink* m_sink;
     std::vector<float> m_scratch[7];  // one per TraceBuffer
     std::vector<std::vector<float>> m_headScratch;  // per core: raw and probs of one head (2 n n)
+    std::vector<std::vector<float>> m_packScratch;  // per core: one head's k or v packed in panels
     std::vector<float> m_norms;   // (h, n)
     std::vector<float> m_packed;  // (n, d) one head's value vectors
     std::vector<float> m_through; // (n, H) the same through the head's rows of W_O

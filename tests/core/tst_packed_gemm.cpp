@@ -122,6 +122,8 @@ private Q_SLOTS:
     void sideBySide();
     void inputSlice_data();
     void inputSlice();
+    void productOnThisThread_data();
+    void productOnThisThread();
     void loadingGivesBackTheMappedWeights();
 
 private:
@@ -274,6 +276,46 @@ void TestPackedGemm::inputSlice() {
         view.layer = slice;
         compare(view, first, 32, x, n, y, 64, false, nullptr);
     }
+}
+
+void TestPackedGemm::productOnThisThread_data() {
+    QTest::addColumn<int>("path");
+    QTest::addColumn<int>("m");
+    QTest::addColumn<int>("k");
+    QTest::addColumn<int>("n");
+    QTest::addColumn<bool>("bIsKByN");
+    for (GemmPath p : {GemmPath::Avx512, GemmPath::Avx2, GemmPath::Blas}) {
+        const QString name = QString::fromLatin1(gemmPathName(p));
+        QTest::newRow(qPrintable(name + QStringLiteral(": scores, 7 queries of d 64"))) << int(p) << 7 << 64 << 7 << false;
+        QTest::newRow(qPrintable(name + QStringLiteral(": scores, 45 queries of d 16"))) << int(p) << 45 << 16 << 45 << false;
+        QTest::newRow(qPrintable(name + QStringLiteral(": context, 600 keys, d 64"))) << int(p) << 600 << 600 << 64 << true;
+        QTest::newRow(qPrintable(name + QStringLiteral(": context, 13 keys, d 40"))) << int(p) << 13 << 13 << 40 << true;
+    }
+}
+
+// productHere (attention heads): c = a . B with B given as (k, n) or as its transpose (n, k), strided.
+void TestPackedGemm::productOnThisThread() {
+    QFETCH(int, path);
+    QFETCH(int, m);
+    QFETCH(int, k);
+    QFETCH(int, n);
+    QFETCH(bool, bIsKByN);
+    if (!usePath(path)) return;
+    const int lda = k + 3, ldb = (bIsKByN ? n : k) + 5, ldc = n + 2;
+    const auto a = input(m, lda, 1), b = input(bIsKByN ? k : n, ldb, 2);
+    std::vector<float> c(size_t(m) * size_t(ldc), std::nanf("")), scratch;
+    productHere(a.data(), lda, m, k, b.data(), ldb, bIsKByN, n, c.data(), ldc, scratch);
+    for (int i = 0; i < m; ++i)
+        for (int j = 0; j < n; ++j) {
+            double sum = 0, scale = 0;
+            for (int t = 0; t < k; ++t) {
+                const double term = double(a[size_t(i) * lda + size_t(t)]) *
+                                    (bIsKByN ? b[size_t(t) * ldb + size_t(j)] : b[size_t(j) * ldb + size_t(t)]);
+                sum += term;
+                scale += std::abs(term);
+            }
+            QVERIFY2(std::abs(c[size_t(i) * ldc + size_t(j)] - sum) <= 2e-6 * (scale + 1), qPrintable(QStringLiteral("%1, %2").arg(i).arg(j)));
+        }
 }
 
 namespace {
