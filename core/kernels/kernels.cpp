@@ -144,14 +144,18 @@ void windowedSoftmax(const float* raw, int n, float scale, bool causal, int wind
         row.head(first).setZero();
         row.tail(n - end).setZero();
         Eigen::Map<Eigen::ArrayXf> p(probs + int64_t(i) * n + first, visible);
-        p = r * scale;  // multiply, as the decoders' reference implementations do
+        // The largest scaled score is the largest raw one scaled (rounding keeps order): one pass
+        // fewer, the same values.
+        const float mx = r.maxCoeff() * scale;
         if (scores) {
             Eigen::Map<Eigen::ArrayXf> s(scores + int64_t(i) * n, n);
-            s.setConstant(negInf);
-            s.segment(first, visible) = p;
+            s.head(first).setConstant(negInf);
+            s.tail(n - end).setConstant(negInf);
+            s.segment(first, visible) = r * scale;  // multiply, as the decoders' reference implementations do
+            p = (s.segment(first, visible) - mx).exp();
+        } else {
+            p = (r * scale - mx).exp();
         }
-        const float mx = p.maxCoeff();
-        p = (p - mx).exp();
         p /= p.sum();
     }
 }
@@ -174,14 +178,15 @@ void scaledMaskedSoftmax(const float* raw, int n, float sqrtDHead, bool causal, 
         const int visible = causal ? i + 1 : n;  // keys a query may see
         const Eigen::Map<const Eigen::ArrayXf> r(raw + int64_t(i) * n, visible);
         Eigen::Map<Eigen::ArrayXf> p(probs + int64_t(i) * n, n);
-        p.head(visible) = r / sqrtDHead;  // divide, as the reference implementations do
+        const float mx = r.maxCoeff() / sqrtDHead;  // as in windowedSoftmax
         if (scores) {
             Eigen::Map<Eigen::ArrayXf> s(scores + int64_t(i) * n, n);
-            s.head(visible) = p.head(visible);
+            s.head(visible) = r / sqrtDHead;  // divide, as the reference implementations do
             s.tail(n - visible).setConstant(negInf);
+            p.head(visible) = (s.head(visible) - mx).exp();
+        } else {
+            p.head(visible) = (r / sqrtDHead - mx).exp();
         }
-        const float mx = p.head(visible).maxCoeff();
-        p.head(visible) = (p.head(visible) - mx).exp();
         p.head(visible) /= p.head(visible).sum();
         p.tail(n - visible).setZero();
     }

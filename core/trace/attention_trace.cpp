@@ -1,6 +1,7 @@
 #include "trace/attention_trace.h"
 
 #include "kernels/kernels.h"
+#include "kernels/packed_gemm.h"
 #include "trace/head_summary.h"
 #include "util/memory_budget.h"
 
@@ -129,7 +130,12 @@ HeadMatrices AttentionTrace::meanOfHeads(int layer) const {
 void AttentionTrace::computeHead(const ForwardShape& shape, int window, const float* q, int64_t ldq, const float* k, int64_t ldk,
                                  float* raw, float* probs, bool parallel) {
     const int n = shape.tokens, d = shape.headDim;
-    (parallel ? kernels::gemmABt : kernels::gemmABtHere)(n, n, d, q, ldq, k, ldk, raw, n);
+    if (kernels::packingEnabled() || kernels::kOwnKernels) {  // as AttentionBuffers::computeHeads
+        thread_local std::vector<float> scratch;
+        kernels::productHere(q, ldq, n, d, k, ldk, false, n, raw, n, scratch);
+    } else {
+        (parallel ? kernels::gemmABt : kernels::gemmABtHere)(n, n, d, q, int(ldq), k, int(ldk), raw, n);
+    }
     if (shape.multiplies)
         kernels::windowedSoftmax(raw, n, shape.scale(), shape.causal, window, nullptr, probs);
     else
