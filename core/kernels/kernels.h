@@ -36,17 +36,18 @@ void weightRow(const Linear& layer, int r, float* out);
 // The layer restricted to inputs [first, first + count): y = x[first..] W|_rows, without the bias.
 Linear inputSlice(const Linear& layer, int first, int count);
 
-// Whether this build has the vector width our own kernels (the few-rows linear, per-core attention
-// heads in Eigen) need to beat OpenBLAS, which picks its kernels at run time: AVX-512 (the default
-// -march=native build on the development machine). A portable build leaves everything to BLAS
-// (measured there: the few-rows kernel 60 ms against OpenBLAS's 36 ms for bert-base at 16 tokens).
+// Whether this build has AVX-512 everywhere (the default -march=native build on an AVX-512
+// machine): the few-rows kernel for the layers left unpacked (LM heads) and Eigen's vectorised
+// element-wise code. The packed products (packed_gemm.h) do not depend on it: they pick their
+// micro-kernels at run time, AVX2 machines included.
 #if defined(__AVX512F__)
 constexpr bool kOwnKernels = true;
 #else
 constexpr bool kOwnKernels = false;
 #endif
 
-// y (n, out) = x (n, in) . W + b
+// y (n, out) = x (n, in) . W + b: through its packed panels when the layer is packed (packed_gemm.h),
+// else the few-rows kernel or sgemm on the stored weights.
 void linear(const Linear& layer, const float* x, int n, float* y);
 
 // x (n, d) += y (n, d)
