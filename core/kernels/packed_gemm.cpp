@@ -45,6 +45,47 @@ constexpr int kInnerBlock = 256;
 // Below this many multiply-adds a product runs on the calling thread (waking a helper costs more).
 constexpr int64_t kMinParallelMacs = int64_t(1) << 17;
 
+// One panel (kPanelWidth output columns) times row tiles [t0, t1) of x's n rows (split into `tiles`
+// near-equal tiles), kInnerBlock inputs at a time: the panel's block stays in L1 for all the tiles,
+// which add into c after the first block. Bias with the first block, act after the last.
+struct PanelJob {
+    TileFn fn = nullptr;
+    const char* b = nullptr;  // the panel from its first input used
+    size_t inputBytes = 0;    // one input's row of the panel
+    int k = 0;
+    const float* a = nullptr;  // (n, lda)
+    int64_t lda = 0;
+    int n = 0, tiles = 0, t0 = 0, t1 = 0;
+    float* c = nullptr;  // (n, ldc) from the panel's first column
+    int64_t ldc = 0;
+    int width = 0;
+    const float* bias = nullptr;
+    const Activation* act = nullptr;
+};
+
+void multiplyPanel(const PanelJob& j) {
+    for (int kb = 0; kb < j.k; kb += kInnerBlock) {
+        for (int t = j.t0; t < j.t1; ++t) {
+            const int r0 = int(int64_t(t) * j.n / j.tiles), r1 = int(int64_t(t + 1) * j.n / j.tiles);
+            TileArgs args;
+            args.b = j.b + size_t(kb) * j.inputBytes;
+            args.a = j.a + r0 * j.lda + kb;
+            args.lda = j.lda;
+            args.bias = kb == 0 ? j.bias : nullptr;
+            args.c = j.c + r0 * j.ldc;
+            args.ldc = j.ldc;
+            args.k = std::min(kInnerBlock, j.k - kb);
+            args.m = r1 - r0;
+            args.width = j.width;
+            args.accumulate = kb > 0;
+            args.stream = t == j.t0;
+            j.fn(args);
+            if (j.act && kb + kInnerBlock >= j.k)  // while the tile is in L1
+                for (int r = 0; r < args.m; ++r) activate(*j.act, args.c + r * args.ldc, j.width);
+        }
+    }
+}
+
 }  // namespace
 
 bool gemmPathRuns(GemmPath path) { return path == GemmPath::Blas || kernelsFor(path) != nullptr; }
@@ -80,35 +121,29 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
     const int parts = int(std::clamp<int64_t>(std::min<int64_t>(threads(), macs / kMinParallelMacs), 1, items));
     parallelFor(parts, [&](int part) {
         const int64_t first = items * part / parts, last = items * (part + 1) / parts;
-        // This part's row tiles [t0, t1) of one panel at a time, a block of kInnerBlock inputs at a
-        // time: the block of the panel (kInnerBlock x 32) stays in L1 for all the tiles.
+        // This part's row tiles [t0, t1) of one panel at a time.
         for (int64_t item = first; item < last;) {
-            const int p = int(item / tiles), t0 = int(item % tiles);
-            const int t1 = int(std::min<int64_t>(last - int64_t(p) * tiles, tiles));
-            item = int64_t(p) * tiles + t1;
+            const int p = int(item / tiles);
             const PackedLinear::Panel& panel = w.panel(p);
             const PackedOutput& out = outputs[panel.segment];
-            for (int kb = 0; kb < k; kb += kInnerBlock) {
-                const bool lastBlock = kb + kInnerBlock >= k;
-                for (int t = t0; t < t1; ++t) {
-                    const int r0 = int(int64_t(t) * n / tiles), r1 = int(int64_t(t + 1) * n / tiles);
-                    TileArgs args;
-                    args.b = w.panelData(p, k0 + kb);
-                    args.a = x + r0 * ldx + kb;
-                    args.lda = ldx;
-                    args.bias = withBias && kb == 0 ? w.bias(p) : nullptr;
-                    args.c = out.y + r0 * out.ldy + panel.column;
-                    args.ldc = out.ldy;
-                    args.k = std::min(kInnerBlock, k - kb);
-                    args.m = r1 - r0;
-                    args.width = panel.width;
-                    args.accumulate = kb > 0;
-                    args.stream = t == t0;
-                    fn(args);
-                    if (act && lastBlock)  // while the tile is in L1
-                        for (int r = 0; r < args.m; ++r) activate(*act, args.c + r * args.ldc, panel.width);
-                }
-            }
+            PanelJob job;
+            job.fn = fn;
+            job.b = static_cast<const char*>(w.panelData(p, k0));
+            job.inputBytes = kPanelWidth * (w.type() == WeightType::F32 ? sizeof(float) : sizeof(uint16_t));
+            job.k = k;
+            job.a = x;
+            job.lda = ldx;
+            job.n = n;
+            job.tiles = tiles;
+            job.t0 = int(item % tiles);
+            job.t1 = int(std::min<int64_t>(last - int64_t(p) * tiles, tiles));
+            job.c = out.y + panel.column;
+            job.ldc = out.ldy;
+            job.width = panel.width;
+            job.bias = withBias ? w.bias(p) : nullptr;
+            job.act = act;
+            multiplyPanel(job);
+            item = int64_t(p) * tiles + job.t1;
         }
     });
 }
@@ -133,24 +168,20 @@ void productHere(const float* a, int64_t lda, int m, int k, const float* b, int6
     // 64-byte aligned start inside the scratch (the kernels load panels aligned).
     float* packed = scratch.data() + (16 - (reinterpret_cast<uintptr_t>(scratch.data()) / sizeof(float)) % 16) % 16;
     packFloatPanels(view, packed);
-    const int tiles = (m + kern->maxRows - 1) / kern->maxRows;
+    PanelJob job;
+    job.fn = kern->f32;
+    job.inputBytes = kPanelWidth * sizeof(float);
+    job.k = k;
+    job.a = a;
+    job.lda = lda;
+    job.n = m;
+    job.tiles = job.t1 = (m + kern->maxRows - 1) / kern->maxRows;
+    job.ldc = ldc;
     for (int p = 0; p < panels; ++p) {
-        for (int kb = 0; kb < k; kb += kInnerBlock) {
-            for (int t = 0; t < tiles; ++t) {
-                const int r0 = int(int64_t(t) * m / tiles), r1 = int(int64_t(t + 1) * m / tiles);
-                TileArgs args;
-                args.b = packed + (size_t(p) * size_t(k) + size_t(kb)) * kPanelWidth;
-                args.a = a + r0 * lda + kb;
-                args.lda = lda;
-                args.c = c + r0 * ldc + p * kPanelWidth;
-                args.ldc = ldc;
-                args.k = std::min(kInnerBlock, k - kb);
-                args.m = r1 - r0;
-                args.width = std::min(kPanelWidth, n - p * kPanelWidth);
-                args.accumulate = kb > 0;
-                kern->f32(args);
-            }
-        }
+        job.b = reinterpret_cast<const char*>(packed + size_t(p) * size_t(k) * kPanelWidth);
+        job.c = c + p * kPanelWidth;
+        job.width = std::min(kPanelWidth, n - p * kPanelWidth);
+        multiplyPanel(job);
     }
 }
 
