@@ -58,11 +58,20 @@ void paintHeader(QPainter& painter, const QRectF& rect, const LinksLayout& l, co
     if (s.columnHeaders) {  // which side is which, over the columns (wider than them when needed)
         QFont small = font;
         small.setItalic(true);
+        const QString from = QStringLiteral("attends from (queries)"), to = QStringLiteral("attends to (keys)");
+        // A narrow column first gets a smaller font (down to 70%), so the words stay whole; only
+        // past that are they elided.
+        const double roomFrom = l.left.right() - rect.left() - 6, roomTo = rect.right() - l.right.left() - 6;
+        const double need = std::max(QFontMetricsF(small).horizontalAdvance(from) / std::max(1.0, roomFrom),
+                                     QFontMetricsF(small).horizontalAdvance(to) / std::max(1.0, roomTo));
+        if (need > 1.0 && small.pixelSize() > 0)
+            small.setPixelSize(std::max(6, int(small.pixelSize() * std::max(0.7, 1.0 / need))));
+        else if (need > 1.0 && small.pointSizeF() > 0)
+            small.setPointSizeF(std::max(5.0, small.pointSizeF() * std::max(0.7, 1.0 / need)));
         painter.setFont(small);
         QColor c = s.textColor;
         c.setAlphaF(0.7);
         painter.setPen(c);
-        const QString from = QStringLiteral("attends from (queries)"), to = QStringLiteral("attends to (keys)");
         const QFontMetricsF sm(small);
         // Each over its column, widened towards the figure's middle or edge when it needs the room, and
         // elided rather than cut off at the figure's edge.
