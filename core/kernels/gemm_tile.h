@@ -23,6 +23,10 @@ struct TileArgs {
     int m = 0;      // 1 .. TileKernels::maxRows
     int width = 0;  // 1 .. kPanelWidth columns stored
     bool stream = false;      // the panel comes from memory (its first tile): fetch it ahead of the loop
+    // This tile's share of the block the part multiplies next, fetched into L2 as the loop goes (one
+    // or two 64-byte lines a step), so the memory streams while the registers multiply.
+    const char* next = nullptr;
+    int nextLines = 0;
     bool accumulate = false;  // c += the product (a later block of the inputs), else c = product + bias
 };
 

@@ -7,6 +7,8 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
+
 namespace attnscope::core::kernels {
 namespace {
 
@@ -35,7 +37,10 @@ void half(const TileArgs& t, int h) {
     const float* a = t.a;
     const int64_t lda = t.lda;
     const int K = t.k;
+    // Lines of the next block (gemm_tile.h), shared between the two halves: one a step.
+    const int nextFirst = h ? t.nextLines / 2 : 0, nextSteps = std::min(K, h ? t.nextLines - t.nextLines / 2 : t.nextLines / 2);
     for (int k = 0; k < K; ++k) {
+        if (k < nextSteps) _mm_prefetch(t.next + (int64_t(nextFirst + k) << 6), _MM_HINT_T1);
         const __m256 b0 = load8(b + int64_t(k) * kPanelWidth), b1 = load8(b + int64_t(k) * kPanelWidth + 8);
 #pragma GCC unroll 12
         for (int r = 0; r < M; ++r) {

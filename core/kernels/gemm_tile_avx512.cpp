@@ -6,6 +6,8 @@
 
 #include <immintrin.h>
 
+#include <algorithm>
+
 namespace attnscope::core::kernels {
 namespace {
 
@@ -38,7 +40,14 @@ void tile(const TileArgs& t) {
     const float* a = t.a;
     const int64_t lda = t.lda;
     const int K = t.k;
+    // Lines of the next block: one a step, or two where the share is longer than the loop.
+    const int twice = t.nextLines > K ? 1 : 0;
+    const int nextSteps = std::min(K, t.nextLines >> twice);
     for (int k = 0; k < K; ++k) {
+        if (k < nextSteps) {
+            _mm_prefetch(t.next + (int64_t(k) << (6 + twice)), _MM_HINT_T1);
+            if (twice) _mm_prefetch(t.next + (int64_t(k) << 7) + 64, _MM_HINT_T1);
+        }
         if (Stream) {
             const char* ahead = reinterpret_cast<const char*>(b + int64_t(k + kAhead) * kPanelWidth);
             _mm_prefetch(ahead, _MM_HINT_T0);

@@ -61,10 +61,18 @@ struct PanelJob {
     int width = 0;
     const float* bias = nullptr;
     const Activation* act = nullptr;
+    const char* next = nullptr;  // the panel this part multiplies after this one (its first input used), or null
 };
 
 void multiplyPanel(const PanelJob& j) {
     for (int kb = 0; kb < j.k; kb += kInnerBlock) {
+        // The block multiplied after this one (the panel's next, or the next panel's first), its
+        // lines shared among this block's tiles.
+        const bool lastBlock = kb + kInnerBlock >= j.k;
+        const char* next = lastBlock ? j.next : j.b + size_t(kb + kInnerBlock) * j.inputBytes;
+        const int nextInputs = lastBlock ? std::min(kInnerBlock, j.k) : std::min(kInnerBlock, j.k - kb - kInnerBlock);
+        const int nextLines = next ? int(size_t(nextInputs) * j.inputBytes / 64) : 0;
+        const int count = j.t1 - j.t0;
         for (int t = j.t0; t < j.t1; ++t) {
             const int r0 = int(int64_t(t) * j.n / j.tiles), r1 = int(int64_t(t + 1) * j.n / j.tiles);
             TileArgs args;
@@ -79,6 +87,9 @@ void multiplyPanel(const PanelJob& j) {
             args.width = j.width;
             args.accumulate = kb > 0;
             args.stream = t == j.t0;
+            const int l0 = nextLines * (t - j.t0) / count, l1 = nextLines * (t - j.t0 + 1) / count;
+            args.next = next ? next + size_t(l0) * 64 : nullptr;
+            args.nextLines = l1 - l0;
             j.fn(args);
             if (j.act && kb + kInnerBlock >= j.k)  // while the tile is in L1
                 for (int r = 0; r < args.m; ++r) activate(*j.act, args.c + r * args.ldc, j.width);
@@ -142,6 +153,7 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
             job.width = panel.width;
             job.bias = withBias ? w.bias(p) : nullptr;
             job.act = act;
+            if (job.t1 == tiles && int64_t(p + 1) * tiles < last) job.next = static_cast<const char*>(w.panelData(p + 1, k0));
             multiplyPanel(job);
             item = int64_t(p) * tiles + job.t1;
         }
