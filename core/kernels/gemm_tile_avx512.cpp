@@ -28,9 +28,9 @@ inline __mmask16 lanes(int count) {
 
 // c (M, width) = a (M, k) . b (k, 32) + bias: the inner loop keeps M x 2 sums in registers, so
 // each panel row loaded feeds 2 M multiply-adds and each broadcast input 2.
-// With Stream, the panel rows kAhead steps on are fetched as the loop goes (a panel read from
+// With t.stream, the panel rows kAhead steps on are fetched as the loop goes (a panel read from
 // memory by the first tile would otherwise stall on every new cache line at a few rows).
-template <int M, bool Stream, class W>
+template <int M, class W>
 void tile(const TileArgs& t) {
     constexpr int kAhead = 16;
     __m512 c0[M], c1[M];
@@ -40,6 +40,7 @@ void tile(const TileArgs& t) {
     const float* a = t.a;
     const int64_t lda = t.lda;
     const int K = t.k;
+    const bool stream = t.stream;
     // Lines of the next block: one a step, or two where the share is longer than the loop.
     const int twice = t.nextLines > K ? 1 : 0;
     const int nextSteps = std::min(K, t.nextLines >> twice);
@@ -48,7 +49,7 @@ void tile(const TileArgs& t) {
             _mm_prefetch(t.next + (int64_t(k) << (6 + twice)), _MM_HINT_T1);
             if (twice) _mm_prefetch(t.next + (int64_t(k) << 7) + 64, _MM_HINT_T1);
         }
-        if (Stream) {
+        if (stream) {  // one test a step, always predicted
             const char* ahead = reinterpret_cast<const char*>(b + int64_t(k + kAhead) * kPanelWidth);
             _mm_prefetch(ahead, _MM_HINT_T0);
             if (sizeof(W) == 4) _mm_prefetch(ahead + 64, _MM_HINT_T0);
@@ -74,27 +75,21 @@ void tile(const TileArgs& t) {
     }
 }
 
-template <int M, class W>
-void rows(const TileArgs& t) {
-    if (t.stream) return tile<M, true, W>(t);
-    tile<M, false, W>(t);
-}
-
 template <class W>
 void tileRows(const TileArgs& t) {
     switch (t.m) {
-        case 1: return rows<1, W>(t);
-        case 2: return rows<2, W>(t);
-        case 3: return rows<3, W>(t);
-        case 4: return rows<4, W>(t);
-        case 5: return rows<5, W>(t);
-        case 6: return rows<6, W>(t);
-        case 7: return rows<7, W>(t);
-        case 8: return rows<8, W>(t);
-        case 9: return rows<9, W>(t);
-        case 10: return rows<10, W>(t);
-        case 11: return rows<11, W>(t);
-        default: return rows<12, W>(t);
+        case 1: return tile<1, W>(t);
+        case 2: return tile<2, W>(t);
+        case 3: return tile<3, W>(t);
+        case 4: return tile<4, W>(t);
+        case 5: return tile<5, W>(t);
+        case 6: return tile<6, W>(t);
+        case 7: return tile<7, W>(t);
+        case 8: return tile<8, W>(t);
+        case 9: return tile<9, W>(t);
+        case 10: return tile<10, W>(t);
+        case 11: return tile<11, W>(t);
+        default: return tile<12, W>(t);
     }
 }
 

@@ -130,32 +130,38 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
     const int64_t items = int64_t(panels) * tiles;  // panel-major: a part walks its panels, each over all its rows
     const int64_t macs = int64_t(n) * k * panels * kPanelWidth;
     const int parts = int(std::clamp<int64_t>(std::min<int64_t>(threads(), macs / kMinParallelMacs), 1, items));
+    // Panel p's row tiles [t0, t1), fetching `next` (the panel this part takes after it) on the way.
+    auto runPanel = [&](int p, int t0, int t1, const char* next) {
+        const PackedLinear::Panel& panel = w.panel(p);
+        const PackedOutput& out = outputs[panel.segment];
+        PanelJob job;
+        job.fn = fn;
+        job.b = static_cast<const char*>(w.panelData(p, k0));
+        job.inputBytes = kPanelWidth * (w.type() == WeightType::F32 ? sizeof(float) : sizeof(uint16_t));
+        job.k = k;
+        job.a = x;
+        job.lda = ldx;
+        job.n = n;
+        job.tiles = tiles;
+        job.t0 = t0;
+        job.t1 = t1;
+        job.c = out.y + panel.column;
+        job.ldc = out.ldy;
+        job.width = panel.width;
+        job.bias = withBias ? w.bias(p) : nullptr;
+        job.act = act;
+        job.next = next;
+        multiplyPanel(job);
+    };
+    // Each part a fixed run of (panel, row tile) items: contiguous weights to stream and columns to write.
     parallelFor(parts, [&](int part) {
         const int64_t first = items * part / parts, last = items * (part + 1) / parts;
-        // This part's row tiles [t0, t1) of one panel at a time.
         for (int64_t item = first; item < last;) {
             const int p = int(item / tiles);
-            const PackedLinear::Panel& panel = w.panel(p);
-            const PackedOutput& out = outputs[panel.segment];
-            PanelJob job;
-            job.fn = fn;
-            job.b = static_cast<const char*>(w.panelData(p, k0));
-            job.inputBytes = kPanelWidth * (w.type() == WeightType::F32 ? sizeof(float) : sizeof(uint16_t));
-            job.k = k;
-            job.a = x;
-            job.lda = ldx;
-            job.n = n;
-            job.tiles = tiles;
-            job.t0 = int(item % tiles);
-            job.t1 = int(std::min<int64_t>(last - int64_t(p) * tiles, tiles));
-            job.c = out.y + panel.column;
-            job.ldc = out.ldy;
-            job.width = panel.width;
-            job.bias = withBias ? w.bias(p) : nullptr;
-            job.act = act;
-            if (job.t1 == tiles && int64_t(p + 1) * tiles < last) job.next = static_cast<const char*>(w.panelData(p + 1, k0));
-            multiplyPanel(job);
-            item = int64_t(p) * tiles + job.t1;
+            const int t1 = int(std::min<int64_t>(last - int64_t(p) * tiles, tiles));
+            const bool more = t1 == tiles && int64_t(p + 1) * tiles < last;
+            runPanel(p, int(item % tiles), t1, more ? static_cast<const char*>(w.panelData(p + 1, k0)) : nullptr);
+            item = int64_t(p) * tiles + t1;
         }
     });
 }
