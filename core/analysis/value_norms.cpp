@@ -47,13 +47,11 @@ Result<std::shared_ptr<const AttentionTrace>> valueWeightedTrace(const Attention
         copyInto(r, l, TraceBuffer::K, trace.k(l), kvRows);
         copyInto(r, l, TraceBuffer::V, trace.v(l), kvRows);
         copyInto(r, l, TraceBuffer::Context, trace.context(l), qRows);
-        float* raw = r.buffer(l, TraceBuffer::RawScores);  // (h, n, n)
         float* scores = trace.hasScores() ? r.buffer(l, TraceBuffer::Scores) : nullptr;
         float* probs = r.buffer(l, TraceBuffer::Probs);
         std::vector<float> norms(size_t(h) * size_t(n));  // (h, n)
         for (int j = 0; j < h; ++j) {
             const HeadMatrices m = trace.head(l, j);
-            std::copy_n(m.raw(), square, raw + size_t(j) * square);
             if (scores) std::copy_n(m.scores(), square, scores + size_t(j) * square);
             const std::vector<float> w = valueWeightedNorms(trace, l, j);
             float* p = probs + size_t(j) * square;
@@ -70,7 +68,6 @@ Result<std::shared_ptr<const AttentionTrace>> valueWeightedTrace(const Attention
         t.input = trace.hiddenState(l);
         t.attnInput = trace.attnInput(l);
         t.q = trace.q(l);
-        t.rawScores = raw;
         t.scores = scores;
         t.probs = probs;
         t.attnOutput = trace.attnOutput(l);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kernels/kernels.h"
+#include "trace/float_pool.h"
 #include "trace/trace_sink.h"
 
 #include <cstddef>
@@ -45,7 +46,7 @@ public:
 private:
     TraceSink* m_sink;
     std::vector<float> m_scratch[7];  // one per TraceBuffer
-    std::vector<std::vector<float>> m_headScratch;  // per core: raw and probs of one head (2 n n)
+    std::vector<FloatPool::Block> m_headScratch;  // per core: raw and probs of one head (2 n n), recycled memory
     std::vector<std::vector<float>> m_packScratch;  // per core: one head's k or v packed in panels
     std::vector<float> m_norms;   // (h, n)
     std::vector<float> m_packed;  // (n, d) one head's value vectors

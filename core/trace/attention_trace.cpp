@@ -20,7 +20,7 @@ size_t AttentionTrace::bytes() const {
     for (const auto& h : m_hidden) total += h.size();
     for (const auto& l : m_layers)
         total += l.attnInput.size() + l.q.size() + l.k.size() + l.v.size() +
-                 l.context.size() + l.attnOutput.size() + l.rawScores.size() + l.scores.size() +
+                 l.context.size() + l.attnOutput.size() + l.scores.size() +
                  l.probs.size() + l.valueNorms.size();
     total += m_thumbs.size() + m_thumbsHidden.size() + 2 * m_sinkShare.size() + m_logSumExp.size();
     return total * sizeof(float) + (m_store ? size_t(m_store->keptBytes()) : 0);
@@ -52,7 +52,9 @@ HeadMatrices AttentionTrace::head(int layer, int head) const {
     }
     if (!m_rebuilt) {
         const Layer& l = m_layers[size_t(layer)];
-        m.m_raw = headBlock(l.rawScores, head);
+        m.m_rawFrom = this;
+        m.m_layer = layer;
+        m.m_head = head;
         m.m_scores = headBlock(l.scores, head);
         m.m_probs = headBlock(l.probs, head);
         return m;
@@ -61,6 +63,35 @@ HeadMatrices AttentionTrace::head(int layer, int head) const {
     m.m_raw = m.m_keep->raw.data();
     m.m_probs = m.m_keep->probs.data();
     return m;
+}
+
+const float* HeadMatrices::raw() const {
+    if (!m_raw && m_rawFrom) {
+        m_rawKeep = m_rawFrom->rebuildRaw(m_layer, m_head);
+        m_raw = m_rawKeep->raw.data();
+    }
+    return m_raw;
+}
+
+std::shared_ptr<const HeadBlock> AttentionTrace::rebuildRaw(int layer, int head) const {
+    return m_cache->get(layer, head, [&] {
+        auto block = std::make_shared<HeadBlock>();
+        block->raw.resize(size_t(tokens()) * size_t(tokens()));  // (n, n)
+        const bool here = kernels::kOwnKernels && std::min(kernels::threads(), heads()) > 1;
+        rawScores(m_shape, qRow(layer, head, 0), qStride(), kRow(layer, head, 0), kvStride(), block->raw.data(), !here);
+        return std::shared_ptr<const HeadBlock>(block);
+    });
+}
+
+void AttentionTrace::rawScores(const ForwardShape& shape, const float* q, int64_t ldq, const float* k, int64_t ldk, float* raw,
+                               bool parallel) {
+    const int n = shape.tokens, d = shape.headDim;
+    if (kernels::packingEnabled() || kernels::kOwnKernels) {  // as AttentionBuffers::computeHeads
+        thread_local std::vector<float> scratch;
+        kernels::productHere(q, ldq, n, d, k, ldk, false, n, raw, n, scratch);
+    } else {
+        (parallel ? kernels::gemmABt : kernels::gemmABtHere)(n, n, d, q, int(ldq), k, int(ldk), raw, n);
+    }
 }
 
 float AttentionTrace::rebuiltProb(int layer, int head, int a, int b) const {
@@ -130,12 +161,7 @@ HeadMatrices AttentionTrace::meanOfHeads(int layer) const {
 void AttentionTrace::computeHead(const ForwardShape& shape, int window, const float* q, int64_t ldq, const float* k, int64_t ldk,
                                  float* raw, float* probs, bool parallel) {
     const int n = shape.tokens, d = shape.headDim;
-    if (kernels::packingEnabled() || kernels::kOwnKernels) {  // as AttentionBuffers::computeHeads
-        thread_local std::vector<float> scratch;
-        kernels::productHere(q, ldq, n, d, k, ldk, false, n, raw, n, scratch);
-    } else {
-        (parallel ? kernels::gemmABt : kernels::gemmABtHere)(n, n, d, q, int(ldq), k, int(ldk), raw, n);
-    }
+    rawScores(shape, q, ldq, k, ldk, raw, parallel);
     if (shape.multiplies)
         kernels::windowedSoftmax(raw, n, shape.scale(), shape.causal, window, nullptr, probs);
     else
@@ -200,7 +226,7 @@ float* TraceRecorder::buffer(int layer, TraceBuffer which) {
         case TraceBuffer::K: return grab(l.k, kvRows);
         case TraceBuffer::V: return grab(l.v, kvRows);
         case TraceBuffer::Context: return grab(l.context, qRows);
-        case TraceBuffer::RawScores: return blocks ? grab(l.rawScores, squares) : nullptr;
+        case TraceBuffer::RawScores: return nullptr;  // rebuilt from q and k when a view asks (HeadMatrices::raw)
         case TraceBuffer::Scores: return blocks ? grab(l.scores, squares) : nullptr;
         case TraceBuffer::Probs: return blocks ? grab(l.probs, squares) : nullptr;
     }

@@ -29,7 +29,8 @@ namespace attnscope::core {
 //   attnOutput(l)          (n, H)     context W_o + b_o
 // All row-major float32.
 //
-// A short input's trace holds every head's matrices. A long one (rebuilt(): the blocks would take
+// A short input's trace holds every head's probabilities (and scaled scores when asked for); raw
+// scores are q . k^T again, multiplied on a view's request into the cache. A long one (rebuilt(): the blocks would take
 // more than TraceRecorder::kFullTraceBytes) holds q and k instead, and head() rebuilds a head's
 // matrices from them on request, exactly as the forward pass computed them, keeping the most
 // recent in a bounded cache; each head's sink share and thumbnail were kept during the forward.
@@ -39,20 +40,27 @@ namespace attnscope::core {
 // are those the file holds (layerNumber() gives each one's place in the model), and what the file
 // lacks reads as null: context, attnInput and attnOutput always, v, hidden states and scores when
 // not written; raw() too when the file holds the matrices rather than q and k.
+class AttentionTrace;
+
 class HeadMatrices {
 public:
-    const float* raw() const { return m_raw; }
+    // A recorded trace's raw scores are not held (the probabilities are; raw is q . k^T again):
+    // the first call multiplies this head's q and k, as the forward pass did, into the cache.
+    const float* raw() const;
     const float* scores() const { return m_scores; }  // null when the trace did not keep them
     const float* probs() const { return m_probs; }
     // Query row a, key column b.
     float prob(int a, int b) const { return m_probs[int64_t(a) * m_n + b]; }
     const float* probsRow(int a) const { return m_probs + int64_t(a) * m_n; }
-    const float* rawRow(int a) const { return m_raw + int64_t(a) * m_n; }
+    const float* rawRow(int a) const { return raw() + int64_t(a) * m_n; }
 
 private:
     friend class AttentionTrace;
     std::shared_ptr<const HeadBlock> m_keep;  // a rebuilt head, alive while this handle is
-    const float* m_raw = nullptr;
+    mutable std::shared_ptr<const HeadBlock> m_rawKeep;  // raw rebuilt on first use
+    const AttentionTrace* m_rawFrom = nullptr;           // where raw is rebuilt from, or null
+    int m_layer = 0, m_head = 0;
+    mutable const float* m_raw = nullptr;
     const float* m_scores = nullptr;
     const float* m_probs = nullptr;
     int64_t m_n = 0;
@@ -80,7 +88,7 @@ public:
 
     struct Layer {
         Buffer attnInput, q, k, v, context, attnOutput;  // (n, H)
-        Buffer rawScores, scores, probs;                 // (h, n, n); empty when rebuilt()
+        Buffer scores, probs;                            // (h, n, n); empty when rebuilt() (scores: unless asked for)
         int window = 0;                                  // the layer's sliding window (0: none)
         std::vector<float> ropeCos, ropeSin;             // (n, d/2): how q and k were rotated, if they were
         std::vector<float> valueNorms;                   // (h, n) ||f_h(x_j)||, when recorded
@@ -195,12 +203,17 @@ public:
 private:
     friend class TraceRecorder;
     friend class TraceFileReader;
+    friend class HeadMatrices;
     // A rebuilt head's summaries (sink share, thumbnails, each row's log-sum-exp) from its matrices.
     void summarize(int layer, int head, const float* raw, const float* probs);
     const float* headBlock(const Buffer& all, int head) const {
         return all.empty() ? nullptr : all.data() + int64_t(head) * tokens() * tokens();
     }
     std::shared_ptr<const HeadBlock> rebuild(int layer, int head) const;
+    // A recorded full trace's head's raw scores (n, n) from q and k, into the cache.
+    std::shared_ptr<const HeadBlock> rebuildRaw(int layer, int head) const;
+    // raw (n, n) = q_head (n, d) . k_head^T, with the forward pass's product.
+    static void rawScores(const ForwardShape& shape, const float* q, int64_t ldq, const float* k, int64_t ldk, float* raw, bool parallel);
     // probs[a][b] from q, k and the kept log-sum-exp; 0 where masked.
     float rebuiltProb(int layer, int head, int a, int b) const;
 
@@ -229,7 +242,8 @@ public:
     static constexpr uint64_t kFullTraceBytes = uint64_t(1) << 30;
     // Rebuilt heads a trace keeps for reuse.
     static constexpr size_t kHeadCacheBytes = size_t(256) << 20;
-    // The bytes of the (h, n, n) blocks of every layer (raw, scores and probs).
+    // The bytes of the (h, n, n) blocks of every layer (scores and probs, and a head's raw scores
+    // rebuilt per view: 3 blocks' worth, the limit's margin).
     static uint64_t fullBlockBytes(const ForwardShape& shape);
     static bool rebuildsHeads(const ForwardShape& shape, Mode mode);
 

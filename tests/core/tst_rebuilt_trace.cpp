@@ -69,6 +69,8 @@ class TestRebuiltTrace : public QObject {
 private Q_SLOTS:
     void equalsTheFullTrace_data();
     void equalsTheFullTrace();
+    void fullTraceRebuildsRawOnRequest_data();
+    void fullTraceRebuildsRawOnRequest();
     void autoModeFollowsTheSize();
     void cacheStaysWithinItsBudget();
     void exportsTheSelection();
@@ -144,6 +146,42 @@ void TestRebuiltTrace::equalsTheFullTrace() {
             QVERIFY2(worst < 1e-6, qPrintable(QStringLiteral("thumbnail L%1 H%2: %3").arg(l).arg(h).arg(worst)));
         }
     }
+}
+
+void TestRebuiltTrace::fullTraceRebuildsRawOnRequest_data() {
+    QTest::addColumn<QString>("model");
+    for (const char* name : {"bert", "gpt2", "decoders/llama"}) QTest::newRow(name) << QString::fromLatin1(name);
+    QTest::newRow("tiny, GQA, window 5") << QStringLiteral("tiny");
+}
+
+// A full trace holds probabilities, not raw scores: raw() multiplies the head's q and k on first
+// use (into the cache), and gives q_a . k_b of the trace's own rows.
+void TestRebuiltTrace::fullTraceRebuildsRawOnRequest() {
+    QFETCH(QString, model);
+    const std::shared_ptr<const Model> m = model == QLatin1String("tiny") ? tinyLlama(5) : fixtureModel(model);
+    QVERIFY(m);
+    const int n = std::min(14, m->config().maxTokens());
+    TraceRecorder full(TraceRecorder::Mode::Full);
+    QVERIFY(m->forward(someIds(n, m->config().vocabSize), {}, &full));
+    const auto t = full.take();
+    QVERIFY(!t->rebuilt());
+    QCOMPARE(t->cachedBytes(), size_t(0));  // nothing of raw made by the forward pass
+    for (int l = 0; l < t->layers(); ++l)
+        for (int h = 0; h < t->heads(); ++h) {
+            const HeadMatrices x = t->head(l, h);
+            const float* raw = x.raw();
+            QVERIFY(raw);
+            QCOMPARE(x.raw(), raw);  // made once
+            double worst = 0;
+            for (int a = 0; a < n; ++a)
+                for (int b = 0; b < n; ++b) {
+                    double dot = 0;
+                    for (int c = 0; c < t->headDim(); ++c) dot += double(t->qRow(l, h, a)[c]) * double(t->kRow(l, h, b)[c]);
+                    worst = std::max(worst, std::abs(dot - double(raw[a * n + b])) / std::max(1.0, std::abs(dot)));
+                }
+            QVERIFY2(worst <= 1e-5, qPrintable(QStringLiteral("L%1 H%2: %3").arg(l).arg(h).arg(worst)));
+        }
+    QVERIFY(t->cachedBytes() > 0);
 }
 
 // A short input keeps its matrices; one whose blocks pass kFullTraceBytes keeps q and k.

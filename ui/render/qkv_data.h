@@ -20,6 +20,7 @@ struct QkvData {
     std::vector<float> qBefore;  // (d), rotary: before the rotation
     const float* k;       // row j at + j kvStride, (d)
     const float* v;       // row j at + j kvStride, (d)
+    core::HeadMatrices head;  // keeps raw and probs alive (a rebuilt head or raw scores live in the cache)
     const float* raw;     // (n) q · k_j
     const float* probs;   // (n) softmax
     float sqrtD;
@@ -28,7 +29,7 @@ struct QkvData {
         : t(*s.trace), n(t.tokens()), d(t.headDim()), hidden(t.hidden()), i(std::clamp(s.query, 0, n - 1)), kvStride(t.shape().kvWidth()),
           rotary(t.rotary()), turned(rotary && int(s.step) >= int(QkvStep::Rotate)), causal(t.shape().causal),
           q(t.qRow(s.layer, s.head, i)), k(t.kRow(s.layer, s.head, 0)), v(t.vRow(s.layer, s.head, 0)),
-          raw(t.head(s.layer, s.head).rawRow(i)), probs(t.head(s.layer, s.head).probsRow(i)), sqrtD(1.0f / t.shape().scale()) {
+          head(t.head(s.layer, s.head)), raw(head.rawRow(i)), probs(head.probsRow(i)), sqrtD(1.0f / t.shape().scale()) {
         if (rotary) qBefore = t.unrotated(s.layer, q, i);
     }
     // A vector row's values and their count.
