@@ -34,7 +34,7 @@ void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTenso
     kernels::linear(w.out, context, n, m_out.data());
 
     const float* norms = m_buffers.valueNorms(layer, {n, d, m_shape.heads, 1, q, k, v, H, H, context}, w.out);
-    describeAttention(layer, {x, q, k, v, blocks.raw, blocks.scores, blocks.probs, context, m_out.data()}, t);
+    describeAttention(layer, {x, q, k, v, blocks.scores, blocks.probs, context, m_out.data()}, t);
     t->valueNorms = norms;
 }
 

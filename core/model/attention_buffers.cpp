@@ -22,25 +22,20 @@ AttentionBuffers::Blocks AttentionBuffers::computeHeads(int layer, const Heads& 
     const size_t square = size_t(n) * size_t(n);
     Blocks b;
     b.probs = m_sink ? m_sink->buffer(layer, TraceBuffer::Probs) : nullptr;
-    if (b.probs) {  // the sink keeps the probabilities (raw scores too if it says so)
-        b.raw = m_sink->buffer(layer, TraceBuffer::RawScores);
-        if (m_sink->wantsScores()) b.scores = take(layer, TraceBuffer::Scores, square * size_t(in.heads));
-    }
+    if (b.probs && m_sink->wantsScores()) b.scores = take(layer, TraceBuffer::Scores, square * size_t(in.heads));
     // Heads are independent: with our own kernels, a share of them on each thread, each head's
     // small products (n x d) on its own core (the packed micro-kernels, k and v packed per head, or
     // Eigen); otherwise one after another, BLAS threaded.
     const bool own = kernels::packingEnabled() || kernels::kOwnKernels;
     const int parts = own ? std::max(1, std::min(kernels::threads(), in.heads)) : 1;
-    if (!b.probs || !b.raw) {
-        m_headScratch.resize(size_t(parts));
-        for (auto& s : m_headScratch)
-            if (!s || s.get_deleter().capacity < 2 * square) s = FloatPool::acquire(2 * square);
-    }
+    m_headScratch.resize(size_t(parts));
+    for (auto& s : m_headScratch)
+        if (!s || s.get_deleter().capacity < 2 * square) s = FloatPool::acquire(2 * square);
     m_packScratch.resize(size_t(parts));
     kernels::parallelFor(parts, [&](int part) {
         for (int j = part * in.heads / parts, end = (part + 1) * in.heads / parts; j < end; ++j) {
             const int kv = j / in.group;  // transformers' repeat_kv
-            float* raw = b.raw ? b.raw + size_t(j) * square : m_headScratch[size_t(part)].get();  // (n, n)
+            float* raw = m_headScratch[size_t(part)].get();  // (n, n)
             float* probs = b.probs ? b.probs + size_t(j) * square : raw + square;                    // (n, n)
             float* scores = b.scores ? b.scores + size_t(j) * square : nullptr;
             std::vector<float>& pack = m_packScratch[size_t(part)];
@@ -92,7 +87,6 @@ void describeAttention(int layer, const AttentionOutputs& o, LayerTensors* t) {
     t->q = o.q;
     t->k = o.k;
     t->v = o.v;
-    t->rawScores = o.raw;
     t->scores = o.scores;
     t->probs = o.probs;
     t->context = o.context;

@@ -33,11 +33,12 @@ public:
     using Softmax = std::function<void(const float* raw, float* scores, float* probs)>;
     // The (h, n, n) blocks a layer wrote, or nulls when computed a head at a time.
     struct Blocks {
-        float *raw = nullptr, *scores = nullptr, *probs = nullptr;
+        float *scores = nullptr, *probs = nullptr;
     };
     // raw = q_j k^T, softmax, context_j = probs v for every head, heads shared among the cores.
-    // Into the sink's (h, n, n) blocks when it keeps them; otherwise each head in per-core (n, n)
-    // scratch, shown to the sink through headProbs (a long prompt never holds every head at once).
+    // raw always in per-core (n, n) scratch (a trace rebuilds it from q and k on request); scores
+    // and probs into the sink's (h, n, n) blocks when it keeps them, otherwise in the scratch too,
+    // shown to the sink through headProbs (a long prompt never holds every head at once).
     Blocks computeHeads(int layer, const Heads& in, const Softmax& softmax);
     // When the sink wants them: norms (h, n) of each head's value vectors through its rows of the
     // output projection, ||v_j|_kv W_O|_h|| (no output bias); null otherwise.
@@ -45,7 +46,7 @@ public:
 
 private:
     TraceSink* m_sink;
-    std::vector<float> m_scratch[7];  // one per TraceBuffer
+    std::vector<float> m_scratch[6];  // one per TraceBuffer
     std::vector<FloatPool::Block> m_headScratch;  // per core: raw and probs of one head (2 n n), recycled memory
     std::vector<std::vector<float>> m_packScratch;  // per core: one head's k or v packed in panels
     std::vector<float> m_norms;   // (h, n)
@@ -55,7 +56,7 @@ private:
 
 // What a layer's attention computed, for the sink.
 struct AttentionOutputs {
-    const float *input, *q, *k, *v, *raw, *scores, *probs, *context, *output;
+    const float *input, *q, *k, *v, *scores, *probs, *context, *output;
 };
 void describeAttention(int layer, const AttentionOutputs& o, LayerTensors* t);
 

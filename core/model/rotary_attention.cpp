@@ -50,7 +50,7 @@ void RotaryAttention::run(int layer, const Weights& w, const Options& o, const R
     kernels::linear(w.out, context, n, m_out.data());
 
     const float* norms = m_buffers.valueNorms(layer, {n, d, h, group, q, k, v, qw, kvw, context}, w.out);
-    describeAttention(layer, {x, q, k, v, blocks.raw, blocks.scores, blocks.probs, context, m_out.data()}, t);
+    describeAttention(layer, {x, q, k, v, blocks.scores, blocks.probs, context, m_out.data()}, t);
     t->valueNorms = norms;
     t->window = o.window;
     t->ropeCos = rope.cos.data();

@@ -226,7 +226,6 @@ float* TraceRecorder::buffer(int layer, TraceBuffer which) {
         case TraceBuffer::K: return grab(l.k, kvRows);
         case TraceBuffer::V: return grab(l.v, kvRows);
         case TraceBuffer::Context: return grab(l.context, qRows);
-        case TraceBuffer::RawScores: return nullptr;  // rebuilt from q and k when a view asks (HeadMatrices::raw)
         case TraceBuffer::Scores: return blocks ? grab(l.scores, squares) : nullptr;
         case TraceBuffer::Probs: return blocks ? grab(l.probs, squares) : nullptr;
     }

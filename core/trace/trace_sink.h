@@ -33,9 +33,8 @@ struct LayerTensors {
     const float* q = nullptr;          // (n, h d)  x W_q + b_q (decoders: after RoPE)
     const float* k = nullptr;          // (n, g d)
     const float* v = nullptr;          // (n, g d)
-    const float* rawScores = nullptr;  // (h, n, n) q_i . k_j; null when the sink keeps no blocks
     const float* scores = nullptr;     // (h, n, n) raw / sqrt(d), -inf where masked; null if not kept
-    const float* probs = nullptr;      // (h, n, n) softmax over each row; null as rawScores
+    const float* probs = nullptr;      // (h, n, n) softmax over each row; null when the sink keeps no blocks (raw q.k is never kept)
     const float* context = nullptr;    // (n, h d)  sum_j p_ij v_j, heads side by side
     const float* attnOutput = nullptr; // (n, H)    context W_o + b_o (before the residual)
     const float* output = nullptr;     // (n, H)    hidden state leaving the layer
@@ -46,7 +45,7 @@ struct LayerTensors {
 };
 
 // The parts of a layer a recording sink can hold in its own memory, so nothing is copied.
-enum class TraceBuffer { Q, K, V, RawScores, Scores, Probs, Context };
+enum class TraceBuffer { Q, K, V, Scores, Probs, Context };
 
 // Receives what a forward pass computes (like llama.cpp's eval callback). Every method is optional.
 class TraceSink {
