@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 namespace attnscope::core::kernels {
 namespace {
@@ -97,6 +98,37 @@ void multiplyPanel(const PanelJob& j) {
     }
 }
 
+// One part's panels [front, back), taken one at a time from either end (a CAS on both in one word).
+class alignas(64) PanelQueue {
+public:
+    void reset(int front, int back) { m_bounds.store(pack(front, back), std::memory_order_relaxed); }
+    int takeFront() { return take(true); }
+    int takeBack() { return take(false); }
+    // Whether panel p is still queued (for the fetch ahead; may change at once).
+    bool has(int p) const {
+        const uint64_t v = m_bounds.load(std::memory_order_relaxed);
+        return p >= int(v >> 32) && p < int(uint32_t(v));
+    }
+
+private:
+    static uint64_t pack(int front, int back) { return uint64_t(uint32_t(front)) << 32 | uint32_t(back); }
+    int take(bool front) {
+        uint64_t v = m_bounds.load(std::memory_order_relaxed);
+        for (;;) {
+            const int f = int(v >> 32), b = int(uint32_t(v));
+            if (f >= b) return -1;
+            if (m_bounds.compare_exchange_weak(v, front ? pack(f + 1, b) : pack(f, b - 1), std::memory_order_acq_rel))
+                return front ? f : b - 1;
+        }
+    }
+    std::atomic<uint64_t> m_bounds{0};
+};
+
+bool stealingEnabled() {
+    static const bool on = !std::getenv("ATTNSCOPE_NO_STEAL");
+    return on;
+}
+
 }  // namespace
 
 bool gemmPathRuns(GemmPath path) { return path == GemmPath::Blas || kernelsFor(path) != nullptr; }
@@ -153,16 +185,31 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
         job.next = next;
         multiplyPanel(job);
     };
-    // Each part a fixed run of (panel, row tile) items: contiguous weights to stream and columns to write.
-    parallelFor(parts, [&](int part) {
+    // Each part a fixed run of (panel, row tile) items: contiguous weights to stream and columns to
+    // write. A part takes its panels from the front; one done early takes the others' from the back.
+    std::vector<PanelQueue> queues(static_cast<size_t>(parts));
+    for (int part = 0; part < parts; ++part) {
         const int64_t first = items * part / parts, last = items * (part + 1) / parts;
-        for (int64_t item = first; item < last;) {
-            const int p = int(item / tiles);
-            const int t1 = int(std::min<int64_t>(last - int64_t(p) * tiles, tiles));
-            const bool more = t1 == tiles && int64_t(p + 1) * tiles < last;
-            runPanel(p, int(item % tiles), t1, more ? static_cast<const char*>(w.panelData(p + 1, k0)) : nullptr);
-            item = int64_t(p) * tiles + t1;
+        queues[size_t(part)].reset(int(first / tiles), first < last ? int((last - 1) / tiles) + 1 : int(first / tiles));
+    }
+    auto tilesOf = [&](int part, int p, int* t0, int* t1) {
+        const int64_t first = items * part / parts, last = items * (part + 1) / parts;
+        *t0 = int(std::max<int64_t>(first - int64_t(p) * tiles, 0));
+        *t1 = int(std::min<int64_t>(last - int64_t(p) * tiles, tiles));
+    };
+    parallelFor(parts, [&](int part) {
+        int t0 = 0, t1 = 0;
+        for (int p; (p = queues[size_t(part)].takeFront()) >= 0;) {
+            tilesOf(part, p, &t0, &t1);
+            const bool more = t1 == tiles && queues[size_t(part)].has(p + 1);
+            runPanel(p, t0, t1, more ? static_cast<const char*>(w.panelData(p + 1, k0)) : nullptr);
         }
+        if (!stealingEnabled()) return;
+        for (int other = (part + 1) % parts; other != part; other = (other + 1) % parts)
+            for (int p; (p = queues[size_t(other)].takeBack()) >= 0;) {
+                tilesOf(other, p, &t0, &t1);
+                runPanel(p, t0, t1, nullptr);
+            }
     });
 }
 

@@ -6,6 +6,7 @@
 #include "io/half_float.h"
 #include "kernels/kernels.h"
 #include "kernels/packed_gemm.h"
+#include "kernels/parallel_for.h"
 #include "model/model_loader.h"
 
 #include <QFile>
@@ -93,7 +94,7 @@ void compare(const StoredLayer& s, int k0, int k, const std::vector<float>& x, i
             }
             const double expected = act ? activated(*act, sum) : sum;
             const double got = y[size_t(r) * size_t(ldy) + size_t(o)];
-            if (std::abs(got - expected) > 2e-6 * (scale + 1.0))
+            if (!(std::abs(got - expected) <= 2e-6 * (scale + 1.0)))  // a NaN (an output never written) fails
                 QFAIL(qPrintable(QStringLiteral("row %1 column %2: %3, expected %4").arg(r).arg(o).arg(got, 0, 'g', 9).arg(expected, 0, 'g', 9)));
         }
 }
@@ -120,6 +121,8 @@ private Q_SLOTS:
     void product();
     void sideBySide_data();
     void sideBySide();
+    void stolenPanels_data();
+    void stolenPanels();
     void inputSlice_data();
     void inputSlice();
     void productOnThisThread_data();
@@ -243,6 +246,47 @@ void TestPackedGemm::sideBySide() {
     float* const ys2[] = {ya.data(), yb.data(), again.data()};
     linearFused({&a.layer, &b.layer, &c.layer}, nullptr, x.data(), n, ys2);
     for (size_t i = 0; i < again.size(); ++i) QVERIFY(std::abs(again[i] - yc[i]) <= 1e-5f * (1.0f + std::abs(yc[i])));
+}
+
+void TestPackedGemm::stolenPanels_data() {
+    addPathColumn();
+    QTest::addColumn<int>("n");
+    QTest::addColumn<int>("out");
+    QTest::addColumn<int>("parts");
+    QTest::addColumn<bool>("inByOut");
+    forEachPath([](GemmPath p, const QString& name) {
+        auto row = [&](const char* what, int n, int out, int parts, bool inByOut) {
+            QTest::newRow(qPrintable(name + QStringLiteral(": ") + QLatin1String(what))) << int(p) << n << out << parts << inByOut;
+        };
+        row("13 rows, 5 panels in 3 parts (shares end mid-panel)", 13, 130, 3, false);
+        row("40 rows, 7 panels in 4 parts, Conv1D", 40, 200, 4, true);
+        row("1 row, 3 panels in 2 parts", 1, 96, 2, false);
+        row("25 rows, 2 panels in 5 parts", 25, 64, 5, false);
+    });
+}
+
+// A part done early takes the other parts' panels from their back ends, each with the row tiles of
+// its owner's share. Run inside another parallelFor, the parts run one after another on one thread:
+// part 0 takes its own panels, then every other part's, so each stolen share is exercised.
+void TestPackedGemm::stolenPanels() {
+    QFETCH(int, path);
+    QFETCH(int, n);
+    QFETCH(int, out);
+    QFETCH(int, parts);
+    QFETCH(bool, inByOut);
+    if (!usePath(path)) return;
+    setThreads(parts);
+    const int in = 600;  // enough multiply-adds for every part
+    StoredLayer s(in, out, inByOut, WeightType::F32, true, uint32_t(n + out));
+    Linear layer = s.layer;
+    layer.packed = PackedLinear::pack({&s.layer});
+    const auto x = input(n, in, 3);
+    std::vector<float> y(size_t(n) * size_t(out), std::nanf(""));
+    parallelFor(2, [&](int part) {
+        if (part == 0) linearActivated(layer, Activation::GeluErf, x.data(), n, y.data());
+    });
+    const Activation a = Activation::GeluErf;
+    compare(s, 0, in, x, n, y, out, true, &a);
 }
 
 void TestPackedGemm::inputSlice_data() {
