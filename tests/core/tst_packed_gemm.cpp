@@ -182,11 +182,11 @@ void TestPackedGemm::product_data() {
         row("f16, 40 rows relu", 40, 96, 100, false, WeightType::F16, true, int(Activation::Relu), 2);
         row("f16 Conv1D, 3 rows", 3, 32, 32, true, WeightType::F16, false, -1, 1);
         row("inner length 1", 6, 1, 20, false, WeightType::F32, true, -1, 1);
-        // Past kInnerBlock (256) inputs a tile adds block after block into its output; the bias
+        // Past kInnerBlock (1024) inputs a tile adds block after block into its output; the bias
         // once, the activation after the last block.
-        row("600 inputs in three blocks, gelu", 13, 600, 40, false, WeightType::F32, true, int(Activation::GeluErf), 2);
-        row("bf16 Conv1D, 520 inputs", 30, 520, 64, true, WeightType::BF16, true, -1, 2);
-        row("f16, 257 inputs, silu", 5, 257, 33, false, WeightType::F16, true, int(Activation::Silu), 1);
+        row("2500 inputs in three blocks, gelu", 13, 2500, 40, false, WeightType::F32, true, int(Activation::GeluErf), 2);
+        row("bf16 Conv1D, 1100 inputs", 30, 1100, 64, true, WeightType::BF16, true, -1, 2);
+        row("f16, 1025 inputs, silu", 5, 1025, 33, false, WeightType::F16, true, int(Activation::Silu), 1);
     });
 }
 
@@ -332,7 +332,7 @@ void TestPackedGemm::productOnThisThread_data() {
         const QString name = QString::fromLatin1(gemmPathName(p));
         QTest::newRow(qPrintable(name + QStringLiteral(": scores, 7 queries of d 64"))) << int(p) << 7 << 64 << 7 << false;
         QTest::newRow(qPrintable(name + QStringLiteral(": scores, 45 queries of d 16"))) << int(p) << 45 << 16 << 45 << false;
-        QTest::newRow(qPrintable(name + QStringLiteral(": context, 600 keys, d 64"))) << int(p) << 600 << 600 << 64 << true;
+        QTest::newRow(qPrintable(name + QStringLiteral(": context, 1300 keys, d 64"))) << int(p) << 1300 << 1300 << 64 << true;
         QTest::newRow(qPrintable(name + QStringLiteral(": context, 13 keys, d 40"))) << int(p) << 13 << 13 << 40 << true;
     }
 }
