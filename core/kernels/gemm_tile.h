@@ -11,6 +11,23 @@ namespace attnscope::core::kernels {
 // Output columns per packed panel: two AVX-512 registers, four AVX2 ones.
 inline constexpr int kPanelWidth = 32;
 
+// An activation a tile applies to its values as it stores them (the last block of the inputs).
+enum class TileActivation { None, GeluErf, GeluTanh, Relu };
+
+// Eigen's float erf and tanh (Eigen/src/Core/MathFunctionsImpl.h, unsupported/.../SpecialFunctionsImpl.h):
+// odd / even rational polynomials in x^2, the same coefficients, so a fused GELU gives what
+// kernels::activate gives. Highest power first.
+inline constexpr float kErfClamp = 4.0f;
+inline constexpr float kErfNumerator[] = {-2.72614225801306e-10f, 2.77068142495902e-08f, -2.10102402082508e-06f, -5.69250639462346e-05f,
+                                          -7.34990630326855e-04f, -2.95459980854025e-03f, -1.60960333262415e-02f};
+inline constexpr float kErfDenominator[] = {-1.45660718464996e-05f, -2.13374055278905e-04f, -1.68282697438203e-03f, -7.37332916720468e-03f,
+                                            -1.42647390514189e-02f};
+inline constexpr float kTanhClamp = 7.99881172180175781f;  // Eigen's, with FMA
+inline constexpr float kTanhTiny = 0.0004f;                // below it, tanh x = x
+inline constexpr float kTanhNumerator[] = {-2.76076847742355e-16f, 2.00018790482477e-13f, -8.60467152213735e-11f, 5.12229709037114e-08f,
+                                           1.48572235717979e-05f, 6.37261928875436e-04f, 4.89352455891786e-03f};
+inline constexpr float kTanhDenominator[] = {1.19825839466702e-06f, 1.18534705686654e-04f, 2.26843463243900e-03f, 4.89352518554385e-03f};
+
 // One tile of a product: c (m, width) = a (m, k) . b (k, width) + bias.
 struct TileArgs {
     const void* b = nullptr;      // (k, kPanelWidth) one panel from its first inner index: float32, bfloat16 or IEEE half
@@ -28,6 +45,7 @@ struct TileArgs {
     const char* next = nullptr;
     int nextLines = 0;
     bool accumulate = false;  // c += the product (a later block of the inputs), else c = product + bias
+    TileActivation activation = TileActivation::None;  // applied to what is stored
 };
 
 using TileFn = void (*)(const TileArgs&);

@@ -22,6 +22,48 @@ inline __m256 load8(const Bf16* p) {
 }
 inline __m256 load8(const Half* p) { return _mm256_cvtph_ps(_mm_load_si128(reinterpret_cast<const __m128i*>(p))); }
 
+inline __m256 splat(float v) { return _mm256_set1_ps(v); }
+
+// p(x2), coefficients highest power first (Eigen's chain of multiply-adds).
+template <int N>
+inline __m256 polynomial(__m256 x2, const float (&c)[N]) {
+    __m256 p = _mm256_fmadd_ps(x2, splat(c[0]), splat(c[1]));
+    for (int i = 2; i < N; ++i) p = _mm256_fmadd_ps(x2, p, splat(c[i]));
+    return p;
+}
+
+// Eigen's rational erf and tanh (gemm_tile.h).
+inline __m256 erf8(__m256 v) {
+    const __m256 x = _mm256_max_ps(_mm256_min_ps(v, splat(kErfClamp)), splat(-kErfClamp));
+    const __m256 x2 = _mm256_mul_ps(x, x);
+    return _mm256_div_ps(_mm256_mul_ps(x, polynomial(x2, kErfNumerator)), polynomial(x2, kErfDenominator));
+}
+inline __m256 tanh8(__m256 v) {
+    const __m256 x = _mm256_max_ps(_mm256_min_ps(v, splat(kTanhClamp)), splat(-kTanhClamp));
+    const __m256 tiny = _mm256_cmp_ps(_mm256_andnot_ps(splat(-0.0f), v), splat(kTanhTiny), _CMP_LT_OQ);
+    const __m256 x2 = _mm256_mul_ps(x, x);
+    const __m256 r = _mm256_div_ps(_mm256_mul_ps(x, polynomial(x2, kTanhNumerator)), polynomial(x2, kTanhDenominator));
+    return _mm256_blendv_ps(r, x, tiny);
+}
+
+// kernels::activate's formulas, on 8 values.
+inline __m256 activated(__m256 v, TileActivation act) {
+    switch (act) {
+        case TileActivation::GeluErf:  // 0.5 x (1 + erf(x / sqrt 2))
+            return _mm256_mul_ps(_mm256_mul_ps(splat(0.5f), v), _mm256_add_ps(splat(1.0f), erf8(_mm256_mul_ps(v, splat(0.70710678118654752f)))));
+        case TileActivation::GeluTanh: {  // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+            const __m256 cube = _mm256_mul_ps(_mm256_mul_ps(v, v), v);
+            const __m256 inner = _mm256_mul_ps(splat(0.7978845608028654f), _mm256_add_ps(v, _mm256_mul_ps(splat(0.044715f), cube)));
+            return _mm256_mul_ps(_mm256_mul_ps(splat(0.5f), v), _mm256_add_ps(splat(1.0f), tanh8(inner)));
+        }
+        case TileActivation::Relu:
+            return _mm256_max_ps(v, _mm256_setzero_ps());
+        case TileActivation::None:
+            break;
+    }
+    return v;
+}
+
 inline __m256i lanes(int count) {
     const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(count), index);
@@ -58,8 +100,8 @@ void half(const TileArgs& t, int h) {
         float* c = t.c + r * t.ldc + h;
         const __m256 add0 = t.accumulate ? _mm256_maskload_ps(c, m0) : bias0;
         const __m256 add1 = t.accumulate ? _mm256_maskload_ps(c + 8, m1) : bias1;
-        _mm256_maskstore_ps(c, m0, _mm256_add_ps(c0[r], add0));
-        _mm256_maskstore_ps(c + 8, m1, _mm256_add_ps(c1[r], add1));
+        _mm256_maskstore_ps(c, m0, activated(_mm256_add_ps(c0[r], add0), t.activation));
+        _mm256_maskstore_ps(c + 8, m1, activated(_mm256_add_ps(c1[r], add1), t.activation));
     }
 }
 

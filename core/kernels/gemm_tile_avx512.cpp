@@ -22,6 +22,48 @@ inline __m512 load16(const Bf16* p) {
 }
 inline __m512 load16(const Half* p) { return _mm512_cvtph_ps(_mm256_load_si256(reinterpret_cast<const __m256i*>(p))); }
 
+inline __m512 splat(float v) { return _mm512_set1_ps(v); }
+
+// p(x2), coefficients highest power first (Eigen's chain of multiply-adds).
+template <int N>
+inline __m512 polynomial(__m512 x2, const float (&c)[N]) {
+    __m512 p = _mm512_fmadd_ps(x2, splat(c[0]), splat(c[1]));
+    for (int i = 2; i < N; ++i) p = _mm512_fmadd_ps(x2, p, splat(c[i]));
+    return p;
+}
+
+// Eigen's rational erf and tanh (gemm_tile.h).
+inline __m512 erf16(__m512 v) {
+    const __m512 x = _mm512_max_ps(_mm512_min_ps(v, splat(kErfClamp)), splat(-kErfClamp));
+    const __m512 x2 = _mm512_mul_ps(x, x);
+    return _mm512_div_ps(_mm512_mul_ps(x, polynomial(x2, kErfNumerator)), polynomial(x2, kErfDenominator));
+}
+inline __m512 tanh16(__m512 v) {
+    const __m512 x = _mm512_max_ps(_mm512_min_ps(v, splat(kTanhClamp)), splat(-kTanhClamp));
+    const __mmask16 tiny = _mm512_cmp_ps_mask(_mm512_abs_ps(v), splat(kTanhTiny), _CMP_LT_OQ);
+    const __m512 x2 = _mm512_mul_ps(x, x);
+    const __m512 r = _mm512_div_ps(_mm512_mul_ps(x, polynomial(x2, kTanhNumerator)), polynomial(x2, kTanhDenominator));
+    return _mm512_mask_blend_ps(tiny, r, x);
+}
+
+// kernels::activate's formulas, on 16 values.
+inline __m512 activated(__m512 v, TileActivation act) {
+    switch (act) {
+        case TileActivation::GeluErf:  // 0.5 x (1 + erf(x / sqrt 2))
+            return _mm512_mul_ps(_mm512_mul_ps(splat(0.5f), v), _mm512_add_ps(splat(1.0f), erf16(_mm512_mul_ps(v, splat(0.70710678118654752f)))));
+        case TileActivation::GeluTanh: {  // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+            const __m512 cube = _mm512_mul_ps(_mm512_mul_ps(v, v), v);
+            const __m512 inner = _mm512_mul_ps(splat(0.7978845608028654f), _mm512_add_ps(v, _mm512_mul_ps(splat(0.044715f), cube)));
+            return _mm512_mul_ps(_mm512_mul_ps(splat(0.5f), v), _mm512_add_ps(splat(1.0f), tanh16(inner)));
+        }
+        case TileActivation::Relu:
+            return _mm512_max_ps(v, _mm512_setzero_ps());
+        case TileActivation::None:
+            break;
+    }
+    return v;
+}
+
 inline __mmask16 lanes(int count) {
     return count >= 16 ? __mmask16(0xFFFF) : count <= 0 ? __mmask16(0) : __mmask16((1u << count) - 1u);
 }
@@ -70,8 +112,8 @@ void tile(const TileArgs& t) {
         float* c = t.c + r * t.ldc;
         const __m512 add0 = t.accumulate ? _mm512_maskz_loadu_ps(m0, c) : bias0;
         const __m512 add1 = t.accumulate ? _mm512_maskz_loadu_ps(m1, c + 16) : bias1;
-        _mm512_mask_storeu_ps(c, m0, _mm512_add_ps(c0[r], add0));
-        _mm512_mask_storeu_ps(c + 16, m1, _mm512_add_ps(c1[r], add1));
+        _mm512_mask_storeu_ps(c, m0, activated(_mm512_add_ps(c0[r], add0), t.activation));
+        _mm512_mask_storeu_ps(c + 16, m1, activated(_mm512_add_ps(c1[r], add1), t.activation));
     }
 }
 

@@ -64,9 +64,26 @@ struct PanelJob {
     const float* bias = nullptr;
     const Activation* act = nullptr;
     const char* next = nullptr;  // the panel this part multiplies after this one (its first input used), or null
+    // Causal attention (productHere): Keys skips the tiles whose rows all end before firstColumn;
+    // Values stops each tile's inputs after its last row.
+    enum class Causal { No, Keys, Values } causal = Causal::No;
+    int firstColumn = 0;
 };
 
+// The activation the tiles apply as they store, or None (then applied after them, when j.act).
+TileActivation fusedActivation(const Activation* act) {
+    if (!act) return TileActivation::None;
+    switch (*act) {
+        case Activation::GeluErf: return TileActivation::GeluErf;
+        case Activation::GeluTanh: return TileActivation::GeluTanh;
+        case Activation::Relu: return TileActivation::Relu;
+        case Activation::Silu: break;
+    }
+    return TileActivation::None;
+}
+
 void multiplyPanel(const PanelJob& j) {
+    const TileActivation fused = fusedActivation(j.act);
     for (int kb = 0; kb < j.k; kb += kInnerBlock) {
         // The block multiplied after this one (the panel's next, or the next panel's first), its
         // lines shared among this block's tiles.
@@ -77,6 +94,9 @@ void multiplyPanel(const PanelJob& j) {
         const int count = j.t1 - j.t0;
         for (int t = j.t0; t < j.t1; ++t) {
             const int r0 = int(int64_t(t) * j.n / j.tiles), r1 = int(int64_t(t + 1) * j.n / j.tiles);
+            if (j.causal == PanelJob::Causal::Keys && j.firstColumn >= r1) continue;  // every key after every row
+            const int inputs = j.causal == PanelJob::Causal::Values ? std::min(j.k, r1) : j.k;
+            if (kb >= inputs) continue;  // the rest are zeros
             TileArgs args;
             args.b = j.b + size_t(kb) * j.inputBytes;
             args.a = j.a + r0 * j.lda + kb;
@@ -84,7 +104,7 @@ void multiplyPanel(const PanelJob& j) {
             args.bias = kb == 0 ? j.bias : nullptr;
             args.c = j.c + r0 * j.ldc;
             args.ldc = j.ldc;
-            args.k = std::min(kInnerBlock, j.k - kb);
+            args.k = std::min(kInnerBlock, inputs - kb);
             args.m = r1 - r0;
             args.width = j.width;
             args.accumulate = kb > 0;
@@ -92,8 +112,9 @@ void multiplyPanel(const PanelJob& j) {
             const int l0 = nextLines * (t - j.t0) / count, l1 = nextLines * (t - j.t0 + 1) / count;
             args.next = next ? next + size_t(l0) * 64 : nullptr;
             args.nextLines = l1 - l0;
+            args.activation = lastBlock ? fused : TileActivation::None;
             j.fn(args);
-            if (j.act && kb + kInnerBlock >= j.k)  // while the tile is in L1
+            if (j.act && fused == TileActivation::None && lastBlock)  // while the tile is in L1
                 for (int r = 0; r < args.m; ++r) activate(*j.act, args.c + r * args.ldc, j.width);
         }
     }
@@ -124,11 +145,6 @@ private:
     }
     std::atomic<uint64_t> m_bounds{0};
 };
-
-bool stealingEnabled() {
-    static const bool on = !std::getenv("ATTNSCOPE_NO_STEAL");
-    return on;
-}
 
 }  // namespace
 
@@ -205,7 +221,6 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
             const bool more = t1 == tiles && queues[size_t(part)].has(p + 1);
             runPanel(p, t0, t1, more ? static_cast<const char*>(w.panelData(p + 1, k0)) : nullptr);
         }
-        if (!stealingEnabled()) return;
         for (int other = (part + 1) % parts; other != part; other = (other + 1) % parts)
             for (int p; (p = queues[size_t(other)].takeBack()) >= 0;) {
                 tilesOf(other, p, &t0, &t1);
@@ -215,7 +230,7 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
 }
 
 void productHere(const float* a, int64_t lda, int m, int k, const float* b, int64_t ldb, bool bIsKByN, int n, float* c,
-                 int64_t ldc, std::vector<float>& scratch) {
+                 int64_t ldc, std::vector<float>& scratch, bool causal) {
     const TileKernels* kern = kernelsFor(gemmPath());
     if (!kern || ldb > INT32_MAX) {
         if (bIsKByN) return gemmABHere(m, n, k, a, int(lda), b, int(ldb), c, int(ldc));
@@ -243,7 +258,9 @@ void productHere(const float* a, int64_t lda, int m, int k, const float* b, int6
     job.n = m;
     job.tiles = job.t1 = (m + kern->maxRows - 1) / kern->maxRows;
     job.ldc = ldc;
+    if (causal) job.causal = bIsKByN ? PanelJob::Causal::Values : PanelJob::Causal::Keys;
     for (int p = 0; p < panels; ++p) {
+        job.firstColumn = p * kPanelWidth;
         job.b = reinterpret_cast<const char*>(packed + size_t(p) * size_t(k) * kPanelWidth);
         job.c = c + p * kPanelWidth;
         job.width = std::min(kPanelWidth, n - p * kPanelWidth);

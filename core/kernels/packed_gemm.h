@@ -36,9 +36,12 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
 // On the calling thread (work already split among threads, as attention heads are): c (m, n) =
 // a (m, k) . B with B (k, n) given row-major as b (bIsKByN, rows ldb apart) or as its transpose
 // (n, k) (a head's keys), packed into `scratch` first. Through the micro-kernels when the path packs,
-// else Eigen. Exact float32 sums in k order within blocks of 256.
+// else Eigen. Exact float32 sums in k order within blocks of 1024.
+// causal (a causal head, rows and keys the same tokens): as keys (!bIsKByN), a row's entries after
+// its own index may be left unwritten (row tiles skip the panels wholly after them); as values
+// (bIsKByN, a the probabilities), a row's inputs after its own index are taken as the zeros they are.
 void productHere(const float* a, int64_t lda, int m, int k, const float* b, int64_t ldb, bool bIsKByN, int n, float* c,
-                 int64_t ldc, std::vector<float>& scratch);
+                 int64_t ldc, std::vector<float>& scratch, bool causal = false);
 
 // y (n, out) = act(x (n, in) . W + b), packed or through linear() and activate().
 void linearActivated(const Linear& layer, Activation act, const float* x, int n, float* y);

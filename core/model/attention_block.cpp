@@ -27,7 +27,7 @@ void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTenso
     const float sqrtD = std::sqrt(float(d));
     const bool causal = m_shape.causal;
     // Heads are column blocks of q, k, v and context (stride H).
-    const auto blocks = m_buffers.computeHeads(layer, {n, d, m_shape.heads, 1, q, k, v, H, H, context},
+    const auto blocks = m_buffers.computeHeads(layer, {n, d, m_shape.heads, 1, q, k, v, H, H, context, causal},
                                                [&](const float* raw, float* scores, float* probs) {
                                                    kernels::scaledMaskedSoftmax(raw, n, sqrtD, causal, scores, probs);
                                                });

@@ -39,15 +39,15 @@ AttentionBuffers::Blocks AttentionBuffers::computeHeads(int layer, const Heads& 
             float* probs = b.probs ? b.probs + size_t(j) * square : raw + square;                    // (n, n)
             float* scores = b.scores ? b.scores + size_t(j) * square : nullptr;
             std::vector<float>& pack = m_packScratch[size_t(part)];
-            // raw (n, n) = q_j (n, d) . k_kv^T (d, n)
+            // raw (n, n) = q_j (n, d) . k_kv^T (d, n); when causal, entries after the diagonal may be left unwritten
             if (own)
-                kernels::productHere(in.q + j * d, in.ldq, n, d, in.k + kv * d, in.ldkv, false, n, raw, n, pack);
+                kernels::productHere(in.q + j * d, in.ldq, n, d, in.k + kv * d, in.ldkv, false, n, raw, n, pack, in.causal);
             else
                 kernels::gemmABt(n, n, d, in.q + j * d, in.ldq, in.k + kv * d, in.ldkv, raw, n);
             softmax(raw, scores, probs);
             // context_j (n, d) = probs (n, n) . v_kv (n, d)
             if (own)
-                kernels::productHere(probs, n, n, n, in.v + kv * d, in.ldkv, true, d, in.context + j * d, in.ldq, pack);
+                kernels::productHere(probs, n, n, n, in.v + kv * d, in.ldkv, true, d, in.context + j * d, in.ldq, pack, in.causal);
             else
                 kernels::gemmAB(n, d, n, probs, n, in.v + kv * d, in.ldkv, in.context + j * d, in.ldq);
             if (m_sink && m_sink->ablated(layer, j))  // switched off: no context reaches W_O

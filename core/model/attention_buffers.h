@@ -28,6 +28,7 @@ public:
         const float* v = nullptr;  // (n, ldkv)
         int ldq = 0, ldkv = 0;
         float* context = nullptr;  // (n, ldq)
+        bool causal = false;       // a query sees no later key (their scores need not be computed)
     };
     // raw (n, n) -> scores (n, n, or null when not kept) and probs (n, n) of one head.
     using Softmax = std::function<void(const float* raw, float* scores, float* probs)>;

@@ -43,7 +43,7 @@ void RotaryAttention::run(int layer, const Weights& w, const Options& o, const R
     applyRope(q, n, h, d, rope);
     applyRope(k, n, g, d, rope);
 
-    const auto blocks = m_buffers.computeHeads(layer, {n, d, h, group, q, k, v, qw, kvw, context},
+    const auto blocks = m_buffers.computeHeads(layer, {n, d, h, group, q, k, v, qw, kvw, context, true},
                                                [&](const float* raw, float* scores, float* probs) {
                                                    kernels::windowedSoftmax(raw, n, o.scale, true, o.window, scores, probs);
                                                });
