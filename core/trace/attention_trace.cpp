@@ -265,13 +265,14 @@ void TraceRecorder::headProbs(int layer, int head, const float* raw, const float
 void AttentionTrace::summarize(int layer, int head, const float* raw, const float* probs) {
     const int n = tokens();
     const size_t slot = size_t(layer * heads() + head), thumb = size_t(m_thumbSize) * size_t(m_thumbSize);
-    summarizeHead(probs, n, m_thumbSize, m_thumbs.data() + slot * thumb, m_thumbsHidden.data() + slot * thumb, &m_sinkShare[slot]);
+    const bool causal = m_shape.causal;  // a row's weights after its own token are zeros
+    summarizeHead(probs, n, m_thumbSize, m_thumbs.data() + slot * thumb, m_thumbsHidden.data() + slot * thumb, &m_sinkShare[slot], causal);
     // Each row's normaliser from its largest weight: p = exp(s - lse), so lse = s - log p there
     // (p >= 1/n: well conditioned).
     float* lse = m_logSumExp.data() + slot * size_t(n);
     for (int a = 0; a < n; ++a) {
         const float* p = probs + int64_t(a) * n;
-        const int top = int(std::max_element(p, p + n) - p);
+        const int top = int(std::max_element(p, p + (causal ? a + 1 : n)) - p);
         const float r = raw[int64_t(a) * n + top];
         const float scaled = m_shape.multiplies ? r * m_shape.scale() : r / std::sqrt(float(headDim()));
         lse[a] = scaled - std::log(p[top]);
