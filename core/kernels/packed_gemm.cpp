@@ -204,15 +204,16 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
     };
     // Each part a fixed run of (panel, row tile) items: contiguous weights to stream and columns to
     // write. A part takes its panels from the front; one done early takes the others' from the back.
+    auto first = [&](int part) { return items * part / parts; };  // part's items [first(part), first(part + 1))
     std::vector<PanelQueue> queues(static_cast<size_t>(parts));
     for (int part = 0; part < parts; ++part) {
-        const int64_t first = items * part / parts, last = items * (part + 1) / parts;
-        queues[size_t(part)].reset(int(first / tiles), first < last ? int((last - 1) / tiles) + 1 : int(first / tiles));
+        const int64_t begin = first(part), end = first(part + 1);
+        queues[size_t(part)].reset(int(begin / tiles), begin < end ? int((end - 1) / tiles) + 1 : int(begin / tiles));
     }
+    // Panel p's row tiles within part's items.
     auto tilesOf = [&](int part, int p, int* t0, int* t1) {
-        const int64_t first = items * part / parts, last = items * (part + 1) / parts;
-        *t0 = int(std::max<int64_t>(first - int64_t(p) * tiles, 0));
-        *t1 = int(std::min<int64_t>(last - int64_t(p) * tiles, tiles));
+        *t0 = int(std::max<int64_t>(first(part) - int64_t(p) * tiles, 0));
+        *t1 = int(std::min<int64_t>(first(part + 1) - int64_t(p) * tiles, tiles));
     };
     parallelFor(parts, [&](int part) {
         int t0 = 0, t1 = 0;

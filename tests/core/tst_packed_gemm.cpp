@@ -1,9 +1,11 @@
 // The packed products (kernels/packed_gemm.h) on every micro-kernel this CPU runs, against a
 // double-precision product of the same stored weights: both storage layouts, three weight types,
 // row counts around the tile heights, widths around the panel width, biases, activations, layers
-// packed side by side, input slices, one and two threads.
+// packed side by side, input slices, one and two threads, shares taken by the other core.
+// (The attention heads' products on one thread: tst_head_products.cpp.)
 #include "io/checkpoint.h"
 #include "io/half_float.h"
+#include "kernel_test_support.h"
 #include "kernels/kernels.h"
 #include "kernels/packed_gemm.h"
 #include "kernels/parallel_for.h"
@@ -99,14 +101,6 @@ void compare(const StoredLayer& s, int k0, int k, const std::vector<float>& x, i
         }
 }
 
-std::vector<float> input(int n, int k, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-    std::vector<float> x(size_t(n) * size_t(k));
-    for (float& v : x) v = u(rng);
-    return x;
-}
-
 }  // namespace
 
 class TestPackedGemm : public QObject {
@@ -125,8 +119,6 @@ private Q_SLOTS:
     void stolenPanels();
     void inputSlice_data();
     void inputSlice();
-    void productOnThisThread_data();
-    void productOnThisThread();
     void loadingGivesBackTheMappedWeights();
 
 private:
@@ -141,15 +133,6 @@ void addPathColumn() { QTest::addColumn<int>("path"); }
 template <class AddRows>
 void forEachPath(AddRows addRows) {
     for (GemmPath p : {GemmPath::Avx512, GemmPath::Avx2}) addRows(p, QString::fromLatin1(gemmPathName(p)));
-}
-
-bool usePath(int path) {
-    if (!setGemmPath(GemmPath(path))) {
-        QTest::qSkip(qPrintable(QStringLiteral("this CPU does not run the %1 kernels").arg(QLatin1String(gemmPathName(GemmPath(path))))), __FILE__,
-                     __LINE__);
-        return false;
-    }
-    return true;
 }
 
 }  // namespace
@@ -320,60 +303,6 @@ void TestPackedGemm::inputSlice() {
         view.layer = slice;
         compare(view, first, 32, x, n, y, 64, false, nullptr);
     }
-}
-
-void TestPackedGemm::productOnThisThread_data() {
-    QTest::addColumn<int>("path");
-    QTest::addColumn<int>("m");
-    QTest::addColumn<int>("k");
-    QTest::addColumn<int>("n");
-    QTest::addColumn<bool>("bIsKByN");
-    QTest::addColumn<bool>("causal");
-    for (GemmPath p : {GemmPath::Avx512, GemmPath::Avx2, GemmPath::Blas}) {
-        const QString name = QString::fromLatin1(gemmPathName(p));
-        auto row = [&](const char* what, int m, int k, int n, bool bIsKByN, bool causal) {
-            QTest::newRow(qPrintable(name + QStringLiteral(": ") + QLatin1String(what))) << int(p) << m << k << n << bIsKByN << causal;
-        };
-        row("scores, 7 queries of d 64", 7, 64, 7, false, false);
-        row("scores, 45 queries of d 16", 45, 16, 45, false, false);
-        row("context, 1300 keys, d 64", 1300, 1300, 64, true, false);
-        row("context, 13 keys, d 40", 13, 13, 40, true, false);
-        // Causal heads: scores only up to the diagonal (tiles skip the panels after their rows),
-        // contexts from the probabilities up to it.
-        row("causal scores, 100 queries of d 64", 100, 64, 100, false, true);
-        row("causal scores, 33 queries of d 8", 33, 8, 33, false, true);
-        row("causal context, 100 keys, d 64", 100, 100, 64, true, true);
-        row("causal context, 1100 keys, d 24", 1100, 1100, 24, true, true);
-    }
-}
-
-// productHere (attention heads): c = a . B with B given as (k, n) or as its transpose (n, k), strided.
-void TestPackedGemm::productOnThisThread() {
-    QFETCH(int, path);
-    QFETCH(int, m);
-    QFETCH(int, k);
-    QFETCH(int, n);
-    QFETCH(bool, bIsKByN);
-    QFETCH(bool, causal);
-    if (!usePath(path)) return;
-    const int lda = k + 3, ldb = (bIsKByN ? n : k) + 5, ldc = n + 2;
-    auto a = input(m, lda, 1);
-    const auto b = input(bIsKByN ? k : n, ldb, 2);
-    if (causal && bIsKByN)  // causal probabilities: zero after the diagonal
-        for (int i = 0; i < m; ++i) std::fill(a.begin() + i * lda + i + 1, a.begin() + i * lda + k, 0.0f);
-    std::vector<float> c(size_t(m) * size_t(ldc), std::nanf("")), scratch;
-    productHere(a.data(), lda, m, k, b.data(), ldb, bIsKByN, n, c.data(), ldc, scratch, causal);
-    for (int i = 0; i < m; ++i)
-        for (int j = 0; j < (causal && !bIsKByN ? i + 1 : n); ++j) {
-            double sum = 0, scale = 0;
-            for (int t = 0; t < k; ++t) {
-                const double term = double(a[size_t(i) * lda + size_t(t)]) *
-                                    (bIsKByN ? b[size_t(t) * ldb + size_t(j)] : b[size_t(j) * ldb + size_t(t)]);
-                sum += term;
-                scale += std::abs(term);
-            }
-            QVERIFY2(std::abs(c[size_t(i) * ldc + size_t(j)] - sum) <= 2e-6 * (scale + 1), qPrintable(QStringLiteral("%1, %2").arg(i).arg(j)));
-        }
 }
 
 namespace {
