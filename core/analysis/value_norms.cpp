@@ -65,7 +65,6 @@ Result<std::shared_ptr<const AttentionTrace>> valueWeightedTrace(const Attention
         }
         LayerTensors t;
         t.layer = l;
-        t.input = trace.hiddenState(l);
         t.attnInput = trace.attnInput(l);
         t.q = trace.q(l);
         t.scores = scores;

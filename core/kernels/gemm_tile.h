@@ -46,6 +46,7 @@ struct TileArgs {
     int nextLines = 0;
     bool accumulate = false;  // c += the product (a later block of the inputs), else c = product + bias
     TileActivation activation = TileActivation::None;  // applied to what is stored
+    float* residual = nullptr;  // (m, ldc) or null: += the values stored in c (the last block)
 };
 
 using TileFn = void (*)(const TileArgs&);

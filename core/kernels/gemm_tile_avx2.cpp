@@ -100,8 +100,15 @@ void half(const TileArgs& t, int h) {
         float* c = t.c + r * t.ldc + h;
         const __m256 add0 = t.accumulate ? _mm256_maskload_ps(c, m0) : bias0;
         const __m256 add1 = t.accumulate ? _mm256_maskload_ps(c + 8, m1) : bias1;
-        _mm256_maskstore_ps(c, m0, activated(_mm256_add_ps(c0[r], add0), t.activation));
-        _mm256_maskstore_ps(c + 8, m1, activated(_mm256_add_ps(c1[r], add1), t.activation));
+        const __m256 y0 = activated(_mm256_add_ps(c0[r], add0), t.activation);
+        const __m256 y1 = activated(_mm256_add_ps(c1[r], add1), t.activation);
+        _mm256_maskstore_ps(c, m0, y0);
+        _mm256_maskstore_ps(c + 8, m1, y1);
+        if (t.residual) {  // x + y, as addInPlace adds
+            float* x = t.residual + r * t.ldc + h;
+            _mm256_maskstore_ps(x, m0, _mm256_add_ps(_mm256_maskload_ps(x, m0), y0));
+            _mm256_maskstore_ps(x + 8, m1, _mm256_add_ps(_mm256_maskload_ps(x + 8, m1), y1));
+        }
     }
 }
 

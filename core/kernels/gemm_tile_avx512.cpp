@@ -112,8 +112,15 @@ void tile(const TileArgs& t) {
         float* c = t.c + r * t.ldc;
         const __m512 add0 = t.accumulate ? _mm512_maskz_loadu_ps(m0, c) : bias0;
         const __m512 add1 = t.accumulate ? _mm512_maskz_loadu_ps(m1, c + 16) : bias1;
-        _mm512_mask_storeu_ps(c, m0, activated(_mm512_add_ps(c0[r], add0), t.activation));
-        _mm512_mask_storeu_ps(c + 16, m1, activated(_mm512_add_ps(c1[r], add1), t.activation));
+        const __m512 y0 = activated(_mm512_add_ps(c0[r], add0), t.activation);
+        const __m512 y1 = activated(_mm512_add_ps(c1[r], add1), t.activation);
+        _mm512_mask_storeu_ps(c, m0, y0);
+        _mm512_mask_storeu_ps(c + 16, m1, y1);
+        if (t.residual) {  // x + y, as addInPlace adds
+            float* x = t.residual + r * t.ldc;
+            _mm512_mask_storeu_ps(x, m0, _mm512_add_ps(_mm512_maskz_loadu_ps(m0, x), y0));
+            _mm512_mask_storeu_ps(x + 16, m1, _mm512_add_ps(_mm512_maskz_loadu_ps(m1, x + 16), y1));
+        }
     }
 }
 

@@ -60,6 +60,7 @@ struct PanelJob {
     int n = 0, tiles = 0, t0 = 0, t1 = 0;
     float* c = nullptr;  // (n, ldc) from the panel's first column
     int64_t ldc = 0;
+    float* residual = nullptr;  // (n, ldc) from the same column, += c's final values; or null
     int width = 0;
     const float* bias = nullptr;
     const Activation* act = nullptr;
@@ -113,9 +114,14 @@ void multiplyPanel(const PanelJob& j) {
             args.next = next ? next + size_t(l0) * 64 : nullptr;
             args.nextLines = l1 - l0;
             args.activation = lastBlock ? fused : TileActivation::None;
+            const bool separate = j.act && fused == TileActivation::None && lastBlock;  // SiLU: a pass after
+            args.residual = lastBlock && j.residual && !separate ? j.residual + r0 * j.ldc : nullptr;
             j.fn(args);
-            if (j.act && fused == TileActivation::None && lastBlock)  // while the tile is in L1
-                for (int r = 0; r < args.m; ++r) activate(*j.act, args.c + r * args.ldc, j.width);
+            if (separate)  // while the tile is in L1
+                for (int r = 0; r < args.m; ++r) {
+                    activate(*j.act, args.c + r * args.ldc, j.width);
+                    if (j.residual) addInPlace(j.residual + (r0 + r) * j.ldc, args.c + r * args.ldc, j.width);
+                }
         }
     }
 }
@@ -196,6 +202,7 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
         job.t1 = t1;
         job.c = out.y + panel.column;
         job.ldc = out.ldy;
+        job.residual = out.residual ? out.residual + panel.column : nullptr;
         job.width = panel.width;
         job.bias = withBias ? w.bias(p) : nullptr;
         job.act = act;
@@ -276,6 +283,15 @@ void linearActivated(const Linear& layer, Activation act, const float* x, int n,
     }
     linear(layer, x, n, y);
     activate(act, y, int64_t(n) * layer.out);
+}
+
+void linearResidual(const Linear& layer, const float* x, int n, float* y, float* residual) {
+    if (layer.packed && packingEnabled()) {
+        const PackedOutput out{y, layer.out, residual};
+        return packedProduct(*layer.packed, layer.packedK0, layer.in, x, layer.in, n, &out, nullptr, layer.b != nullptr);
+    }
+    linear(layer, x, n, y);
+    addInPlace(residual, y, int64_t(n) * layer.out);
 }
 
 void linearFused(const std::vector<const Linear*>& layers, const PackedLinear* fused, const float* x, int n, float* const* ys) {

@@ -25,6 +25,7 @@ inline bool packingEnabled() { return gemmPath() != GemmPath::Blas; }
 struct PackedOutput {
     float* y = nullptr;  // (n, ldy)
     int64_t ldy = 0;
+    float* residual = nullptr;  // (n, ldy) or null: += y once y is final (a residual stream)
 };
 
 // outputs[s] (n, width(s)) = x (n, k) . W_s[k0 .. k0 + k) + b_s for every segment s, then act on each
@@ -45,6 +46,10 @@ void productHere(const float* a, int64_t lda, int m, int k, const float* b, int6
 
 // y (n, out) = act(x (n, in) . W + b), packed or through linear() and activate().
 void linearActivated(const Linear& layer, Activation act, const float* x, int n, float* y);
+
+// y (n, out) = x (n, in) . W + b, and residual (n, out) += y in the same pass where packed (the
+// stored y added while in registers; the same sums as linear() then addInPlace()).
+void linearResidual(const Linear& layer, const float* x, int n, float* y, float* residual);
 
 // ys[s] (n, layers[s].out) = x (n, in) . W_s + b_s: one product over `fused` (the layers packed
 // side by side) when it is set and the path is not BLAS, else one linear() per layer.

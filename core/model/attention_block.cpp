@@ -13,7 +13,7 @@ AttentionBlock::AttentionBlock(const ForwardShape& shape, TraceSink* sink) : m_s
     m_out.resize(size_t(shape.tokens) * size_t(shape.hidden));
 }
 
-void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTensors* t) {
+void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTensors* t, float* residual) {
     const int n = m_shape.tokens, H = m_shape.hidden, d = m_shape.headDim;
     const size_t rows = size_t(n) * size_t(H);
     float* q = m_buffers.take(layer, TraceBuffer::Q, rows);                // (n, H)
@@ -31,7 +31,8 @@ void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTenso
                                                [&](const float* raw, float* scores, float* probs) {
                                                    kernels::scaledMaskedSoftmax(raw, n, sqrtD, causal, scores, probs);
                                                });
-    kernels::linear(w.out, context, n, m_out.data());
+    if (residual) kernels::linearResidual(w.out, context, n, m_out.data(), residual);
+    else kernels::linear(w.out, context, n, m_out.data());
 
     const float* norms = m_buffers.valueNorms(layer, {n, d, m_shape.heads, 1, q, k, v, H, H, context}, w.out);
     describeAttention(layer, {x, q, k, v, blocks.scores, blocks.probs, context, m_out.data()}, t);

@@ -22,8 +22,9 @@ public:
 
     AttentionBlock(const ForwardShape& shape, TraceSink* sink);
 
-    // x (n, H) -> attnOutput (n, H) (before the residual); fills tensors for the sink.
-    void run(int layer, const Weights& w, const float* x, LayerTensors* tensors);
+    // x (n, H) -> attnOutput (n, H) (before the residual); fills tensors for the sink. With a
+    // residual (n, H), adds the output to it in the same pass.
+    void run(int layer, const Weights& w, const float* x, LayerTensors* tensors, float* residual = nullptr);
 
 private:
     ForwardShape m_shape;

@@ -128,7 +128,6 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
     std::vector<float> attnIn(x.size());                 // (n, H) the attention's normalised input (kept until the sink reads it)
     std::vector<float> gate(size_t(n) * size_t(I)), up(gate.size());  // (n, I)
     std::vector<float> mlp(x.size());                    // (n, H)
-    std::vector<float> layerIn(sink ? x.size() : 0);     // (n, H) for the sink
     const float embedScale = dc.gemma ? float(std::sqrt(double(H))) : 1.0f;
     for (int i = 0; i < n; ++i) {
         float* row = x.data() + size_t(i) * size_t(H);
@@ -145,31 +144,33 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
     for (int l = 0; l < c.layers; ++l) {
         if (cancel && cancel->load()) return inputError(QStringLiteral("cancelled"));
         const Layer& L = m_layers[size_t(l)];
-        if (sink) layerIn = x;
         kernels::rmsNorm(x.data(), n, H, L.inputNorm, eps, dc.gemma, attnIn.data());
         LayerTensors t;
-        t.input = sink ? layerIn.data() : x.data();
         RotaryAttention::Options o;
         o.scale = dc.queryScale;
         o.window = L.local ? dc.slidingWindow : 0;
         o.normEps = eps;
         o.onePlusNormWeight = dc.gemma;
-        attention.run(l, L.attn, o, dc.gemma && L.local ? local : global, attnIn.data(), &t);
+        // Gemma normalises the attention's output before the residual; the others add it as it is stored
+        attention.run(l, L.attn, o, dc.gemma && L.local ? local : global, attnIn.data(), &t, dc.gemma ? nullptr : x.data());
         if (dc.gemma) {  // x += post_attention_norm(attn); x += post_ff_norm(mlp(pre_ff_norm(x)))
             kernels::rmsNorm(t.attnOutput, n, H, L.postAttentionNorm, eps, true, mlp.data());
             kernels::addInPlace(x.data(), mlp.data(), int64_t(x.size()));
             kernels::rmsNorm(x.data(), n, H, L.preFeedforwardNorm, eps, true, a.data());
-        } else {  // x += attn; x += mlp(post_attention_norm(x))
-            kernels::addInPlace(x.data(), t.attnOutput, int64_t(x.size()));
+        } else {  // x += attn (above); x += mlp(post_attention_norm(x))
             kernels::rmsNorm(x.data(), n, H, L.postAttentionNorm, eps, false, a.data());
         }
         float* const gateUp[] = {gate.data(), up.data()};
         kernels::linearFused({&L.gate, &L.up}, L.gateUp.get(), a.data(), n, gateUp);
         kernels::activate(c.activation, gate.data(), int64_t(gate.size()));
         for (size_t i = 0; i < gate.size(); ++i) gate[i] *= up[i];
-        kernels::linear(L.down, gate.data(), n, mlp.data());
-        if (dc.gemma) kernels::rmsNorm(mlp.data(), n, H, L.postFeedforwardNorm, eps, true, mlp.data());
-        kernels::addInPlace(x.data(), mlp.data(), int64_t(x.size()));
+        if (dc.gemma) {
+            kernels::linear(L.down, gate.data(), n, mlp.data());
+            kernels::rmsNorm(mlp.data(), n, H, L.postFeedforwardNorm, eps, true, mlp.data());
+            kernels::addInPlace(x.data(), mlp.data(), int64_t(x.size()));
+        } else {
+            kernels::linearResidual(L.down, gate.data(), n, mlp.data(), x.data());
+        }
         t.output = x.data();
         if (sink) {
             sink->layer(t);

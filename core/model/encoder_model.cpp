@@ -159,15 +159,12 @@ Result<ForwardOutput> EncoderModel::forward(const std::vector<int>& ids, const s
         const Layer& L = m_layers[size_t(l)];
         attnIn = x;
         LayerTensors t;
-        t.input = attnIn.data();
-        attention.run(l, L.attn, attnIn.data(), &t);
-        // x = LN(x + attn(x))
-        kernels::addInPlace(x.data(), t.attnOutput, int64_t(x.size()));
+        // x = LN(x + attn(x)), the sum taken as the output projection stores
+        attention.run(l, L.attn, attnIn.data(), &t, x.data());
         kernels::layerNorm(x.data(), n, H, L.attnNorm.gamma, L.attnNorm.beta, c.layerNormEps, x.data());
         // x = LN(x + W2 act(W1 x))
         kernels::linearActivated(L.ffnIn, c.activation, x.data(), n, ffn.data());
-        kernels::linear(L.ffnOut, ffn.data(), n, ffnOut.data());
-        kernels::addInPlace(x.data(), ffnOut.data(), int64_t(x.size()));
+        kernels::linearResidual(L.ffnOut, ffn.data(), n, ffnOut.data(), x.data());
         kernels::layerNorm(x.data(), n, H, L.outNorm.gamma, L.outNorm.beta, c.layerNormEps, x.data());
         t.output = x.data();
         if (sink) {

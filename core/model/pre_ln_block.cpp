@@ -15,20 +15,15 @@ PreLnBlock::PreLnBlock(const ForwardShape& shape, const ModelConfig& config, Tra
 
 void PreLnBlock::run(int layer, const Weights& w, float* x) {
     const int n = m_shape.tokens, H = m_shape.hidden;
-    const int64_t count = int64_t(n) * H;
     const float eps = m_config.layerNormEps;
-    if (m_sink) m_blockIn.assign(x, x + count);
-    // x += attn(ln_1(x))
+    // x += attn(ln_1(x)), the sum taken as the output projection stores
     kernels::layerNorm(x, n, H, w.ln1.gamma, w.ln1.beta, eps, m_attnIn.data());
     LayerTensors t;
-    t.input = m_sink ? m_blockIn.data() : x;
-    m_attention.run(layer, w.attn, m_attnIn.data(), &t);  // the sink reads ln_1(x) after ln_2 used m_a
-    kernels::addInPlace(x, t.attnOutput, count);
+    m_attention.run(layer, w.attn, m_attnIn.data(), &t, x);  // the sink reads ln_1(x) after ln_2 used m_a
     // x += proj(act(fc(ln_2(x))))
     kernels::layerNorm(x, n, H, w.ln2.gamma, w.ln2.beta, eps, m_a.data());
     kernels::linearActivated(w.fc, m_config.activation, m_a.data(), n, m_mlp.data());
-    kernels::linear(w.proj, m_mlp.data(), n, m_mlpOut.data());
-    kernels::addInPlace(x, m_mlpOut.data(), count);
+    kernels::linearResidual(w.proj, m_mlp.data(), n, m_mlpOut.data(), x);
     t.output = x;
     if (m_sink) m_sink->layer(t);
 }

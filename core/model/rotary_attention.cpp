@@ -28,7 +28,8 @@ RotaryAttention::RotaryAttention(const ForwardShape& shape, TraceSink* sink) : m
     m_out.resize(size_t(shape.tokens) * size_t(shape.hidden));
 }
 
-void RotaryAttention::run(int layer, const Weights& w, const Options& o, const RopeTable& rope, const float* x, LayerTensors* t) {
+void RotaryAttention::run(int layer, const Weights& w, const Options& o, const RopeTable& rope, const float* x, LayerTensors* t,
+                          float* residual) {
     const int n = m_shape.tokens, d = m_shape.headDim, h = m_shape.heads, g = m_shape.keyValueHeads();
     const int qw = m_shape.qWidth(), kvw = m_shape.kvWidth(), group = h / g;
     float* q = m_buffers.take(layer, TraceBuffer::Q, size_t(n) * size_t(qw));              // (n, h d)
@@ -47,7 +48,8 @@ void RotaryAttention::run(int layer, const Weights& w, const Options& o, const R
                                                [&](const float* raw, float* scores, float* probs) {
                                                    kernels::windowedSoftmax(raw, n, o.scale, true, o.window, scores, probs);
                                                });
-    kernels::linear(w.out, context, n, m_out.data());
+    if (residual) kernels::linearResidual(w.out, context, n, m_out.data(), residual);
+    else kernels::linear(w.out, context, n, m_out.data());
 
     const float* norms = m_buffers.valueNorms(layer, {n, d, h, group, q, k, v, qw, kvw, context}, w.out);
     describeAttention(layer, {x, q, k, v, blocks.scores, blocks.probs, context, m_out.data()}, t);

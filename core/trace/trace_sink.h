@@ -28,7 +28,6 @@ struct ForwardShape {
 // Head j of q, k, v and context is columns [j d, (j + 1) d) of the (n, H) matrix.
 struct LayerTensors {
     int layer = 0;
-    const float* input = nullptr;      // (n, H)    hidden state entering the layer
     const float* attnInput = nullptr;  // (n, H)    what the projections read (after ln_1 for pre-LN)
     const float* q = nullptr;          // (n, h d)  x W_q + b_q (decoders: after RoPE)
     const float* k = nullptr;          // (n, g d)

@@ -117,6 +117,8 @@ private Q_SLOTS:
     void sideBySide();
     void stolenPanels_data();
     void stolenPanels();
+    void residual_data();
+    void residual();
     void inputSlice_data();
     void inputSlice();
     void loadingGivesBackTheMappedWeights();
@@ -270,6 +272,72 @@ void TestPackedGemm::stolenPanels() {
     });
     const Activation a = Activation::GeluErf;
     compare(s, 0, in, x, n, y, out, true, &a);
+}
+
+void TestPackedGemm::residual_data() {
+    addPathColumn();
+    QTest::addColumn<int>("n");
+    QTest::addColumn<int>("in");
+    QTest::addColumn<int>("out");
+    QTest::addColumn<int>("type");
+    QTest::addColumn<int>("act");  // -1: none
+    forEachPath([](GemmPath p, const QString& name) {
+        auto row = [&](const char* what, int n, int in, int out, WeightType t, int act) {
+            QTest::newRow(qPrintable(name + QStringLiteral(": ") + QLatin1String(what))) << int(p) << n << in << out << int(t) << act;
+        };
+        row("1 row", 1, 64, 32, WeightType::F32, -1);
+        row("13 rows, ragged width", 13, 96, 70, WeightType::F32, -1);
+        row("30 rows, 2500 inputs in three blocks", 30, 2500, 64, WeightType::F32, -1);
+        row("bf16, 17 rows", 17, 128, 40, WeightType::BF16, -1);
+        row("gelu in the tile", 9, 80, 48, WeightType::F32, int(Activation::GeluErf));
+        row("silu in a pass after the tile", 14, 1100, 33, WeightType::F16, int(Activation::Silu));
+    });
+}
+
+// residual += y as the tiles store y: y as the product alone gives it, and each residual value
+// the float sum x + y that addInPlace computes, bit for bit; on every path and on BLAS.
+void TestPackedGemm::residual() {
+    QFETCH(int, path);
+    QFETCH(int, n);
+    QFETCH(int, in);
+    QFETCH(int, out);
+    QFETCH(int, type);
+    QFETCH(int, act);
+    if (!usePath(path)) return;
+    setThreads(2);
+    StoredLayer s(in, out, false, WeightType(type), true, uint32_t(n + in));
+    Linear layer = s.layer;
+    layer.packed = PackedLinear::pack({&s.layer});
+    const auto x = input(n, in, 11), start = input(n, out, 12);
+    const Activation a = Activation(std::max(act, 0));
+    const Activation* activation = act >= 0 ? &a : nullptr;
+    std::vector<float> alone(size_t(n) * size_t(out), std::nanf(""));
+    if (activation) linearActivated(layer, a, x.data(), n, alone.data());
+    else linear(layer, x.data(), n, alone.data());
+    compare(s, 0, in, x, n, alone, out, true, activation);
+    for (bool packed : {true, false}) {
+        std::vector<float> y(alone.size(), std::nanf("")), r = start;
+        if (packed) {
+            const PackedOutput o{y.data(), out, r.data()};
+            packedProduct(*layer.packed, 0, in, x.data(), in, n, &o, activation);
+        } else if (!activation) {
+            Linear stored = s.layer;  // no packed panels: linear() then addInPlace()
+            linearResidual(stored, x.data(), n, y.data(), r.data());
+        } else {
+            continue;
+        }
+        if (!packed) compare(s, 0, in, x, n, y, out, true, nullptr);
+        for (size_t i = 0; i < r.size(); ++i) {
+            if (packed && y[i] != alone[i]) QFAIL(qPrintable(QStringLiteral("y[%1]: %2, alone %3").arg(i).arg(y[i]).arg(alone[i])));
+            if (r[i] != start[i] + y[i]) QFAIL(qPrintable(QStringLiteral("residual[%1]: %2, expected %3").arg(i).arg(r[i]).arg(start[i] + y[i])));
+        }
+    }
+    // linearResidual on the packed layer: the same as the product with the residual given.
+    std::vector<float> y(alone.size()), r = start;
+    if (!activation) {
+        linearResidual(layer, x.data(), n, y.data(), r.data());
+        for (size_t i = 0; i < r.size(); ++i) QVERIFY(y[i] == alone[i] && r[i] == start[i] + alone[i]);
+    }
 }
 
 void TestPackedGemm::inputSlice_data() {
