@@ -29,8 +29,9 @@ namespace attnscope::core {
 //   attnOutput(l)          (n, H)     context W_o + b_o
 // All row-major float32.
 //
-// A short input's trace holds every head's probabilities (and scaled scores when asked for); raw
-// scores are q . k^T again, multiplied on a view's request into the cache. A long one (rebuilt(): the blocks would take
+// A short input's trace holds every head's probabilities (and scaled scores when asked for:
+// TraceRecorder::setKeepScores; they are raw times the scale, a third more memory and writes that no
+// view needs); raw scores are q . k^T again, multiplied on a view's request into the cache. A long one (rebuilt(): the blocks would take
 // more than TraceRecorder::kFullTraceBytes) holds q and k instead, and head() rebuilds a head's
 // matrices from them on request, exactly as the forward pass computed them, keeping the most
 // recent in a bounded cache; each head's sink share and thumbnail were kept during the forward.
@@ -242,8 +243,8 @@ public:
     static constexpr uint64_t kFullTraceBytes = uint64_t(1) << 30;
     // Rebuilt heads a trace keeps for reuse.
     static constexpr size_t kHeadCacheBytes = size_t(256) << 20;
-    // The bytes of the (h, n, n) blocks of every layer (scores and probs, and a head's raw scores
-    // rebuilt per view: 3 blocks' worth, the limit's margin).
+    // The bytes of the (h, n, n) blocks of every layer (probs, scores when kept, and a head's raw
+    // scores rebuilt per view: 3 blocks' worth, the limit's margin).
     static uint64_t fullBlockBytes(const ForwardShape& shape);
     static bool rebuildsHeads(const ForwardShape& shape, Mode mode);
 
@@ -251,6 +252,9 @@ public:
     // Also record each head's value-vector norms through the output projection.
     void setValueNorms(bool on) { m_valueNorms = on; }
     bool wantsValueNorms() const override { return m_valueNorms; }
+    // Also keep every head's scaled, masked scores (head().scores(); full traces only).
+    void setKeepScores(bool on) { m_keepScores = on; }
+    bool wantsScores() const override { return m_keepScores; }
 
     void begin(const ForwardShape& shape) override;
     float* buffer(int layer, TraceBuffer which) override;
@@ -264,6 +268,7 @@ public:
 private:
     Mode m_mode;
     bool m_valueNorms = false;
+    bool m_keepScores = false;
     std::shared_ptr<AttentionTrace> m_trace;
 };
 

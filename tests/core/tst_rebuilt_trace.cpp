@@ -95,10 +95,13 @@ void TestRebuiltTrace::equalsTheFullTrace() {
     QVERIFY(m);
     const int n = tokens > 0 ? tokens : std::min(12, m->config().maxTokens());
     const std::vector<int> ids = someIds(n, m->config().vocabSize);
-    TraceRecorder full(TraceRecorder::Mode::Full), rebuilt(TraceRecorder::Mode::Rebuilt);
+    TraceRecorder full(TraceRecorder::Mode::Full), rebuilt(TraceRecorder::Mode::Rebuilt), scored(TraceRecorder::Mode::Full);
+    scored.setKeepScores(true);
     QVERIFY(m->forward(ids, {}, &full));
     QVERIFY(m->forward(ids, {}, &rebuilt));
-    const auto a = full.take(), b = rebuilt.take();
+    QVERIFY(m->forward(ids, {}, &scored));
+    const auto a = full.take(), b = rebuilt.take(), kept = scored.take();
+    QVERIFY(!kept->rebuilt() && kept->hasScores() && !a->hasScores());
     QVERIFY(!a->rebuilt() && b->rebuilt());
     QCOMPARE(b->thumbnailSize(), std::min(n, kThumbnailSize));
     const int64_t square = int64_t(n) * n, t = b->thumbnailSize();
@@ -115,7 +118,18 @@ void TestRebuiltTrace::equalsTheFullTrace() {
         for (int h = 0; h < a->heads(); ++h) {
             const HeadMatrices x = a->head(l, h), y = b->head(l, h);
             QVERIFY2(maxDiff(x.raw(), y.raw(), square) <= 1e-5, qPrintable(QStringLiteral("raw L%1 H%2: %3").arg(l).arg(h).arg(maxDiff(x.raw(), y.raw(), square))));
-            QVERIFY(!y.scores());  // not kept: raw times the scale
+            QVERIFY(!x.scores() && !y.scores());  // not kept unless asked for: raw times the scale
+            // Kept: raw / sqrt(d) (decoders: raw * scale), -inf where masked; the same probabilities.
+            const HeadMatrices z = kept->head(l, h);
+            const ForwardShape& s = a->shape();
+            for (int q = 0; q < n; ++q)
+                for (int k = 0; k < n; ++k) {
+                    const bool masked = (s.causal && k > q) || (a->window(l) > 0 && k <= q - a->window(l));
+                    const float raw = z.raw()[q * n + k], score = z.scores()[q * n + k];
+                    const float expected = masked ? -INFINITY : s.multiplies ? raw * s.scale() : raw / std::sqrt(float(s.headDim));
+                    if (score != expected) QFAIL(qPrintable(QStringLiteral("score L%1 H%2 (%3, %4): %5, expected %6").arg(l).arg(h).arg(q).arg(k).arg(score).arg(expected)));
+                }
+            QVERIFY(maxDiff(z.probs(), x.probs(), square) <= 1e-6);  // the scores' pass may round exp's argument apart
             // Single rows and columns from q, k and the kept log-sum-exp, without the matrix.
             for (int at : {0, n / 2, n - 1}) {
                 const std::vector<float> row = b->probsRow(l, h, at), column = b->probsColumn(l, h, at);
