@@ -120,7 +120,8 @@ void multiplyPanel(const PanelJob& j) {
             if (separate)  // while the tile is in L1
                 for (int r = 0; r < args.m; ++r) {
                     activate(*j.act, args.c + r * args.ldc, j.width);
-                    if (j.residual) addInPlace(j.residual + (r0 + r) * j.ldc, args.c + r * args.ldc, j.width);
+                    if (j.residual)
+                        for (int col = 0; col < j.width; ++col) j.residual[(r0 + r) * j.ldc + col] += args.c[r * args.ldc + col];
                 }
         }
     }
@@ -291,7 +292,7 @@ void linearResidual(const Linear& layer, const float* x, int n, float* y, float*
         return packedProduct(*layer.packed, layer.packedK0, layer.in, x, layer.in, n, &out, nullptr, layer.b != nullptr);
     }
     linear(layer, x, n, y);
-    addInPlace(residual, y, int64_t(n) * layer.out);
+    if (residual) addInPlace(residual, y, int64_t(n) * layer.out);
 }
 
 void linearFused(const std::vector<const Linear*>& layers, const PackedLinear* fused, const float* x, int n, float* const* ys) {

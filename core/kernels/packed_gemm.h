@@ -47,8 +47,8 @@ void productHere(const float* a, int64_t lda, int m, int k, const float* b, int6
 // y (n, out) = act(x (n, in) . W + b), packed or through linear() and activate().
 void linearActivated(const Linear& layer, Activation act, const float* x, int n, float* y);
 
-// y (n, out) = x (n, in) . W + b, and residual (n, out) += y in the same pass where packed (the
-// stored y added while in registers; the same sums as linear() then addInPlace()).
+// y (n, out) = x (n, in) . W + b, and residual (n, out) += y (unless null) in the same pass where
+// packed (the stored y added while in registers; the same sums as linear() then addInPlace()).
 void linearResidual(const Linear& layer, const float* x, int n, float* y, float* residual);
 
 // ys[s] (n, layers[s].out) = x (n, in) . W_s + b_s: one product over `fused` (the layers packed

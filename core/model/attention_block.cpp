@@ -31,8 +31,7 @@ void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTenso
                                                [&](const float* raw, float* scores, float* probs) {
                                                    kernels::scaledMaskedSoftmax(raw, n, sqrtD, causal, scores, probs);
                                                });
-    if (residual) kernels::linearResidual(w.out, context, n, m_out.data(), residual);
-    else kernels::linear(w.out, context, n, m_out.data());
+    kernels::linearResidual(w.out, context, n, m_out.data(), residual);
 
     const float* norms = m_buffers.valueNorms(layer, {n, d, m_shape.heads, 1, q, k, v, H, H, context}, w.out);
     describeAttention(layer, {x, q, k, v, blocks.scores, blocks.probs, context, m_out.data()}, t);

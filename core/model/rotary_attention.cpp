@@ -48,8 +48,7 @@ void RotaryAttention::run(int layer, const Weights& w, const Options& o, const R
                                                [&](const float* raw, float* scores, float* probs) {
                                                    kernels::windowedSoftmax(raw, n, o.scale, true, o.window, scores, probs);
                                                });
-    if (residual) kernels::linearResidual(w.out, context, n, m_out.data(), residual);
-    else kernels::linear(w.out, context, n, m_out.data());
+    kernels::linearResidual(w.out, context, n, m_out.data(), residual);
 
     const float* norms = m_buffers.valueNorms(layer, {n, d, h, group, q, k, v, qw, kvw, context}, w.out);
     describeAttention(layer, {x, q, k, v, blocks.scores, blocks.probs, context, m_out.data()}, t);
