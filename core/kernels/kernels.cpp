@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <vector>
 
@@ -31,6 +32,43 @@ void forRows(int n, int64_t valuesPerRow, const Fn& fn) {
     const int64_t parts = std::min<int64_t>({int64_t(threads()), int64_t(n), int64_t(n) * valuesPerRow / kMinValuesPerPart});
     if (parts <= 1) return fn(0, n);
     parallelFor(int(parts), [&](int p) { fn(int(n * int64_t(p) / parts), int(n * int64_t(p + 1) / parts)); });
+}
+
+// Eigen starts its vector loops and its sums at a row's first 64-byte-aligned value and does the
+// values before it one at a time, with a scalar exp and adds in another order: a row's results
+// changed in the last bit with the row's address (one SiLU output in two buffers differed on CI).
+// So exp, erf, tanh and sums run where the first value is aligned: every value then gets the same
+// code (by its index in the row) wherever the caller's buffer sits.
+using AlignedMap = Eigen::Map<Eigen::ArrayXf, Eigen::Aligned64>;
+
+// A 64-byte-aligned buffer of at least `count` floats, this thread's own (reused).
+float* alignedScratch(int64_t count) {
+    thread_local std::vector<float> buffer;
+    if (int64_t(buffer.size()) < count + 16) buffer.resize(size_t(count + 16));
+    const auto address = reinterpret_cast<uintptr_t>(buffer.data());
+    return buffer.data() + ((64 - address % 64) % 64) / sizeof(float);
+}
+
+// f(values) over x (count) in aligned chunks of 1024 values (copied in and back).
+template <class F>
+void alignedInPlace(float* x, int64_t count, const F& f) {
+    constexpr int64_t kChunk = 1024;
+    alignas(64) float buffer[kChunk];
+    for (int64_t a = 0; a < count; a += kChunk) {
+        const int64_t length = std::min(kChunk, count - a);
+        std::copy_n(x + a, length, buffer);
+        AlignedMap values(buffer, length);
+        f(values);
+        std::copy_n(buffer, length, x + a);
+    }
+}
+
+// probs (count) = exp(shifted) / their sum, the exps and the sum taken in an aligned copy.
+template <class Shifted>
+void normalisedExp(const Shifted& shifted, int64_t count, float* probs) {
+    AlignedMap e(alignedScratch(count), count);
+    e = shifted.exp();
+    Eigen::Map<Eigen::ArrayXf>(probs, count) = e / e.sum();
 }
 
 }  // namespace
@@ -126,8 +164,10 @@ void layerNorm(const float* x, int n, int d, const float* gamma, const float* be
     forRows(n, d, [&](int first, int end) {
         for (int i = first; i < end; ++i) {
             const Eigen::Map<const Eigen::ArrayXf> row(x + int64_t(i) * d, d);
-            const float mean = row.mean();
-            const float var = (row - mean).square().mean();  // biased, as torch.nn.LayerNorm
+            AlignedMap copy(alignedScratch(d), d);  // sums in an order independent of the address
+            copy = row;
+            const float mean = copy.mean();
+            const float var = (copy - mean).square().mean();  // biased, as torch.nn.LayerNorm
             const float inv = 1.0f / std::sqrt(var + eps);
             Eigen::Map<Eigen::ArrayXf>(out + int64_t(i) * d, d) = (row - mean) * inv * g + b;
         }
@@ -135,21 +175,22 @@ void layerNorm(const float* x, int n, int d, const float* gamma, const float* be
 }
 
 void activate(Activation act, float* x, int64_t count) {
-    ArrayMap a(x, count);
-    switch (act) {
-        case Activation::GeluErf:  // 0.5 x (1 + erf(x / sqrt 2))
-            a = 0.5f * a * (1.0f + (a * float(M_SQRT1_2)).erf());
-            break;
-        case Activation::GeluTanh:  // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-            a = 0.5f * a * (1.0f + (0.7978845608028654f * (a + 0.044715f * a.cube())).tanh());
-            break;
-        case Activation::Relu:
-            a = a.max(0.0f);
-            break;
-        case Activation::Silu:  // x sigmoid(x)
-            a = a / (1.0f + (-a).exp());
-            break;
-    }
+    alignedInPlace(x, count, [act](AlignedMap& a) {
+        switch (act) {
+            case Activation::GeluErf:  // 0.5 x (1 + erf(x / sqrt 2))
+                a = 0.5f * a * (1.0f + (a * float(M_SQRT1_2)).erf());
+                break;
+            case Activation::GeluTanh:  // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+                a = 0.5f * a * (1.0f + (0.7978845608028654f * (a + 0.044715f * a.cube())).tanh());
+                break;
+            case Activation::Relu:
+                a = a.max(0.0f);
+                break;
+            case Activation::Silu:  // x sigmoid(x)
+                a = a / (1.0f + (-a).exp());
+                break;
+        }
+    });
 }
 
 void windowedSoftmax(const float* raw, int n, float scale, bool causal, int window, float* scores, float* probs) {
@@ -162,7 +203,7 @@ void windowedSoftmax(const float* raw, int n, float scale, bool causal, int wind
         Eigen::Map<Eigen::ArrayXf> row(probs + int64_t(i) * n, n);
         row.head(first).setZero();
         row.tail(n - end).setZero();
-        Eigen::Map<Eigen::ArrayXf> p(probs + int64_t(i) * n + first, visible);
+        float* p = probs + int64_t(i) * n + first;
         // The largest scaled score is the largest raw one scaled (rounding keeps order): one pass
         // fewer, the same values.
         const float mx = r.maxCoeff() * scale;
@@ -171,11 +212,10 @@ void windowedSoftmax(const float* raw, int n, float scale, bool causal, int wind
             s.head(first).setConstant(negInf);
             s.tail(n - end).setConstant(negInf);
             s.segment(first, visible) = r * scale;  // multiply, as the decoders' reference implementations do
-            p = (s.segment(first, visible) - mx).exp();
+            normalisedExp(s.segment(first, visible) - mx, visible, p);
         } else {
-            p = (r * scale - mx).exp();
+            normalisedExp(r * scale - mx, visible, p);
         }
-        p /= p.sum();
     }
 }
 
@@ -185,7 +225,9 @@ void rmsNorm(const float* x, int n, int d, const float* w, float eps, bool onePl
         for (int i = first; i < end; ++i) {
             const Eigen::Map<const Eigen::ArrayXf> row(x + int64_t(i) * d, d);
             Eigen::Map<Eigen::ArrayXf> o(out + int64_t(i) * d, d);
-            const float inv = 1.0f / std::sqrt(row.square().mean() + eps);
+            AlignedMap copy(alignedScratch(d), d);  // a sum independent of the address
+            copy = row;
+            const float inv = 1.0f / std::sqrt(copy.square().mean() + eps);
             if (onePlusWeight) o = (row * inv) * (1.0f + weight);
             else o = weight * (row * inv);
         }
@@ -204,19 +246,17 @@ void scaledMaskedSoftmax(const float* raw, int n, float sqrtDHead, bool causal, 
             Eigen::Map<Eigen::ArrayXf> s(scores + int64_t(i) * n, n);
             s.head(visible) = r / sqrtDHead;  // divide, as the reference implementations do
             s.tail(n - visible).setConstant(negInf);
-            p.head(visible) = (s.head(visible) - mx).exp();
+            normalisedExp(s.head(visible) - mx, visible, p.data());
         } else {
-            p.head(visible) = (r / sqrtDHead - mx).exp();
+            normalisedExp(r / sqrtDHead - mx, visible, p.data());
         }
-        p.head(visible) /= p.head(visible).sum();
         p.tail(n - visible).setZero();
     }
 }
 
 void softmax(float* x, int64_t count) {
-    ArrayMap a(x, count);
-    a = (a - a.maxCoeff()).exp();
-    a /= a.sum();
+    const ArrayMap a(x, count);
+    normalisedExp(a - a.maxCoeff(), count, x);
 }
 
 void keepFreedMemoryMapped() {
