@@ -25,6 +25,15 @@ GridLayout gridLayout(const QRectF& rect, int layers, int heads, const QFont& fo
     g.gap = g.cell / 8;
     const double gridW = heads * g.cell + (heads - 1) * g.gap, gridH = layers * g.cell + (layers - 1) * g.gap;
     g.area = QRectF(rect.left() + g.labelW + (w - gridW) / 2, rect.top() + g.labelH, gridW, gridH);
+    // The smallest power of two whose span of pitches holds a label with room to spare.
+    auto step = [](double pitch, double need) {
+        int s = 1;
+        while (s < (1 << 20) && s * pitch < need) s *= 2;
+        return s;
+    };
+    const QString widest = QStringLiteral("H%1").arg(std::max(0, heads - 1));
+    g.headStep = step(g.cell + g.gap, fm.horizontalAdvance(widest) + 6);
+    g.layerStep = step(g.cell + g.gap, fm.height());
     return g;
 }
 
@@ -93,10 +102,10 @@ void paintGrid(QPainter& painter, const QRectF& rect, const GridSpec& s) {
     if (g.cell <= 0) return;
     painter.setFont(s.font);
     painter.setPen(s.textColor);
-    for (int h = 0; h < t.heads(); ++h)
+    for (int h = 0; h < t.heads(); h += g.headStep)
         painter.drawText(QRectF(g.thumbnail(0, h).left(), rect.top(), g.cell, g.labelH), Qt::AlignCenter,
                          QStringLiteral("H%1").arg(h));
-    for (int l = 0; l < t.layers(); ++l)
+    for (int l = 0; l < t.layers(); l += g.layerStep)
         painter.drawText(QRectF(g.area.left() - g.labelW, g.thumbnail(l, 0).top(), g.labelW - 6, g.cell),
                          Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("L%1").arg(t.layerNumber(l)));
     const int n = t.tokens();

@@ -35,6 +35,9 @@ struct GridLayout {
     double gap = 0;
     double labelW = 0, labelH = 0;
     int layers = 0, heads = 0;
+    // Every headStep-th column and layerStep-th row labelled (1, 2, 4, 8...): a label no wider than
+    // the columns it spans (64 heads: H0, H4, H8...).
+    int headStep = 1, layerStep = 1;
     QRectF thumbnail(int layer, int head) const {
         return QRectF(area.left() + head * (cell + gap), area.top() + layer * (cell + gap), cell, cell);
     }
