@@ -71,6 +71,44 @@ void normalisedExp(const Shifted& shifted, int64_t count, float* probs) {
     Eigen::Map<Eigen::ArrayXf>(probs, count) = e / e.sum();
 }
 
+// probs (count) = softmax of raw / factor (divide) or raw * factor; scores (count), unless null, the
+// scaled raw.
+void attentionRow(const float* raw, int count, float factor, bool divide, float* scores, float* probs) {
+    const Eigen::Map<const Eigen::ArrayXf> r(raw, count);
+    // The largest scaled score is the largest raw one scaled (rounding keeps order): one pass
+    // fewer, the same values.
+    const float mx = divide ? r.maxCoeff() / factor : r.maxCoeff() * factor;
+    if (scores) {
+        Eigen::Map<Eigen::ArrayXf> s(scores, count);
+        if (divide) s = r / factor;
+        else s = r * factor;
+        normalisedExp(s - mx, count, probs);
+    } else if (divide) {
+        normalisedExp(r / factor - mx, count, probs);
+    } else {
+        normalisedExp(r * factor - mx, count, probs);
+    }
+}
+
+// probs (n, n) = softmax of each row's visible keys [first, end) (end = i + 1 when causal, first =
+// i - window + 1 when window > 0) of raw / factor (divide) or raw * factor, 0 elsewhere; scores
+// (n, n), unless null, the scaled raw, -inf elsewhere.
+void maskedRows(const float* raw, int n, float factor, bool divide, bool causal, int window, float* scores, float* probs) {
+    const float negInf = -std::numeric_limits<float>::infinity();
+    for (int i = 0; i < n; ++i) {
+        const int end = causal ? i + 1 : n;
+        const int first = window > 0 ? std::max(0, i - window + 1) : 0;
+        const int64_t row = int64_t(i) * n;
+        std::fill(probs + row, probs + row + first, 0.0f);
+        std::fill(probs + row + end, probs + row + n, 0.0f);
+        if (scores) {
+            std::fill(scores + row, scores + row + first, negInf);
+            std::fill(scores + row + end, scores + row + n, negInf);
+        }
+        attentionRow(raw + row + first, end - first, factor, divide, scores ? scores + row + first : nullptr, probs + row + first);
+    }
+}
+
 }  // namespace
 
 void gemmABt(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc) {
@@ -194,29 +232,7 @@ void activate(Activation act, float* x, int64_t count) {
 }
 
 void windowedSoftmax(const float* raw, int n, float scale, bool causal, int window, float* scores, float* probs) {
-    const float negInf = -std::numeric_limits<float>::infinity();
-    for (int i = 0; i < n; ++i) {
-        const int end = causal ? i + 1 : n;                          // keys [first, end) are visible
-        const int first = window > 0 ? std::max(0, i - window + 1) : 0;
-        const int visible = end - first;
-        const Eigen::Map<const Eigen::ArrayXf> r(raw + int64_t(i) * n + first, visible);
-        Eigen::Map<Eigen::ArrayXf> row(probs + int64_t(i) * n, n);
-        row.head(first).setZero();
-        row.tail(n - end).setZero();
-        float* p = probs + int64_t(i) * n + first;
-        // The largest scaled score is the largest raw one scaled (rounding keeps order): one pass
-        // fewer, the same values.
-        const float mx = r.maxCoeff() * scale;
-        if (scores) {
-            Eigen::Map<Eigen::ArrayXf> s(scores + int64_t(i) * n, n);
-            s.head(first).setConstant(negInf);
-            s.tail(n - end).setConstant(negInf);
-            s.segment(first, visible) = r * scale;  // multiply, as the decoders' reference implementations do
-            normalisedExp(s.segment(first, visible) - mx, visible, p);
-        } else {
-            normalisedExp(r * scale - mx, visible, p);
-        }
-    }
+    maskedRows(raw, n, scale, false, causal, window, scores, probs);
 }
 
 void rmsNorm(const float* x, int n, int d, const float* w, float eps, bool onePlusWeight, float* out) {
@@ -234,24 +250,8 @@ void rmsNorm(const float* x, int n, int d, const float* w, float eps, bool onePl
     });
 }
 
-void scaledMaskedSoftmax(const float* raw, int n, float sqrtDHead, bool causal, float* scores,
-                         float* probs) {
-    const float negInf = -std::numeric_limits<float>::infinity();
-    for (int i = 0; i < n; ++i) {
-        const int visible = causal ? i + 1 : n;  // keys a query may see
-        const Eigen::Map<const Eigen::ArrayXf> r(raw + int64_t(i) * n, visible);
-        Eigen::Map<Eigen::ArrayXf> p(probs + int64_t(i) * n, n);
-        const float mx = r.maxCoeff() / sqrtDHead;  // as in windowedSoftmax
-        if (scores) {
-            Eigen::Map<Eigen::ArrayXf> s(scores + int64_t(i) * n, n);
-            s.head(visible) = r / sqrtDHead;  // divide, as the reference implementations do
-            s.tail(n - visible).setConstant(negInf);
-            normalisedExp(s.head(visible) - mx, visible, p.data());
-        } else {
-            normalisedExp(r / sqrtDHead - mx, visible, p.data());
-        }
-        p.tail(n - visible).setZero();
-    }
+void scaledMaskedSoftmax(const float* raw, int n, float sqrtDHead, bool causal, float* scores, float* probs) {
+    maskedRows(raw, n, sqrtDHead, true, causal, 0, scores, probs);  // divide, as the reference implementations do
 }
 
 void softmax(float* x, int64_t count) {
