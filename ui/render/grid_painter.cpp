@@ -102,11 +102,14 @@ void paintGrid(QPainter& painter, const QRectF& rect, const GridSpec& s) {
     if (g.cell <= 0) return;
     painter.setFont(s.font);
     painter.setPen(s.textColor);
+    // A label centred on its cell, as wide (tall) as the cells it stands for.
+    const double labelWidth = std::max(g.cell, g.headStep * (g.cell + g.gap) - g.gap);
+    const double labelHeight = std::max(g.cell, g.layerStep * (g.cell + g.gap) - g.gap);
     for (int h = 0; h < t.heads(); h += g.headStep)
-        painter.drawText(QRectF(g.thumbnail(0, h).left(), rect.top(), g.cell, g.labelH), Qt::AlignCenter,
+        painter.drawText(QRectF(g.thumbnail(0, h).center().x() - labelWidth / 2, rect.top(), labelWidth, g.labelH), Qt::AlignCenter,
                          QStringLiteral("H%1").arg(h));
     for (int l = 0; l < t.layers(); l += g.layerStep)
-        painter.drawText(QRectF(g.area.left() - g.labelW, g.thumbnail(l, 0).top(), g.labelW - 6, g.cell),
+        painter.drawText(QRectF(g.area.left() - g.labelW, g.thumbnail(l, 0).center().y() - labelHeight / 2, g.labelW - 6, labelHeight),
                          Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("L%1").arg(t.layerNumber(l)));
     const int n = t.tokens();
     painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
