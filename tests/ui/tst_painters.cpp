@@ -1,13 +1,11 @@
 // Painters rendered into fixed-size images at device pixel ratio 1, and their layout maths.
 #include "render/colormap.h"
 #include "render/curve_painter.h"
-#include "render/grid_painter.h"
 #include "render/heatmap_painter.h"
 #include "render/line_rasterizer.h"
 #include "render/links_painter.h"
 #include "widgets/token_bar.h"
 
-#include <QFontMetricsF>
 #include <QGuiApplication>
 #include <QImage>
 #include <QPainter>
@@ -70,10 +68,6 @@ private Q_SLOTS:
     void linksWidthFollowsWeight_data();
     void linksWidthFollowsWeight();
     void linksColumnsAreHeaded();
-    void gridCellAt_data();
-    void gridCellAt();
-    void gridLabelsThinOut_data();
-    void gridLabelsThinOut();
     void chipsWrap();
     void niceTicks_data();
     void niceTicks();
@@ -272,54 +266,6 @@ void TestPainters::linksColumnsAreHeaded() {
     for (int y = int(headed.headerRect.top()); y < int(headed.headerRect.bottom()); ++y)
         for (int x = 0; x < image.width(); ++x) ink += 255 - qGray(image.pixel(x, y));
     QVERIFY(ink > 255 * 40);
-}
-
-void TestPainters::gridCellAt_data() {
-    QTest::addColumn<int>("layer");
-    QTest::addColumn<int>("head");
-    QTest::newRow("0,0") << 0 << 0;
-    QTest::newRow("11,11") << 11 << 11;
-    QTest::newRow("5,3") << 5 << 3;
-}
-
-void TestPainters::gridCellAt() {
-    QFETCH(int, layer);
-    QFETCH(int, head);
-    const GridLayout g = gridLayout(QRectF(0, 0, 900, 900), 12, 12, QFont(QStringLiteral("DejaVu Sans"), 9));
-    QVERIFY(g.cell > 40);
-    QCOMPARE(attnscope::ui::gridCellAt(g, g.thumbnail(layer, head).center()).value(), QPoint(head, layer));
-}
-
-void TestPainters::gridLabelsThinOut_data() {
-    QTest::addColumn<QSizeF>("size");
-    QTest::addColumn<int>("layers");
-    QTest::addColumn<int>("heads");
-    QTest::addColumn<bool>("everyHead");
-    QTest::addColumn<bool>("everyLayer");
-    QTest::newRow("bert-base, wide") << QSizeF(900, 900) << 12 << 12 << true << true;
-    QTest::newRow("64 heads") << QSizeF(1400, 600) << 12 << 64 << false << true;
-    QTest::newRow("80 layers, 64 heads") << QSizeF(1200, 700) << 80 << 64 << false << false;
-    QTest::newRow("64 heads, a wall") << QSizeF(6000, 6000) << 12 << 64 << true << true;
-}
-
-// A label is drawn every headStep-th column and layerStep-th row, and the labels drawn never
-// overlap: each has at least its width (its line's height) of pitch.
-void TestPainters::gridLabelsThinOut() {
-    QFETCH(QSizeF, size);
-    QFETCH(int, layers);
-    QFETCH(int, heads);
-    QFETCH(bool, everyHead);
-    QFETCH(bool, everyLayer);
-    const QFont font(QStringLiteral("DejaVu Sans"), 9);
-    const QFontMetricsF fm(font);
-    const GridLayout g = gridLayout(QRectF(QPointF(0, 0), size), layers, heads, font);
-    QVERIFY(g.cell > 0);
-    QCOMPARE(g.headStep == 1, everyHead);
-    QCOMPARE(g.layerStep == 1, everyLayer);
-    const double pitch = g.cell + g.gap;
-    QVERIFY(g.headStep * pitch >= fm.horizontalAdvance(QStringLiteral("H%1").arg(heads - 1)));
-    QVERIFY(g.layerStep * pitch >= fm.height());
-    if (g.headStep > 1) QVERIFY(g.headStep / 2 * pitch < fm.horizontalAdvance(QStringLiteral("H%1").arg(heads - 1)) + 6);
 }
 
 void TestPainters::chipsWrap() {
