@@ -197,6 +197,17 @@ void addInPlace(float* x, const float* y, int64_t count) {
     });
 }
 
+void gatedActivate(Activation act, float* gate, const float* up, int64_t count) {
+    constexpr int64_t kChunk = 4096;  // values, a multiple of activate's aligned chunks (the same values as one call)
+    const int64_t chunks = (count + kChunk - 1) / kChunk;
+    auto run = [&](int64_t a, int64_t b) {
+        activate(act, gate + a, b - a);
+        ArrayMap(gate + a, b - a) *= Eigen::Map<const Eigen::ArrayXf>(up + a, b - a);
+    };
+    if (chunks > INT32_MAX) return run(0, count);
+    forRows(int(chunks), kChunk, [&](int first, int end) { run(first * kChunk, std::min(count, end * kChunk)); });
+}
+
 void layerNorm(const float* x, int n, int d, const float* gamma, const float* beta, float eps, float* out) {
     const Eigen::Map<const Eigen::ArrayXf> g(gamma, d), b(beta, d);
     forRows(n, d, [&](int first, int end) {

@@ -59,6 +59,9 @@ void layerNorm(const float* x, int n, int d, const float* gamma, const float* be
 enum class Activation { GeluErf, GeluTanh, Relu, Silu };
 // In place over count elements.
 void activate(Activation act, float* x, int64_t count);
+// gate (count) = act(gate) * up (count), element by element (a gated MLP: SiLU(x W_gate) * x W_up),
+// the values shared among the cores; each value as activate() gives it, times up.
+void gatedActivate(Activation act, float* gate, const float* up, int64_t count);
 
 // One head's attention from its raw scores.
 // raw (n, n) = q.k; scores (n, n) = raw / sqrt(dHead), -inf where masked (j > i when causal);

@@ -9,8 +9,10 @@
 
 namespace attnscope::core {
 
-AttentionBlock::AttentionBlock(const ForwardShape& shape, TraceSink* sink) : m_shape(shape), m_buffers(sink) {
-    m_out.resize(size_t(shape.tokens) * size_t(shape.hidden));
+AttentionBlock::AttentionBlock(const ForwardShape& shape, TraceSink* sink) : m_shape(shape), m_buffers(sink) {}
+
+float* AttentionBlock::inputBuffer(int layer) {
+    return m_buffers.take(layer, TraceBuffer::AttnInput, size_t(m_shape.tokens) * size_t(m_shape.hidden));  // (n, H)
 }
 
 void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTensors* t, float* residual) {
@@ -20,6 +22,7 @@ void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTenso
     float* k = m_buffers.take(layer, TraceBuffer::K, rows);                // (n, H)
     float* v = m_buffers.take(layer, TraceBuffer::V, rows);                // (n, H)
     float* context = m_buffers.take(layer, TraceBuffer::Context, rows);    // (n, H)
+    float* out = m_buffers.take(layer, TraceBuffer::AttnOutput, rows);     // (n, H)
 
     float* const qkv[] = {q, k, v};
     kernels::linearFused({&w.q, &w.k, &w.v}, w.qkv.get(), x, n, qkv);
@@ -31,10 +34,10 @@ void AttentionBlock::run(int layer, const Weights& w, const float* x, LayerTenso
                                                [&](const float* raw, float* scores, float* probs) {
                                                    kernels::scaledMaskedSoftmax(raw, n, sqrtD, causal, scores, probs);
                                                });
-    kernels::linearResidual(w.out, context, n, m_out.data(), residual);
+    kernels::linearResidual(w.out, context, n, out, residual);
 
     const float* norms = m_buffers.valueNorms(layer, {n, d, m_shape.heads, 1, q, k, v, H, H, context}, w.out);
-    describeAttention(layer, {x, q, k, v, blocks.scores, blocks.probs, context, m_out.data()}, t);
+    describeAttention(layer, {x, q, k, v, blocks.scores, blocks.probs, context, out}, t);
     t->valueNorms = norms;
 }
 

@@ -47,7 +47,7 @@ public:
 
 private:
     TraceSink* m_sink;
-    std::vector<float> m_scratch[6];  // one per TraceBuffer
+    std::vector<float> m_scratch[kTraceBuffers];  // one per TraceBuffer
     std::vector<FloatPool::Block> m_headScratch;  // per core: raw and probs of one head (2 n n), recycled memory
     std::vector<std::vector<float>> m_packScratch;  // per core: one head's k or v packed in panels
     std::vector<float> m_norms;   // (h, n)

@@ -125,7 +125,6 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
 
     std::vector<float> x(size_t(n) * size_t(H));        // (n, H) residual stream
     std::vector<float> a(x.size());                      // (n, H) a normalised copy for the MLP
-    std::vector<float> attnIn(x.size());                 // (n, H) the attention's normalised input (kept until the sink reads it)
     std::vector<float> gate(size_t(n) * size_t(I)), up(gate.size());  // (n, I)
     std::vector<float> mlp(x.size());                    // (n, H)
     const float embedScale = dc.gemma ? float(std::sqrt(double(H))) : 1.0f;
@@ -144,7 +143,8 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
     for (int l = 0; l < c.layers; ++l) {
         if (cancel && cancel->load()) return inputError(QStringLiteral("cancelled"));
         const Layer& L = m_layers[size_t(l)];
-        kernels::rmsNorm(x.data(), n, H, L.inputNorm, eps, dc.gemma, attnIn.data());
+        float* attnIn = attention.inputBuffer(l);  // (n, H) the attention's normalised input, in the trace when recording
+        kernels::rmsNorm(x.data(), n, H, L.inputNorm, eps, dc.gemma, attnIn);
         LayerTensors t;
         RotaryAttention::Options o;
         o.scale = dc.queryScale;
@@ -152,7 +152,7 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
         o.normEps = eps;
         o.onePlusNormWeight = dc.gemma;
         // Gemma normalises the attention's output before the residual; the others add it as it is stored
-        attention.run(l, L.attn, o, dc.gemma && L.local ? local : global, attnIn.data(), &t, dc.gemma ? nullptr : x.data());
+        attention.run(l, L.attn, o, dc.gemma && L.local ? local : global, attnIn, &t, dc.gemma ? nullptr : x.data());
         if (dc.gemma) {  // x += post_attention_norm(attn); x += post_ff_norm(mlp(pre_ff_norm(x)))
             kernels::rmsNorm(t.attnOutput, n, H, L.postAttentionNorm, eps, true, mlp.data());
             kernels::addInPlace(x.data(), mlp.data(), int64_t(x.size()));
@@ -162,8 +162,7 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
         }
         float* const gateUp[] = {gate.data(), up.data()};
         kernels::linearFused({&L.gate, &L.up}, L.gateUp.get(), a.data(), n, gateUp);
-        kernels::activate(c.activation, gate.data(), int64_t(gate.size()));
-        for (size_t i = 0; i < gate.size(); ++i) gate[i] *= up[i];
+        kernels::gatedActivate(c.activation, gate.data(), up.data(), int64_t(gate.size()));
         if (dc.gemma) {
             kernels::linear(L.down, gate.data(), n, mlp.data());
             kernels::rmsNorm(mlp.data(), n, H, L.postFeedforwardNorm, eps, true, mlp.data());

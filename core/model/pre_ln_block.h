@@ -29,7 +29,7 @@ private:
     const ModelConfig& m_config;
     TraceSink* m_sink;
     AttentionBlock m_attention;
-    std::vector<float> m_attnIn, m_a, m_mlp, m_mlpOut;  // (n, H) ln_1(x), (n, H) ln_2(x), (n, I), (n, H)
+    std::vector<float> m_a, m_mlp, m_mlpOut;  // (n, H) ln_2(x), (n, I), (n, H)
 };
 
 }  // namespace attnscope::core

@@ -8,9 +8,12 @@
 
 namespace attnscope::core {
 
-void applyRope(float* x, int n, int heads, int d, const RopeTable& rope) {
+namespace {
+
+// Tokens [first, end) of x (n, heads, d) rotated by their angles.
+void rotateTokens(float* x, int first, int end, int heads, int d, const RopeTable& rope) {
     const int half = d / 2;
-    for (int i = 0; i < n; ++i) {
+    for (int i = first; i < end; ++i) {
         const float* c = rope.cos.data() + size_t(i) * size_t(half);  // (d/2)
         const float* s = rope.sin.data() + size_t(i) * size_t(half);
         for (int h = 0; h < heads; ++h) {
@@ -24,8 +27,21 @@ void applyRope(float* x, int n, int heads, int d, const RopeTable& rope) {
     }
 }
 
-RotaryAttention::RotaryAttention(const ForwardShape& shape, TraceSink* sink) : m_shape(shape), m_buffers(sink) {
-    m_out.resize(size_t(shape.tokens) * size_t(shape.hidden));
+}  // namespace
+
+void applyRope(float* x, int n, int heads, int d, const RopeTable& rope) {
+    // Tokens shared among the cores once each has 32 Ki values or more (a few microseconds).
+    const int64_t parts = std::min<int64_t>({int64_t(kernels::threads()), int64_t(n), int64_t(n) * heads * d >> 15});
+    if (parts <= 1) return rotateTokens(x, 0, n, heads, d, rope);
+    kernels::parallelFor(int(parts), [&](int p) {
+        rotateTokens(x, int(n * int64_t(p) / parts), int(n * int64_t(p + 1) / parts), heads, d, rope);
+    });
+}
+
+RotaryAttention::RotaryAttention(const ForwardShape& shape, TraceSink* sink) : m_shape(shape), m_buffers(sink) {}
+
+float* RotaryAttention::inputBuffer(int layer) {
+    return m_buffers.take(layer, TraceBuffer::AttnInput, size_t(m_shape.tokens) * size_t(m_shape.hidden));  // (n, H)
 }
 
 void RotaryAttention::run(int layer, const Weights& w, const Options& o, const RopeTable& rope, const float* x, LayerTensors* t,
@@ -36,6 +52,7 @@ void RotaryAttention::run(int layer, const Weights& w, const Options& o, const R
     float* k = m_buffers.take(layer, TraceBuffer::K, size_t(n) * size_t(kvw));             // (n, g d)
     float* v = m_buffers.take(layer, TraceBuffer::V, size_t(n) * size_t(kvw));             // (n, g d)
     float* context = m_buffers.take(layer, TraceBuffer::Context, size_t(n) * size_t(qw));  // (n, h d)
+    float* out = m_buffers.take(layer, TraceBuffer::AttnOutput, size_t(n) * size_t(m_shape.hidden));  // (n, H)
 
     float* const qkv[] = {q, k, v};
     kernels::linearFused({&w.q, &w.k, &w.v}, w.qkv.get(), x, n, qkv);
@@ -48,10 +65,10 @@ void RotaryAttention::run(int layer, const Weights& w, const Options& o, const R
                                                [&](const float* raw, float* scores, float* probs) {
                                                    kernels::windowedSoftmax(raw, n, o.scale, true, o.window, scores, probs);
                                                });
-    kernels::linearResidual(w.out, context, n, m_out.data(), residual);
+    kernels::linearResidual(w.out, context, n, out, residual);
 
     const float* norms = m_buffers.valueNorms(layer, {n, d, h, group, q, k, v, qw, kvw, context}, w.out);
-    describeAttention(layer, {x, q, k, v, blocks.scores, blocks.probs, context, m_out.data()}, t);
+    describeAttention(layer, {x, q, k, v, blocks.scores, blocks.probs, context, out}, t);
     t->valueNorms = norms;
     t->window = o.window;
     t->ropeCos = rope.cos.data();

@@ -41,11 +41,13 @@ public:
     // residual (n, H), adds the output to it in the same pass.
     void run(int layer, const Weights& w, const Options& o, const RopeTable& rope, const float* x, LayerTensors* tensors,
              float* residual = nullptr);
+    // Where the decoder writes layer's normalised input (n, H) for run(): the sink's memory when it
+    // records (nothing copied), else scratch.
+    float* inputBuffer(int layer);
 
 private:
     ForwardShape m_shape;
     AttentionBuffers m_buffers;
-    std::vector<float> m_out;
 };
 
 // Rotates each head's vectors in place: x (n, heads, d) -> x cos + rotate_half(x) sin.

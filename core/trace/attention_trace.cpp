@@ -218,6 +218,7 @@ float* TraceRecorder::buffer(int layer, TraceBuffer which) {
     const ForwardShape& s = m_trace->m_shape;
     const size_t qRows = size_t(s.tokens) * size_t(s.qWidth()), kvRows = size_t(s.tokens) * size_t(s.kvWidth());
     const size_t squares = size_t(s.heads) * size_t(s.tokens) * size_t(s.tokens);
+    const size_t hiddenRows = size_t(s.tokens) * size_t(s.hidden);
     AttentionTrace::Layer& l = m_trace->m_layers[size_t(layer)];
     auto grab = [](AttentionTrace::Buffer& b, size_t n) { return b.resize(n); };
     const bool blocks = !m_trace->m_rebuilt;
@@ -228,6 +229,8 @@ float* TraceRecorder::buffer(int layer, TraceBuffer which) {
         case TraceBuffer::Context: return grab(l.context, qRows);
         case TraceBuffer::Scores: return blocks ? grab(l.scores, squares) : nullptr;
         case TraceBuffer::Probs: return blocks ? grab(l.probs, squares) : nullptr;
+        case TraceBuffer::AttnInput: return grab(l.attnInput, hiddenRows);
+        case TraceBuffer::AttnOutput: return grab(l.attnOutput, hiddenRows);
     }
     return nullptr;
 }
@@ -241,8 +244,8 @@ void TraceRecorder::layer(const LayerTensors& t) {
     AttentionTrace& trace = *m_trace;
     const size_t n = size_t(trace.m_shape.tokens) * size_t(trace.m_shape.hidden);
     AttentionTrace::Layer& l = trace.m_layers[size_t(t.layer)];
-    l.attnInput.assign(t.attnInput, n);
-    l.attnOutput.assign(t.attnOutput, n);
+    if (t.attnInput != l.attnInput.data()) l.attnInput.assign(t.attnInput, n);  // else written there through buffer()
+    if (t.attnOutput != l.attnOutput.data()) l.attnOutput.assign(t.attnOutput, n);
     l.window = t.window;
     if (t.valueNorms) l.valueNorms.assign(t.valueNorms, t.valueNorms + size_t(trace.heads()) * size_t(trace.tokens()));
     if (t.ropeCos) {

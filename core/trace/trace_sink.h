@@ -43,15 +43,19 @@ struct LayerTensors {
     const float* valueNorms = nullptr; // (h, n) ||f_h(x_j)|| = ||v_j|_h W_O|_h|| when the sink wants them
 };
 
-// The parts of a layer a recording sink can hold in its own memory, so nothing is copied.
-enum class TraceBuffer { Q, K, V, Scores, Probs, Context };
+// The parts of a layer a recording sink can hold in its own memory, so nothing is copied:
+// AttnInput and AttnOutput where the model computes them apart from the residual stream (pre-LN
+// and rotary models: the normalised input, the output projection); a sink given other pointers in
+// LayerTensors copies them.
+enum class TraceBuffer { Q, K, V, Scores, Probs, Context, AttnInput, AttnOutput };
+inline constexpr int kTraceBuffers = 8;
 
 // Receives what a forward pass computes (like llama.cpp's eval callback). Every method is optional.
 class TraceSink {
 public:
     virtual ~TraceSink() = default;
     virtual void begin(const ForwardShape& /*shape*/) {}
-    // Storage for a layer's buffer ((n, h d), (n, g d) or (h, n, n) floats) or null for scratch.
+    // Storage for a layer's buffer ((n, h d), (n, g d), (n, H) or (h, n, n) floats) or null for scratch.
     virtual float* buffer(int /*layer*/, TraceBuffer /*which*/) { return nullptr; }
     // hidden (n, H): index 0 = embeddings, i = after layer i (GPT-2: index L is after ln_f).
     virtual void hiddenState(int /*index*/, const float* /*hidden*/) {}

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void refused();
     void attentionSinks();
     void unrotatedQueriesAreTheProjections();
+    void attentionOutputIsTheProjectedContext();
 };
 
 void TestDecoders::matchesReference_data() {
@@ -208,6 +209,32 @@ void TestDecoders::unrotatedQueriesAreTheProjections() {
                     worst = std::max(worst, std::abs(q - before[size_t(c)]));
                 }
                 if (i == 0) QCOMPARE(before, std::vector<float>(t.qRow(l, h, 0), t.qRow(l, h, 0) + d));  // position 0 is not turned
+            }
+        QVERIFY2(worst < 1e-5, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(worst)));
+    }
+}
+
+// The trace's attnOutput (written in the trace's memory as the product stores it) is the output
+// projection of the trace's context: attnOutput = context W_o (llama: no bias).
+void TestDecoders::attentionOutputIsTheProjectedContext() {
+    const QString folder = decoderFixture(QStringLiteral("llama"));
+    auto loaded = loadModelFolder(folder);
+    QVERIFY(loaded);
+    auto a = analyzeText(*loaded, QStringLiteral("The animal didn't cross the road because it was tired."), {});
+    QVERIFY(a);
+    const AttentionTrace& t = *a->trace;
+    auto ckpt = Checkpoint::open(folder);
+    QVERIFY(ckpt);
+    const int H = t.hidden(), qw = t.shape().qWidth();
+    for (int l = 0; l < t.layers(); ++l) {
+        auto w = (*ckpt)->get(QStringLiteral("model.layers.%1.self_attn.o_proj.weight").arg(l), {H, qw});  // (out, in)
+        QVERIFY(w);
+        double worst = 0;
+        for (int i = 0; i < t.tokens(); ++i)
+            for (int o = 0; o < H; ++o) {
+                double y = 0;
+                for (int e = 0; e < qw; ++e) y += double(t.context(l)[int64_t(i) * qw + e]) * w->data[int64_t(o) * qw + e];
+                worst = std::max(worst, std::abs(y - t.attnOutput(l)[int64_t(i) * H + o]));
             }
         QVERIFY2(worst < 1e-5, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(worst)));
     }

@@ -41,6 +41,8 @@ private Q_SLOTS:
     void gelu_data();
     void gelu();
     void layerNormHasZeroMeanUnitVariance();
+    void gatedActivateIsActivateTimesUp_data();
+    void gatedActivateIsActivateTimesUp();
     void causalSoftmaxMasksTheFuture();
     void linearMatchesLoops_data();
     void linearMatchesLoops();
@@ -69,6 +71,43 @@ void TestKernels::gelu() {
     const double exactTanh = 0.5 * xd * (1 + std::tanh(std::sqrt(2 / M_PI) * (xd + 0.044715 * xd * xd * xd)));
     QVERIFY2(std::abs(erfForm - exactErf) <= 2e-7 + 1e-6 * std::abs(exactErf), qPrintable(QString::number(erfForm - exactErf)));
     QVERIFY2(std::abs(tanhForm - exactTanh) <= 2e-7 + 1e-6 * std::abs(exactTanh), qPrintable(QString::number(tanhForm - exactTanh)));
+}
+
+// The gated MLP's pass (shared among the cores from 32 Ki values) gives, bit for bit, what one
+// activate() over the whole gate and a multiply give: at a few values, at one core's share, and
+// at lengths that split among the cores unevenly (not a multiple of the chunks).
+void TestKernels::gatedActivateIsActivateTimesUp_data() {
+    QTest::addColumn<int>("act");
+    QTest::addColumn<int>("count");
+    QTest::newRow("silu 7") << int(kernels::Activation::Silu) << 7;
+    QTest::newRow("silu 128 x 3072") << int(kernels::Activation::Silu) << 128 * 3072;
+    QTest::newRow("silu 70001") << int(kernels::Activation::Silu) << 70001;
+    QTest::newRow("gelu tanh 16 x 6912") << int(kernels::Activation::GeluTanh) << 16 * 6912;
+    QTest::newRow("gelu erf 33 x 3072") << int(kernels::Activation::GeluErf) << 33 * 3072;
+}
+
+void TestKernels::gatedActivateIsActivateTimesUp() {
+    QFETCH(int, act);
+    QFETCH(int, count);
+    const auto a = kernels::Activation(act);
+    std::vector<float> gate(static_cast<size_t>(count)), up(static_cast<size_t>(count));
+    for (int i = 0; i < count; ++i) {
+        gate[size_t(i)] = float(std::sin(i * 0.37)) * 6.0f;
+        up[size_t(i)] = float(std::cos(i * 0.11)) * 3.0f;
+    }
+    std::vector<float> expected = gate;
+    kernels::activate(a, expected.data(), count);
+    for (int i = 0; i < count; ++i) expected[size_t(i)] *= up[size_t(i)];
+    const int before = kernels::threads();
+    for (int threads : {1, 2, 3}) {
+        kernels::setThreads(threads);
+        std::vector<float> got = gate;
+        kernels::gatedActivate(a, got.data(), up.data(), count);
+        for (int i = 0; i < count; ++i)
+            if (got[size_t(i)] != expected[size_t(i)])
+                QFAIL(qPrintable(QStringLiteral("%1 threads, value %2: %3, expected %4").arg(threads).arg(i).arg(got[size_t(i)]).arg(expected[size_t(i)])));
+    }
+    kernels::setThreads(before);
 }
 
 void TestKernels::layerNormHasZeroMeanUnitVariance() {

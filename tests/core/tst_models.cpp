@@ -26,6 +26,8 @@ private Q_SLOTS:
     void robertaPadPositions();
     void attentionInputMakesTheQueries_data();
     void attentionInputMakesTheQueries();
+    void attentionOutputIsTheProjectedContext_data();
+    void attentionOutputIsTheProjectedContext();
 };
 
 void TestModels::matchesReference_data() {
@@ -138,6 +140,47 @@ void TestModels::attentionInputMakesTheQueries() {
                 for (int e = 0; e < H; ++e)
                     q += double(t.attnInput(l)[int64_t(i) * H + e]) * (conv1d ? w->data[int64_t(e) * 3 * H + o] : w->data[int64_t(o) * H + e]);
                 worst = std::max(worst, std::abs(q - t.q(l)[int64_t(i) * H + o]));
+            }
+        QVERIFY2(worst < 1e-4, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(worst)));
+    }
+}
+
+// The trace's attnOutput is the output projection of its context, attnOutput = context W_o + b_o
+// (GPT-2's is written in the trace's memory as the product stores it, BERT's too).
+void TestModels::attentionOutputIsTheProjectedContext_data() {
+    QTest::addColumn<QString>("fixture");
+    QTest::addColumn<QString>("weight");  // %1 = layer
+    QTest::addColumn<bool>("conv1d");
+    QTest::newRow("gpt2") << QStringLiteral("gpt2") << QStringLiteral("h.%1.attn.c_proj") << true;
+    QTest::newRow("bert") << QStringLiteral("bert") << QStringLiteral("bert.encoder.layer.%1.attention.output.dense") << false;
+}
+
+void TestModels::attentionOutputIsTheProjectedContext() {
+    QFETCH(QString, fixture);
+    QFETCH(QString, weight);
+    QFETCH(bool, conv1d);
+    const QString folder = attnscope::test::modelFixture(fixture);
+    auto loaded = loadModelFolder(folder);
+    QVERIFY(loaded);
+    auto a = analyzeText(*loaded, QStringLiteral("The animal didn't cross the road because it was tired."), {});
+    QVERIFY(a);
+    auto ckpt = Checkpoint::open(folder);
+    QVERIFY(ckpt);
+    const AttentionTrace& t = *a->trace;
+    const int H = t.hidden();
+    for (int l = 0; l < t.layers(); ++l) {
+        QString base = weight.arg(l);
+        if (!(*ckpt)->has(base + QStringLiteral(".weight"))) base = base.section(QLatin1Char('.'), 1);  // without the prefix
+        auto w = (*ckpt)->get(base + QStringLiteral(".weight"), {H, H});  // Conv1D (in, out), nn.Linear (out, in)
+        auto b = (*ckpt)->get(base + QStringLiteral(".bias"), {H});
+        QVERIFY2(w && b, qPrintable(base));
+        double worst = 0;
+        for (int i = 0; i < t.tokens(); ++i)
+            for (int o = 0; o < H; ++o) {
+                double y = b->data[o];
+                for (int e = 0; e < H; ++e)
+                    y += double(t.context(l)[int64_t(i) * H + e]) * (conv1d ? w->data[int64_t(e) * H + o] : w->data[int64_t(o) * H + e]);
+                worst = std::max(worst, std::abs(y - t.attnOutput(l)[int64_t(i) * H + o]));
             }
         QVERIFY2(worst < 1e-4, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(worst)));
     }
