@@ -43,8 +43,7 @@ private Q_SLOTS:
     void refused_data();
     void refused();
     void attentionSinks();
-    void unrotatedQueriesAreTheProjections();
-    void attentionOutputIsTheProjectedContext();
+    void projectionsMatchTheTrace();
 };
 
 void TestDecoders::matchesReference_data() {
@@ -184,8 +183,9 @@ void TestDecoders::attentionSinks() {
 }
 
 // The Q/K/V view's "before the rotation": q turned back equals the projection x W_q computed here
-// from the checkpoint (llama: no bias, no q norm).
-void TestDecoders::unrotatedQueriesAreTheProjections() {
+// from the checkpoint (llama: no bias, no q norm); and the trace's attnOutput (written in the
+// trace's memory as the product stores it) is its context through o_proj, context W_o.
+void TestDecoders::projectionsMatchTheTrace() {
     const QString folder = decoderFixture(QStringLiteral("llama"));
     auto loaded = loadModelFolder(folder);
     QVERIFY(loaded);
@@ -198,9 +198,10 @@ void TestDecoders::unrotatedQueriesAreTheProjections() {
     const int H = t.hidden(), qw = t.shape().qWidth(), d = t.headDim();
     for (int l = 0; l < t.layers(); ++l) {
         auto w = (*ckpt)->get(QStringLiteral("model.layers.%1.self_attn.q_proj.weight").arg(l), {qw, H});
-        QVERIFY(w);
-        double worst = 0;
-        for (int i = 0; i < t.tokens(); ++i)
+        auto wo = (*ckpt)->get(QStringLiteral("model.layers.%1.self_attn.o_proj.weight").arg(l), {H, qw});  // (out, in)
+        QVERIFY(w && wo);
+        double worst = 0, worstOut = 0;
+        for (int i = 0; i < t.tokens(); ++i) {
             for (int h = 0; h < t.heads(); ++h) {
                 const std::vector<float> before = t.unrotated(l, t.qRow(l, h, i), i);
                 for (int c = 0; c < d; ++c) {
@@ -210,33 +211,14 @@ void TestDecoders::unrotatedQueriesAreTheProjections() {
                 }
                 if (i == 0) QCOMPARE(before, std::vector<float>(t.qRow(l, h, 0), t.qRow(l, h, 0) + d));  // position 0 is not turned
             }
-        QVERIFY2(worst < 1e-5, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(worst)));
-    }
-}
-
-// The trace's attnOutput (written in the trace's memory as the product stores it) is the output
-// projection of the trace's context: attnOutput = context W_o (llama: no bias).
-void TestDecoders::attentionOutputIsTheProjectedContext() {
-    const QString folder = decoderFixture(QStringLiteral("llama"));
-    auto loaded = loadModelFolder(folder);
-    QVERIFY(loaded);
-    auto a = analyzeText(*loaded, QStringLiteral("The animal didn't cross the road because it was tired."), {});
-    QVERIFY(a);
-    const AttentionTrace& t = *a->trace;
-    auto ckpt = Checkpoint::open(folder);
-    QVERIFY(ckpt);
-    const int H = t.hidden(), qw = t.shape().qWidth();
-    for (int l = 0; l < t.layers(); ++l) {
-        auto w = (*ckpt)->get(QStringLiteral("model.layers.%1.self_attn.o_proj.weight").arg(l), {H, qw});  // (out, in)
-        QVERIFY(w);
-        double worst = 0;
-        for (int i = 0; i < t.tokens(); ++i)
             for (int o = 0; o < H; ++o) {
                 double y = 0;
-                for (int e = 0; e < qw; ++e) y += double(t.context(l)[int64_t(i) * qw + e]) * w->data[int64_t(o) * qw + e];
-                worst = std::max(worst, std::abs(y - t.attnOutput(l)[int64_t(i) * H + o]));
+                for (int e = 0; e < qw; ++e) y += double(t.context(l)[int64_t(i) * qw + e]) * wo->data[int64_t(o) * qw + e];
+                worstOut = std::max(worstOut, std::abs(y - t.attnOutput(l)[int64_t(i) * H + o]));
             }
-        QVERIFY2(worst < 1e-5, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(worst)));
+        }
+        QVERIFY2(worst < 1e-5, qPrintable(QStringLiteral("layer %1, q: %2").arg(l).arg(worst)));
+        QVERIFY2(worstOut < 1e-5, qPrintable(QStringLiteral("layer %1, attnOutput: %2").arg(l).arg(worstOut)));
     }
 }
 

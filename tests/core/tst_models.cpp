@@ -24,10 +24,8 @@ private Q_SLOTS:
     void matchesReference_data();
     void matchesReference();
     void robertaPadPositions();
-    void attentionInputMakesTheQueries_data();
-    void attentionInputMakesTheQueries();
-    void attentionOutputIsTheProjectedContext_data();
-    void attentionOutputIsTheProjectedContext();
+    void projectionsMatchTheTrace_data();
+    void projectionsMatchTheTrace();
 };
 
 void TestModels::matchesReference_data() {
@@ -103,20 +101,28 @@ void TestModels::matchesReference() {
     }
 }
 
-// The trace's attnInput is what the query projection read (the Q/K/V view's "input x"): q = x W_q + b
-// with the checkpoint's own weights (GPT-2 once recorded ln_2's output there, which reused ln_1's buffer).
-void TestModels::attentionInputMakesTheQueries_data() {
+// The trace's tensors are what the projections read and wrote, with the checkpoint's own weights:
+// q = attnInput W_q + b (the Q/K/V view's "input x"; GPT-2 once recorded ln_2's output there, which
+// reused ln_1's buffer) and attnOutput = context W_o + b_o (both now written in the trace's memory
+// as they are computed).
+void TestModels::projectionsMatchTheTrace_data() {
     QTest::addColumn<QString>("fixture");
     QTest::addColumn<QString>("weight");  // %1 = layer
-    QTest::addColumn<bool>("conv1d");
-    QTest::newRow("gpt2") << QStringLiteral("gpt2") << QStringLiteral("h.%1.attn.c_attn") << true;
-    QTest::newRow("bert") << QStringLiteral("bert") << QStringLiteral("bert.encoder.layer.%1.attention.self.query") << false;
+    QTest::addColumn<bool>("conv1d");     // (in, columns) Conv1D storage, else nn.Linear's (out, in)
+    QTest::addColumn<int>("columns");     // of the stored weight, in hidden sizes (GPT-2's c_attn: q, k, v)
+    QTest::addColumn<bool>("output");     // context -> attnOutput, else attnInput -> q
+    QTest::newRow("gpt2 queries") << QStringLiteral("gpt2") << QStringLiteral("h.%1.attn.c_attn") << true << 3 << false;
+    QTest::newRow("gpt2 output") << QStringLiteral("gpt2") << QStringLiteral("h.%1.attn.c_proj") << true << 1 << true;
+    QTest::newRow("bert queries") << QStringLiteral("bert") << QStringLiteral("bert.encoder.layer.%1.attention.self.query") << false << 1 << false;
+    QTest::newRow("bert output") << QStringLiteral("bert") << QStringLiteral("bert.encoder.layer.%1.attention.output.dense") << false << 1 << true;
 }
 
-void TestModels::attentionInputMakesTheQueries() {
+void TestModels::projectionsMatchTheTrace() {
     QFETCH(QString, fixture);
     QFETCH(QString, weight);
     QFETCH(bool, conv1d);
+    QFETCH(int, columns);
+    QFETCH(bool, output);
     const QString folder = attnscope::test::modelFixture(fixture);
     auto loaded = loadModelFolder(folder);
     QVERIFY(loaded);
@@ -125,62 +131,22 @@ void TestModels::attentionInputMakesTheQueries() {
     auto ckpt = Checkpoint::open(folder);
     QVERIFY(ckpt);
     const AttentionTrace& t = *a->trace;
-    const int H = t.hidden();
+    const int H = t.hidden(), ldw = conv1d ? columns * H : H;
     for (int l = 0; l < t.layers(); ++l) {
         QString base = weight.arg(l);
         if (!(*ckpt)->has(base + QStringLiteral(".weight"))) base = base.section(QLatin1Char('.'), 1);  // without the prefix
-        const Shape shape = conv1d ? Shape{H, 3 * H} : Shape{H, H};
-        auto w = (*ckpt)->get(base + QStringLiteral(".weight"), shape);
-        auto b = (*ckpt)->get(base + QStringLiteral(".bias"), {shape[1] == 3 * H ? 3 * H : H});
+        auto w = (*ckpt)->get(base + QStringLiteral(".weight"), conv1d ? Shape{H, ldw} : Shape{H, H});
+        auto b = (*ckpt)->get(base + QStringLiteral(".bias"), {columns * H});
         QVERIFY2(w && b, qPrintable(base));
-        double worst = 0;
-        for (int i = 0; i < t.tokens(); ++i)
-            for (int o = 0; o < H; ++o) {
-                double q = b->data[o];
-                for (int e = 0; e < H; ++e)
-                    q += double(t.attnInput(l)[int64_t(i) * H + e]) * (conv1d ? w->data[int64_t(e) * 3 * H + o] : w->data[int64_t(o) * H + e]);
-                worst = std::max(worst, std::abs(q - t.q(l)[int64_t(i) * H + o]));
-            }
-        QVERIFY2(worst < 1e-4, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(worst)));
-    }
-}
-
-// The trace's attnOutput is the output projection of its context, attnOutput = context W_o + b_o
-// (GPT-2's is written in the trace's memory as the product stores it, BERT's too).
-void TestModels::attentionOutputIsTheProjectedContext_data() {
-    QTest::addColumn<QString>("fixture");
-    QTest::addColumn<QString>("weight");  // %1 = layer
-    QTest::addColumn<bool>("conv1d");
-    QTest::newRow("gpt2") << QStringLiteral("gpt2") << QStringLiteral("h.%1.attn.c_proj") << true;
-    QTest::newRow("bert") << QStringLiteral("bert") << QStringLiteral("bert.encoder.layer.%1.attention.output.dense") << false;
-}
-
-void TestModels::attentionOutputIsTheProjectedContext() {
-    QFETCH(QString, fixture);
-    QFETCH(QString, weight);
-    QFETCH(bool, conv1d);
-    const QString folder = attnscope::test::modelFixture(fixture);
-    auto loaded = loadModelFolder(folder);
-    QVERIFY(loaded);
-    auto a = analyzeText(*loaded, QStringLiteral("The animal didn't cross the road because it was tired."), {});
-    QVERIFY(a);
-    auto ckpt = Checkpoint::open(folder);
-    QVERIFY(ckpt);
-    const AttentionTrace& t = *a->trace;
-    const int H = t.hidden();
-    for (int l = 0; l < t.layers(); ++l) {
-        QString base = weight.arg(l);
-        if (!(*ckpt)->has(base + QStringLiteral(".weight"))) base = base.section(QLatin1Char('.'), 1);  // without the prefix
-        auto w = (*ckpt)->get(base + QStringLiteral(".weight"), {H, H});  // Conv1D (in, out), nn.Linear (out, in)
-        auto b = (*ckpt)->get(base + QStringLiteral(".bias"), {H});
-        QVERIFY2(w && b, qPrintable(base));
+        const float* in = output ? t.context(l) : t.attnInput(l);   // (n, H)
+        const float* out = output ? t.attnOutput(l) : t.q(l);       // (n, H)
         double worst = 0;
         for (int i = 0; i < t.tokens(); ++i)
             for (int o = 0; o < H; ++o) {
                 double y = b->data[o];
                 for (int e = 0; e < H; ++e)
-                    y += double(t.context(l)[int64_t(i) * H + e]) * (conv1d ? w->data[int64_t(e) * H + o] : w->data[int64_t(o) * H + e]);
-                worst = std::max(worst, std::abs(y - t.attnOutput(l)[int64_t(i) * H + o]));
+                    y += double(in[int64_t(i) * H + e]) * (conv1d ? w->data[int64_t(e) * ldw + o] : w->data[int64_t(o) * H + e]);
+                worst = std::max(worst, std::abs(y - out[int64_t(i) * H + o]));
             }
         QVERIFY2(worst < 1e-4, qPrintable(QStringLiteral("layer %1: %2").arg(l).arg(worst)));
     }
