@@ -25,8 +25,8 @@ public:
     // x (n, H) -> attnOutput (n, H) (before the residual); fills tensors for the sink. With a
     // residual (n, H), adds the output to it in the same pass.
     void run(int layer, const Weights& w, const float* x, LayerTensors* tensors, float* residual = nullptr);
-    // Where a pre-LN block writes layer's normalised input (n, H) for run(): the sink's memory when
-    // it records (nothing copied), else scratch.
+    // Where the model writes layer's input (n, H) for run() (pre-LN: normalised; BERT: a copy of the
+    // residual stream): the sink's memory when it records (not copied again), else scratch.
     float* inputBuffer(int layer);
 
 private:

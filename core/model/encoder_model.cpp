@@ -2,6 +2,7 @@
 
 #include "kernels/packed_gemm.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace attnscope::core {
@@ -147,7 +148,6 @@ Result<ForwardOutput> EncoderModel::forward(const std::vector<int>& ids, const s
     if (sink) sink->begin(shape);
 
     std::vector<float> x(size_t(n) * size_t(H));                 // (n, H) running hidden state
-    std::vector<float> attnIn(x.size());                          // (n, H) copy of the layer input
     std::vector<float> ffn(size_t(n) * size_t(c.intermediate));   // (n, I)
     std::vector<float> ffnOut(x.size());                          // (n, H)
     embed(ids, typeIds, x.data());
@@ -157,10 +157,12 @@ Result<ForwardOutput> EncoderModel::forward(const std::vector<int>& ids, const s
     for (int l = 0; l < c.layers; ++l) {
         if (cancel && cancel->load()) return inputError(QStringLiteral("cancelled"));
         const Layer& L = m_layers[size_t(l)];
-        attnIn = x;
+        // The layer's input kept apart from x (which the residuals change), in the trace when recording
+        float* attnIn = attention.inputBuffer(l);  // (n, H)
+        std::copy(x.begin(), x.end(), attnIn);
         LayerTensors t;
         // x = LN(x + attn(x)), the sum taken as the output projection stores
-        attention.run(l, L.attn, attnIn.data(), &t, x.data());
+        attention.run(l, L.attn, attnIn, &t, x.data());
         kernels::layerNorm(x.data(), n, H, L.attnNorm.gamma, L.attnNorm.beta, c.layerNormEps, x.data());
         // x = LN(x + W2 act(W1 x))
         kernels::linearActivated(L.ffnIn, c.activation, x.data(), n, ffn.data());
