@@ -14,6 +14,7 @@ private Q_SLOTS:
     void rejects_data();
     void rejects();
     void relativeModelPath();
+    void viewStateRoundTrip();
 };
 
 void TestSessionFile::roundTrip() {
@@ -95,6 +96,51 @@ void TestSessionFile::relativeModelPath() {
     auto back = loadSession(dir.filePath(QStringLiteral("a.attnscope")));
     QVERIFY(back);
     QCOMPARE(back->modelPath, dir.filePath(QStringLiteral("models/tiny")));
+}
+
+// A session's view part set on a view state and read back gives the same values; what the state's
+// model cannot show is clamped (layer 40 of 12, token 50 of 20, head 30 of 12 hidden).
+void TestSessionFile::viewStateRoundTrip() {
+    SessionFile s;
+    s.layer = 5;
+    s.head = 4;
+    s.headMode = HeadMode::All;
+    s.token = 10;
+    s.colormap = ColormapId::Cividis;
+    s.logScale = true;
+    s.hideFirstToken = true;
+    s.threshold = 0.25f;
+    s.linkDirection = LinkDirection::AttendedBy;
+    s.hiddenHeads = {1, 3};
+    s.valueWeighted = true;
+    s.ablated = {{0, 1}, {5, 4}};
+    s.image.overlay = ImageOverlay::Dino;
+    s.image.opacity = 0.3f;
+    ViewState state;
+    state.setLimits(12, 12, 20);
+    applyViewState(s, &state);
+    SessionFile back;
+    readViewState(state, &back);
+    QCOMPARE(back.layer, 5);
+    QCOMPARE(back.head, 4);
+    QCOMPARE(int(back.headMode), int(HeadMode::All));
+    QCOMPARE(back.token, 10);
+    QCOMPARE(int(back.colormap), int(ColormapId::Cividis));
+    QVERIFY(back.logScale && back.hideFirstToken && back.valueWeighted);
+    QCOMPARE(back.threshold, 0.25f);
+    QCOMPARE(int(back.linkDirection), int(LinkDirection::AttendedBy));
+    QCOMPARE(back.hiddenHeads, (QList<int>{1, 3}));
+    QVERIFY(back.ablated == s.ablated);
+    QVERIFY(back.image == s.image);
+
+    s.layer = 40;
+    s.token = 50;
+    s.hiddenHeads = {30, 2};
+    applyViewState(s, &state);
+    readViewState(state, &back);
+    QCOMPARE(back.layer, 11);
+    QCOMPARE(back.token, -1);
+    QCOMPARE(back.hiddenHeads, (QList<int>{2}));
 }
 
 QTEST_APPLESS_MAIN(TestSessionFile)

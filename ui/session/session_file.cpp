@@ -25,6 +25,38 @@ const QStringList kFusions{QStringLiteral("mean"), QStringLiteral("max"), QStrin
 
 }  // namespace
 
+void readViewState(const ViewState& state, SessionFile* s) {
+    s->layer = state.layer();
+    s->head = state.head();
+    s->headMode = state.headMode();
+    s->token = state.pinnedToken();
+    s->colormap = state.colormap();
+    s->logScale = state.logScale();
+    s->hideFirstToken = state.hideFirstToken();
+    s->threshold = state.threshold();
+    s->linkDirection = state.linkDirection();
+    s->hiddenHeads = state.hiddenHeads();
+    s->valueWeighted = state.valueWeighted();
+    s->ablated = state.ablated();
+    s->image = state.imageOptions();
+}
+
+void applyViewState(const SessionFile& s, ViewState* state) {
+    state->setHeadMode(s.headMode);
+    state->setLayer(s.layer);
+    state->setHead(s.head);
+    state->setColormap(s.colormap);
+    state->setLogScale(s.logScale);
+    state->setHideFirstToken(s.hideFirstToken);
+    state->setThreshold(s.threshold);
+    state->setLinkDirection(s.linkDirection);
+    state->setHiddenHeads(s.hiddenHeads);
+    state->setValueWeighted(s.valueWeighted);
+    state->setAblated(s.ablated);
+    state->setPinnedToken(s.token);
+    state->setImageOptions(s.image);
+}
+
 QByteArray sessionToJson(const SessionFile& s) {
     QJsonObject model{{s.modelFromHub ? "hub" : "path", s.modelPath}, {"name", s.modelName}, {"model_type", s.modelType}};
     QJsonObject o{{"format", kFormat},

@@ -36,6 +36,11 @@ struct SessionFile {
     static constexpr int kVersion = 1;
 };
 
+// The view state's part of a session (selection, pin, colours, links, heads shown and ablated,
+// image overlay): copied from the state, and set on it (the state clamps to its model's limits).
+void readViewState(const ViewState& state, SessionFile* session);
+void applyViewState(const SessionFile& session, ViewState* state);
+
 QByteArray sessionToJson(const SessionFile& session);
 core::Result<SessionFile> sessionFromJson(const QByteArray& json);
 core::Status saveSession(const QString& path, const SessionFile& session);

@@ -450,19 +450,7 @@ void MainWindow::applyPendingSession() {
     const SessionFile s = *m_pendingSession;
     m_pendingSession.reset();
     m_pinPronoun = false;  // the session's own pin (or none), not the teaching model's "it"
-    m_state->setHeadMode(s.headMode);
-    m_state->setLayer(s.layer);
-    m_state->setHead(s.head);
-    m_state->setColormap(s.colormap);
-    m_state->setLogScale(s.logScale);
-    m_state->setHideFirstToken(s.hideFirstToken);
-    m_state->setThreshold(s.threshold);
-    m_state->setLinkDirection(s.linkDirection);
-    m_state->setHiddenHeads(s.hiddenHeads);
-    m_state->setValueWeighted(s.valueWeighted);
-    m_state->setAblated(s.ablated);
-    m_state->setPinnedToken(s.token);
-    m_state->setImageOptions(s.image);
+    applyViewState(s, m_state);
     m_qkv->setStepIndex(s.qkvStep);
     showView(s.view);
 }
@@ -477,21 +465,9 @@ SessionFile MainWindow::currentSession() const {
     }
     s.text = m_sentence->text();
     if (const FigureView* f = currentFigure()) s.view = f->figureName();
-    s.layer = m_state->layer();
-    s.head = m_state->head();
-    s.headMode = m_state->headMode();
-    s.token = m_state->pinnedToken();
-    s.colormap = m_state->colormap();
-    s.logScale = m_state->logScale();
-    s.hideFirstToken = m_state->hideFirstToken();
-    s.threshold = m_state->threshold();
-    s.linkDirection = m_state->linkDirection();
-    s.hiddenHeads = m_state->hiddenHeads();
-    s.valueWeighted = m_state->valueWeighted();
-    s.ablated = m_state->ablated();
+    readViewState(*m_state, &s);
     s.qkvStep = m_qkv->stepIndex();
     if (m_session->imageMode()) s.imagePath = m_session->imagePath();
-    s.image = m_state->imageOptions();
     return s;
 }
 
