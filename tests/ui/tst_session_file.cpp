@@ -15,6 +15,7 @@ private Q_SLOTS:
     void rejects();
     void relativeModelPath();
     void viewStateRoundTrip();
+    void viewSettingsRoundTrip();
 };
 
 void TestSessionFile::roundTrip() {
@@ -141,6 +142,34 @@ void TestSessionFile::viewStateRoundTrip() {
     QCOMPARE(back.layer, 11);
     QCOMPARE(back.token, -1);
     QCOMPARE(back.hiddenHeads, (QList<int>{2}));
+}
+
+// The view options kept between runs: saved and restored into a fresh state; a saved colour map
+// the app does not know leaves the state's, a head mode out of range is clamped.
+void TestSessionFile::viewSettingsRoundTrip() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QSettings settings(dir.filePath(QStringLiteral("attnscope.ini")), QSettings::IniFormat);
+    ViewState state;
+    state.setColormap(ColormapId::Cividis);
+    state.setLogScale(true);
+    state.setThreshold(0.125f);
+    state.setHeadMode(HeadMode::Average);
+    saveViewSettings(state, &settings);
+    ViewState back;
+    restoreViewSettings(settings, &back);
+    QCOMPARE(int(back.colormap()), int(ColormapId::Cividis));
+    QVERIFY(back.logScale());
+    QCOMPARE(back.threshold(), 0.125f);
+    QCOMPARE(int(back.headMode()), int(HeadMode::Average));
+
+    settings.setValue(QStringLiteral("view/colormap"), QStringLiteral("jet"));
+    settings.setValue(QStringLiteral("view/headMode"), 7);
+    ViewState odd;
+    odd.setColormap(ColormapId::Magma);
+    restoreViewSettings(settings, &odd);
+    QCOMPARE(int(odd.colormap()), int(ColormapId::Magma));
+    QCOMPARE(int(odd.headMode()), int(HeadMode::All));
 }
 
 QTEST_APPLESS_MAIN(TestSessionFile)

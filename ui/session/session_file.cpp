@@ -57,6 +57,22 @@ void applyViewState(const SessionFile& s, ViewState* state) {
     state->setImageOptions(s.image);
 }
 
+void saveViewSettings(const ViewState& state, QSettings* settings) {
+    settings->setValue(QStringLiteral("view/colormap"), Colormap::name(state.colormap()));
+    settings->setValue(QStringLiteral("view/logScale"), state.logScale());
+    settings->setValue(QStringLiteral("view/threshold"), state.threshold());
+    settings->setValue(QStringLiteral("view/headMode"), int(state.headMode()));
+}
+
+void restoreViewSettings(const QSettings& settings, ViewState* state) {
+    ColormapId map = ColormapId::Viridis;
+    if (Colormap::fromName(settings.value(QStringLiteral("view/colormap"), QStringLiteral("viridis")).toString(), &map))
+        state->setColormap(map);
+    state->setLogScale(settings.value(QStringLiteral("view/logScale"), false).toBool());
+    state->setThreshold(settings.value(QStringLiteral("view/threshold"), 0.0).toFloat());
+    state->setHeadMode(HeadMode(std::clamp(settings.value(QStringLiteral("view/headMode"), 0).toInt(), 0, 2)));
+}
+
 QByteArray sessionToJson(const SessionFile& s) {
     QJsonObject model{{s.modelFromHub ? "hub" : "path", s.modelPath}, {"name", s.modelName}, {"model_type", s.modelType}};
     QJsonObject o{{"format", kFormat},

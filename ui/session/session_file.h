@@ -3,6 +3,7 @@
 #include "session/view_state.h"
 #include "util/result.h"
 
+#include <QSettings>
 #include <QString>
 
 #include <optional>
@@ -40,6 +41,10 @@ struct SessionFile {
 // image overlay): copied from the state, and set on it (the state clamps to its model's limits).
 void readViewState(const ViewState& state, SessionFile* session);
 void applyViewState(const SessionFile& session, ViewState* state);
+// The view options kept between runs of the app (colour map, log scale, threshold, head mode),
+// under "view/" in the settings (an unknown colour map leaves the state's; a head mode is clamped).
+void saveViewSettings(const ViewState& state, QSettings* settings);
+void restoreViewSettings(const QSettings& settings, ViewState* state);
 
 QByteArray sessionToJson(const SessionFile& session);
 core::Result<SessionFile> sessionFromJson(const QByteArray& json);

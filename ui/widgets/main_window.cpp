@@ -86,7 +86,7 @@ MainWindow::MainWindow(QWidget* parent)
                                                          "config.json, model.safetensors and the tokenizer files.</p>")
                                                           .arg(message.toHtmlEscaped()));
     });
-        connect(m_state, &ViewState::focusChanged, this, [this] { m_predictions->setFocusToken(m_state->focusToken()); });
+    connect(m_state, &ViewState::focusChanged, this, [this] { m_predictions->setFocusToken(m_state->focusToken()); });
     resize(1400, 900);
     fitWindowToScreen(this);
     m_normalFont = QApplication::font();
@@ -95,12 +95,7 @@ MainWindow::MainWindow(QWidget* parent)
 
 void MainWindow::restoreSettings() {
     QSettings settings;
-    ColormapId map = ColormapId::Viridis;
-    if (Colormap::fromName(settings.value(QStringLiteral("view/colormap"), QStringLiteral("viridis")).toString(), &map))
-        m_state->setColormap(map);
-    m_state->setLogScale(settings.value(QStringLiteral("view/logScale"), false).toBool());
-    m_state->setThreshold(settings.value(QStringLiteral("view/threshold"), 0.0).toFloat());
-    m_state->setHeadMode(HeadMode(std::clamp(settings.value(QStringLiteral("view/headMode"), 0).toInt(), 0, 2)));
+    restoreViewSettings(settings, m_state);
     if (settings.value(QStringLiteral("window/dark"), false).toBool()) setDarkTheme(true);
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     fitWindowToScreen(this);  // saved on a larger screen: brought back whole
@@ -108,10 +103,7 @@ void MainWindow::restoreSettings() {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings settings;
-    settings.setValue(QStringLiteral("view/colormap"), Colormap::name(m_state->colormap()));
-    settings.setValue(QStringLiteral("view/logScale"), m_state->logScale());
-    settings.setValue(QStringLiteral("view/threshold"), m_state->threshold());
-    settings.setValue(QStringLiteral("view/headMode"), int(m_state->headMode()));
+    saveViewSettings(*m_state, &settings);
     settings.setValue(QStringLiteral("window/dark"), m_dark);
     if (!m_presentation) settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     QMainWindow::closeEvent(event);
