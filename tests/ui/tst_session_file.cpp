@@ -18,7 +18,10 @@ private Q_SLOTS:
     void viewSettingsRoundTrip();
 };
 
-void TestSessionFile::roundTrip() {
+namespace {
+
+// A session with every view option away from its default.
+SessionFile exampleSession() {
     SessionFile s;
     s.modelPath = QStringLiteral("/models/bert");
     s.modelName = QStringLiteral("bert-base-uncased");
@@ -33,10 +36,20 @@ void TestSessionFile::roundTrip() {
     s.logScale = true;
     s.hideFirstToken = true;
     s.threshold = 0.25f;
+    s.linkDirection = LinkDirection::AttendedBy;
     s.qkvStep = 6;
     s.hiddenHeads = {1, 3};
     s.valueWeighted = true;
     s.ablated = {{0, 1}, {5, 4}};
+    s.image.overlay = ImageOverlay::Dino;
+    s.image.opacity = 0.3f;
+    return s;
+}
+
+}  // namespace
+
+void TestSessionFile::roundTrip() {
+    const SessionFile s = exampleSession();
     auto back = sessionFromJson(sessionToJson(s));
     QVERIFY2(back, qPrintable(back.message()));
     QCOMPARE(back->modelPath, s.modelPath);
@@ -54,6 +67,8 @@ void TestSessionFile::roundTrip() {
     QCOMPARE(back->threshold, 0.25f);
     QCOMPARE(back->qkvStep, 6);
     QCOMPARE(back->hiddenHeads, (QList<int>{1, 3}));
+    QCOMPARE(int(back->linkDirection), int(LinkDirection::AttendedBy));
+    QVERIFY(back->image == s.image);
 }
 
 void TestSessionFile::rejects_data() {
@@ -102,21 +117,7 @@ void TestSessionFile::relativeModelPath() {
 // A session's view part set on a view state and read back gives the same values; what the state's
 // model cannot show is clamped (layer 40 of 12, token 50 of 20, head 30 of 12 hidden).
 void TestSessionFile::viewStateRoundTrip() {
-    SessionFile s;
-    s.layer = 5;
-    s.head = 4;
-    s.headMode = HeadMode::All;
-    s.token = 10;
-    s.colormap = ColormapId::Cividis;
-    s.logScale = true;
-    s.hideFirstToken = true;
-    s.threshold = 0.25f;
-    s.linkDirection = LinkDirection::AttendedBy;
-    s.hiddenHeads = {1, 3};
-    s.valueWeighted = true;
-    s.ablated = {{0, 1}, {5, 4}};
-    s.image.overlay = ImageOverlay::Dino;
-    s.image.opacity = 0.3f;
+    SessionFile s = exampleSession();
     ViewState state;
     state.setLimits(12, 12, 20);
     applyViewState(s, &state);
