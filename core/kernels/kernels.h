@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 // Tiny kernels of the forward pass. All matrices are row-major float32; n = tokens.
@@ -93,6 +94,11 @@ void gemmABHere(int m, int n, int k, const float* a, int lda, const float* b, in
 // mmap and returns it on free, so each forward pass page-faults its fresh activations and scratch
 // buffers in again (about 1000 faults per vit-base forward, 20 ms on this VM). Call once at start.
 void keepFreedMemoryMapped();
+
+// fn(first, end) over rows [0, n), split among the cores when the pass is large enough to repay
+// waking a helper (32 Ki values a core; a serial layer norm left the other core idle: 2% of a
+// vit-base forward).
+void forRows(int n, int64_t valuesPerRow, const std::function<void(int first, int end)>& fn);
 
 // BLAS threads (0 = all cores).
 void setThreads(int threads);

@@ -2,7 +2,6 @@
 
 #include "kernels/packed_gemm.h"
 
-#include "kernels/parallel_for.h"
 
 #include <algorithm>
 
@@ -30,12 +29,7 @@ void rotateTokens(float* x, int first, int end, int heads, int d, const RopeTabl
 }  // namespace
 
 void applyRope(float* x, int n, int heads, int d, const RopeTable& rope) {
-    // Tokens shared among the cores once each has 32 Ki values or more (a few microseconds).
-    const int64_t parts = std::min<int64_t>({int64_t(kernels::threads()), int64_t(n), int64_t(n) * heads * d >> 15});
-    if (parts <= 1) return rotateTokens(x, 0, n, heads, d, rope);
-    kernels::parallelFor(int(parts), [&](int p) {
-        rotateTokens(x, int(n * int64_t(p) / parts), int(n * int64_t(p + 1) / parts), heads, d, rope);
-    });
+    kernels::forRows(n, int64_t(heads) * d, [&](int first, int end) { rotateTokens(x, first, end, heads, d, rope); });
 }
 
 RotaryAttention::RotaryAttention(const ForwardShape& shape, TraceSink* sink) : m_shape(shape), m_buffers(sink) {}
