@@ -30,10 +30,10 @@ double forwardFlops(const core::ModelConfig& c, int n) {
     return perLayer * c.layers;
 }
 
-// This machine's float32 matrix-product speed through the same BLAS: the best of three 2048^3
-// sgemms, in GFLOPS (what "a fraction of the peak" is measured against, in the same run).
-double sgemmPeakGflops() {
-    const int s = 2048;
+// This machine's float32 matrix-product speed through the same BLAS: the best of three s^3 sgemms
+// (s = 2048 unless --peak-size says otherwise), in GFLOPS (what "a fraction of the peak" is
+// measured against, in the same run).
+double sgemmPeakGflops(int s) {
     std::vector<float> a(size_t(s) * s, 0.5f), b(a.size(), 0.25f), c(a.size());
     double best = 1e30;
     for (int r = 0; r < 4; ++r) {
@@ -45,11 +45,10 @@ double sgemmPeakGflops() {
     return 2.0 * s * s * double(s) / best;
 }
 
-// The same 2048^3 product on our own packed micro-kernels (the weights packed first, as at load),
-// in GFLOPS; 0 on the BLAS path.
-double packedPeakGflops() {
+// The same s^3 product on our own packed micro-kernels (the weights packed first, as at load), in
+// GFLOPS; 0 on the BLAS path.
+double packedPeakGflops(int s) {
     if (!core::kernels::packingEnabled()) return 0;
-    const int s = 2048;
     std::vector<float> x(size_t(s) * s, 0.5f), w(x.size(), 0.25f), y(x.size());
     core::kernels::Linear layer;
     layer.w = w.data();
@@ -89,16 +88,19 @@ int runBench(const QStringList& args) {
     parser.addOption({QStringLiteral("no-trace"), QStringLiteral("Do not record the attention trace.")});
     parser.addOption({QStringLiteral("kernels"), QStringLiteral("Matrix kernels: avx512, avx2 (weights packed at load) or blas (OpenBLAS on the stored weights). Default: ATTNSCOPE_KERNELS, else the widest this CPU runs."),
                       QStringLiteral("PATH")});
+    parser.addOption({QStringLiteral("peak-size"), QStringLiteral("Side of the square product the two peaks are measured on (default 2048; 64 to 4096)."),
+                      QStringLiteral("N")});
     if (int status = parseCommand(parser, args, QStringLiteral("Times the forward pass and prints one JSON line: "
                                                                "{\"model\", \"seq\", \"threads\", \"kernels\", \"ms_median\", \"ms_min\", \"gflops\", "
                                                                "\"sgemm_peak_gflops\" (OpenBLAS, 2048^3, measured in the same run), \"fraction_of_peak\", "
-                                                               "\"kernel_peak_gflops\" (the same product on AttnScope's packed kernels)}."));
+                                                               "\"kernel_peak_gflops\" (the same product on AttnScope's packed kernels), \"peak_size\"}."));
         status >= 0)
         return status;
     QString error;
     int seq = intOption(parser, QStringLiteral("seq"), 128, 1, 1 << 16, &error);
     const int threads = intOption(parser, QStringLiteral("threads"), QThread::idealThreadCount(), 1, 256, &error);
     const int reps = intOption(parser, QStringLiteral("reps"), 10, 1, 100000, &error);
+    const int peakSize = intOption(parser, QStringLiteral("peak-size"), 2048, 64, 4096, &error);
     if (!error.isEmpty()) return usageError(error);
     const bool haveModel = parser.isSet(QStringLiteral("model")), haveSynth = parser.isSet(QStringLiteral("synthetic"));
     if (haveModel == haveSynth) return usageError(QStringLiteral("give exactly one of --model DIR or --synthetic ARCH"));
@@ -168,11 +170,11 @@ int runBench(const QStringList& args) {
     std::sort(ms.begin(), ms.end());
     const double median = ms.size() % 2 ? ms[ms.size() / 2] : 0.5 * (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]);
     const double gflops = forwardFlops(c, seq) / (median * 1e6);
-    const double peak = sgemmPeakGflops(), kernelPeak = packedPeakGflops();
+    const double peak = sgemmPeakGflops(peakSize), kernelPeak = packedPeakGflops(peakSize);
     std::printf("{\"model\": \"%s\", \"seq\": %d, \"threads\": %d, \"kernels\": \"%s\", \"ms_median\": %.3f, \"ms_min\": %.3f, \"gflops\": %.3f, "
-                "\"sgemm_peak_gflops\": %.1f, \"fraction_of_peak\": %.3f, \"kernel_peak_gflops\": %.1f}\n",
+                "\"sgemm_peak_gflops\": %.1f, \"fraction_of_peak\": %.3f, \"kernel_peak_gflops\": %.1f, \"peak_size\": %d}\n",
                 name.toUtf8().constData(), seq, threads, core::kernels::gemmPathName(core::kernels::gemmPath()), median, ms.front(), gflops,
-                peak, gflops / peak, kernelPeak);
+                peak, gflops / peak, kernelPeak, peakSize);
     std::fprintf(stderr, "attnscope-cli bench: %s, %d tokens, %d threads, trace %s, peak RSS %.0f MiB\n",
                  name.toUtf8().constData(), seq, threads, trace ? "on" : "off", peakRssMiB());
     return kExitOk;

@@ -2,6 +2,22 @@
 
 #include <cstdint>
 
+// The store loop of a tile is unrolled one copy per row, each with every activation inlined: free
+// for the optimiser, but AddressSanitizer checks masked stores lane by lane and took over a minute
+// on the AVX-512 file (CI's budget). Under it the loop stays rolled; the arithmetic is the same.
+#if defined(__SANITIZE_ADDRESS__)
+#define ATTNSCOPE_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ATTNSCOPE_UNDER_ASAN 1
+#endif
+#endif
+#ifdef ATTNSCOPE_UNDER_ASAN
+#define ATTNSCOPE_UNROLL_STORES _Pragma("GCC unroll 1")
+#else
+#define ATTNSCOPE_UNROLL_STORES _Pragma("GCC unroll 12")
+#endif
+
 // The register-blocked micro-kernels under the packed products (packed_gemm.h), one set per
 // instruction set, each in its own translation unit compiled for that set and chosen at run time.
 // These translation units include nothing but the intrinsics (an inline function of a shared header

@@ -95,7 +95,7 @@ void half(const TileArgs& t, int h) {
     const __m256 bias1 = t.bias ? _mm256_loadu_ps(t.bias + h + 8) : _mm256_setzero_ps();
     const int width = t.width - h;
     const __m256i m0 = lanes(width), m1 = lanes(width - 8);
-#pragma GCC unroll 12
+ATTNSCOPE_UNROLL_STORES
     for (int r = 0; r < M; ++r) {
         float* c = t.c + r * t.ldc + h;
         const __m256 add0 = t.accumulate ? _mm256_maskload_ps(c, m0) : bias0;

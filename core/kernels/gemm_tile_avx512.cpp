@@ -111,7 +111,7 @@ void tile(const TileArgs& t) {
     const __m512 bias0 = t.bias ? _mm512_loadu_ps(t.bias) : _mm512_setzero_ps();
     const __m512 bias1 = t.bias ? _mm512_loadu_ps(t.bias + 16) : _mm512_setzero_ps();
     const __mmask16 m0 = lanes(t.width), m1 = lanes(t.width - 16);
-#pragma GCC unroll 12
+ATTNSCOPE_UNROLL_STORES
     for (int r = 0; r < M; ++r) {
         float* c = t.c + r * t.ldc;
         const __m512 add0 = t.accumulate ? _mm512_maskz_loadu_ps(m0, c) : bias0;

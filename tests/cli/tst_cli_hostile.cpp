@@ -218,6 +218,8 @@ void TestCliHostile::refused_data() {
                                              << "--dtype must be f32, bf16 or f16, not 'int8'";
     QTest::newRow("bench --dtype with a folder") << QStringList{"bench", "--model", bert, "--dtype", "bf16"} << 2
                                                  << "--dtype goes with --synthetic";
+    QTest::newRow("bench --peak-size 8192") << QStringList{"bench", "--model", bert, "--peak-size", "8192"} << 2
+                                            << "--peak-size must be an integer from 64 to 4096, not '8192'";
     QTest::newRow("--memory-limit not a size") << QStringList{"tokenize", "--text", "hi", "--memory-limit", "lots"} << 2
                                                << "--memory-limit must be a size such as 512M or 8G, not 'lots'";
     QTest::newRow("JPEG claiming 65000 x 65000") << QStringList{"attention", "--image", m_dir.filePath("claims.jpg")} << 2
@@ -335,7 +337,7 @@ void TestCliHostile::fullStdout_data() {
     QTest::newRow("attention") << QStringList{"attention", "--text", "it was tired"};
     QTest::newRow("tokenize") << QStringList{"tokenize", "--text", "it was tired"};
     QTest::newRow("predict") << QStringList{"predict", "--model", modelFixture(QStringLiteral("bert")), "--text", "it [MASK] tired"};
-    QTest::newRow("bench") << QStringList{"bench", "--synthetic", "bert-base", "--seq", "4", "--reps", "1", "--no-trace"};
+    QTest::newRow("bench") << QStringList{"bench", "--synthetic", "bert-base", "--seq", "4", "--reps", "1", "--no-trace", "--peak-size", "128"};
     QTest::newRow("--help") << QStringList{"--help"};
 }
 

@@ -96,6 +96,8 @@ void TestQkvView::queryFollowsFocus() {
 void TestQkvView::playRunsToTheEnd() {
     QkvView view(&m_state);
     view.setResult(m_result);
+    QCOMPARE(view.playInterval(), 1400);
+    view.setPlayInterval(40);  // the class's pace would take 13 s here
     QTest::keyClick(&view, Qt::Key_Home);
     QTest::keyClick(&view, Qt::Key_P);
     QVERIFY(view.playing());

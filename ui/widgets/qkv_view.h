@@ -5,6 +5,8 @@
 
 #include <QTimer>
 
+#include <algorithm>
+
 class QLabel;
 class QPushButton;
 
@@ -34,6 +36,9 @@ public:
     void setQuery(int token);
     bool playing() const { return m_timer.isActive(); }
     void setPlaying(bool on);
+    // Time each step stays on screen while playing (default 1.4 s, a pace to talk over).
+    int playInterval() const { return m_timer.interval(); }
+    void setPlayInterval(int ms) { m_timer.setInterval(std::max(ms, 1)); }
     // Long inputs: the first key row of the page on screen; scrolling moves it (the wheel).
     int firstKey() const;
     void scrollKeys(int rows);
