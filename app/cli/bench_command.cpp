@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <random>
 #include <vector>
 
@@ -30,38 +31,37 @@ double forwardFlops(const core::ModelConfig& c, int n) {
     return perLayer * c.layers;
 }
 
-// This machine's float32 matrix-product speed through the same BLAS: the best of three s^3 sgemms
-// (s = 2048 unless --peak-size says otherwise), in GFLOPS (what "a fraction of the peak" is
-// measured against, in the same run).
-double sgemmPeakGflops(int s) {
-    std::vector<float> a(size_t(s) * s, 0.5f), b(a.size(), 0.25f), c(a.size());
+// The best of three timed s^3 products (after one that warms up), in GFLOPS.
+double peakGflops(int s, const std::function<void(const float* a, const float* b, float* c)>& product) {
+    const size_t square = size_t(s) * size_t(s);
+    std::vector<float> operands(3 * square, 0.25f);  // a (s, s) of 0.5, b (s, s), c (s, s)
+    std::fill_n(operands.begin(), square, 0.5f);
     double best = 1e30;
     for (int r = 0; r < 4; ++r) {
         QElapsedTimer timer;
         timer.start();
-        core::kernels::gemmAB(s, s, s, a.data(), s, b.data(), s, c.data(), s);
-        if (r > 0) best = std::min(best, double(timer.nsecsElapsed()));  // the first one warms up
+        product(operands.data(), operands.data() + square, operands.data() + 2 * square);
+        if (r > 0) best = std::min(best, double(timer.nsecsElapsed()));
     }
     return 2.0 * s * s * double(s) / best;
 }
 
-// The same s^3 product on our own packed micro-kernels (the weights packed first, as at load), in
-// GFLOPS; 0 on the BLAS path.
+// This machine's float32 matrix-product speed through the same BLAS on s^3 (s = 2048 unless
+// --peak-size says otherwise): what "a fraction of the peak" is measured against, in the same run.
+double sgemmPeakGflops(int s) {
+    return peakGflops(s, [s](const float* a, const float* b, float* c) { core::kernels::gemmAB(s, s, s, a, s, b, s, c, s); });
+}
+
+// The same product on our own packed micro-kernels (the weights b packed first, as at load); 0 on
+// the BLAS path.
 double packedPeakGflops(int s) {
     if (!core::kernels::packingEnabled()) return 0;
-    std::vector<float> x(size_t(s) * s, 0.5f), w(x.size(), 0.25f), y(x.size());
+    std::vector<float> w(size_t(s) * size_t(s), 0.25f);  // (s, s)
     core::kernels::Linear layer;
     layer.w = w.data();
     layer.in = layer.out = layer.ldw = s;
     layer.packed = core::kernels::PackedLinear::pack({&layer});
-    double best = 1e30;
-    for (int r = 0; r < 4; ++r) {
-        QElapsedTimer timer;
-        timer.start();
-        core::kernels::linear(layer, x.data(), s, y.data());
-        if (r > 0) best = std::min(best, double(timer.nsecsElapsed()));
-    }
-    return 2.0 * s * s * double(s) / best;
+    return peakGflops(s, [&](const float* x, const float*, float* y) { core::kernels::linear(layer, x, s, y); });
 }
 
 // Peak resident set size of this process (VmHWM), in MiB.

@@ -10,9 +10,9 @@
 namespace attnscope::core {
 namespace {
 
-class BertStep : public Normalizer {
+class BertNormalizerStep : public Normalizer {
 public:
-    explicit BertStep(const BertNormalizerOptions& o) : m_options(o) {}
+    explicit BertNormalizerStep(const BertNormalizerOptions& o) : m_options(o) {}
     void apply(Piece& text) const override { text = bertNormalize(text, m_options); }
 
 private:
@@ -144,7 +144,7 @@ private:
 
 }  // namespace
 
-NormalizerPtr bertNormalizer(const BertNormalizerOptions& options) { return std::make_shared<BertStep>(options); }
+NormalizerPtr bertNormalizer(const BertNormalizerOptions& options) { return std::make_shared<BertNormalizerStep>(options); }
 NormalizerPtr unicodeNormalizer(QString::NormalizationForm form) { return std::make_shared<UnicodeStep>(form); }
 NormalizerPtr lowercaseNormalizer() { return std::make_shared<LowercaseStep>(); }
 NormalizerPtr stripAccentsNormalizer() { return std::make_shared<StripAccentsStep>(); }

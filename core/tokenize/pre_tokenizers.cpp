@@ -133,7 +133,7 @@ PreTokenizerPtr charSplit(Predicate predicate, SplitBehavior behavior) {
     return std::make_shared<CharSplit<Predicate>>(predicate, behavior);
 }
 
-class BertStep : public PreTokenizer {
+class BertPreTokenizerStep : public PreTokenizer {
 public:
     void apply(std::vector<Piece>& pieces) const override {
         std::vector<Piece> out;
@@ -189,11 +189,12 @@ private:
     bool m_split;
 };
 
-bool isWordChar(char32_t c) { return QChar::isLetterOrNumber(c) || c == U'_' || QChar::category(c) == QChar::Mark_NonSpacing; }
+// \w as the Whitespace pre-tokenizer's pattern \w+|[^\w\s]+ reads it: letters, digits, _ and combining marks.
+bool isRegexWordChar(char32_t c) { return QChar::isLetterOrNumber(c) || c == U'_' || QChar::category(c) == QChar::Mark_NonSpacing; }
 
 }  // namespace
 
-PreTokenizerPtr bertPreTokenizer() { return std::make_shared<BertStep>(); }
+PreTokenizerPtr bertPreTokenizer() { return std::make_shared<BertPreTokenizerStep>(); }
 PreTokenizerPtr byteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) { return std::make_shared<ByteLevelStep>(addPrefixSpace, useRegex); }
 PreTokenizerPtr splitPreTokenizer(const QRegularExpression& pattern, SplitBehavior behavior, bool invert) {
     return std::make_shared<RegexSplit>(pattern, behavior, invert);
@@ -219,9 +220,9 @@ PreTokenizerPtr whitespacePreTokenizer() {
                         ++i;
                         continue;
                     }
-                    const bool word = isWordChar(p.text[i]);
+                    const bool word = isRegexWordChar(p.text[i]);
                     size_t j = i + 1;
-                    while (j < p.text.size() && !unicode::isSpace(p.text[j]) && isWordChar(p.text[j]) == word) ++j;
+                    while (j < p.text.size() && !unicode::isSpace(p.text[j]) && isRegexWordChar(p.text[j]) == word) ++j;
                     out.push_back(slice(p, i, j));
                     i = j;
                 }

@@ -8,7 +8,8 @@
 namespace attnscope::core {
 namespace {
 
-bool isWordChar(char32_t c) { return unicode::isLetter(c) || unicode::isNumber(c) || c == U'_'; }
+// What may not touch a single_word added token: a letter, a digit or _.
+bool isSingleWordChar(char32_t c) { return unicode::isLetter(c) || unicode::isNumber(c) || c == U'_'; }
 
 // "<0x41>" -> 0x41, or -1.
 int byteToken(const QString& t) {
@@ -121,8 +122,8 @@ Result<Encoding> Tokenizer::encode(const QString& input) const {
                 const std::u32string& c = m_specialTexts[size_t(i)];
                 if (text.compare(pos, c.size(), c) != 0) continue;
                 const SpecialToken& s = m_specials[size_t(i)];
-                if (s.singleWord && ((pos > 0 && isWordChar(text[pos - 1])) ||
-                                     (pos + c.size() < text.size() && isWordChar(text[pos + c.size()]))))
+                if (s.singleWord && ((pos > 0 && isSingleWordChar(text[pos - 1])) ||
+                                     (pos + c.size() < text.size() && isSingleWordChar(text[pos + c.size()]))))
                     continue;
                 hit = &s;
                 hitLength = c.size();

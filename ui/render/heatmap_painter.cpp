@@ -1,6 +1,7 @@
 #include "render/heatmap_painter.h"
 
 #include "render/colorbar_painter.h"
+#include "render/figure_marks.h"
 
 #include <QFontMetricsF>
 #include <QImage>
@@ -11,11 +12,8 @@
 namespace attnscope::ui {
 namespace {
 
-constexpr double kGap = 6;
-constexpr double kColorbarWidth = 14;
 constexpr float kLogFloor = 1e-4f;
 const QColor kMasked(226, 226, 226);
-const QColor kFocus(230, 60, 40);
 
 }  // namespace
 
@@ -48,10 +46,10 @@ HeatmapLayout heatmapLayout(const QRectF& rect, const HeatmapSpec& spec) {
     const QFontMetricsF bm(bold);
     double widest = 0;
     for (const QString& s : spec.labels) widest = std::max(widest, bm.horizontalAdvance(s));
-    l.labelWidth = std::min(widest, bm.averageCharWidth() * 14) + kGap;
+    l.labelWidth = std::min(widest, bm.averageCharWidth() * 14) + kFigureGap;
     const double titleH = spec.title.isEmpty() ? 0 : fm.height() * 1.4;
-    const double barW = kColorbarWidth + kGap + fm.horizontalAdvance(QStringLiteral("0.000")) + kGap;
-    const double availW = rect.width() - l.labelWidth - barW - kGap;
+    const double barW = kColorbarWidth + kFigureGap + fm.horizontalAdvance(QStringLiteral("0.000")) + kFigureGap;
+    const double availW = rect.width() - l.labelWidth - barW - kFigureGap;
     const double availH = rect.height() - l.labelWidth - titleH;
     const double side = std::max(0.0, std::min(availW, availH));
     const QRectF all(0, 0, spec.n, spec.n);
@@ -63,7 +61,7 @@ HeatmapLayout heatmapLayout(const QRectF& rect, const HeatmapSpec& spec) {
     l.titleRect = QRectF(rect.left(), rect.top(), rect.width(), titleH);
     l.matrix = QRectF(rect.left() + l.labelWidth, rect.top() + titleH + l.labelWidth, l.cell * l.view.width(), l.cell * l.view.height());
     l.origin = l.matrix.topLeft() - QPointF(l.view.left() * l.cell, l.view.top() * l.cell);
-    l.colorbar = QRectF(l.matrix.right() + kGap * 2, l.matrix.top(), kColorbarWidth, l.matrix.height());
+    l.colorbar = QRectF(l.matrix.right() + kFigureGap * 2, l.matrix.top(), kColorbarWidth, l.matrix.height());
     return l;
 }
 

@@ -1,6 +1,7 @@
 #include "render/image_painter.h"
 
 #include "render/colorbar_painter.h"
+#include "render/figure_marks.h"
 
 #include <QFontMetricsF>
 
@@ -10,8 +11,7 @@
 namespace attnscope::ui {
 namespace {
 
-const QColor kFocus(255, 64, 129);
-constexpr double kColorbarWidth = 14;
+const QColor kPatchFocus(255, 64, 129);  // the chosen patch: magenta, apart from every colour map
 
 // The picture fitted into `area` at its aspect ratio, centred.
 QRectF fitted(const QRectF& area, const QSizeF& size) {
@@ -131,7 +131,7 @@ void drawHeads(QPainter& p, const ImageLayout& l, const ImageSpec& s) {
     }
     if (s.selectedLayer >= 0 && s.selectedLayer < l.layers && s.selectedHead >= 0 && s.selectedHead < l.heads) {
         p.setBrush(Qt::NoBrush);
-        p.setPen(QPen(kFocus, 2.0));
+        p.setPen(QPen(kPatchFocus, 2.0));
         p.drawRect(l.thumbnail(s.selectedLayer, s.selectedHead).adjusted(-1.5, -1.5, 1.5, 1.5));
     }
 }
@@ -243,7 +243,7 @@ void paintImageFigure(QPainter& p, const QRectF& rect, const ImageSpec& s) {
     drawGridLines(p, l.picture, s.grid);
     if (s.focusPatch >= 0 && s.focusPatch < s.grid * s.grid) {
         p.setBrush(Qt::NoBrush);
-        p.setPen(QPen(kFocus, 2.5));
+        p.setPen(QPen(kPatchFocus, 2.5));
         p.drawRect(patchRect(l.picture, s.grid, s.focusPatch));
     }
     p.restore();

@@ -1,6 +1,7 @@
 #include "render/lens_painter.h"
 
 #include "render/colorbar_painter.h"
+#include "render/figure_marks.h"
 
 #include <QFontMetricsF>
 
@@ -9,10 +10,6 @@
 
 namespace attnscope::ui {
 namespace {
-
-constexpr double kGap = 6;
-constexpr double kColorbarWidth = 14;
-const QColor kFocus(230, 60, 40);
 
 QString rowLabel(int layer, int layers) {
     if (layer == 0) return QStringLiteral("embeddings");
@@ -26,19 +23,19 @@ LensLayout lensLayout(const QRectF& rect, const LensSpec& s) {
     if (!s.lens) return l;
     const QFontMetricsF fm(s.font);
     const int rows = s.lens->layers, cols = s.lens->tokens;
-    l.rowLabelW = std::max(fm.horizontalAdvance(rowLabel(rows - 1, rows)), fm.horizontalAdvance(rowLabel(0, rows))) + kGap;
+    l.rowLabelW = std::max(fm.horizontalAdvance(rowLabel(rows - 1, rows)), fm.horizontalAdvance(rowLabel(0, rows))) + kFigureGap;
     const double titleH = s.title.isEmpty() ? 0 : fm.height() * 1.5;
     double tokenH = 0;  // the column labels under the grid, written upwards
     for (const QString& t : s.tokens) tokenH = std::max(tokenH, fm.horizontalAdvance(t));
-    tokenH = std::min(tokenH, fm.averageCharWidth() * 14) + kGap;
-    const double barW = kColorbarWidth + kGap + fm.horizontalAdvance(QStringLiteral("0.75")) + kGap * 2;
+    tokenH = std::min(tokenH, fm.averageCharWidth() * 14) + kFigureGap;
+    const double barW = kColorbarWidth + kFigureGap + fm.horizontalAdvance(QStringLiteral("0.75")) + kFigureGap * 2;
     const double availW = std::max(0.0, rect.width() - l.rowLabelW - barW);
     const double availH = std::max(0.0, rect.height() - titleH - tokenH);
     l.cellW = cols > 0 ? std::min(availW / cols, fm.averageCharWidth() * 12) : 0;
     l.cellH = rows > 0 ? std::min(availH / rows, fm.height() * 2.2) : 0;
     l.titleRect = QRectF(rect.left(), rect.top(), rect.width(), titleH);
     l.grid = QRectF(rect.left() + l.rowLabelW, rect.top() + titleH, l.cellW * cols, l.cellH * rows);
-    l.colorbar = QRectF(l.grid.right() + kGap * 2, l.grid.top(), kColorbarWidth, l.grid.height());
+    l.colorbar = QRectF(l.grid.right() + kFigureGap * 2, l.grid.top(), kColorbarWidth, l.grid.height());
     return l;
 }
 
@@ -66,7 +63,7 @@ void paintLens(QPainter& painter, const QRectF& rect, const LensSpec& s) {
     for (int layer = 0; layer < rows; ++layer) {
         const double y = l.grid.top() + (rows - 1 - layer) * l.cellH;
         painter.setPen(s.textColor);
-        painter.drawText(QRectF(rect.left(), y, l.rowLabelW - kGap, l.cellH), Qt::AlignRight | Qt::AlignVCenter, rowLabel(layer, rows));
+        painter.drawText(QRectF(rect.left(), y, l.rowLabelW - kFigureGap, l.cellH), Qt::AlignRight | Qt::AlignVCenter, rowLabel(layer, rows));
         for (int t = 0; t < cols; ++t) {
             const core::TokenScore& top = *s.lens->at(layer, t);
             const QRectF cell(l.grid.left() + t * l.cellW, y, l.cellW, l.cellH);
@@ -98,9 +95,9 @@ void paintLens(QPainter& painter, const QRectF& rect, const LensSpec& s) {
         painter.setFont(f);
         painter.setPen(focus ? kFocus : s.textColor);
         painter.save();
-        painter.translate(l.grid.left() + (t + 0.5) * l.cellW, l.grid.bottom() + kGap);
+        painter.translate(l.grid.left() + (t + 0.5) * l.cellW, l.grid.bottom() + kFigureGap);
         painter.rotate(-90);
-        const double room = rect.bottom() - l.grid.bottom() - kGap;
+        const double room = rect.bottom() - l.grid.bottom() - kFigureGap;
         painter.drawText(QRectF(-room, -fm.height() / 2, room, fm.height()), Qt::AlignRight | Qt::AlignVCenter,
                          QFontMetricsF(f).elidedText(s.tokens[t], Qt::ElideRight, room));
         painter.restore();

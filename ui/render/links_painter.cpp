@@ -1,6 +1,7 @@
 #include "render/links_painter.h"
 
 #include "render/line_rasterizer.h"
+#include "render/figure_marks.h"
 
 #include <QImage>
 
@@ -10,7 +11,6 @@
 
 namespace attnscope::ui {
 namespace {
-const QColor kFocus(230, 60, 40);
 
 void paintHeader(QPainter& painter, const QRectF& rect, const LinksLayout& l, const LinksSpec& s, const QFont& font) {
     const QFontMetricsF fm(font);

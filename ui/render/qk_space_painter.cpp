@@ -1,5 +1,7 @@
 #include "render/qk_space_painter.h"
 
+#include "render/figure_marks.h"
+
 #include <QFontMetricsF>
 #include <QPainterPath>
 
@@ -9,8 +11,6 @@
 
 namespace attnscope::ui {
 namespace {
-
-const QColor kFocus(230, 60, 40);
 
 void drawMarker(QPainter& p, const QPointF& at, bool key, double r) {
     if (!key) {
