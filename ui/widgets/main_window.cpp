@@ -12,6 +12,7 @@
 #include "widgets/sentence_bar.h"
 #include "widgets/sentence_edit.h"
 #include "widgets/shortcut_filter.h"
+#include "widgets/side_panels.h"
 #include "widgets/window_geometry.h"
 #include "widgets/view_controls.h"
 #include "widgets/hub_dialog.h"
@@ -43,7 +44,6 @@
 #include <QDropEvent>
 #include <QMimeData>
 #include <QDialog>
-#include <QDockWidget>
 #include <QDir>
 #include <QFileInfo>
 #include <QLabel>
@@ -86,7 +86,7 @@ MainWindow::MainWindow(QWidget* parent)
                                                          "config.json, model.safetensors and the tokenizer files.</p>")
                                                           .arg(message.toHtmlEscaped()));
     });
-    connect(m_state, &ViewState::focusChanged, this, [this] { m_predictions->setFocusToken(m_state->focusToken()); });
+    connect(m_state, &ViewState::focusChanged, this, [this] { m_panels->predictions()->setFocusToken(m_state->focusToken()); });
     resize(1400, 900);
     fitWindowToScreen(this);
     m_normalFont = QApplication::font();
@@ -165,30 +165,13 @@ void MainWindow::buildUi() {
     layout->addWidget(m_stack, 1);
     setCentralWidget(central);
 
-    m_predictions = new PredictionsView;
-    m_predictionsDock = new QDockWidget(tr("Predictions"), this);
-    m_predictionsDock->setObjectName(QStringLiteral("predictions"));
-    m_predictionsDock->setWidget(m_predictions);
-    addDockWidget(Qt::RightDockWidgetArea, m_predictionsDock);
-    m_analyses = new AnalysesPanel(m_state);
-    m_ablation = new AblationPanel(m_state);
-    connect(m_ablation, &AblationPanel::exportFailed, this, &MainWindow::showError);
-    m_analysesTabs = new QTabWidget;
-    m_analysesTabs->addTab(m_analyses, tr("Heads"));
-    m_analysesTabs->addTab(m_ablation, tr("Ablation"));
-    m_analysesDock = new QDockWidget(tr("Analyses"), this);
-    m_analysesDock->setObjectName(QStringLiteral("analyses"));
-    m_analysesDock->setWidget(m_analysesTabs);
-    addDockWidget(Qt::RightDockWidgetArea, m_analysesDock);
-    tabifyDockWidget(m_predictionsDock, m_analysesDock);
-    m_predictionsDock->raise();
-    m_analysesDock->hide();  // View > Analyses Panel
-    buildLesson();
+    m_panels = new SidePanels(this, m_state, lessonHooks());
+    connect(m_panels->ablation(), &AblationPanel::exportFailed, this, &MainWindow::showError);
 
     m_status = new SessionStatus(statusBar(), m_session);
 }
 
-void MainWindow::buildLesson() {
+LessonHooks MainWindow::lessonHooks() {
     LessonHooks hooks;
     hooks.showView = [this](const QString& view) { showView(view); };
     hooks.showQkvStep = [this](QkvStep step) { m_qkv->setStep(step); };
@@ -196,36 +179,24 @@ void MainWindow::buildLesson() {
     hooks.target = [this](LessonTarget t) -> QWidget* {
         switch (t) {
             case LessonTarget::Tokens: return m_tokens;
-            case LessonTarget::Predictions: return m_predictions;
+            case LessonTarget::Predictions: return m_panels->predictions();
             case LessonTarget::SwapButton: return m_sentence->swapButton()->isVisible() ? m_sentence->swapButton() : m_tabs->currentWidget();
             case LessonTarget::Figure: break;
         }
         return m_tabs->currentWidget();
     };
-    m_lesson = new LessonPanel(m_state, hooks);
-    m_lessonDock = new QDockWidget(tr("Lesson"), this);
-    m_lessonDock->setObjectName(QStringLiteral("lesson"));
-    m_lessonDock->setWidget(m_lesson);
-    addDockWidget(Qt::LeftDockWidgetArea, m_lessonDock);
-    m_lessonDock->hide();
-    connect(m_lessonDock, &QDockWidget::visibilityChanged, m_lesson, &LessonPanel::setActive);
+    return hooks;
 }
 
-void MainWindow::setAnalysesVisible(bool on) {
-    m_analysesDock->setVisible(on);
-    if (on) m_analysesDock->raise();
-}
-
-void MainWindow::setLessonVisible(bool on) {
-    m_lessonDock->setVisible(on);
-    if (on) {
-        m_lessonDock->raise();
-        m_lesson->setFocus();
-    }
-}
+LessonPanel* MainWindow::lesson() const { return m_panels->lesson(); }
+AnalysesPanel* MainWindow::analyses() const { return m_panels->analyses(); }
+AblationPanel* MainWindow::ablation() const { return m_panels->ablation(); }
+QTabWidget* MainWindow::analysesTabs() const { return m_panels->analysesTabs(); }
+void MainWindow::setAnalysesVisible(bool on) { m_panels->setAnalysesVisible(on); }
+void MainWindow::setLessonVisible(bool on) { m_panels->setLessonVisible(on); }
 
 void MainWindow::buildMenus() {
-    MainMenus::Parts parts{m_exports, m_sentence, m_predictionsDock, m_analysesDock, m_lessonDock, m_lesson, m_heatmap};
+    MainMenus::Parts parts{m_exports, m_sentence, m_panels->predictionsDock(), m_panels->analysesDock(), m_panels->lessonDock(), m_panels->lesson(), m_heatmap};
     m_menus = new MainMenus(this, parts);
     connect(m_menus->recent(), &RecentModelsMenu::chosen, this, &MainWindow::openModel);
     m_menus->darkAction()->setChecked(m_dark);
@@ -396,11 +367,11 @@ void MainWindow::onResult(AnalysisResultPtr result) {
     if (!result->isImage() && result->text == m_sentence->text()) m_sentence->markCut(result->truncated ? result->cutAt : -1, result->encoding.size(), result->fullTokens);
     m_state->setResult(result);  // limits; the pin follows its word through the edit
     m_tokens->setResult(result);
-    m_analyses->setResult(result);
-    m_ablation->setResult(result);
+    m_panels->analyses()->setResult(result);
+    m_panels->ablation()->setResult(result);
     m_tabs->setResult(result);
     const LoadedModelPtr model = m_session->model();
-    m_predictions->setResult(result, model && (model->model->hasLmHead() || model->model->hasClassifier()));
+    m_panels->predictions()->setResult(result, model && (model->model->hasLmHead() || model->model->hasClassifier()));
     if (result->isImage()) m_imageRow->setImageName(QFileInfo(result->imagePath).fileName());
     m_controls->sync();
     applyPendingSession();
@@ -487,6 +458,5 @@ void MainWindow::setDarkTheme(bool on) {
     if (m_presentation) QApplication::setPalette(presentationPalette(on));
     else QApplication::setPalette(on ? darkPalette() : QApplication::style()->standardPalette());
 }
-
 
 }  // namespace attnscope::ui

@@ -32,6 +32,7 @@ class AnalysesPanel;
 class SessionStatus;
 class EmptyModelPage;
 class RecentModelsMenu;
+class SidePanels;
 class SentenceBar;
 class ViewControls;
 
@@ -42,6 +43,7 @@ class ImageControls;
 class ImageInputBar;
 class ImageView;
 class LessonPanel;
+struct LessonHooks;
 class LinksView;
 class MainMenus;
 class ModelGridView;
@@ -90,11 +92,11 @@ public:
     void setDarkTheme(bool on);
     // Help > Lesson (F1): the guided lesson beside the views.
     void setLessonVisible(bool on);
-    LessonPanel* lesson() const { return m_lesson; }
-    AnalysesPanel* analyses() const { return m_analyses; }
-    AblationPanel* ablation() const { return m_ablation; }
+    LessonPanel* lesson() const;
+    AnalysesPanel* analyses() const;
+    AblationPanel* ablation() const;
     ComparePage* comparePage() const { return m_compare; }
-    QTabWidget* analysesTabs() const { return m_analysesTabs; }
+    QTabWidget* analysesTabs() const;
     void setAnalysesVisible(bool on);  // View > Analyses Panel (Ctrl+Shift+A)
     void saveSessionAs();  // File > Save Session As: a file dialog, then the session
 
@@ -115,7 +117,7 @@ private:
     void applyPendingSession();
     void restoreSettings();
     void setImageMode(bool on);
-    void buildLesson();
+    LessonHooks lessonHooks();  // what the lesson drives in the window
 
     AnalysisSession* m_session;
     ViewState* m_state;
@@ -135,14 +137,7 @@ private:
     ImageInputBar* m_imageRow = nullptr;
     ExportActions* m_exports = nullptr;
     TrainView* m_train = nullptr;
-    PredictionsView* m_predictions = nullptr;
-    QDockWidget* m_predictionsDock = nullptr;
-    AnalysesPanel* m_analyses = nullptr;
-    AblationPanel* m_ablation = nullptr;
-    QTabWidget* m_analysesTabs = nullptr;
-    QDockWidget* m_analysesDock = nullptr;
-    LessonPanel* m_lesson = nullptr;
-    QDockWidget* m_lessonDock = nullptr;
+    SidePanels* m_panels = nullptr;  // Predictions, Analyses, Lesson
     SessionStatus* m_status = nullptr;
     MainMenus* m_menus = nullptr;
     std::optional<SessionFile> m_pendingSession;
