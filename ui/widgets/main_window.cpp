@@ -11,6 +11,7 @@
 #include "widgets/recent_models_menu.h"
 #include "widgets/sentence_bar.h"
 #include "widgets/sentence_edit.h"
+#include "widgets/session_restorer.h"
 #include "widgets/shortcut_filter.h"
 #include "widgets/side_panels.h"
 #include "widgets/window_geometry.h"
@@ -61,6 +62,9 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_session(new AnalysisSession(this)), m_state(new ViewState(this)) {
     setWindowTitle(QStringLiteral("AttnScope"));
     buildUi();
+    m_sessions = new SessionRestorer({m_session, m_state, m_sentence, m_qkv, m_tabs, [this](const QString& f) { openModel(f); },
+                                      [this](const QString& p) { openImage(p); }, [this](const QString& f) { return isOpen(f); }},
+                                     this);
     m_exports = new ExportActions(this, m_session, m_state, [this] { return currentFigure(); }, m_image);
     connect(m_exports, &ExportActions::failed, this, &MainWindow::showError);
     connect(m_exports, &ExportActions::done, this, [this](const QString& message, int ms) { statusBar()->showMessage(message, ms); });
@@ -385,54 +389,15 @@ void MainWindow::onResult(AnalysisResultPtr result) {
 void MainWindow::openSession(const QString& path) {
     auto session = loadSession(path);
     if (!session) return showError(session.message());
-    m_pendingSession = *session;
-    if (!session->imagePath.isEmpty()) {  // an image session: the model, then its picture
-        const QString image = session->imagePath;
-        auto openPicture = [this, image] { if (m_session->imageMode()) openImage(image); };
-        if (m_session->model() && isOpen(session->modelPath)) {
-            openPicture();
-        } else {
-            connect(m_session, &AnalysisSession::modelChanged, this, openPicture, Qt::SingleShotConnection);
-            openModel(session->modelPath);
-        }
-        return;
-    }
-    m_sentence->setTextQuietly(session->text);
-    m_session->setText(session->text);
-    if (m_session->model() && isOpen(session->modelPath))
-        m_session->analyzeNow(session->text);
-    else
-        openModel(session->modelPath);
+    m_sessions->open(*session);
 }
 
 void MainWindow::applyPendingSession() {
-    if (!m_pendingSession || !m_session->result()) return;
-    if (m_pendingSession->imagePath.isEmpty() ? m_session->result()->text != m_pendingSession->text
-                                              : m_session->result()->imagePath != m_pendingSession->imagePath)
-        return;
-    const SessionFile s = *m_pendingSession;
-    m_pendingSession.reset();
-    m_pinPronoun = false;  // the session's own pin (or none), not the teaching model's "it"
-    applyViewState(s, m_state);
-    m_qkv->setStepIndex(s.qkvStep);
-    showView(s.view);
+    if (const AnalysisResultPtr result = m_session->result(); result && m_sessions->applyTo(*result))
+        m_pinPronoun = false;  // the session's own pin (or none), not the teaching model's "it"
 }
 
-SessionFile MainWindow::currentSession() const {
-    SessionFile s;
-    if (const LoadedModelPtr model = m_session->model()) {
-        s.modelPath = model->source;
-        s.modelFromHub = model->source != model->folder;
-        s.modelName = model->config().name;
-        s.modelType = model->config().modelType;
-    }
-    s.text = m_sentence->text();
-    if (const FigureView* f = currentFigure()) s.view = f->figureName();
-    readViewState(*m_state, &s);
-    s.qkvStep = m_qkv->stepIndex();
-    if (m_session->imageMode()) s.imagePath = m_session->imagePath();
-    return s;
-}
+SessionFile MainWindow::currentSession() const { return m_sessions->current(); }
 
 void MainWindow::setPresentationMode(bool on) {
     m_presentation = on;

@@ -6,8 +6,6 @@
 
 #include <QMainWindow>
 
-#include <optional>
-
 class QAction;
 class QCheckBox;
 class QComboBox;
@@ -32,6 +30,7 @@ class AnalysesPanel;
 class SessionStatus;
 class EmptyModelPage;
 class RecentModelsMenu;
+class SessionRestorer;
 class SidePanels;
 class SentenceBar;
 class ViewControls;
@@ -140,7 +139,7 @@ private:
     SidePanels* m_panels = nullptr;  // Predictions, Analyses, Lesson
     SessionStatus* m_status = nullptr;
     MainMenus* m_menus = nullptr;
-    std::optional<SessionFile> m_pendingSession;
+    SessionRestorer* m_sessions = nullptr;  // File > Open Session, in order
     bool m_presentation = false;
     bool m_pinPronoun = false;
     bool m_imageModeOn = false;
