@@ -4,8 +4,8 @@
 
 #include "widgets/ablation_panel.h"
 #include "widgets/compare_page.h"
+#include "widgets/display_modes.h"
 #include "widgets/analyses_panel.h"
-#include "widgets/app_palettes.h"
 #include "widgets/session_status.h"
 #include "widgets/empty_model_page.h"
 #include "widgets/recent_models_menu.h"
@@ -48,11 +48,9 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QLabel>
-#include <QScreen>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QStyle>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
@@ -93,23 +91,15 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_state, &ViewState::focusChanged, this, [this] { m_panels->predictions()->setFocusToken(m_state->focusToken()); });
     resize(1400, 900);
     fitWindowToScreen(this);
-    m_normalFont = QApplication::font();
-    restoreSettings();
-}
-
-void MainWindow::restoreSettings() {
-    QSettings settings;
+    const QSettings settings;
     restoreViewSettings(settings, m_state);
-    if (settings.value(QStringLiteral("window/dark"), false).toBool()) setDarkTheme(true);
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    fitWindowToScreen(this);  // saved on a larger screen: brought back whole
+    m_modes->restore(settings);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
     QSettings settings;
     saveViewSettings(*m_state, &settings);
-    settings.setValue(QStringLiteral("window/dark"), m_dark);
-    if (!m_presentation) settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    m_modes->save(&settings);
     QMainWindow::closeEvent(event);
 }
 
@@ -203,8 +193,8 @@ void MainWindow::buildMenus() {
     MainMenus::Parts parts{m_exports, m_sentence, m_panels->predictionsDock(), m_panels->analysesDock(), m_panels->lessonDock(), m_panels->lesson(), m_heatmap};
     m_menus = new MainMenus(this, parts);
     connect(m_menus->recent(), &RecentModelsMenu::chosen, this, &MainWindow::openModel);
-    m_menus->darkAction()->setChecked(m_dark);
-    connect(m_menus->darkAction(), &QAction::toggled, this, &MainWindow::setDarkTheme);
+    m_modes = new DisplayModes({this, m_sentence, [this] { m_tokens->setResult(m_session->result()); }}, this);
+    m_modes->setDarkAction(m_menus->darkAction());
 }
 
 void MainWindow::saveSessionAs() {
@@ -310,7 +300,6 @@ void MainWindow::onTraceOpened() {
 }
 
 void MainWindow::setImageMode(bool on) {
-    m_imageModeOn = on;
     m_sentence->setVisible(!on);
     m_imageRow->setVisible(on);
     m_tokens->setVisible(!on);
@@ -347,16 +336,13 @@ void MainWindow::onModelChanged() {
     m_state->setLimits(model->config().layers, model->config().heads, m_state->tokens());
     m_compare->setModel(model);
     setImageMode(model->config().isVision());
-    if (model->config().clsHead) {  // the image teaching model opens on the head that finds the object
+    // The teaching models open on the head that shows their lesson: the image model's on the head
+    // that finds the object, the text model's on the one that resolves pronouns, "it" pinned.
+    if (const auto head = model->config().coreferenceHead ? model->config().coreferenceHead : model->config().clsHead) {
         m_state->setHeadMode(HeadMode::Single);
-        m_state->setLayer(model->config().clsHead->first);
-        m_state->setHead(model->config().clsHead->second);
-    }
-    if (model->config().coreferenceHead) {  // open on the head that resolves pronouns, "it" singled out
-        m_state->setHeadMode(HeadMode::Single);
-        m_state->setLayer(model->config().coreferenceHead->first);
-        m_state->setHead(model->config().coreferenceHead->second);
-        m_pinPronoun = true;
+        m_state->setLayer(head->first);
+        m_state->setHead(head->second);
+        m_pinPronoun = model->config().coreferenceHead.has_value();
     }
     if (m_sentence->text().trimmed().isEmpty()) m_session->setText(QString());
     if (model->config().isVision() && !m_session->image()) showError(tr("%1 is an image model: drop an image on the window or open one").arg(model->config().name));
@@ -399,29 +385,8 @@ void MainWindow::applyPendingSession() {
 
 SessionFile MainWindow::currentSession() const { return m_sessions->current(); }
 
-void MainWindow::setPresentationMode(bool on) {
-    m_presentation = on;
-    QFont f = m_normalFont;
-    if (on) f.setPointSizeF(f.pointSizeF() * 1.6);
-    QApplication::setFont(f);
-    statusBar()->setVisible(!on);  // the room goes to the figure; timings do not matter to a class
-    m_sentence->edit()->setMaxLines(on ? 2 : 4);
-    if (on) {
-        QApplication::setPalette(presentationPalette(m_dark));
-        if (QScreen* s = screen()) setGeometry(s->geometry());  // also without a window manager
-        showFullScreen();
-    } else {
-        setDarkTheme(m_dark);
-        showNormal();
-    }
-    m_tokens->setResult(m_session->result());
-}
-
-void MainWindow::setDarkTheme(bool on) {
-    m_dark = on;
-    if (m_menus && m_menus->darkAction()->isChecked() != on) m_menus->darkAction()->setChecked(on);
-    if (m_presentation) QApplication::setPalette(presentationPalette(on));
-    else QApplication::setPalette(on ? darkPalette() : QApplication::style()->standardPalette());
-}
+void MainWindow::setPresentationMode(bool on) { m_modes->setPresentation(on); }
+bool MainWindow::presentationMode() const { return m_modes->presentation(); }
+void MainWindow::setDarkTheme(bool on) { m_modes->setDark(on); }
 
 }  // namespace attnscope::ui

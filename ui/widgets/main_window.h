@@ -28,6 +28,7 @@ class LensView;
 class QkSpacePage;
 class AnalysesPanel;
 class SessionStatus;
+class DisplayModes;
 class EmptyModelPage;
 class RecentModelsMenu;
 class SessionRestorer;
@@ -87,7 +88,7 @@ public:
     void openSession(const QString& path);
     SessionFile currentSession() const;
     void setPresentationMode(bool on);
-    bool presentationMode() const { return m_presentation; }
+    bool presentationMode() const;
     void setDarkTheme(bool on);
     // Help > Lesson (F1): the guided lesson beside the views.
     void setLessonVisible(bool on);
@@ -114,7 +115,6 @@ private:
     bool isOpen(const QString& folderOrId) const;  // the model open now came from there
     void showError(const QString& message);
     void applyPendingSession();
-    void restoreSettings();
     void setImageMode(bool on);
     LessonHooks lessonHooks();  // what the lesson drives in the window
 
@@ -140,11 +140,8 @@ private:
     SessionStatus* m_status = nullptr;
     MainMenus* m_menus = nullptr;
     SessionRestorer* m_sessions = nullptr;  // File > Open Session, in order
-    bool m_presentation = false;
+    DisplayModes* m_modes = nullptr;  // presentation mode, dark theme
     bool m_pinPronoun = false;
-    bool m_imageModeOn = false;
-    bool m_dark = false;
-    QFont m_normalFont;
 };
 
 }  // namespace attnscope::ui
