@@ -15,7 +15,7 @@
 #ifdef ATTNSCOPE_UNDER_ASAN
 #define ATTNSCOPE_UNROLL_STORES _Pragma("GCC unroll 1")
 #else
-#define ATTNSCOPE_UNROLL_STORES _Pragma("GCC unroll 12")
+#define ATTNSCOPE_UNROLL_STORES _Pragma("GCC unroll 14")
 #endif
 
 // The register-blocked micro-kernels under the packed products (packed_gemm.h), one set per
@@ -67,9 +67,14 @@ struct TileArgs {
 
 using TileFn = void (*)(const TileArgs&);
 
+// Up to this many input rows a product takes the tallest tiles (fewer passes over each panel while
+// the rows stay in L2); beyond it, tiles of longRows (packed_gemm.cpp measures why).
+inline constexpr int kLongInput = 256;
+
 struct TileKernels {
     const char* name;  // "avx512", "avx2"
-    int maxRows;       // rows of a tile held in registers
+    int maxRows;       // rows of the tallest tile held in registers
+    int longRows;      // the tile height for inputs of more than kLongInput rows
     TileFn f32, bf16, f16;
 };
 

@@ -130,7 +130,7 @@ void tileRows(const TileArgs& t) {
     }
 }
 
-const TileKernels kAvx2{"avx2", 6, tileRows<float>, tileRows<Bf16>, tileRows<Half>};
+const TileKernels kAvx2{"avx2", 6, 6, tileRows<float>, tileRows<Bf16>, tileRows<Half>};
 
 }  // namespace
 

@@ -91,6 +91,13 @@ void TestPackedGemm::product_data() {
         row("f16, 40 rows relu", 40, 96, 100, false, WeightType::F16, true, int(Activation::Relu), 2);
         row("f16 Conv1D, 3 rows", 3, 32, 32, true, WeightType::F16, false, -1, 1);
         row("inner length 1", 6, 1, 20, false, WeightType::F32, true, -1, 1);
+        // The tallest tiles (14 rows on AVX-512) up to 256 rows, 12-row tiles beyond.
+        row("14 rows, one tall tile", 14, 64, 64, false, WeightType::F32, true, -1, 1);
+        row("27 rows, tiles of 13 and 14, gelu", 27, 96, 70, true, WeightType::F32, true, int(Activation::GeluErf), 2);
+        row("bf16, 28 rows", 28, 64, 96, false, WeightType::BF16, true, -1, 2);
+        row("f16 Conv1D, 14 rows relu", 14, 48, 64, true, WeightType::F16, false, int(Activation::Relu), 1);
+        row("256 rows, the last of the tall tiles", 256, 80, 64, false, WeightType::F32, true, -1, 2);
+        row("257 rows, 12-row tiles", 257, 80, 64, false, WeightType::F32, true, int(Activation::GeluTanh), 2);
         // Past kInnerBlock (1024) inputs a tile adds block after block into its output; the bias
         // once, the activation after the last block.
         row("2500 inputs in three blocks, gelu", 13, 2500, 40, false, WeightType::F32, true, int(Activation::GeluErf), 2);
