@@ -6,13 +6,10 @@
 #include "widgets/token_bar.h"
 #include "widgets/window_geometry.h"
 
-#include <QAction>
 #include <QApplication>
 #include <QLabel>
 #include "widgets/sentence_edit.h"
-#include <QSettings>
 #include <QSignalSpy>
-#include <QStyle>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QScreen>
@@ -43,8 +40,6 @@ private Q_SLOTS:
     void arrowsChangeHeadAndLayer();
     void presentationModeEnlargesType();
     void geometryFitsTheScreen();
-    void themeAndGeometryOutliveTheWindow_data();
-    void themeAndGeometryOutliveTheWindow();
     void pinFollowsTheWordWhileTyping();
     void sessionPinBeatsTheAutomaticPin();
     void windowShortcutsWorkWhileTyping();
@@ -239,44 +234,6 @@ void TestMainWindow::geometryFitsTheScreen() {
     QVERIFY2(w.width() <= std::max(avail.width(), w.minimumSizeHint().width()), qPrintable(where));
     QVERIFY2(w.height() <= std::max(avail.height(), w.minimumSizeHint().height()), qPrintable(where));
     QVERIFY2(w.height() < avail.height() + 700, qPrintable(where));
-}
-
-void TestMainWindow::themeAndGeometryOutliveTheWindow_data() {
-    QTest::addColumn<bool>("dark");
-    QTest::addColumn<bool>("presenting");  // closed in presentation mode: the full screen is not kept
-    QTest::newRow("dark") << true << false;
-    QTest::newRow("light") << false << false;
-    QTest::newRow("dark, closed presenting") << true << true;
-}
-
-void TestMainWindow::themeAndGeometryOutliveTheWindow() {
-    QFETCH(bool, dark);
-    QFETCH(bool, presenting);
-    QSettings().clear();  // nothing from an earlier run
-    const QPalette light = QApplication::style()->standardPalette();
-    QSize kept;
-    {
-        MainWindow w;
-        w.show();
-        w.resize(760, 500);  // the offscreen test screen is 800 x 600, narrower than the window may be
-        kept = w.size();
-        w.setDarkTheme(dark);
-        if (presenting) w.setPresentationMode(true);
-        w.close();  // saves
-        if (presenting) w.setPresentationMode(false);
-    }
-    MainWindow again;
-    QAction* action = nullptr;
-    for (QAction* a : again.findChildren<QAction*>())
-        if (a->text().remove(QLatin1Char('&')) == QStringLiteral("Dark Theme")) action = a;
-    QVERIFY(action);
-    QCOMPARE(action->isChecked(), dark);
-    QCOMPARE(QApplication::palette().color(QPalette::Base) == light.color(QPalette::Base), !dark);
-    if (presenting) QVERIFY(again.height() > kept.height());  // a full screen not saved: the default fills the screen
-    else QCOMPARE(again.height(), kept.height());
-    action->setChecked(!dark);  // the menu switches the theme
-    QCOMPARE(QApplication::palette().color(QPalette::Base) == light.color(QPalette::Base), dark);
-    again.setDarkTheme(false);
 }
 
 void TestMainWindow::pinFollowsTheWordWhileTyping() {

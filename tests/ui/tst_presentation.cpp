@@ -5,10 +5,13 @@
 #include "widgets/links_view.h"
 #include "widgets/main_window.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QFile>
 #include <QScreen>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStyle>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
@@ -20,6 +23,8 @@ class TestPresentation : public QObject {
 
 private Q_SLOTS:
     void initTestCase();
+    void themeAndGeometryOutliveTheWindow_data();
+    void themeAndGeometryOutliveTheWindow();
     void fitsTheScreen_data();
     void fitsTheScreen();
 };
@@ -72,6 +77,44 @@ void TestPresentation::fitsTheScreen() {
         QVERIFY2(fm.height() >= 28, qPrintable(QStringLiteral("Links labels %1 px tall").arg(fm.height())));
     w.setPresentationMode(false);
     w.setDarkTheme(false);
+}
+
+void TestPresentation::themeAndGeometryOutliveTheWindow_data() {
+    QTest::addColumn<bool>("dark");
+    QTest::addColumn<bool>("presenting");  // closed in presentation mode: the full screen is not kept
+    QTest::newRow("dark") << true << false;
+    QTest::newRow("light") << false << false;
+    QTest::newRow("dark, closed presenting") << true << true;
+}
+
+void TestPresentation::themeAndGeometryOutliveTheWindow() {
+    QFETCH(bool, dark);
+    QFETCH(bool, presenting);
+    QSettings().clear();  // nothing from an earlier run
+    const QPalette light = QApplication::style()->standardPalette();
+    QSize kept;
+    {
+        MainWindow w;
+        w.show();
+        w.resize(760, 500);  // the offscreen test screen is 800 x 600, narrower than the window may be
+        kept = w.size();
+        w.setDarkTheme(dark);
+        if (presenting) w.setPresentationMode(true);
+        w.close();  // saves
+        if (presenting) w.setPresentationMode(false);
+    }
+    MainWindow again;
+    QAction* action = nullptr;
+    for (QAction* a : again.findChildren<QAction*>())
+        if (a->text().remove(QLatin1Char('&')) == QStringLiteral("Dark Theme")) action = a;
+    QVERIFY(action);
+    QCOMPARE(action->isChecked(), dark);
+    QCOMPARE(QApplication::palette().color(QPalette::Base) == light.color(QPalette::Base), !dark);
+    if (presenting) QVERIFY(again.height() > kept.height());  // a full screen not saved: the default fills the screen
+    else QCOMPARE(again.height(), kept.height());
+    action->setChecked(!dark);  // the menu switches the theme
+    QCOMPARE(QApplication::palette().color(QPalette::Base) == light.color(QPalette::Base), dark);
+    again.setDarkTheme(false);
 }
 
 int main(int argc, char** argv) {
