@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
 #include <thread>
@@ -52,6 +53,7 @@ private Q_SLOTS:
     void roundsToSixteenBits();
     void parallelForRunsEveryPartOnce();
     void parallelForRethrows();
+    void parallelForFinishesEveryPartBeforeRethrowing();
     void parallelForFromTwoThreadsAtOnce();
 };
 
@@ -316,6 +318,25 @@ void TestKernels::parallelForRethrows() {
     std::atomic<int> after{0};
     kernels::parallelFor(2, [&](int) { ++after; });  // the pool still works
     QCOMPARE(after.load(), 2);
+}
+
+// Parts use the caller's stack: a failing part 0 must not return while the others are running.
+void TestKernels::parallelForFinishesEveryPartBeforeRethrowing() {
+    for (int round = 0; round < 20; ++round) {
+        std::atomic<int> finished{0};
+        bool caught = false;
+        try {
+            kernels::parallelFor(4, [&](int p) {
+                if (p == 0) throw std::runtime_error("part 0 failed");
+                std::this_thread::sleep_for(std::chrono::microseconds(500));
+                ++finished;
+            });
+        } catch (const std::runtime_error&) {
+            caught = true;
+        }
+        QVERIFY(caught);
+        QCOMPARE(finished.load(), 3);
+    }
 }
 
 void TestKernels::parallelForFromTwoThreadsAtOnce() {
