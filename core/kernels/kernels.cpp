@@ -198,6 +198,10 @@ void addInPlace(float* x, const float* y, int64_t count) {
     forChunks(count, [&](int64_t a, int64_t b) { ArrayMap(x + a, b - a) += Eigen::Map<const Eigen::ArrayXf>(y + a, b - a); });
 }
 
+void copyValues(const float* from, int64_t count, float* to) {
+    forChunks(count, [&](int64_t a, int64_t b) { std::copy(from + a, from + b, to + a); });
+}
+
 void gatedActivate(Activation act, float* gate, const float* up, int64_t count) {
     forChunks(count, [&](int64_t a, int64_t b) {
         activate(act, gate + a, b - a);

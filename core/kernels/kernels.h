@@ -53,6 +53,9 @@ void linear(const Linear& layer, const float* x, int n, float* y);
 
 // x (n, d) += y (n, d)
 void addInPlace(float* x, const float* y, int64_t count);
+// to (count) = from (count), large arrays split among the cores (each copies the rows the row-wise
+// kernels gave it, still in its cache, while the other is not left waiting).
+void copyValues(const float* from, int64_t count, float* to);
 
 // out (n, d) = LayerNorm(x) * gamma + beta, per row; out may equal x.
 void layerNorm(const float* x, int n, int d, const float* gamma, const float* beta, float eps, float* out);

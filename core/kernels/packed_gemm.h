@@ -34,6 +34,10 @@ struct PackedOutput {
 void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t ldx, int n, const PackedOutput* outputs,
                    const Activation* act = nullptr, bool withBias = true);
 
+// Row tiles one part of a product has multiplied for another (work_queues.h) since the program
+// started: tests check that the hand-over happens and changes no value.
+uint64_t tilesHandedOver();
+
 // On the calling thread (work already split among threads, as attention heads are): c (m, n) =
 // a (m, k) . B with B (k, n) given row-major as b (bIsKByN, rows ldb apart) or as its transpose
 // (n, k) (a head's keys), packed into `scratch` first. Through the micro-kernels when the path packs,

@@ -5,6 +5,7 @@
 #include "kernels/parallel_for.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 
 namespace attnscope::core {
@@ -23,7 +24,7 @@ AttentionBuffers::Blocks AttentionBuffers::computeHeads(int layer, const Heads& 
     Blocks b;
     b.probs = m_sink ? m_sink->buffer(layer, TraceBuffer::Probs) : nullptr;
     if (b.probs && m_sink->wantsScores()) b.scores = take(layer, TraceBuffer::Scores, square * size_t(in.heads));
-    // Heads are independent: with our own kernels, a share of them on each thread, each head's
+    // Heads are independent: with our own kernels, shared among the threads, each head's
     // small products (n x d) on its own core (the packed micro-kernels, k and v packed per head, or
     // Eigen); otherwise one after another, BLAS threaded.
     const bool own = kernels::packingEnabled() || kernels::kOwnKernels;
@@ -32,8 +33,10 @@ AttentionBuffers::Blocks AttentionBuffers::computeHeads(int layer, const Heads& 
     for (auto& s : m_headScratch)
         if (!s || s.get_deleter().capacity < 2 * square) s = FloatPool::acquire(2 * square);
     m_packScratch.resize(size_t(parts));
+    std::atomic<int> nextHead{0};
     kernels::parallelFor(parts, [&](int part) {
-        for (int j = part * in.heads / parts, end = (part + 1) * in.heads / parts; j < end; ++j) {
+        // Heads taken one at a time (a core that started late or runs slower takes fewer).
+        for (int j; (j = nextHead.fetch_add(1, std::memory_order_relaxed)) < in.heads;) {
             const int kv = j / in.group;  // transformers' repeat_kv
             float* raw = m_headScratch[size_t(part)].get();  // (n, n)
             float* probs = b.probs ? b.probs + size_t(j) * square : raw + square;                    // (n, n)

@@ -159,7 +159,7 @@ Result<ForwardOutput> EncoderModel::forward(const std::vector<int>& ids, const s
         const Layer& L = m_layers[size_t(l)];
         // The layer's input kept apart from x (which the residuals change), in the trace when recording
         float* attnIn = attention.inputBuffer(l);  // (n, H)
-        std::copy(x.begin(), x.end(), attnIn);
+        kernels::copyValues(x.data(), int64_t(x.size()), attnIn);
         LayerTensors t;
         // x = LN(x + attn(x)), the sum taken as the output projection stores
         attention.run(l, L.attn, attnIn, &t, x.data());

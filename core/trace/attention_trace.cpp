@@ -11,7 +11,7 @@
 namespace attnscope::core {
 
 float* AttentionTrace::Buffer::assign(const float* from, size_t n) {
-    std::copy_n(from, n, resize(n));
+    kernels::copyValues(from, int64_t(n), resize(n));
     return m_data.get();
 }
 
