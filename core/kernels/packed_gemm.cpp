@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 namespace attnscope::core::kernels {
@@ -251,11 +252,22 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
                 multiplyPanel(panelJob(p, t0, t1, nullptr), queues[size_t(other)].size() <= 1 ? mine : nullptr, p);
             }
         if (!shareTiles) return;
-        for (int other = (part + 1) % parts; other != part; other = (other + 1) % parts)
-            for (int p, t; claims[size_t(other)].takeBack(&p, &t);) {  // its last block, on this part
-                multiplyTile(panelJob(p, t, t + 1, nullptr), lastBlock, t, nullptr, 0, true);
-                handedOver().fetch_add(1, std::memory_order_relaxed);
+        // Then the open tiles of the others' last blocks, from the back, until every other part is
+        // past its last claimed panel (one still in a panel's earlier blocks is visited again).
+        int passes = 0;
+        for (bool later = true; later;) {
+            if (later && ++passes > 64) std::this_thread::yield();  // a long wait: a descheduled owner
+            later = false;
+            for (int other = (part + 1) % parts; other != part; other = (other + 1) % parts) {
+                int p = 0, t = 0;
+                TileClaim::Take take;
+                while ((take = claims[size_t(other)].takeBack(&p, &t)) == TileClaim::Take::Tile) {
+                    multiplyTile(panelJob(p, t, t + 1, nullptr), lastBlock, t, nullptr, 0, true);
+                    handedOver().fetch_add(1, std::memory_order_relaxed);
+                }
+                later = later || take == TileClaim::Take::Later;
             }
+        }
     });
 }
 

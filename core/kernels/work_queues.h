@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
-#include <thread>
 
 // The lock-free counters a packed product's parts share its work through (packed_gemm.cpp): whole
 // panels first, then the row tiles of the panels still being multiplied.
@@ -61,25 +60,19 @@ public:
             if (m_word.compare_exchange_weak(v, v + (uint64_t(1) << 20), std::memory_order_acq_rel, std::memory_order_relaxed)) return true;
         return false;
     }
-    // Another part: the last open tile (its panel and tile), waiting while the owner runs the earlier
-    // blocks; false once none is left (the owner is past its last open tile or never opened one).
-    bool takeBack(int* panel, int* tile) {
-        for (int spins = 0;; ++spins) {
-            uint64_t v = m_word.load(std::memory_order_acquire);
-            if (v & kPending) {
-                if (spins > 64) std::this_thread::yield();
-                continue;
+    enum class Take { Tile, Later, None };
+    // Another part: the last open tile (its panel and tile); Later while the owner runs a panel's
+    // earlier blocks (its last block may open), None once no tile is left to take.
+    Take takeBack(int* panel, int* tile) {
+        uint64_t v = m_word.load(std::memory_order_acquire);
+        while (!(v & kPending) && front(v) < back(v)) {
+            if (m_word.compare_exchange_weak(v, v - 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+                *panel = int(v >> 40 & (kMaxPanels - 1));
+                *tile = back(v) - 1;
+                return Take::Tile;
             }
-            while (front(v) < back(v)) {
-                if (m_word.compare_exchange_weak(v, v - 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
-                    *panel = int(v >> 40 & (kMaxPanels - 1));
-                    *tile = back(v) - 1;
-                    return true;
-                }
-                if (v & kPending) break;  // the owner moved on to a new panel
-            }
-            if (!(v & kPending)) return false;
         }
+        return v & kPending ? Take::Later : Take::None;
     }
 
 private:

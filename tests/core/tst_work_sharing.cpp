@@ -42,38 +42,46 @@ void TestWorkSharing::claimEnds() {
     TileClaim claim;
     int panel = -1, tile = -1;
     QVERIFY(!claim.takeFront());  // never opened
-    QVERIFY(!claim.takeBack(&panel, &tile));
+    QCOMPARE(claim.takeBack(&panel, &tile), TileClaim::Take::None);
     claim.open(5, 2, 7);  // tiles 2 .. 6 of panel 5
     QVERIFY(claim.takeFront());  // 2
-    QVERIFY(claim.takeBack(&panel, &tile));
+    QCOMPARE(claim.takeBack(&panel, &tile), TileClaim::Take::Tile);
     QCOMPARE(panel, 5);
     QCOMPARE(tile, 6);
-    QVERIFY(claim.takeBack(&panel, &tile));
+    QCOMPARE(claim.takeBack(&panel, &tile), TileClaim::Take::Tile);
     QCOMPARE(tile, 5);
     QVERIFY(claim.takeFront());  // 3
     QVERIFY(claim.takeFront());  // 4
     QVERIFY(!claim.takeFront());
-    QVERIFY(!claim.takeBack(&panel, &tile));
+    QCOMPARE(claim.takeBack(&panel, &tile), TileClaim::Take::None);
     // The largest panel and tile indices the word holds.
     claim.open(TileClaim::kMaxPanels - 1, TileClaim::kMaxTiles - 2, TileClaim::kMaxTiles - 1);
-    QVERIFY(claim.takeBack(&panel, &tile));
+    QCOMPARE(claim.takeBack(&panel, &tile), TileClaim::Take::Tile);
     QCOMPARE(panel, TileClaim::kMaxPanels - 1);
     QCOMPARE(tile, TileClaim::kMaxTiles - 2);
     QVERIFY(!claim.takeFront());
 }
 
-// While the owner runs a panel's earlier blocks, another part waits for the last block to open.
+// While the owner runs a panel's earlier blocks, another part is told to come back later, until the
+// last block opens.
 void TestWorkSharing::claimOpensForWaitingThread() {
     TileClaim claim;
     claim.pending(9);
+    int panel = -1, tile = -1;
+    QCOMPARE(claim.takeBack(&panel, &tile), TileClaim::Take::Later);
     std::thread owner([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds(30));
         claim.open(9, 0, 3);
     });
-    int panel = -1, tile = -1;
-    const bool took = claim.takeBack(&panel, &tile);
+    TileClaim::Take take;
+    int waits = 0;
+    while ((take = claim.takeBack(&panel, &tile)) == TileClaim::Take::Later) {
+        ++waits;
+        std::this_thread::yield();
+    }
     owner.join();
-    QVERIFY(took);
+    QCOMPARE(take, TileClaim::Take::Tile);
+    QVERIFY(waits > 0);
     QCOMPARE(panel, 9);
     QCOMPARE(tile, 2);
 }
@@ -100,18 +108,21 @@ void TestWorkSharing::handedOverTiles_data() {
     QTest::addColumn<int>("in");
     QTest::addColumn<int>("type");
     QTest::addColumn<bool>("residual");
+    QTest::addColumn<int>("threads");
     for (GemmPath p : {GemmPath::Avx512, GemmPath::Avx2}) {
         const QString name = QString::fromLatin1(gemmPathName(p));
-        auto row = [&](const char* what, int n, int in, WeightType t, bool residual) {
-            QTest::newRow(qPrintable(name + QStringLiteral(": ") + QLatin1String(what))) << int(p) << n << in << int(t) << residual;
+        auto row = [&](const char* what, int n, int in, WeightType t, bool residual, int threads) {
+            QTest::newRow(qPrintable(name + QStringLiteral(": ") + QLatin1String(what)))
+                << int(p) << n << in << int(t) << residual << threads;
         };
-        row("one block, 130 rows, gelu", 130, 700, WeightType::F32, false);
-        row("three blocks (the last one shared), 100 rows, gelu", 100, 2500, WeightType::F32, false);
-        row("bf16, two blocks, residual", 90, 1500, WeightType::BF16, true);
+        row("one block, 130 rows, gelu", 130, 700, WeightType::F32, false, 2);
+        row("three blocks (the last one shared), 100 rows, gelu", 100, 2500, WeightType::F32, false, 2);
+        row("bf16, two blocks, residual", 90, 1500, WeightType::BF16, true, 2);
+        row("three parts, two blocks, gelu", 120, 1200, WeightType::F32, false, 3);
     }
 }
 
-// The same product on one thread and, many times, on two: every value identical (a tile multiplied
+// The same product on one thread and, many times, on two or three: every value identical (a tile multiplied
 // by the other core adds the same values in the same order), and tiles were handed over.
 void TestWorkSharing::handedOverTiles() {
     QFETCH(int, path);
@@ -119,6 +130,7 @@ void TestWorkSharing::handedOverTiles() {
     QFETCH(int, in);
     QFETCH(int, type);
     QFETCH(bool, residual);
+    QFETCH(int, threads);
     if (!usePath(path)) return;
     const int out = 8 * kPanelWidth;
     StoredLayer s(in, out, false, WeightType(type), true, uint32_t(n + in));
@@ -137,7 +149,7 @@ void TestWorkSharing::handedOverTiles() {
     setThreads(1);
     std::vector<float> y1, stream1;
     run(&y1, &stream1);
-    setThreads(2);
+    setThreads(threads);
     const uint64_t before = tilesHandedOver();
     std::vector<float> y2, stream2;
     int runs = 0;
