@@ -73,6 +73,7 @@ struct PanelJob {
     int width = 0;
     const float* bias = nullptr;
     const Activation* act = nullptr;
+    TileActivation fused = TileActivation::None;  // act when the tiles apply it as they store
     const char* next = nullptr;  // the panel this part multiplies after this one (its first input used), or null
     // Causal attention (productHere): Keys skips the tiles whose rows all end before firstColumn;
     // Values stops each tile's inputs after its last row.
@@ -95,7 +96,7 @@ TileActivation fusedActivation(const Activation* act) {
 // Tile t's inputs [kb, kb + kInnerBlock) of the panel. `nextLines` lines from `next` are shared
 // among the panel's tiles; stream: its block comes from memory.
 void multiplyTile(const PanelJob& j, int kb, int t, const char* next, int nextLines, bool stream) {
-    const TileActivation fused = fusedActivation(j.act);
+    const TileActivation fused = j.fused;
     const bool lastBlock = kb + kInnerBlock >= j.k;
     const int r0 = int(int64_t(t) * j.n / j.tiles), r1 = int(int64_t(t + 1) * j.n / j.tiles);
     if (j.causal == PanelJob::Causal::Keys && j.firstColumn >= r1) return;  // every key after every row
@@ -190,6 +191,7 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
     const int64_t items = int64_t(panels) * tiles;  // panel-major: a part walks its panels, each over all its rows
     const int64_t macs = int64_t(n) * k * panels * kPanelWidth;
     const int parts = int(std::clamp<int64_t>(std::min<int64_t>(threads(), macs / kMinParallelMacs), 1, items));
+    const TileActivation fused = fusedActivation(act);
     // Panel p's job for its row tiles [t0, t1), fetching `next` (the panel this part takes after it)
     // on the way.
     auto panelJob = [&](int p, int t0, int t1, const char* next) {
@@ -212,6 +214,7 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
         job.width = panel.width;
         job.bias = withBias ? w.bias(p) : nullptr;
         job.act = act;
+        job.fused = fused;
         job.next = next;
         return job;
     };
@@ -254,10 +257,8 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
         if (!shareTiles) return;
         // Then the open tiles of the others' last blocks, from the back, until every other part is
         // past its last claimed panel (one still in a panel's earlier blocks is visited again).
-        int passes = 0;
-        for (bool later = true; later;) {
-            if (later && ++passes > 64) std::this_thread::yield();  // a long wait: a descheduled owner
-            later = false;
+        for (int pass = 0;; ++pass) {
+            bool later = false;
             for (int other = (part + 1) % parts; other != part; other = (other + 1) % parts) {
                 int p = 0, t = 0;
                 TileClaim::Take take;
@@ -267,6 +268,8 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
                 }
                 later = later || take == TileClaim::Take::Later;
             }
+            if (!later) break;
+            if (pass >= 64) std::this_thread::yield();  // a long wait: a descheduled owner
         }
     });
 }
