@@ -1,6 +1,7 @@
 #include "kernels/packed_gemm.h"
 
 #include "kernels/parallel_for.h"
+#include "kernels/spread_rows.h"
 #include "kernels/work_queues.h"
 
 #include <algorithm>
@@ -56,6 +57,12 @@ int tileHeight(const TileKernels& kern, int n) { return n <= kLongInput ? kern.m
 // Below this many multiply-adds a product runs on the calling thread (waking a helper costs more).
 constexpr int64_t kMinParallelMacs = int64_t(1) << 17;
 
+// A 64-byte-aligned run of `count` floats at the start of `buffer` (grown as needed).
+float* alignedIn(std::vector<float>& buffer, size_t count) {
+    if (buffer.size() < count + 16) buffer.resize(count + 16);
+    return buffer.data() + (16 - (reinterpret_cast<uintptr_t>(buffer.data()) / sizeof(float)) % 16) % 16;
+}
+
 // One panel (kPanelWidth output columns) times row tiles [t0, t1) of x's n rows (split into `tiles`
 // near-equal tiles), kInnerBlock inputs at a time: the panel's block stays in L2 for all the tiles,
 // which add into c after the first block. Bias with the first block, act after the last.
@@ -79,6 +86,7 @@ struct PanelJob {
     // Values stops each tile's inputs after its last row.
     enum class Causal { No, Keys, Values } causal = Causal::No;
     int firstColumn = 0;
+    int firstRow = 0;  // the query index of row 0 (a slab of the rows)
 };
 
 // The activation the tiles apply as they store, or None (then applied after them, when j.act).
@@ -99,8 +107,8 @@ void multiplyTile(const PanelJob& j, int kb, int t, const char* next, int nextLi
     const TileActivation fused = j.fused;
     const bool lastBlock = kb + kInnerBlock >= j.k;
     const int r0 = int(int64_t(t) * j.n / j.tiles), r1 = int(int64_t(t + 1) * j.n / j.tiles);
-    if (j.causal == PanelJob::Causal::Keys && j.firstColumn >= r1) return;  // every key after every row
-    const int inputs = j.causal == PanelJob::Causal::Values ? std::min(j.k, r1) : j.k;
+    if (j.causal == PanelJob::Causal::Keys && j.firstColumn >= j.firstRow + r1) return;  // every key after every row
+    const int inputs = j.causal == PanelJob::Causal::Values ? std::min(j.k, j.firstRow + r1) : j.k;
     if (kb >= inputs) return;  // the rest are zeros
     TileArgs args;
     args.b = j.b + size_t(kb) * j.inputBytes;
@@ -159,6 +167,7 @@ std::atomic<uint64_t>& handedOver() {
 
 uint64_t tilesHandedOver() { return handedOver().load(std::memory_order_relaxed); }
 
+
 bool gemmPathRuns(GemmPath path) { return path == GemmPath::Blas || kernelsFor(path) != nullptr; }
 
 GemmPath gemmPath() { return currentPath().load(std::memory_order_relaxed); }
@@ -178,8 +187,11 @@ const char* gemmPathName(GemmPath path) {
     return "blas";
 }
 
-void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t ldx, int n, const PackedOutput* outputs,
-                   const Activation* act, bool withBias) {
+namespace {
+
+// packedProduct on inputs whose rows do not collide in L1.
+void productRows(const PackedLinear& w, int k0, int k, const float* x, int64_t ldx, int n, const PackedOutput* outputs,
+                 const Activation* act, bool withBias) {
     const TileKernels* kern = kernelsFor(gemmPath());
     if (!kern) kern = kernelsFor(GemmPath::Avx2);  // packed weights on a BLAS path: should not happen
     if (!kern || n <= 0) return;
@@ -274,6 +286,29 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
     });
 }
 
+}  // namespace
+
+// Inputs whose rows collide in L1 (spread_rows.h) are multiplied from a spread copy, a slab of rows
+// at a time, kept by the calling thread for its next product (at most kSpreadValues floats).
+void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t ldx, int n, const PackedOutput* outputs,
+                   const Activation* act, bool withBias) {
+    if (n < 2 || !inputRowsCollide(ldx)) return productRows(w, k0, k, x, ldx, n, outputs, act, withBias);
+    const int64_t ld = spreadStride(k);
+    const int slab = int(std::clamp<int64_t>(kSpreadValues / ld, 1, n));
+    thread_local std::vector<float> buffer;
+    float* spread = alignedIn(buffer, size_t(slab) * size_t(ld));  // (slab, ld)
+    std::vector<PackedOutput> outs(size_t(w.segments()));
+    for (int r0 = 0; r0 < n; r0 += slab) {
+        const int rows = std::min(slab, n - r0);
+        spreadRows(x + r0 * ldx, ldx, rows, k, spread, ld, true);
+        for (size_t s = 0; s < outs.size(); ++s) {
+            const PackedOutput& o = outputs[s];
+            outs[s] = {o.y + r0 * o.ldy, o.ldy, o.residual ? o.residual + r0 * o.ldy : nullptr};
+        }
+        productRows(w, k0, k, spread, ld, rows, outs.data(), act, withBias);
+    }
+}
+
 void productHere(const float* a, int64_t lda, int m, int k, const float* b, int64_t ldb, bool bIsKByN, int n, float* c,
                  int64_t ldc, std::vector<float>& scratch, bool causal) {
     const TileKernels* kern = kernelsFor(gemmPath());
@@ -289,28 +324,36 @@ void productHere(const float* a, int64_t lda, int m, int k, const float* b, int6
     view.ldw = int(ldb);
     view.inByOut = bIsKByN;
     const int panels = (n + kPanelWidth - 1) / kPanelWidth;
-    const size_t need = size_t(panels) * size_t(k) * kPanelWidth + 16;
-    if (scratch.size() < need) scratch.resize(need);
-    // 64-byte aligned start inside the scratch (the kernels load panels aligned).
-    float* packed = scratch.data() + (16 - (reinterpret_cast<uintptr_t>(scratch.data()) / sizeof(float)) % 16) % 16;
+    // a's rows copied a slab at a time when they collide in L1 (spread_rows.h).
+    const bool spread = m > 1 && inputRowsCollide(lda);
+    const int64_t ld = spread ? spreadStride(k) : lda;
+    const int slab = spread ? int(std::clamp<int64_t>(kSpreadValues / ld, 1, m)) : m;
+    const size_t panelValues = size_t(panels) * size_t(k) * kPanelWidth;  // a multiple of 16: rows stay aligned
+    float* packed = alignedIn(scratch, panelValues + (spread ? size_t(slab) * size_t(ld) : 0));  // (panels, k, kPanelWidth)
+    float* rows = packed + panelValues;  // (slab, ld) when spread
     packFloatPanels(view, packed);
     PanelJob job;
     job.fn = kern->f32;
     job.inputBytes = kPanelWidth * sizeof(float);
     job.k = k;
-    job.a = a;
-    job.lda = lda;
-    job.n = m;
-    const int height = tileHeight(*kern, m);
-    job.tiles = job.t1 = (m + height - 1) / height;
+    job.lda = ld;
     job.ldc = ldc;
     if (causal) job.causal = bIsKByN ? PanelJob::Causal::Values : PanelJob::Causal::Keys;
-    for (int p = 0; p < panels; ++p) {
-        job.firstColumn = p * kPanelWidth;
-        job.b = reinterpret_cast<const char*>(packed + size_t(p) * size_t(k) * kPanelWidth);
-        job.c = c + p * kPanelWidth;
-        job.width = std::min(kPanelWidth, n - p * kPanelWidth);
-        multiplyPanel(job);
+    for (int r0 = 0; r0 < m; r0 += slab) {
+        const int count = std::min(slab, m - r0);
+        if (spread) spreadRows(a + r0 * lda, lda, count, k, rows, ld, false);
+        job.a = spread ? rows : a + r0 * lda;
+        job.n = count;
+        const int height = tileHeight(*kern, count);
+        job.tiles = job.t1 = (count + height - 1) / height;
+        job.firstRow = r0;
+        for (int p = 0; p < panels; ++p) {
+            job.firstColumn = p * kPanelWidth;
+            job.b = reinterpret_cast<const char*>(packed + size_t(p) * size_t(k) * kPanelWidth);
+            job.c = c + r0 * ldc + p * kPanelWidth;
+            job.width = std::min(kPanelWidth, n - p * kPanelWidth);
+            multiplyPanel(job);
+        }
     }
 }
 
