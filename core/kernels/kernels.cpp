@@ -4,6 +4,7 @@
 #include "kernels/half_weights.h"
 #include "kernels/packed_gemm.h"
 #include "kernels/parallel_for.h"
+#include "kernels/softmax_row.h"
 
 #include <Eigen/Core>
 #include <unsupported/Eigen/SpecialFunctions>
@@ -74,6 +75,7 @@ void normalisedExp(const Shifted& shifted, int64_t count, float* probs) {
 // probs (count) = softmax of raw / factor (divide) or raw * factor; scores (count), unless null, the
 // scaled raw.
 void attentionRow(const float* raw, int count, float factor, bool divide, float* scores, float* probs) {
+    if (fusedSoftmaxRow()) return softmaxRow(raw, count, factor, divide, scores, probs);
     const Eigen::Map<const Eigen::ArrayXf> r(raw, count);
     // The largest scaled score is the largest raw one scaled (rounding keeps order): one pass
     // fewer, the same values.
