@@ -17,7 +17,8 @@ int panelsOf(int out) { return (out + kPanelWidth - 1) / kPanelWidth; }
 template <class T>
 void packPanel(const Linear& L, const T* w, int c0, int width, T* dst) {
     const size_t ldw = size_t(L.ldw);
-    std::memset(static_cast<void*>(dst), 0, size_t(L.in) * kPanelWidth * sizeof(T));
+    if (width < kPanelWidth)  // zeros past the last column (attention heads pack per head: not on every panel)
+        std::memset(static_cast<void*>(dst), 0, size_t(L.in) * kPanelWidth * sizeof(T));
     if (L.inByOut) {  // Conv1D (in, ldw): row k's columns are contiguous
         for (int k = 0; k < L.in; ++k) std::memcpy(dst + size_t(k) * kPanelWidth, w + size_t(k) * ldw + size_t(c0), size_t(width) * sizeof(T));
         return;
