@@ -167,7 +167,6 @@ std::atomic<uint64_t>& handedOver() {
 
 uint64_t tilesHandedOver() { return handedOver().load(std::memory_order_relaxed); }
 
-
 bool gemmPathRuns(GemmPath path) { return path == GemmPath::Blas || kernelsFor(path) != nullptr; }
 
 GemmPath gemmPath() { return currentPath().load(std::memory_order_relaxed); }
@@ -294,7 +293,7 @@ void packedProduct(const PackedLinear& w, int k0, int k, const float* x, int64_t
                    const Activation* act, bool withBias) {
     if (n < 2 || !inputRowsCollide(ldx)) return productRows(w, k0, k, x, ldx, n, outputs, act, withBias);
     const int64_t ld = spreadStride(k);
-    const int slab = int(std::clamp<int64_t>(kSpreadValues / ld, 1, n));
+    const int slab = spreadSlab(ld, n);
     thread_local std::vector<float> buffer;
     float* spread = alignedIn(buffer, size_t(slab) * size_t(ld));  // (slab, ld)
     std::vector<PackedOutput> outs(size_t(w.segments()));
@@ -327,7 +326,7 @@ void productHere(const float* a, int64_t lda, int m, int k, const float* b, int6
     // a's rows copied a slab at a time when they collide in L1 (spread_rows.h).
     const bool spread = m > 1 && inputRowsCollide(lda);
     const int64_t ld = spread ? spreadStride(k) : lda;
-    const int slab = spread ? int(std::clamp<int64_t>(kSpreadValues / ld, 1, m)) : m;
+    const int slab = spread ? spreadSlab(ld, m) : m;
     const size_t panelValues = size_t(panels) * size_t(k) * kPanelWidth;  // a multiple of 16: rows stay aligned
     float* packed = alignedIn(scratch, panelValues + (spread ? size_t(slab) * size_t(ld) : 0));  // (panels, k, kPanelWidth)
     float* rows = packed + panelValues;  // (slab, ld) when spread

@@ -55,7 +55,10 @@ bool fusedSoftmaxRow() { return true; }
 void softmaxRow(const float* raw, int count, float factor, bool divide, float* scores, float* probs) {
     // The largest scaled score is the largest raw one scaled (rounding keeps order).
     __m512 top = splat(-std::numeric_limits<float>::infinity());
-    for (int i = 0; i < count; i += 16) top = _mm512_mask_max_ps(top, lanes(count - i), top, _mm512_maskz_loadu_ps(lanes(count - i), raw + i));
+    for (int i = 0; i < count; i += 16) {
+        const __mmask16 m = lanes(count - i);
+        top = _mm512_mask_max_ps(top, m, top, _mm512_maskz_loadu_ps(m, raw + i));
+    }
     const float largest = largestLane(top);
     const __m512 f = splat(factor);
     const __m512 mx = splat(divide ? largest / factor : largest * factor);

@@ -31,6 +31,8 @@ int64_t spreadStride(int k) {
     return ld;
 }
 
+int spreadSlab(int64_t ld, int rows) { return int(std::clamp<int64_t>(kSpreadValues / ld, 1, std::max(rows, 1))); }
+
 void spreadRows(const float* x, int64_t ldx, int rows, int k, float* to, int64_t ld, bool parallel) {
     copies().fetch_add(1, std::memory_order_relaxed);
     auto copy = [&](int first, int end) {

@@ -23,6 +23,9 @@ int64_t spreadStride(int k);
 // the same whichever slab it is in.
 inline constexpr int64_t kSpreadValues = int64_t(1) << 21;
 
+// Rows of `rows` one slab of the copy holds at stride ld (at least one).
+int spreadSlab(int64_t ld, int rows);
+
 // to (rows, ld) = x (rows, k) with rows ldx apart; split among the cores when `parallel`. Counted by
 // inputsSpread().
 void spreadRows(const float* x, int64_t ldx, int rows, int k, float* to, int64_t ld, bool parallel);
