@@ -356,31 +356,4 @@ void productHere(const float* a, int64_t lda, int m, int k, const float* b, int6
     }
 }
 
-void linearActivated(const Linear& layer, Activation act, const float* x, int n, float* y) {
-    if (layer.packed && packingEnabled()) {
-        const PackedOutput out{y, layer.out};
-        return packedProduct(*layer.packed, layer.packedK0, layer.in, x, layer.in, n, &out, &act, layer.b != nullptr);
-    }
-    linear(layer, x, n, y);
-    activate(act, y, int64_t(n) * layer.out);
-}
-
-void linearResidual(const Linear& layer, const float* x, int n, float* y, float* residual) {
-    if (layer.packed && packingEnabled()) {
-        const PackedOutput out{y, layer.out, residual};
-        return packedProduct(*layer.packed, layer.packedK0, layer.in, x, layer.in, n, &out, nullptr, layer.b != nullptr);
-    }
-    linear(layer, x, n, y);
-    if (residual) addInPlace(residual, y, int64_t(n) * layer.out);
-}
-
-void linearFused(const std::vector<const Linear*>& layers, const PackedLinear* fused, const float* x, int n, float* const* ys) {
-    if (fused && packingEnabled() && !layers.empty()) {
-        std::vector<PackedOutput> outs;
-        for (size_t s = 0; s < layers.size(); ++s) outs.push_back({ys[s], layers[s]->out});
-        return packedProduct(*fused, 0, layers.front()->in, x, layers.front()->in, n, outs.data());
-    }
-    for (size_t s = 0; s < layers.size(); ++s) linear(*layers[s], x, n, ys[s]);
-}
-
 }  // namespace attnscope::core::kernels

@@ -48,16 +48,30 @@ uint64_t tilesHandedOver();
 void productHere(const float* a, int64_t lda, int m, int k, const float* b, int64_t ldb, bool bIsKByN, int n, float* c,
                  int64_t ldc, std::vector<float>& scratch, bool causal = false);
 
-// y (n, out) = act(x (n, in) . W + b), packed or through linear() and activate().
-void linearActivated(const Linear& layer, Activation act, const float* x, int n, float* y);
+// The row stride for a buffer of k-wide rows that a packed product will take as its input (an MLP's
+// hidden layer): k, or where rows k floats apart collide in L1 (spread_rows.h) and the path packs,
+// the stride of a spread copy, so the product reads the buffer as it is instead of copying it.
+int64_t inputStride(int k);
+
+// y (n, out) = act(x (n, in) . W + b), packed or through linear() and activate(); y's rows ldy apart
+// (at least out; the columns past out are left as they are).
+void linearActivated(const Linear& layer, Activation act, const float* x, int n, float* y, int64_t ldy);
+inline void linearActivated(const Linear& layer, Activation act, const float* x, int n, float* y) {
+    linearActivated(layer, act, x, n, y, layer.out);
+}
 
 // y (n, out) = x (n, in) . W + b, and residual (n, out) += y (unless null) in the same pass where
-// packed (the stored y added while in registers; the same sums as linear() then addInPlace()).
-void linearResidual(const Linear& layer, const float* x, int n, float* y, float* residual);
+// packed (the stored y added while in registers; the same sums as linear() then addInPlace());
+// x's rows ldx apart (at least in).
+void linearResidual(const Linear& layer, const float* x, int64_t ldx, int n, float* y, float* residual);
+inline void linearResidual(const Linear& layer, const float* x, int n, float* y, float* residual) {
+    linearResidual(layer, x, layer.in, n, y, residual);
+}
 
 // ys[s] (n, layers[s].out) = x (n, in) . W_s + b_s: one product over `fused` (the layers packed
-// side by side) when it is set and the path is not BLAS, else one linear() per layer.
+// side by side) when it is set and the path is not BLAS, else one linear() per layer. Each ys[s]'s
+// rows ldy apart (at least every layer's out), or, when ldy is 0, its layer's out apart.
 void linearFused(const std::vector<const Linear*>& layers, const PackedLinear* fused, const float* x, int n,
-                 float* const* ys);
+                 float* const* ys, int64_t ldy = 0);
 
 }  // namespace attnscope::core::kernels

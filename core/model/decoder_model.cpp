@@ -125,7 +125,8 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
 
     std::vector<float> x(size_t(n) * size_t(H));        // (n, H) residual stream
     std::vector<float> a(x.size());                      // (n, H) a normalised copy for the MLP
-    std::vector<float> gate(size_t(n) * size_t(I)), up(gate.size());  // (n, I)
+    const int64_t ldGate = kernels::inputStride(I);  // the down projection reads gate as it is
+    std::vector<float> gate(size_t(n) * size_t(ldGate)), up(gate.size());  // (n, ldGate) their first I columns
     std::vector<float> mlp(x.size());                    // (n, H)
     const float embedScale = dc.gemma ? float(std::sqrt(double(H))) : 1.0f;
     for (int i = 0; i < n; ++i) {
@@ -161,14 +162,14 @@ Result<ForwardOutput> DecoderModel::forward(const std::vector<int>& ids, const s
             kernels::rmsNorm(x.data(), n, H, L.postAttentionNorm, eps, false, a.data());
         }
         float* const gateUp[] = {gate.data(), up.data()};
-        kernels::linearFused({&L.gate, &L.up}, L.gateUp.get(), a.data(), n, gateUp);
-        kernels::gatedActivate(c.activation, gate.data(), up.data(), int64_t(gate.size()));
+        kernels::linearFused({&L.gate, &L.up}, L.gateUp.get(), a.data(), n, gateUp, ldGate);
+        kernels::gatedActivate(c.activation, gate.data(), up.data(), int64_t(gate.size()));  // the padding stays 0
         if (dc.gemma) {
-            kernels::linear(L.down, gate.data(), n, mlp.data());
+            kernels::linearResidual(L.down, gate.data(), ldGate, n, mlp.data(), nullptr);
             kernels::rmsNorm(mlp.data(), n, H, L.postFeedforwardNorm, eps, true, mlp.data());
             kernels::addInPlace(x.data(), mlp.data(), int64_t(x.size()));
         } else {
-            kernels::linearResidual(L.down, gate.data(), n, mlp.data(), x.data());
+            kernels::linearResidual(L.down, gate.data(), ldGate, n, mlp.data(), x.data());
         }
         t.output = x.data();
         if (sink) {

@@ -148,7 +148,8 @@ Result<ForwardOutput> EncoderModel::forward(const std::vector<int>& ids, const s
     if (sink) sink->begin(shape);
 
     std::vector<float> x(size_t(n) * size_t(H));                 // (n, H) running hidden state
-    std::vector<float> ffn(size_t(n) * size_t(c.intermediate));   // (n, I)
+    const int64_t ldFfn = kernels::inputStride(c.intermediate);
+    std::vector<float> ffn(size_t(n) * size_t(ldFfn));            // (n, ldFfn) its first I columns
     std::vector<float> ffnOut(x.size());                          // (n, H)
     embed(ids, typeIds, x.data());
     if (sink) sink->hiddenState(0, x.data());
@@ -165,8 +166,8 @@ Result<ForwardOutput> EncoderModel::forward(const std::vector<int>& ids, const s
         attention.run(l, L.attn, attnIn, &t, x.data());
         kernels::layerNorm(x.data(), n, H, L.attnNorm.gamma, L.attnNorm.beta, c.layerNormEps, x.data());
         // x = LN(x + W2 act(W1 x))
-        kernels::linearActivated(L.ffnIn, c.activation, x.data(), n, ffn.data());
-        kernels::linearResidual(L.ffnOut, ffn.data(), n, ffnOut.data(), x.data());
+        kernels::linearActivated(L.ffnIn, c.activation, x.data(), n, ffn.data(), ldFfn);
+        kernels::linearResidual(L.ffnOut, ffn.data(), ldFfn, n, ffnOut.data(), x.data());
         kernels::layerNorm(x.data(), n, H, L.outNorm.gamma, L.outNorm.beta, c.layerNormEps, x.data());
         t.output = x.data();
         if (sink) {

@@ -8,7 +8,8 @@ PreLnBlock::PreLnBlock(const ForwardShape& shape, const ModelConfig& config, Tra
     : m_shape(shape), m_config(config), m_sink(sink), m_attention(shape, sink) {
     const size_t rows = size_t(shape.tokens) * size_t(shape.hidden);
     m_a.resize(rows);
-    m_mlp.resize(size_t(shape.tokens) * size_t(config.intermediate));
+    m_mlpLd = kernels::inputStride(config.intermediate);
+    m_mlp.resize(size_t(shape.tokens) * size_t(m_mlpLd));
     m_mlpOut.resize(rows);
 }
 
@@ -22,8 +23,8 @@ void PreLnBlock::run(int layer, const Weights& w, float* x) {
     m_attention.run(layer, w.attn, attnIn, &t, x);
     // x += proj(act(fc(ln_2(x))))
     kernels::layerNorm(x, n, H, w.ln2.gamma, w.ln2.beta, eps, m_a.data());
-    kernels::linearActivated(w.fc, m_config.activation, m_a.data(), n, m_mlp.data());
-    kernels::linearResidual(w.proj, m_mlp.data(), n, m_mlpOut.data(), x);
+    kernels::linearActivated(w.fc, m_config.activation, m_a.data(), n, m_mlp.data(), m_mlpLd);
+    kernels::linearResidual(w.proj, m_mlp.data(), m_mlpLd, n, m_mlpOut.data(), x);
     t.output = x;
     if (m_sink) m_sink->layer(t);
 }

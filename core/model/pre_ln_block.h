@@ -29,7 +29,8 @@ private:
     const ModelConfig& m_config;
     TraceSink* m_sink;
     AttentionBlock m_attention;
-    std::vector<float> m_a, m_mlp, m_mlpOut;  // (n, H) ln_2(x), (n, I), (n, H)
+    std::vector<float> m_a, m_mlp, m_mlpOut;  // (n, H) ln_2(x), (n, m_mlpLd) its first I columns, (n, H)
+    int64_t m_mlpLd = 0;                      // kernels::inputStride(I)
 };
 
 }  // namespace attnscope::core
