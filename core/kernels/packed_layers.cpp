@@ -18,6 +18,20 @@ void copyRows(const float* from, int64_t ldFrom, int n, int width, float* to, in
     for (int i = 0; i < n; ++i) std::copy_n(from + int64_t(i) * ldFrom, width, to + int64_t(i) * ldTo);
 }
 
+// The unpacked path: y (n, out), rows ldy apart, = act(x . W + b) (act when given), through a dense
+// copy when ldy is not out.
+void unpackedInto(const Linear& layer, const Activation* act, const float* x, int n, float* y, int64_t ldy) {
+    std::vector<float> dense;  // (n, out) when y's rows are not
+    float* to = y;
+    if (ldy != layer.out) {
+        dense.resize(size_t(n) * size_t(layer.out));
+        to = dense.data();
+    }
+    linear(layer, x, n, to);
+    if (act) activate(*act, to, int64_t(n) * layer.out);
+    if (to != y) copyRows(to, layer.out, n, layer.out, y, ldy);
+}
+
 }  // namespace
 
 void linearActivated(const Linear& layer, Activation act, const float* x, int n, float* y, int64_t ldy) {
@@ -25,14 +39,7 @@ void linearActivated(const Linear& layer, Activation act, const float* x, int n,
         const PackedOutput out{y, ldy};
         return packedProduct(*layer.packed, layer.packedK0, layer.in, x, layer.in, n, &out, &act, layer.b != nullptr);
     }
-    if (ldy == layer.out) {
-        linear(layer, x, n, y);
-        return activate(act, y, int64_t(n) * layer.out);
-    }
-    std::vector<float> dense(size_t(n) * size_t(layer.out));  // (n, out)
-    linear(layer, x, n, dense.data());
-    activate(act, dense.data(), int64_t(dense.size()));
-    copyRows(dense.data(), layer.out, n, layer.out, y, ldy);
+    unpackedInto(layer, &act, x, n, y, ldy);
 }
 
 void linearResidual(const Linear& layer, const float* x, int64_t ldx, int n, float* y, float* residual) {
@@ -57,16 +64,7 @@ void linearFused(const std::vector<const Linear*>& layers, const PackedLinear* f
         for (size_t s = 0; s < layers.size(); ++s) outs.push_back({ys[s], ldy > 0 ? ldy : layers[s]->out});
         return packedProduct(*fused, 0, layers.front()->in, x, layers.front()->in, n, outs.data());
     }
-    for (size_t s = 0; s < layers.size(); ++s) {
-        const Linear& layer = *layers[s];
-        if (ldy <= 0 || ldy == layer.out) {
-            linear(layer, x, n, ys[s]);
-            continue;
-        }
-        std::vector<float> dense(size_t(n) * size_t(layer.out));  // (n, out)
-        linear(layer, x, n, dense.data());
-        copyRows(dense.data(), layer.out, n, layer.out, ys[s], ldy);
-    }
+    for (size_t s = 0; s < layers.size(); ++s) unpackedInto(*layers[s], nullptr, x, n, ys[s], ldy > 0 ? ldy : layers[s]->out);
 }
 
 }  // namespace attnscope::core::kernels
